@@ -1,0 +1,174 @@
+import { Worker } from 'node:worker_threads';
+import type { WorkerReply, WorkerTask } from './convert-worker.ts';
+import {
+  ConversionError,
+  type ConvertLimits,
+  DEFAULT_LIMITS,
+  type DocFormat,
+  type ExtractedText,
+  shortDetail,
+} from './types.ts';
+
+/** Extracts text from uploaded files away from the main thread. */
+export interface Converter {
+  /** The text of the file at `path`, already sniffed as `format`; rejects with a ConversionError. */
+  extract(path: string, format: DocFormat): Promise<ExtractedText>;
+  /** Terminates every worker; queued and running tasks reject with a retryable 'failed'. */
+  close(): Promise<void>;
+}
+
+/** How many workers, how long a task may run, and how much heap a worker may use. */
+export interface ConverterOptions {
+  concurrency: number;
+  timeoutMs: number;
+  memoryMb: number;
+  limits?: ConvertLimits;
+}
+
+// Loading pdf.js and mammoth takes well under a second; a worker that is not ready after this is broken, not slow.
+const STARTUP_MS = 60_000;
+
+interface Task {
+  id: number;
+  path: string;
+  format: DocFormat;
+  resolve(value: ExtractedText): void;
+  reject(err: ConversionError): void;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+  task?: Task | undefined;
+  timer?: NodeJS.Timeout | undefined;
+  startupTimer?: NodeJS.Timeout | undefined;
+}
+
+/**
+ * A pool of worker threads (node:worker_threads) with per-task timeout (terminate + replace the worker →
+ * ConversionError('timeout')) and a heap cap via resourceLimits.maxOldGenerationSizeMb (worker dies with
+ * ERR_WORKER_OUT_OF_MEMORY → ConversionError('outOfMemory')).
+ */
+export function createConverter(opts: ConverterOptions): Converter {
+  const limits = opts.limits ?? DEFAULT_LIMITS;
+  const concurrency = Math.max(1, Math.floor(opts.concurrency));
+  const queue: Task[] = [];
+  const slots = new Set<Slot>();
+  const exits: Promise<number>[] = [];
+  let closed = false;
+  let nextId = 1;
+
+  const spawn = (): Slot => {
+    const worker = startWorker(opts.memoryMb);
+    const slot: Slot = { worker, ready: false };
+    slots.add(slot);
+    worker.on('message', (reply: WorkerReply) => onMessage(slot, reply));
+    worker.on('error', (err: Error & { code?: string }) => {
+      const error =
+        err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? new ConversionError('outOfMemory')
+          : new ConversionError('failed', { detail: shortDetail(err) }, false);
+      retire(slot, error);
+    });
+    worker.on('exit', (code) => {
+      retire(slot, new ConversionError('failed', { detail: `converter worker exited (${code})` }, false));
+    });
+    slot.startupTimer = setTimeout(() => {
+      retire(slot, new ConversionError('failed', { detail: 'converter worker did not start' }, false));
+    }, STARTUP_MS);
+    slot.startupTimer.unref();
+    return slot;
+  };
+
+  const startTimer = (slot: Slot) => {
+    slot.timer = setTimeout(() => retire(slot, new ConversionError('timeout')), opts.timeoutMs);
+  };
+
+  const dispatch = () => {
+    while (!closed && queue.length > 0) {
+      let slot: Slot | undefined;
+      for (const s of slots) {
+        if (!s.task) {
+          slot = s;
+          break;
+        }
+      }
+      if (!slot && slots.size < concurrency) slot = spawn();
+      if (!slot) return;
+      const task = queue.shift()!;
+      slot.task = task;
+      slot.worker.ref();
+      const message: WorkerTask = { type: 'task', id: task.id, path: task.path, format: task.format, limits };
+      slot.worker.postMessage(message);
+      // The clock runs from when the worker can start on the task, so loading the libraries is not counted.
+      if (slot.ready) startTimer(slot);
+    }
+  };
+
+  const onMessage = (slot: Slot, reply: WorkerReply) => {
+    if (!slots.has(slot)) return;
+    if (reply.type === 'ready') {
+      slot.ready = true;
+      clearTimeout(slot.startupTimer);
+      if (slot.task) startTimer(slot);
+      else slot.worker.unref();
+      return;
+    }
+    const task = slot.task;
+    if (!task || reply.id !== task.id) return;
+    clearTimeout(slot.timer);
+    slot.task = undefined;
+    // An idle worker must not keep the process alive.
+    slot.worker.unref();
+    if (reply.ok) task.resolve(reply.value);
+    else task.reject(ConversionError.fromJSON(reply.error));
+    dispatch();
+  };
+
+  // Takes a worker out of the pool for good (timeout, crash, out of memory, close) and fails its task, if any.
+  const retire = (slot: Slot, error: ConversionError) => {
+    if (!slots.delete(slot)) return;
+    clearTimeout(slot.timer);
+    clearTimeout(slot.startupTimer);
+    exits.push(slot.worker.terminate().catch(() => 0));
+    const task = slot.task;
+    slot.task = undefined;
+    task?.reject(error);
+    // A replacement is spawned only when there is work for it.
+    dispatch();
+  };
+
+  return {
+    extract(path, format) {
+      return new Promise<ExtractedText>((resolve, reject) => {
+        if (closed) return reject(closedError());
+        queue.push({ id: nextId++, path, format, resolve, reject });
+        dispatch();
+      });
+    },
+    async close() {
+      closed = true;
+      for (const task of queue.splice(0)) task.reject(closedError());
+      for (const slot of [...slots]) retire(slot, closedError());
+      await Promise.all(exits);
+    },
+  };
+}
+
+function closedError(): ConversionError {
+  return new ConversionError('failed', { detail: 'converter closed' }, false);
+}
+
+// Under tsx (dev, tests, `tsx src/main.ts`) the worker entry is a .ts file, which Node 20 will not load as a worker's
+// main module even with tsx in execArgv: a one-line ESM bootstrap loads it through tsx's API instead. Built as .js,
+// the entry is loaded directly.
+function startWorker(memoryMb: number): Worker {
+  const resourceLimits = { maxOldGenerationSizeMb: memoryMb };
+  if (import.meta.url.endsWith('.ts')) {
+    const entry = new URL('./convert-worker.ts', import.meta.url).href;
+    const tsx = import.meta.resolve('tsx/esm/api');
+    const code = `import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}));`;
+    return new Worker(code, { eval: true, resourceLimits, name: 'wenyuan-convert' });
+  }
+  return new Worker(new URL('./convert-worker.js', import.meta.url), { resourceLimits, name: 'wenyuan-convert' });
+}

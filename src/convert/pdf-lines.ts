@@ -1,0 +1,118 @@
+import { joinWrapped } from './normalize.ts';
+
+/** The fields of a pdf.js text item the layout heuristics use (marked-content items have no `str`). */
+export interface PdfTextItem {
+  str: string;
+  hasEOL: boolean;
+  /** [a, b, c, d, x, y] in PDF user space (y grows upwards). */
+  transform: number[];
+  width: number;
+  height: number;
+}
+
+/** One visual line of a page: its text and where it sits. */
+export interface PdfLine {
+  text: string;
+  x0: number;
+  x1: number;
+  y: number;
+  /** Font size (largest on the line). */
+  size: number;
+}
+
+/**
+ * Groups pdf.js text items into lines: a line ends at an item with `hasEOL`, or when the next item sits clearly
+ * higher or lower (pdf.js does not always mark the end of a line before a jump, e.g. from a header to a footer).
+ */
+export function itemsToLines(items: ReadonlyArray<PdfTextItem | object>): PdfLine[] {
+  const lines: PdfLine[] = [];
+  let cur: PdfLine | undefined;
+  let inked = false;
+  const end = () => {
+    if (cur && inked) lines.push({ ...cur, text: cur.text.replace(/ {2,}/g, ' ') });
+    cur = undefined;
+    inked = false;
+  };
+  for (const raw of items) {
+    if (!('str' in raw)) continue;
+    const item = raw as PdfTextItem;
+    const t = item.transform;
+    const x = t[4] ?? 0;
+    const y = t[5] ?? 0;
+    const size = Math.hypot(t[2] ?? 0, t[3] ?? 0) || item.height || 0;
+    if (item.str) {
+      if (cur && inked && Math.abs(y - cur.y) > Math.max(cur.size, size, 1) * 0.6) end();
+      if (!cur) cur = { text: '', x0: x, x1: x, y, size };
+      cur.text += item.str;
+      // Whitespace items can be wide (pdf.js fills gaps with them); only ink decides where a line starts and ends.
+      if (item.str.trim()) {
+        if (!inked) Object.assign(cur, { x0: x, x1: x, y, size });
+        inked = true;
+        cur.x0 = Math.min(cur.x0, x);
+        cur.x1 = Math.max(cur.x1, x + (item.width || 0));
+        cur.size = Math.max(cur.size, size);
+      }
+    }
+    if (item.hasEOL) end();
+  }
+  end();
+  return lines;
+}
+
+/**
+ * Joins wrapped lines back into paragraphs, by layout: a line that stops well short of the right edge ends its
+ * paragraph; an indented line, a wider vertical gap, a jump upwards or a change of font size starts a new one.
+ * Returns the paragraph texts (not yet normalised).
+ */
+export function linesToParagraphs(lines: readonly PdfLine[]): string[] {
+  if (lines.length === 0) return [];
+  const size = median(lines.map((l) => l.size)) || 10;
+  const left = percentile(
+    lines.map((l) => l.x0),
+    0.1,
+  );
+  const right = percentile(
+    lines.map((l) => l.x1),
+    0.9,
+  );
+  const gaps: number[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const gap = lines[i - 1]!.y - lines[i]!.y;
+    if (gap > 0) gaps.push(gap);
+  }
+  const lineGap = median(gaps) || size * 1.5;
+  // A narrow text block (a table column, a caption) is not worth reflowing.
+  const reflow = right - left >= 8 * size;
+  const out: string[] = [];
+  let para = lines[0]!.text.trim();
+  for (let i = 1; i < lines.length; i++) {
+    const prev = lines[i - 1]!;
+    const cur = lines[i]!;
+    const gap = prev.y - cur.y;
+    const breaks =
+      !reflow ||
+      prev.x1 < right - 2 * size ||
+      cur.x0 > left + 1.5 * size ||
+      gap <= 0 ||
+      gap > lineGap * 1.6 ||
+      Math.abs(cur.size - prev.size) > 0.2 * size;
+    if (breaks) {
+      out.push(para);
+      para = cur.text.trim();
+    } else {
+      para = joinWrapped(para, cur.text.trim());
+    }
+  }
+  out.push(para);
+  return out;
+}
+
+function median(values: number[]): number {
+  return percentile(values, 0.5);
+}
+
+function percentile(values: number[], q: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1) + 0.5))]!;
+}

@@ -1,0 +1,183 @@
+import { open } from 'node:fs/promises';
+import { fileTypeFromBuffer } from 'file-type';
+import yauzl from 'yauzl';
+import { sniffTextEncoding } from './text-encoding.ts';
+import type { DocFormat } from './types.ts';
+
+/** The verdict on an upload's bytes: its real format, or the `upload.*` message key saying why it is refused. */
+export type SniffResult =
+  | { ok: true; format: DocFormat; mime: string }
+  | {
+      ok: false;
+      reason: 'upload.empty' | 'upload.unsupportedFormat' | 'upload.extensionMismatch' | 'upload.notText';
+      params: Record<string, string | number>;
+    };
+
+const HEAD_BYTES = 64 * 1024;
+
+const FORMAT_BY_EXT: Record<string, DocFormat> = { docx: 'docx', pdf: 'pdf', txt: 'txt', md: 'txt', text: 'txt' };
+
+const MIME: Record<DocFormat, string> = {
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  pdf: 'application/pdf',
+  txt: 'text/plain',
+};
+
+// What the user is told the file really is, by file-type's extension.
+const LABELS: Record<string, string> = {
+  pdf: 'PDF 文档',
+  docx: 'Word 文档 (.docx)',
+  docm: 'Word 启用宏的文档 (.docm)',
+  dotx: 'Word 模板 (.dotx)',
+  dotm: 'Word 启用宏的模板 (.dotm)',
+  xlsx: 'Excel 表格 (.xlsx)',
+  xlsm: 'Excel 启用宏的表格 (.xlsm)',
+  pptx: 'PowerPoint 演示文稿 (.pptx)',
+  odt: 'OpenDocument 文本 (.odt)',
+  ods: 'OpenDocument 表格 (.ods)',
+  odp: 'OpenDocument 演示文稿 (.odp)',
+  rtf: 'RTF 文档',
+  epub: 'EPUB 电子书',
+  zip: 'ZIP 压缩包',
+  rar: 'RAR 压缩包',
+  '7z': '7z 压缩包',
+  gz: 'GZIP 压缩包',
+  png: 'PNG 图片',
+  jpg: 'JPEG 图片',
+  gif: 'GIF 图片',
+  webp: 'WebP 图片',
+  bmp: 'BMP 图片',
+  tif: 'TIFF 图片',
+  exe: '可执行程序',
+  xml: 'XML 文件',
+};
+const HTML_LABEL = 'HTML 网页';
+const TEXT_LABEL = '纯文本';
+const UNKNOWN_LABEL = '无法识别的格式';
+
+/** Decides the real format of an uploaded file from its bytes (magic numbers via file-type), checked against the declared extension. */
+export async function sniffFile(path: string, declaredExt: string): Promise<SniffResult> {
+  const declared = declaredExt.trim().toLowerCase().replace(/^\.+/, '');
+  const { head, size } = await readHead(path);
+  // 1. Nothing to look at.
+  if (size === 0) return refuse('upload.empty', {});
+  // 2. Only the formats we convert.
+  const format = FORMAT_BY_EXT[declared];
+  if (!format) return refuse('upload.unsupportedFormat', { ext: declared });
+  const truncated = size > head.length;
+  const mismatch = (actual: string) => refuse('upload.extensionMismatch', { declared, actual });
+  // 3. HTML has no magic number file-type knows; a saved web page renamed .docx is common.
+  if (looksLikeHtml(head)) return mismatch(HTML_LABEL);
+  // 4. Text with a byte order mark is text: file-type can mistake the UTF-16 BOM for an MPEG audio frame.
+  if (format === 'txt' && hasBom(head)) {
+    return sniffTextEncoding(head, truncated) ? accept('txt') : refuse('upload.notText', {});
+  }
+  const type = await fileTypeFromBuffer(head).catch(() => undefined);
+  switch (format) {
+    case 'pdf':
+      if (type?.ext === 'pdf') return accept('pdf');
+      // pdf.js, like Acrobat, accepts a header preceded by up to 1 KB of junk; file-type only looks at offset 0.
+      if (!type && head.subarray(0, 1024).includes('%PDF-')) return accept('pdf');
+      return mismatch(describe(type?.ext, head, truncated));
+    case 'docx':
+      if (type?.ext === 'docx') return accept('docx');
+      // file-type reads the local headers in the first 64 KB; a docx whose [Content_Types].xml comes after big
+      // media parts only shows as a zip there, so ask the central directory.
+      if (type?.ext === 'zip' && (await zipLooksLikeDocx(path))) return accept('docx');
+      return mismatch(describe(type?.ext, head, truncated));
+    case 'txt':
+      if (type) return mismatch(describe(type.ext, head, truncated));
+      return sniffTextEncoding(head, truncated) ? accept('txt') : refuse('upload.notText', {});
+  }
+}
+
+function accept(format: DocFormat): SniffResult {
+  return { ok: true, format, mime: MIME[format] };
+}
+
+function refuse(
+  reason: Extract<SniffResult, { ok: false }>['reason'],
+  params: Record<string, string | number>,
+): SniffResult {
+  return { ok: false, reason, params };
+}
+
+async function readHead(path: string): Promise<{ head: Buffer; size: number }> {
+  const fh = await open(path, 'r');
+  try {
+    const { size } = await fh.stat();
+    const head = Buffer.alloc(Math.min(size, HEAD_BYTES));
+    const { bytesRead } = await fh.read(head, 0, head.length, 0);
+    return { head: head.subarray(0, bytesRead), size };
+  } finally {
+    await fh.close();
+  }
+}
+
+function hasBom(b: Buffer): boolean {
+  return (
+    (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) ||
+    (b[0] === 0xff && b[1] === 0xfe) ||
+    (b[0] === 0xfe && b[1] === 0xff)
+  );
+}
+
+/** True when the bytes begin, after a BOM and whitespace, with `<!doctype html` or `<html` (also in UTF-16). */
+export function looksLikeHtml(head: Buffer): boolean {
+  let start = head.subarray(0, 1024);
+  let text: string;
+  if (start[0] === 0xff && start[1] === 0xfe) text = start.subarray(2).toString('utf16le');
+  else if (start[0] === 0xfe && start[1] === 0xff) text = Buffer.from(start.subarray(2)).swap16().toString('utf16le');
+  else {
+    if (start[0] === 0xef && start[1] === 0xbb && start[2] === 0xbf) start = start.subarray(3);
+    text = start.toString('latin1');
+  }
+  // Comments may precede the doctype (saved pages often start with '<!-- saved from url=... -->').
+  const rest = text.replace(/^(\s|<!--[\s\S]*?-->)*/, '').toLowerCase();
+  return rest.startsWith('<!doctype html') || rest.startsWith('<html');
+}
+
+// Names the real content for the mismatch message; Office 97–2003 containers say which application made them.
+function describe(ext: string | undefined, head: Buffer, truncated: boolean): string {
+  if (ext === 'cfb') return describeCfb(head);
+  if (ext) return LABELS[ext] ?? ext.toUpperCase();
+  return sniffTextEncoding(head, truncated) ? TEXT_LABEL : UNKNOWN_LABEL;
+}
+
+function describeCfb(head: Buffer): string {
+  const has = (name: string) => head.includes(Buffer.from(name, 'utf16le'));
+  // A password-protected .docx/.xlsx is an OLE container holding an EncryptedPackage stream.
+  if (has('EncryptedPackage')) return '加密的 Office 文档';
+  if (has('WordDocument')) return 'Word 97-2003 文档 (.doc)';
+  if (has('Workbook') || has('Book')) return 'Excel 97-2003 表格 (.xls)';
+  if (has('PowerPoint Document')) return 'PowerPoint 97-2003 演示文稿 (.ppt)';
+  return 'Office 97-2003 文档';
+}
+
+// Reads only the central directory (no entry data) and looks for the parts every docx has.
+function zipLooksLikeDocx(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    yauzl.open(path, { lazyEntries: true, autoClose: true, decodeStrings: false }, (err, zip) => {
+      if (err) return resolve(false);
+      let contentTypes = false;
+      let document = false;
+      let seen = 0;
+      const finish = (verdict: boolean) => {
+        zip.close();
+        resolve(verdict);
+      };
+      zip.on('error', () => finish(false));
+      zip.on('end', () => finish(contentTypes && document));
+      zip.on('entry', (entry) => {
+        const name = (entry.fileName as unknown as Buffer).toString('latin1');
+        if (name === '[Content_Types].xml') contentTypes = true;
+        if (name === 'word/document.xml') document = true;
+        if (contentTypes && document) return finish(true);
+        // The entry cap is enforced later by inspectZip; here it only bounds the time spent looking.
+        if (++seen > 10_000) return finish(false);
+        zip.readEntry();
+      });
+      zip.readEntry();
+    });
+  });
+}

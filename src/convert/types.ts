@@ -1,0 +1,128 @@
+/** The formats the upload pipeline accepts, after sniffing. */
+export type DocFormat = 'docx' | 'pdf' | 'txt';
+
+/** The text of one document, normalised and split into pages, as every extractor returns it. */
+export interface ExtractedText {
+  /** Normalised text: paragraphs joined by '\n', each trimmed, empty ones dropped, NFC, no \r, no control chars. */
+  body: string;
+  /** UTF-16 offsets into `body` where each page begins; pageStarts[0] === 0; length === pageCount (>= 1). */
+  pageStarts: number[];
+  pageCount: number;
+  /** Number of non-whitespace code points in `body`. */
+  charCount: number;
+  /** Title stated by the file itself (docx Title style or dc:title; pdf Info Title), junk filtered out. */
+  title?: string;
+  /** docx Heading 1..6 paragraphs; offsets into `body`. Empty for pdf and txt for now. */
+  headings: Array<{ offset: number; level: number; text: string }>;
+  /** txt only: the detected encoding, e.g. 'utf-8', 'gb18030', 'utf-16le'. */
+  encoding?: string;
+}
+
+/** Stable machine codes; the UI maps `convert.<camelCase>` message keys. */
+export type ConversionCode =
+  | 'encrypted'
+  | 'corrupt'
+  | 'tooManyPages'
+  | 'zipBomb'
+  | 'unsafeZip'
+  | 'xmlDtd'
+  | 'emptyText'
+  | 'timeout'
+  | 'outOfMemory'
+  | 'failed';
+
+const CODES: ReadonlySet<string> = new Set<ConversionCode>([
+  'encrypted',
+  'corrupt',
+  'tooManyPages',
+  'zipBomb',
+  'unsafeZip',
+  'xmlDtd',
+  'emptyText',
+  'timeout',
+  'outOfMemory',
+  'failed',
+]);
+
+/** The plain-object form of a ConversionError, safe to post across a worker boundary. */
+export interface SerializedConversionError {
+  code: ConversionCode;
+  params: Record<string, string | number>;
+  permanent: boolean;
+}
+
+/**
+ * Why a file could not be turned into text. `permanent` false means a retry may succeed (the cause was not the
+ * file itself); the message key is `convert.${code}` and `params` fill its placeholders.
+ */
+export class ConversionError extends Error {
+  constructor(
+    readonly code: ConversionCode,
+    readonly params: Record<string, string | number> = {},
+    readonly permanent = true,
+  ) {
+    super(params.detail === undefined ? `convert.${code}` : `convert.${code}: ${params.detail}`);
+    this.name = 'ConversionError';
+  }
+
+  /** The i18n key in `src/i18n/messages.ts` for this error. */
+  get messageKey(): `convert.${ConversionCode}` {
+    return `convert.${this.code}`;
+  }
+
+  /** The structured-clone-safe form; rebuild it with `ConversionError.fromJSON`. */
+  toJSON(): SerializedConversionError {
+    return { code: this.code, params: { ...this.params }, permanent: this.permanent };
+  }
+
+  /** Rebuilds an error posted by `toJSON`; anything malformed becomes a retryable 'failed'. */
+  static fromJSON(value: unknown): ConversionError {
+    const v = value as Partial<SerializedConversionError> | null;
+    if (v && typeof v.code === 'string' && CODES.has(v.code)) {
+      const params: Record<string, string | number> = {};
+      for (const [k, p] of Object.entries(v.params ?? {})) {
+        if (typeof p === 'string' || typeof p === 'number') params[k] = p;
+      }
+      return new ConversionError(v.code, params, v.permanent !== false);
+    }
+    return new ConversionError('failed', { detail: 'malformed error from converter' }, false);
+  }
+}
+
+/** Wraps anything thrown into a ConversionError; unknown errors become a retryable 'failed' with a short detail. */
+export function toConversionError(err: unknown): ConversionError {
+  if (err instanceof ConversionError) return err;
+  return new ConversionError('failed', { detail: shortDetail(err) }, false);
+}
+
+/** A one-line, length-capped description of an error, for the `{detail}` placeholder. */
+export function shortDetail(err: unknown, max = 120): string {
+  const raw = err instanceof Error ? err.message || err.name : String(err);
+  const line = (raw.split('\n')[0] ?? '').trim() || 'unknown error';
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** Caps applied to every upload before and while it is parsed. */
+export interface ConvertLimits {
+  /** Most pages a document may have (pdf: stated; docx: stated or estimated; txt: estimated). */
+  maxPages: number;
+  /** Most entries a docx zip may hold. */
+  maxZipEntries: number;
+  /** Most bytes all entries of a zip may inflate to, together. */
+  maxZipTotalBytes: number;
+  /** Most bytes one zip entry may inflate to. */
+  maxZipEntryBytes: number;
+  /** Highest inflated/compressed ratio, only enforced for entries that inflate beyond 1 MB. */
+  maxZipRatio: number;
+}
+
+const MB = 1024 * 1024;
+
+/** The caps used when a caller gives none. */
+export const DEFAULT_LIMITS: ConvertLimits = Object.freeze({
+  maxPages: 2000,
+  maxZipEntries: 5000,
+  maxZipTotalBytes: 300 * MB,
+  maxZipEntryBytes: 100 * MB,
+  maxZipRatio: 200,
+});

@@ -1,0 +1,247 @@
+import type { Readable } from 'node:stream';
+import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import { ConversionError, type ConvertLimits, DEFAULT_LIMITS } from './types.ts';
+
+// Ratios are only meaningful once an entry is big; small XML parts routinely compress 50:1 or better.
+const RATIO_FLOOR_BYTES = 1024 * 1024;
+// Kept entries (docProps) are small; anything bigger is not kept, only inspected.
+const KEEP_MAX_BYTES = 1024 * 1024;
+// Image and font parts may legitimately carry a DOCTYPE (SVG exported from Illustrator) and are never parsed as XML
+// by the extractor; they are still checked for entity declarations, which have no business anywhere in a docx.
+const OPAQUE_PART = /\.(png|jpe?g|jfif|gif|bmp|tiff?|emf|wmf|svg|webp|ico|wdp|bin|odttf|ttf|otf|fntdata)$/i;
+
+/** What a full pass over a zip found: every entry name, and the bytes of the entries the caller asked to keep. */
+export interface ZipScan {
+  names: string[];
+  kept: Map<string, Buffer>;
+}
+
+/**
+ * Inspects a zip with yauzl before any parser sees it: entry count, declared and *actual* inflated sizes (stream
+ * every entry through inflate counting bytes, so lying headers are caught — yauzl validateEntrySizes), compression
+ * ratio, and entry names (no absolute paths, no '..' segments, no backslashes, no NUL). Also checks that no
+ * .xml/.rels entry contains '<!DOCTYPE' or '<!ENTITY' (Word never writes them; this blocks XXE and billion-laughs).
+ * Throws ConversionError('zipBomb'|'unsafeZip'|'xmlDtd'|'corrupt'|'encrypted'). Returns the entry names.
+ */
+export async function inspectZip(path: string, limits: ConvertLimits = DEFAULT_LIMITS): Promise<string[]> {
+  return (await scanZip(path, limits)).names;
+}
+
+/**
+ * The same inspection as `inspectZip`, also returning the bytes of the (small) entries `keep` selects, so callers
+ * that need a part or two (docProps) do not open the zip again.
+ */
+export async function scanZip(
+  path: string,
+  limits: ConvertLimits = DEFAULT_LIMITS,
+  keep: (name: string) => boolean = () => false,
+): Promise<ZipScan> {
+  const zip = await openZip(path);
+  try {
+    // 1. The end-of-central-directory record states the entry count: refuse before reading any entry.
+    if (zip.entryCount > limits.maxZipEntries) throw new ConversionError('zipBomb');
+    // 2. Read the central directory: names, flags and declared sizes, all checked before inflating a byte.
+    const entries = await readDirectory(zip, limits);
+    // 3. Inflate every entry, counting real bytes, aborting at the first cap crossed.
+    const kept = new Map<string, Buffer>();
+    const budget = { total: 0 };
+    for (const { entry, name } of entries) {
+      if (name.endsWith('/')) continue;
+      const bytes = await inflateEntry(zip, entry, name, limits, budget, keep(name));
+      if (bytes) kept.set(name, bytes);
+    }
+    return { names: entries.map((e) => e.name), kept };
+  } finally {
+    zip.close();
+  }
+}
+
+function openZip(path: string): Promise<ZipFile> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(
+      path,
+      { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true, strictFileNames: true },
+      (err, zip) => (err ? reject(mapYauzlError(err)) : resolve(zip)),
+    );
+  });
+}
+
+interface NamedEntry {
+  entry: Entry;
+  name: string;
+}
+
+function readDirectory(zip: ZipFile, limits: ConvertLimits): Promise<NamedEntry[]> {
+  return new Promise((resolve, reject) => {
+    const out: NamedEntry[] = [];
+    const seen = new Set<string>();
+    let declaredTotal = 0;
+    let failed = false;
+    const fail = (err: unknown) => {
+      if (failed) return;
+      failed = true;
+      reject(err instanceof ConversionError ? err : mapYauzlError(err));
+    };
+    zip.on('error', fail);
+    zip.on('end', () => {
+      if (!failed) resolve(out);
+    });
+    zip.on('entry', (entry: Entry) => {
+      if (failed) return;
+      try {
+        const name = decodeName(entry);
+        checkName(name, entry);
+        if (seen.has(name)) throw unsafe(`重复条目：${quote(name)}`);
+        seen.add(name);
+        // Traditional PKWARE encryption; strong encryption (bit 6) is already refused by yauzl.
+        if (entry.generalPurposeBitFlag & 0x1) throw new ConversionError('encrypted');
+        checkDeclaredSize(entry, limits);
+        declaredTotal += entry.uncompressedSize;
+        if (declaredTotal > limits.maxZipTotalBytes) throw new ConversionError('zipBomb');
+        if (out.length >= limits.maxZipEntries) throw new ConversionError('zipBomb');
+        out.push({ entry, name });
+        zip.readEntry();
+      } catch (err) {
+        fail(err);
+      }
+    });
+    zip.readEntry();
+  });
+}
+
+// Names are decoded the way yauzl would (UTF-8 flag or Info-ZIP Unicode Path field, else CP437) but validated by us,
+// so the offending name can be reported and backslashes are not silently turned into separators.
+function decodeName(entry: Entry): string {
+  const raw = entry.fileName as unknown as Buffer;
+  const lowLevel = (yauzl as unknown as { getFileNameLowLevel: GetFileName }).getFileNameLowLevel;
+  return lowLevel(entry.generalPurposeBitFlag, raw, entry.extraFields, true);
+}
+
+type GetFileName = (flags: number, raw: Buffer, extraFields: Entry['extraFields'], strict: boolean) => string;
+
+function checkName(name: string, entry: Entry): void {
+  if (name.length === 0) throw unsafe('条目名为空');
+  if (name.includes('\0')) throw unsafe(`条目名含空字符：${quote(name)}`);
+  if (name.includes('\\')) throw unsafe(`条目名含反斜杠：${quote(name)}`);
+  if (name.startsWith('/') || /^[a-zA-Z]:/.test(name)) throw unsafe(`绝对路径：${quote(name)}`);
+  if (name.split('/').includes('..')) throw unsafe(`路径穿越：${quote(name)}`);
+  // Unix symlink: made by a Unix host (high byte 3) with S_IFLNK in the high half of the external attributes.
+  const madeBy = (entry as Entry & { versionMadeBy: number }).versionMadeBy >> 8;
+  if (madeBy === 3 && ((entry.externalFileAttributes >>> 16) & 0o170000) === 0o120000) {
+    throw unsafe(`符号链接：${quote(name)}`);
+  }
+}
+
+function checkDeclaredSize(entry: Entry, limits: ConvertLimits): void {
+  const size = entry.uncompressedSize;
+  if (size > limits.maxZipEntryBytes) throw new ConversionError('zipBomb');
+  if (size > RATIO_FLOOR_BYTES && size / Math.max(1, entry.compressedSize) > limits.maxZipRatio) {
+    throw new ConversionError('zipBomb');
+  }
+}
+
+function inflateEntry(
+  zip: ZipFile,
+  entry: Entry,
+  name: string,
+  limits: ConvertLimits,
+  budget: { total: number },
+  keepIt: boolean,
+): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    zip.openReadStream(entry, (err, stream) => {
+      if (err) return reject(mapYauzlError(err));
+      const dtd = new DtdScanner(!OPAQUE_PART.test(name));
+      const chunks: Buffer[] | undefined = keepIt ? [] : undefined;
+      let size = 0;
+      let done = false;
+      const stop = (e: unknown) => {
+        if (done) return;
+        done = true;
+        (stream as Readable & { destroy(): void }).destroy();
+        reject(e instanceof ConversionError ? e : mapYauzlError(e));
+      };
+      stream.on('data', (chunk: Buffer) => {
+        if (done) return;
+        size += chunk.length;
+        budget.total += chunk.length;
+        if (
+          size > limits.maxZipEntryBytes ||
+          budget.total > limits.maxZipTotalBytes ||
+          (size > RATIO_FLOOR_BYTES && size / Math.max(1, entry.compressedSize) > limits.maxZipRatio)
+        ) {
+          return stop(new ConversionError('zipBomb'));
+        }
+        if (dtd.feed(chunk)) return stop(new ConversionError('xmlDtd'));
+        if (chunks && size <= KEEP_MAX_BYTES) chunks.push(chunk);
+      });
+      stream.on('error', stop);
+      stream.on('end', () => {
+        if (done) return;
+        done = true;
+        resolve(chunks && size <= KEEP_MAX_BYTES ? Buffer.concat(chunks) : undefined);
+      });
+    });
+  });
+}
+
+const DOCTYPE = Buffer.from('<!doctype');
+const ENTITY = Buffer.from('<!entity');
+
+/**
+ * Finds '<!DOCTYPE' / '<!ENTITY' in a byte stream, case-insensitively, across chunk boundaries, in UTF-8 and in
+ * UTF-16 (NUL bytes are skipped, which turns UTF-16 ASCII into plain ASCII). Both markers begin with '<!', which
+ * occurs nowhere else in them, so restarting on a mismatch cannot miss a match.
+ */
+export class DtdScanner {
+  private doctypeAt = 0;
+  private entityAt = 0;
+
+  constructor(private readonly checkDoctype = true) {}
+
+  /** Feeds the next chunk; true as soon as a marker has been seen. */
+  feed(chunk: Uint8Array): boolean {
+    for (let i = 0; i < chunk.length; i++) {
+      let b = chunk[i]!;
+      if (b === 0) continue;
+      if (b >= 0x41 && b <= 0x5a) b += 0x20;
+      this.entityAt = step(ENTITY, this.entityAt, b);
+      if (this.entityAt === ENTITY.length) return true;
+      if (this.checkDoctype) {
+        this.doctypeAt = step(DOCTYPE, this.doctypeAt, b);
+        if (this.doctypeAt === DOCTYPE.length) return true;
+      }
+    }
+    return false;
+  }
+}
+
+function step(pattern: Buffer, at: number, b: number): number {
+  if (pattern[at] === b) return at + 1;
+  return pattern[0] === b ? 1 : 0;
+}
+
+// The detail is shown to the uploader inside a Chinese sentence (convert.unsafeZip), so it is Chinese too.
+function unsafe(detail: string): ConversionError {
+  return new ConversionError('unsafeZip', { detail });
+}
+
+// An entry name fit for a message: control characters made visible, length capped.
+function quote(name: string): string {
+  let visible = '';
+  for (const ch of name) {
+    const c = ch.charCodeAt(0);
+    visible += c < 0x20 || (c >= 0x7f && c < 0xa0) ? '\uFFFD' : ch;
+  }
+  return visible.length > 60 ? `${visible.slice(0, 59)}…` : visible;
+}
+
+// yauzl reports everything as a plain Error; sort its messages into our codes.
+function mapYauzlError(err: unknown): ConversionError {
+  if (err instanceof ConversionError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  if (/encrypt/i.test(message)) return new ConversionError('encrypted');
+  // The stream produced more bytes than the header declared: a lying header, the classic bomb.
+  if (/too many bytes in the stream/.test(message)) return new ConversionError('zipBomb');
+  return new ConversionError('corrupt');
+}
