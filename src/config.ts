@@ -1,0 +1,156 @@
+import { resolve } from 'node:path';
+
+/** The roles one process can play: serve HTTP, run background jobs, or both (the default). */
+export type Role = 'all' | 'web' | 'worker';
+
+/** Validated, frozen configuration. The only module that reads `process.env`. */
+export interface Config {
+  readonly role: Role;
+  readonly http: { readonly host: string; readonly port: number; readonly publicUrl: string; readonly trustProxy: boolean };
+  readonly dataDir: string;
+  readonly database: { readonly url: string; readonly dialect: 'sqlite' | 'postgres' };
+  readonly storage: { readonly dir: string };
+  readonly upload: { readonly maxBytes: number };
+  readonly jobs: {
+    readonly concurrency: number;
+    readonly pollMs: number;
+    readonly leaseMs: number;
+    readonly maxAttempts: number;
+    readonly backoffMs: number;
+  };
+  readonly convert: { readonly timeoutMs: number; readonly memoryMb: number };
+  readonly session: { readonly ttlDays: number; readonly secureCookie: boolean };
+  readonly log: { readonly level: string; readonly access: boolean };
+  readonly shutdownMs: number;
+  readonly pageCache: { readonly entries: number };
+}
+
+type Env = Record<string, string | undefined>;
+
+/** A bad configuration: every problem found, reported at once. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  str(key: string, fallback: string): string {
+    const v = this.env[key];
+    return v === undefined || v === '' ? fallback : v;
+  }
+
+  int(key: string, fallback: number, min: number, max: number): number {
+    const raw = this.env[key];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      this.problems.push(`${key}=${JSON.stringify(raw)} must be an integer between ${min} and ${max}`);
+      return fallback;
+    }
+    return n;
+  }
+
+  bool(key: string, fallback: boolean): boolean {
+    const raw = this.env[key];
+    if (raw === undefined || raw === '') return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+    this.problems.push(`${key}=${JSON.stringify(raw)} must be true or false`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(key: string, fallback: T, allowed: readonly T[]): T {
+    const raw = this.env[key];
+    if (raw === undefined || raw === '') return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      this.problems.push(`${key}=${JSON.stringify(raw)} must be one of ${allowed.join(', ')}`);
+      return fallback;
+    }
+    return raw as T;
+  }
+}
+
+const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 };
+
+function parseBytes(raw: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(raw);
+  if (!m) return undefined;
+  const unit = BYTE_UNITS[(m[2] ?? '').toLowerCase()];
+  return unit === undefined ? undefined : Math.floor(Number(m[1]) * unit);
+}
+
+/** Parses command-line flags of the form `--key=value` into env-style overrides. */
+export function argvOverrides(argv: string[]): Env {
+  const out: Env = {};
+  for (const arg of argv) {
+    const m = /^--([a-z-]+)=(.*)$/.exec(arg);
+    if (!m) continue;
+    const key = m[1] === 'role' ? 'WENYUAN_ROLE' : m[1] === 'port' ? 'PORT' : undefined;
+    if (key) out[key] = m[2];
+  }
+  return out;
+}
+
+/** Builds the configuration from the environment, throwing ConfigError listing every bad key. */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const r = new Reader(env);
+  const dataDir = resolve(cwd, r.str('DATA_DIR', './data'));
+  const port = r.int('PORT', 3000, 0, 65535);
+  const host = r.str('HOST', '0.0.0.0');
+  const databaseUrl = r.str('DATABASE_URL', `sqlite:${resolve(dataDir, 'wenyuan.db')}`);
+  let dialect: 'sqlite' | 'postgres' = 'sqlite';
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) dialect = 'postgres';
+  else if (!databaseUrl.startsWith('sqlite:')) {
+    r.problems.push(`DATABASE_URL must start with sqlite: or postgres:// (got ${JSON.stringify(databaseUrl)})`);
+  }
+  let maxBytes = 50 * 1024 ** 2;
+  const rawMax = env.UPLOAD_MAX_BYTES;
+  if (rawMax) {
+    const parsed = parseBytes(rawMax);
+    if (parsed === undefined || parsed < 1024) r.problems.push(`UPLOAD_MAX_BYTES=${JSON.stringify(rawMax)} must be a size such as 50MB`);
+    else maxBytes = parsed;
+  }
+  const config: Config = {
+    role: r.oneOf<Role>('WENYUAN_ROLE', 'all', ['all', 'web', 'worker']),
+    http: {
+      host,
+      port,
+      publicUrl: r.str('PUBLIC_URL', `http://localhost:${port}`).replace(/\/$/, ''),
+      trustProxy: r.bool('TRUST_PROXY', false),
+    },
+    dataDir,
+    database: { url: databaseUrl, dialect },
+    storage: { dir: resolve(dataDir, r.str('STORAGE_DIR', 'blobs')) },
+    upload: { maxBytes },
+    jobs: {
+      concurrency: r.int('JOB_CONCURRENCY', 2, 1, 64),
+      pollMs: r.int('JOB_POLL_MS', 1000, 10, 60_000),
+      leaseMs: r.int('JOB_LEASE_MS', 30_000, 200, 3_600_000),
+      maxAttempts: r.int('JOB_MAX_ATTEMPTS', 3, 1, 20),
+      backoffMs: r.int('JOB_BACKOFF_MS', 5000, 0, 3_600_000),
+    },
+    convert: {
+      timeoutMs: r.int('CONVERT_TIMEOUT_MS', 60_000, 1000, 3_600_000),
+      memoryMb: r.int('CONVERT_MEMORY_MB', 512, 64, 8192),
+    },
+    session: { ttlDays: r.int('SESSION_TTL_DAYS', 30, 1, 365), secureCookie: r.bool('SECURE_COOKIES', false) },
+    log: {
+      level: r.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+      access: r.bool('LOG_ACCESS', true),
+    },
+    shutdownMs: r.int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    pageCache: { entries: r.int('PAGE_CACHE_ENTRIES', 2000, 0, 1_000_000) },
+  };
+  if (r.problems.length) throw new ConfigError(r.problems);
+  return deepFreeze(config);
+}
+
+function deepFreeze<T extends object>(o: T): T {
+  for (const v of Object.values(o)) if (v && typeof v === 'object') deepFreeze(v);
+  return Object.freeze(o);
+}

@@ -1,0 +1,28 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type { Database } from './database.ts';
+import * as initial from './migrations/20261127090000-initial.ts';
+import type { DB } from './schema.ts';
+
+type DialectMigration = { up(db: Kysely<unknown>, dialect: Database['dialect']): Promise<void> };
+
+/** Every migration, in order. Listed by hand: no directory scanning at boot. */
+const MIGRATIONS: Record<string, DialectMigration> = {
+  '20261127090000-initial': initial,
+};
+
+/** Runs pending migrations under Kysely's migration lock (advisory lock on Postgres, write lock on SQLite). */
+export async function migrate(database: Database): Promise<string[]> {
+  const provider: MigrationProvider = {
+    async getMigrations() {
+      const out: Record<string, Migration> = {};
+      for (const [name, m] of Object.entries(MIGRATIONS)) {
+        out[name] = { up: (db) => m.up(db, database.dialect) };
+      }
+      return out;
+    },
+  };
+  const migrator = new Migrator({ db: database.db as unknown as Kysely<DB>, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,141 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Timestamps are integer milliseconds since the epoch on both dialects; booleans are 0/1 integers. */
+type Millis = number;
+
+export interface UsersTable {
+  id: Generated<number>;
+  email: string | null;
+  phone: string | null;
+  password_hash: string;
+  display_name: string;
+  bio: string;
+  avatar_key: string | null;
+  role: 'user' | 'admin';
+  real_name_verified: number;
+  is_provider: number;
+  /** Bumped whenever anything shown on a cached page about this user changes (name, bio, badges, followers). */
+  rev: number;
+  follower_count: number;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface SessionsTable {
+  /** sha256 of the cookie token: a leaked database does not leak live sessions. */
+  id: string;
+  user_id: number;
+  created_at: Millis;
+  expires_at: Millis;
+  last_seen_at: Millis;
+  ip: string;
+  user_agent: string;
+}
+
+export interface CategoriesTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  sort_order: number;
+  created_at: Millis;
+}
+
+export type DocumentStatus = 'uploaded' | 'converting' | 'review' | 'published' | 'rejected' | 'taken_down' | 'deleted';
+export type PreviewMode = 'pages' | 'percent';
+
+export interface DocumentsTable {
+  id: Generated<number>;
+  owner_id: number;
+  category_id: number;
+  title: string;
+  description: string;
+  format: 'docx' | 'pdf' | 'txt';
+  original_name: string;
+  blob_key: string;
+  size_bytes: number;
+  price: number;
+  status: DocumentStatus;
+  /** Catalog key of the rejection reason, plus JSON params; shown to the uploader in zh-CN. */
+  reject_code: string | null;
+  reject_params: string | null;
+  page_count: number | null;
+  char_count: number | null;
+  /** Per-document preview override; null falls back to the site setting. */
+  preview_mode: PreviewMode | null;
+  preview_value: number | null;
+  download_count: number;
+  rev: number;
+  created_at: Millis;
+  updated_at: Millis;
+  /** One timestamp per pipeline stage, so "redo stage X where missing" is one query. */
+  extracted_at: Millis | null;
+  published_at: Millis | null;
+  deleted_at: Millis | null;
+}
+
+export interface DocumentTextsTable {
+  document_id: number;
+  body: string;
+  /** JSON array of UTF-16 offsets where each page starts. */
+  page_starts: string;
+  /** JSON array of {offset, level, text}. */
+  headings: string;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  name: string;
+  payload: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  attempts: number;
+  max_attempts: number;
+  run_at: Millis;
+  locked_by: string | null;
+  locked_until: Millis | null;
+  last_error: string | null;
+  dedupe_key: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface ReportsTable {
+  id: Generated<number>;
+  document_id: number;
+  reporter_id: number;
+  reason: string;
+  detail: string;
+  status: 'open' | 'resolved' | 'dismissed';
+  created_at: Millis;
+}
+
+export interface FollowsTable {
+  follower_id: number;
+  followee_id: number;
+  created_at: Millis;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: Millis;
+}
+
+export interface DB {
+  users: UsersTable;
+  sessions: SessionsTable;
+  categories: CategoriesTable;
+  documents: DocumentsTable;
+  document_texts: DocumentTextsTable;
+  jobs: JobsTable;
+  reports: ReportsTable;
+  follows: FollowsTable;
+  settings: SettingsTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type Document = Selectable<DocumentsTable>;
+export type NewDocument = Insertable<DocumentsTable>;
+export type DocumentUpdate = Updateable<DocumentsTable>;
+export type Category = Selectable<CategoriesTable>;
+export type Job = Selectable<JobsTable>;

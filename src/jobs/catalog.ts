@@ -1,0 +1,11 @@
+/** Every background job by name, with the payload it carries. A handler for each is required at boot. */
+export interface JobCatalog {
+  /** Extract text, count pages, compute the preview, publish or reject. */
+  'document.convert': { documentId: number };
+}
+
+/** A job name from the catalog. */
+export type JobName = keyof JobCatalog;
+
+/** The names, for the boot-time check that every job has exactly one handler. */
+export const JOB_NAMES: readonly JobName[] = ['document.convert'];

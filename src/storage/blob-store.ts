@@ -1,0 +1,40 @@
+import type { Readable } from 'node:stream';
+
+/** Namespaces of stored blobs. Keys are `<namespace>/<64 hex>`: nothing a user types ever becomes a path. */
+export type BlobNamespace = 'original' | 'avatar' | 'site';
+
+const KEY_RE = /^(original|avatar|site)\/([0-9a-f]{64})$/;
+
+/** A validated blob key. */
+export type BlobKey = string & { readonly __blobKey: unique symbol };
+
+/** Builds the key for content with the given sha256 (hex) in a namespace. */
+export function blobKey(ns: BlobNamespace, sha256Hex: string): BlobKey {
+  const key = `${ns}/${sha256Hex}`;
+  if (!KEY_RE.test(key)) throw new Error(`invalid blob key ${JSON.stringify(key)}`);
+  return key as BlobKey;
+}
+
+/** Parses a stored key back, rejecting anything that is not a well-formed key. */
+export function parseBlobKey(key: string): BlobKey {
+  if (!KEY_RE.test(key)) throw new Error(`invalid blob key ${JSON.stringify(key)}`);
+  return key as BlobKey;
+}
+
+/** Where uploaded and derived files live (local disk by default, S3 later). Content-addressed and immutable. */
+export interface BlobStore {
+  /** Moves a fully written temporary file into the store under `key`. If the key exists the temp file is discarded. */
+  putFile(tempPath: string, key: BlobKey): Promise<void>;
+  /** Whether the blob exists. */
+  has(key: BlobKey): Promise<boolean>;
+  /** Size in bytes, or undefined when missing. */
+  size(key: BlobKey): Promise<number | undefined>;
+  /** Streams the blob, optionally a byte range (inclusive end). */
+  read(key: BlobKey, range?: { start: number; end: number }): Readable;
+  /** Runs `fn` with a local file path holding the blob (the file itself for local storage). */
+  withLocalFile<T>(key: BlobKey, fn: (path: string) => Promise<T>): Promise<T>;
+  /** Removes the blob; missing is not an error. */
+  delete(key: BlobKey): Promise<void>;
+  /** A fresh path for a temporary file on the same filesystem as the store (for atomic renames). */
+  tempPath(prefix: string): string;
+}
