@@ -87,7 +87,8 @@ const FILE_EXTENSION = /\.(docx?|wps|pdf|txt|rtf|odt|pptx?|xlsx?|md|html?|tex|dv
 export function cleanTitle(raw: string | null | undefined): string | undefined {
   if (typeof raw !== 'string') return undefined;
   const t = normalizeParagraph(normalizeParagraph(raw.replace(/\s+/g, ' ')).replace(FILE_EXTENSION, ''));
-  if (!t || t.length > 200) return undefined;
+  // One character ('号', '1') is a leftover, never a title.
+  if (!t || t.length > 200 || [...t].length < 2) return undefined;
   if (JUNK_TITLES.some((re) => re.test(t))) return undefined;
   return t;
 }

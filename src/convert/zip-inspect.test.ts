@@ -151,10 +151,17 @@ describe('inspectZip', () => {
     }
   });
 
-  test('an SVG image may carry a DOCTYPE, but no entity declarations', async () => {
+  test('an SVG image or an HTML altChunk may carry a DOCTYPE, but no entity declarations', async () => {
     const svg = '<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "x.dtd"><svg/>';
-    const ok = await fx.write('svg.docx', buildZip([{ name: 'word/media/image1.svg', data: svg }]));
-    assert.deepEqual(await inspectZip(ok), ['word/media/image1.svg']);
+    const html = '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "x.dtd"><html/>';
+    const ok = await fx.write(
+      'svg.docx',
+      buildZip([
+        { name: 'word/media/image1.svg', data: svg },
+        { name: 'word/afchunk.htm', data: html },
+      ]),
+    );
+    assert.deepEqual(await inspectZip(ok), ['word/media/image1.svg', 'word/afchunk.htm']);
     const bad = await fx.write(
       'svg-entity.docx',
       buildZip([{ name: 'word/media/image1.svg', data: '<!DOCTYPE svg [<!ENTITY a "b">]><svg/>' }]),

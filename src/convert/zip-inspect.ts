@@ -6,9 +6,10 @@ import { ConversionError, type ConvertLimits, DEFAULT_LIMITS } from './types.ts'
 const RATIO_FLOOR_BYTES = 1024 * 1024;
 // Kept entries (docProps) are small; anything bigger is not kept, only inspected.
 const KEEP_MAX_BYTES = 1024 * 1024;
-// Image and font parts may legitimately carry a DOCTYPE (SVG exported from Illustrator) and are never parsed as XML
-// by the extractor; they are still checked for entity declarations, which have no business anywhere in a docx.
-const OPAQUE_PART = /\.(png|jpe?g|jfif|gif|bmp|tiff?|emf|wmf|svg|webp|ico|wdp|bin|odttf|ttf|otf|fntdata)$/i;
+// A DOCTYPE is refused in XML parts. Other parts may carry one harmlessly and are never parsed as XML by the
+// extractor: SVG images exported from Illustrator, HTML imported as an altChunk (word/afchunk.htm). Entity
+// declarations, which every XXE and billion-laughs payload needs, are refused in every part.
+const XML_PART = /\.(xml|rels)$/i;
 
 /** What a full pass over a zip found: every entry name, and the bytes of the entries the caller asked to keep. */
 export interface ZipScan {
@@ -20,7 +21,8 @@ export interface ZipScan {
  * Inspects a zip with yauzl before any parser sees it: entry count, declared and *actual* inflated sizes (stream
  * every entry through inflate counting bytes, so lying headers are caught — yauzl validateEntrySizes), compression
  * ratio, and entry names (no absolute paths, no '..' segments, no backslashes, no NUL). Also checks that no
- * .xml/.rels entry contains '<!DOCTYPE' or '<!ENTITY' (Word never writes them; this blocks XXE and billion-laughs).
+ * .xml/.rels entry contains '<!DOCTYPE' or '<!ENTITY' (Word never writes them; this blocks XXE and billion-laughs);
+ * '<!ENTITY' is refused in any entry at all.
  * Throws ConversionError('zipBomb'|'unsafeZip'|'xmlDtd'|'corrupt'|'encrypted'). Returns the entry names.
  */
 export async function inspectZip(path: string, limits: ConvertLimits = DEFAULT_LIMITS): Promise<string[]> {
@@ -151,7 +153,7 @@ function inflateEntry(
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (err, stream) => {
       if (err) return reject(mapYauzlError(err));
-      const dtd = new DtdScanner(!OPAQUE_PART.test(name));
+      const dtd = new DtdScanner(XML_PART.test(name));
       const chunks: Buffer[] | undefined = keepIt ? [] : undefined;
       let size = 0;
       let done = false;
@@ -239,6 +241,8 @@ function quote(name: string): string {
 // yauzl reports everything as a plain Error; sort its messages into our codes.
 function mapYauzlError(err: unknown): ConversionError {
   if (err instanceof ConversionError) return err;
+  // An I/O failure (missing file, too many open files) says nothing about the file: let it surface as retryable.
+  if (typeof (err as NodeJS.ErrnoException | null)?.syscall === 'string') throw err;
   const message = err instanceof Error ? err.message : String(err);
   if (/encrypt/i.test(message)) return new ConversionError('encrypted');
   // The stream produced more bytes than the header declared: a lying header, the classic bomb.

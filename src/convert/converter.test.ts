@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { createConverter } from './converter.ts';
+import { extractDocx } from './extract-docx.ts';
+import { buildZip, docxEntries, fixtureDir, wordParagraph } from './testing-zip.ts';
+import { ConversionError, DEFAULT_LIMITS } from './types.ts';
+
+const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+const SEED_DOCX = fileURLToPath(new URL('../../../shared/seed/seed-speech.docx', import.meta.url));
+const SEED_TXT = fileURLToPath(new URL('../../../shared/seed/seed-speech.txt', import.meta.url));
+const PDF_ZH = `${CORPUS}pdf-zh/libpku__专业课__民俗学__考试提纲解答(sulley).pdf`;
+const ENCRYPTED_PDF = `${CORPUS}malformed/pypdf__encryption__r3-user-password.pdf`;
+
+const isError = (code: string, permanent?: boolean) => (err: unknown) => {
+  assert.ok(err instanceof ConversionError, `expected a ConversionError, got ${String(err)}`);
+  assert.equal(err.code, code);
+  if (permanent !== undefined) assert.equal(err.permanent, permanent);
+  return true;
+};
+
+describe('createConverter', () => {
+  let fx: Awaited<ReturnType<typeof fixtureDir>>;
+  // A docx of 50 000 paragraphs: mammoth needs over a second and a few hundred MB of heap for it.
+  let heavyDocx: string;
+  before(async () => {
+    fx = await fixtureDir();
+    const body = Array.from({ length: 50_000 }, (_, i) =>
+      wordParagraph(`第${i}段：创建全国文明城市，是一件大事。`),
+    ).join('');
+    heavyDocx = await fx.write('heavy.docx', buildZip(docxEntries({ body })));
+  });
+  after(() => fx.cleanup());
+
+  test('extracts each format in a worker, with the same result as in-process', async () => {
+    const converter = createConverter({ concurrency: 2, timeoutMs: 30_000, memoryMb: 256 });
+    try {
+      const [docx, pdf, txt] = await Promise.all([
+        converter.extract(SEED_DOCX, 'docx'),
+        converter.extract(PDF_ZH, 'pdf'),
+        converter.extract(SEED_TXT, 'txt'),
+      ]);
+      assert.deepEqual(docx, await extractDocx(SEED_DOCX, DEFAULT_LIMITS));
+      assert.equal(pdf.pageCount, 4);
+      assert.equal(txt.encoding, 'utf-8');
+      assert.equal(txt.body, docx.body);
+    } finally {
+      await converter.close();
+    }
+  });
+
+  test('a ConversionError crosses the thread boundary with its code, params and permanence', async () => {
+    const converter = createConverter({
+      concurrency: 1,
+      timeoutMs: 30_000,
+      memoryMb: 256,
+      limits: { ...DEFAULT_LIMITS, maxPages: 2 },
+    });
+    try {
+      await assert.rejects(converter.extract(ENCRYPTED_PDF, 'pdf'), isError('encrypted', true));
+      await assert.rejects(converter.extract(PDF_ZH, 'pdf'), (err) => {
+        isError('tooManyPages', true)(err);
+        assert.deepEqual((err as ConversionError).params, { pages: 4, max: 2 });
+        return true;
+      });
+    } finally {
+      await converter.close();
+    }
+  });
+
+  test('unexpected errors become a retryable failed with a short detail', async () => {
+    const converter = createConverter({ concurrency: 1, timeoutMs: 30_000, memoryMb: 256 });
+    try {
+      for (const format of ['docx', 'pdf', 'txt'] as const) {
+        await assert.rejects(converter.extract(`${fx.dir}/missing.${format}`, format), (err) => {
+          isError('failed', false)(err);
+          assert.match(String((err as ConversionError).params.detail), /ENOENT/);
+          return true;
+        });
+      }
+    } finally {
+      await converter.close();
+    }
+  });
+
+  test('tasks beyond the concurrency wait their turn', async () => {
+    const converter = createConverter({ concurrency: 1, timeoutMs: 30_000, memoryMb: 256 });
+    try {
+      const results = await Promise.all(Array.from({ length: 6 }, () => converter.extract(SEED_TXT, 'txt')));
+      assert.equal(new Set(results.map((r) => r.body)).size, 1);
+    } finally {
+      await converter.close();
+    }
+  });
+
+  test('a task over its time is stopped, and the next task gets a fresh worker', async () => {
+    const converter = createConverter({ concurrency: 1, timeoutMs: 800, memoryMb: 1024 });
+    try {
+      const slow = converter.extract(heavyDocx, 'docx');
+      const next = converter.extract(SEED_DOCX, 'docx');
+      await assert.rejects(slow, isError('timeout', true));
+      assert.equal((await next).title, '在高新区创建全国文明城市工作领导小组(扩大)会议上的讲话');
+    } finally {
+      await converter.close();
+    }
+  });
+
+  test('a worker over its heap cap dies with outOfMemory, and the pool carries on', async () => {
+    const converter = createConverter({ concurrency: 1, timeoutMs: 60_000, memoryMb: 64 });
+    try {
+      await assert.rejects(converter.extract(heavyDocx, 'docx'), isError('outOfMemory', true));
+      assert.ok((await converter.extract(SEED_DOCX, 'docx')).charCount > 2000);
+    } finally {
+      await converter.close();
+    }
+  });
+
+  test('close rejects running and queued tasks, and every later call', async () => {
+    const converter = createConverter({ concurrency: 1, timeoutMs: 30_000, memoryMb: 256 });
+    const settled = Promise.allSettled([converter.extract(heavyDocx, 'docx'), converter.extract(SEED_TXT, 'txt')]);
+    await converter.close();
+    for (const outcome of await settled) {
+      assert.equal(outcome.status, 'rejected');
+      if (outcome.status === 'rejected') isError('failed', false)(outcome.reason);
+    }
+    await assert.rejects(converter.extract(SEED_TXT, 'txt'), isError('failed', false));
+  });
+});
