@@ -54,7 +54,7 @@ export function createConverter(opts: ConverterOptions): Converter {
   const concurrency = Math.max(1, Math.floor(opts.concurrency));
   const queue: Task[] = [];
   const slots = new Set<Slot>();
-  const exits: Promise<number>[] = [];
+  const exiting = new Set<Promise<unknown>>();
   let closed = false;
   let nextId = 1;
 
@@ -93,7 +93,15 @@ export function createConverter(opts: ConverterOptions): Converter {
           break;
         }
       }
-      if (!slot && slots.size < concurrency) slot = spawn();
+      if (!slot && slots.size < concurrency) {
+        try {
+          slot = spawn();
+        } catch (err) {
+          // The worker cannot even be created (bad options, tsx missing): fail this task rather than the caller.
+          queue.shift()!.reject(new ConversionError('failed', { detail: shortDetail(err) }, false));
+          continue;
+        }
+      }
       if (!slot) return;
       const task = queue.shift()!;
       slot.task = task;
@@ -130,7 +138,9 @@ export function createConverter(opts: ConverterOptions): Converter {
     if (!slots.delete(slot)) return;
     clearTimeout(slot.timer);
     clearTimeout(slot.startupTimer);
-    exits.push(slot.worker.terminate().catch(() => 0));
+    const exit = slot.worker.terminate().catch(() => {});
+    exiting.add(exit);
+    void exit.then(() => exiting.delete(exit));
     const task = slot.task;
     slot.task = undefined;
     task?.reject(error);
@@ -150,7 +160,7 @@ export function createConverter(opts: ConverterOptions): Converter {
       closed = true;
       for (const task of queue.splice(0)) task.reject(closedError());
       for (const slot of [...slots]) retire(slot, closedError());
-      await Promise.all(exits);
+      await Promise.all(exiting);
     },
   };
 }

@@ -118,6 +118,10 @@ describe('extractDocx', () => {
       result.pageStarts.map((s) => result.body.slice(s).split('\n')[0]),
       ['第1段', '第11段', '第21段'],
     );
+    // A stale count (a template's <Pages>1</Pages> on a long text) is not believed.
+    const long = Array.from({ length: 40 * 22 }, (_, i) => wordParagraph(`第${i + 1}段`)).join('');
+    const stale = await extractDocx(await docx('app-stale.docx', { body: long, pages: 1 }), DEFAULT_LIMITS);
+    assert.equal(stale.pageCount, 40);
     const tooMany = await docx('app-too-many.docx', { body, pages: 100_000 });
     await rejectsWith(extractDocx(tooMany, DEFAULT_LIMITS), 'tooManyPages', { pages: 100_000, max: 2000 });
   });

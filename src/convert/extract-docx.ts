@@ -33,14 +33,14 @@ export async function extractDocx(path: string, limits: ConvertLimits): Promise<
     paragraphs.push(...lines);
   }
   const { body, offsets } = joinParagraphs(paragraphs);
-  // 4. Pages: the count Word saved in docProps/app.xml if there is one, else the GB/T 9704 estimate.
+  // 4. Pages: the count saved in docProps/app.xml if there is a believable one, else the GB/T 9704 estimate.
   const app = scan.kept.get(APP);
-  const stated = app ? statedPages(app.toString('utf8')) : undefined;
+  const estimate = estimatePageStarts(paragraphs, breaksBefore);
+  const stated = app ? believable(statedPages(app.toString('utf8')), estimate.length) : undefined;
   if (stated !== undefined && stated > limits.maxPages) {
     throw new ConversionError('tooManyPages', { pages: stated, max: limits.maxPages });
   }
-  const pageStarts =
-    stated !== undefined ? distributePageStarts(paragraphs, stated) : estimatePageStarts(paragraphs, breaksBefore);
+  const pageStarts = stated !== undefined ? distributePageStarts(paragraphs, stated) : estimate;
   const core = scan.kept.get(CORE);
   title ??= core ? cleanTitle(coreTitle(core.toString('utf8'))) : undefined;
   const headings = headingAt.map((h) => ({ offset: offsets[h.index]!, level: h.level, text: h.text }));
@@ -178,6 +178,15 @@ function statedPages(appXml: string): number | undefined {
   const m = /<(?:\w+:)?Pages>\s*(\d{1,9})\s*<\/(?:\w+:)?Pages>/.exec(appXml);
   const n = m ? Number(m[1]) : 0;
   return n >= 1 ? n : undefined;
+}
+
+// Word refreshes <Pages> only when it lays the document out, and templates carry theirs along: a 35-page text saved
+// with <Pages>1</Pages> is common (python-docx output, WPS, documents saved before pagination finished). A real page
+// holds at most about five GB/T 9704 pages of text (small type, narrow margins), so a stated count six times below
+// the estimate is stale and the estimate is used instead.
+function believable(stated: number | undefined, estimated: number): number | undefined {
+  if (stated === undefined) return undefined;
+  return estimated >= 6 * stated && estimated - stated >= 4 ? undefined : stated;
 }
 
 function coreTitle(coreXml: string): string | undefined {

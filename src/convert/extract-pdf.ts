@@ -15,8 +15,11 @@ const STANDARD_FONT_DIR = join(PDFJS_DIR, 'standard_fonts') + sep;
 
 /** Extracts the text of a PDF with pdf.js, page by page, with exact page starts. */
 export async function extractPdf(path: string, limits: ConvertLimits): Promise<ExtractedText> {
+  const file = await readFile(path);
   const task = pdfjs.getDocument({
-    data: new Uint8Array(await readFile(path)),
+    // pdf.js refuses a Buffer; a plain view spanning the whole ArrayBuffer is taken over without a copy (uploads can
+    // be 50 MB), and a view into a shared pool slab (small files) is copied by pdf.js, so the slab is never detached.
+    data: new Uint8Array(file.buffer, file.byteOffset, file.byteLength),
     useSystemFonts: false,
     isEvalSupported: false,
     disableFontFace: true,

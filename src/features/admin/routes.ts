@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { fileTypeFromBuffer } from 'file-type';
+import { h } from 'preact';
+import { badRequest, notFound } from '../../errors.ts';
+import { blobKey } from '../../storage/blob-store.ts';
+import { parseId, requireAdmin } from '../../web/guards.ts';
+import { sendPage } from '../../web/render.ts';
+import type { WebContext } from '../../web/web-context.ts';
+import { addCategory, editCategory, getSiteSettings, updateSiteSettings } from '../site/service.ts';
+import * as service from './service.ts';
+import { AdminPage } from './views/admin-page.tsx';
+
+type Body = Record<string, string | undefined>;
+const int = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
+
+/** The operator console. Every route requires an admin. */
+export function adminRoutes(web: WebContext) {
+  const { deps } = web;
+  return async (app: FastifyInstance) => {
+    app.addHook('onRequest', async (req) => {
+      if (req.url === '/admin' || req.url.startsWith('/admin/') || req.url.startsWith('/admin?')) requireAdmin(req);
+    });
+
+    app.get('/admin', async (req, reply) => {
+      const [site, reports, users] = await Promise.all([
+        getSiteSettings(deps),
+        service.listOpenReports(deps),
+        service.listRecentUsers(deps),
+      ]);
+      const ctx = await web.pageContext(req, reply);
+      return sendPage(reply, h(AdminPage, { ctx, site, reports, users }));
+    });
+
+    app.post<{ Body: Body }>('/admin/settings', async (req, reply) => {
+      const b = req.body;
+      await updateSiteSettings(deps, {
+        previewMode: b.previewMode as 'pages' | 'percent' | undefined,
+        previewValue: int(b.previewValue),
+        previewMaxPercent: int(b.previewMaxPercent),
+        serviceText: b.serviceText,
+        serviceWechat: b.serviceWechat,
+      });
+      return reply.redirect('/admin', 303);
+    });
+
+    app.post('/admin/service-qr', async (req, reply) => {
+      const file = await req.file({ limits: { fileSize: 1024 * 1024 } });
+      if (!file) throw badRequest('upload.noFile');
+      const buf = await file.toBuffer();
+      const type = await fileTypeFromBuffer(buf);
+      if (!type || !['image/png', 'image/jpeg', 'image/webp'].includes(type.mime)) throw badRequest('admin.qrInvalid');
+      const key = blobKey('site', createHash('sha256').update(buf).digest('hex'));
+      const tmp = deps.blobs.tempPath('qr');
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(tmp, buf);
+      await deps.blobs.putFile(tmp, key);
+      await updateSiteSettings(deps, { serviceQrKey: key });
+      return reply.redirect('/admin', 303);
+    });
+
+    app.post<{ Body: Body }>('/admin/document-preview', async (req, reply) => {
+      const id = parseId(req.body.documentId);
+      if (!id) throw notFound();
+      const mode = req.body.mode;
+      await service.setDocumentPreview(
+        deps,
+        id,
+        mode === 'pages' || mode === 'percent' ? { mode, value: Number(req.body.value) } : null,
+      );
+      return reply.redirect(`/d/${id}`, 303);
+    });
+
+    app.post<{ Body: Body }>('/admin/categories', async (req, reply) => {
+      await addCategory(deps, { slug: req.body.slug ?? '', name: req.body.name ?? '', sortOrder: int(req.body.sortOrder) ?? 100 });
+      return reply.redirect('/admin', 303);
+    });
+
+    app.post<{ Params: { id: string }; Body: Body }>('/admin/categories/:id', async (req, reply) => {
+      const id = parseId(req.params.id);
+      if (!id) throw notFound();
+      await editCategory(deps, id, { name: req.body.name ?? '', sortOrder: int(req.body.sortOrder) ?? 0 });
+      return reply.redirect('/admin', 303);
+    });
+
+    app.post<{ Params: { id: string }; Body: Body }>('/admin/users/:id/badges', async (req, reply) => {
+      const id = parseId(req.params.id);
+      if (!id) throw notFound();
+      await service.setUserBadges(deps, id, { verified: req.body.verified === '1', provider: req.body.provider === '1' });
+      return reply.redirect('/admin', 303);
+    });
+  };
+}

@@ -1,0 +1,196 @@
+import { type Kysely, sql } from 'kysely';
+import type { DB, DocumentStatus, DocumentUpdate, NewDocument } from '../../db/schema.ts';
+
+/** Inserts a document and returns its id. */
+export async function insertDocument(db: Kysely<DB>, doc: NewDocument): Promise<number> {
+  const row = await db.insertInto('documents').values(doc).returning('id').executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+/** A document row by id. */
+export function findDocumentById(db: Kysely<DB>, id: number) {
+  return db.selectFrom('documents').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * What an anonymous page depends on, in one indexed lookup: the document's and its owner's revisions, and the
+ * site revision. Together they make the page's ETag.
+ */
+export function findDocumentPageVersion(db: Kysely<DB>, id: number) {
+  return db
+    .selectFrom('documents')
+    .innerJoin('users', 'users.id', 'documents.owner_id')
+    .select([
+      'documents.status',
+      'documents.rev',
+      'users.rev as owner_rev',
+      sql<string>`(select value from settings where key = 'rev')`.as('site_rev'),
+    ])
+    .where('documents.id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Everything the document page shows: the document, its category and its uploader. */
+export function findDocumentPage(db: Kysely<DB>, id: number) {
+  return db
+    .selectFrom('documents')
+    .innerJoin('users', 'users.id', 'documents.owner_id')
+    .innerJoin('categories', 'categories.id', 'documents.category_id')
+    .selectAll('documents')
+    .select([
+      'users.display_name as owner_name',
+      'users.bio as owner_bio',
+      'users.avatar_key as owner_avatar_key',
+      'users.real_name_verified as owner_verified',
+      'users.is_provider as owner_provider',
+      'users.follower_count as owner_followers',
+      'categories.name as category_name',
+      'categories.slug as category_slug',
+    ])
+    .where('documents.id', '=', id)
+    .executeTakeFirst();
+}
+
+/** The row shape of findDocumentPage. */
+export type DocumentPageRow = NonNullable<Awaited<ReturnType<typeof findDocumentPage>>>;
+
+/** The stored text of a document. */
+export function findDocumentText(db: Kysely<DB>, id: number) {
+  return db.selectFrom('document_texts').selectAll().where('document_id', '=', id).executeTakeFirst();
+}
+
+/** Moves a document from one status to another; returns false when it was not in `from` (someone else moved it). */
+export async function transitionDocument(
+  db: Kysely<DB>,
+  id: number,
+  from: readonly DocumentStatus[],
+  set: DocumentUpdate & { status: DocumentStatus },
+): Promise<boolean> {
+  const r = await db
+    .updateTable('documents')
+    .set((eb) => ({ ...set, rev: eb('rev', '+', 1), updated_at: Date.now() }))
+    .where('id', '=', id)
+    .where('status', 'in', from)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Replaces a document's extracted text. */
+export async function saveDocumentText(
+  db: Kysely<DB>,
+  id: number,
+  t: { body: string; pageStarts: number[]; headings: unknown[] },
+): Promise<void> {
+  const row = { body: t.body, page_starts: JSON.stringify(t.pageStarts), headings: JSON.stringify(t.headings) };
+  await db
+    .insertInto('document_texts')
+    .values({ document_id: id, ...row })
+    .onConflict((oc) => oc.column('document_id').doUpdateSet(row))
+    .execute();
+}
+
+/** Card data for document lists. */
+const cardColumns = [
+  'documents.id',
+  'documents.title',
+  'documents.format',
+  'documents.page_count',
+  'documents.price',
+  'documents.download_count',
+  'documents.published_at',
+  'documents.size_bytes',
+  'users.display_name as owner_name',
+  'documents.owner_id',
+] as const;
+
+/** Published documents, newest or most downloaded first, optionally in one category or by one owner. */
+export function listPublished(
+  db: Kysely<DB>,
+  opts: { order: 'latest' | 'downloads'; categoryId?: number; ownerId?: number; limit: number; offset?: number },
+) {
+  let q = db
+    .selectFrom('documents')
+    .innerJoin('users', 'users.id', 'documents.owner_id')
+    .select(cardColumns)
+    .where('documents.status', '=', 'published');
+  if (opts.categoryId !== undefined) q = q.where('documents.category_id', '=', opts.categoryId);
+  if (opts.ownerId !== undefined) q = q.where('documents.owner_id', '=', opts.ownerId);
+  q =
+    opts.order === 'latest'
+      ? q.orderBy('documents.published_at', 'desc').orderBy('documents.id', 'desc')
+      : q.orderBy('documents.download_count', 'desc').orderBy('documents.id', 'desc');
+  return q.limit(opts.limit).offset(opts.offset ?? 0).execute();
+}
+
+/** The row shape of document lists. */
+export type DocumentCardRow = Awaited<ReturnType<typeof listPublished>>[number];
+
+/** Counts published documents (optionally in a category). */
+export async function countPublished(db: Kysely<DB>, opts: { categoryId?: number; ownerId?: number }): Promise<number> {
+  let q = db
+    .selectFrom('documents')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'published');
+  if (opts.categoryId !== undefined) q = q.where('category_id', '=', opts.categoryId);
+  if (opts.ownerId !== undefined) q = q.where('owner_id', '=', opts.ownerId);
+  return Number((await q.executeTakeFirstOrThrow()).n);
+}
+
+/** An uploader's own documents in every state, newest first. */
+export function listOwnedDocuments(db: Kysely<DB>, ownerId: number, limit: number, offset: number) {
+  return db
+    .selectFrom('documents')
+    .select([
+      'id',
+      'title',
+      'format',
+      'status',
+      'reject_code',
+      'reject_params',
+      'page_count',
+      'price',
+      'created_at',
+      'download_count',
+    ])
+    .where('owner_id', '=', ownerId)
+    .where('status', '!=', 'deleted')
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+}
+
+/** Adds one to the download counter. */
+export async function incrementDownloads(db: Kysely<DB>, id: number): Promise<void> {
+  await db
+    .updateTable('documents')
+    .set((eb) => ({ download_count: eb('download_count', '+', 1) }))
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Marks the owner as a content provider (内容提供者) the first time one of their documents is published. */
+export async function markProvider(db: Kysely<DB>, userId: number): Promise<void> {
+  await db
+    .updateTable('users')
+    .set((eb) => ({ is_provider: 1, rev: eb('rev', '+', 1), updated_at: Date.now() }))
+    .where('id', '=', userId)
+    .where('is_provider', '=', 0)
+    .execute();
+}
+
+/** Published documents whose title contains `term` (LIKE with escaped wildcards), newest first. */
+export function searchTitles(db: Kysely<DB>, term: string, limit: number, offset: number) {
+  const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return db
+    .selectFrom('documents')
+    .innerJoin('users', 'users.id', 'documents.owner_id')
+    .select(cardColumns)
+    .where('documents.status', '=', 'published')
+    .where(sql<boolean>`documents.title like ${pattern} escape '\\'`)
+    .orderBy('documents.published_at', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+}

@@ -1,0 +1,154 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { h } from 'preact';
+import { notFound } from '../../errors.ts';
+import { t } from '../../i18n/t.ts';
+import { parseBlobKey } from '../../storage/blob-store.ts';
+import { parseId, requireUser } from '../../web/guards.ts';
+import { renderDocument, sendPage } from '../../web/render.ts';
+import type { WebContext } from '../../web/web-context.ts';
+import { getSiteSettings } from '../site/service.ts';
+import * as service from './service.ts';
+import { type UploadPart, acceptUpload } from './upload.ts';
+import { ConfirmDeletePage } from './views/confirm-delete-page.tsx';
+import { DocumentPageView } from './views/document-page.tsx';
+import { MyDocumentsPage, statusLabel } from './views/my-documents-page.tsx';
+import { UploadPage } from './views/upload-page.tsx';
+
+/** RFC 5987 Content-Disposition with an ASCII fallback, so Chinese file names survive every browser. */
+export function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+/** Upload, document page, delete, download and the uploader's status list. */
+export function documentRoutes(web: WebContext) {
+  const { deps } = web;
+  return async (app: FastifyInstance) => {
+    app.get('/upload', async (req, reply) => {
+      if (!requireUser(req, reply)) return reply;
+      const ctx = await web.pageContext(req, reply);
+      return sendPage(reply, h(UploadPage, { ctx, maxBytes: deps.config.upload.maxBytes }));
+    });
+
+    app.post(
+      '/upload',
+      { config: { rateLimit: { max: web.limits.uploadsPerHour, timeWindow: '1 hour' } } },
+      async (req, reply) => {
+        const user = requireUser(req, reply)!;
+        const id = await acceptUpload(deps, user.id, multipartParts(req));
+        if ((req.headers.accept ?? '').includes('application/json')) return reply.status(201).send({ id, status: 'uploaded' });
+        return reply.redirect(`/my/documents?notice=uploaded#doc-${id}`, 303);
+      },
+    );
+
+    app.get<{ Querystring: { page?: string; notice?: string } }>('/my/documents', async (req, reply) => {
+      const user = requireUser(req, reply);
+      if (!user) return reply;
+      const page = Math.max(1, Number.parseInt(req.query.page ?? '1', 10) || 1);
+      const docs = await service.listMyDocuments(deps, user, page);
+      const flash = req.query.notice === 'uploaded' ? t('upload.accepted') : req.query.notice === 'deleted' ? t('document.deleted') : undefined;
+      const ctx = await web.pageContext(req, reply, { flash });
+      return sendPage(reply, h(MyDocumentsPage, { ctx, docs, page }));
+    });
+
+    app.get<{ Params: { id: string } }>('/api/documents/:id/status', async (req, reply) => {
+      const user = requireUser(req, reply)!;
+      const id = parseId(req.params.id);
+      if (!id) throw notFound();
+      const doc = await service.getDocumentStatus(deps, id, user);
+      return reply.header('cache-control', 'no-store').send({
+        id: doc.id,
+        status: doc.status,
+        label: t(`status.${doc.status}`),
+        reason: statusLabel(doc).reason ?? null,
+        pages: doc.page_count,
+      });
+    });
+
+    app.get<{ Params: { id: string } }>('/d/:id', async (req, reply) => {
+      const id = parseId(req.params.id);
+      if (!id) throw notFound();
+      if (req.user) {
+        const page = await service.getDocumentPage(deps, id, req.user);
+        const ctx = await web.pageContext(req, reply);
+        return sendPage(reply, h(DocumentPageView, { ctx, page }));
+      }
+      return sendAnonymousDocumentPage(web, id, req, reply);
+    });
+
+    app.get<{ Params: { id: string } }>('/d/:id/delete', async (req, reply) => {
+      const user = requireUser(req, reply);
+      if (!user) return reply;
+      const id = parseId(req.params.id);
+      if (!id) throw notFound();
+      const doc = await service.getDeletableDocument(deps, id, user);
+      const ctx = await web.pageContext(req, reply);
+      return sendPage(reply, h(ConfirmDeletePage, { ctx, doc }));
+    });
+
+    app.post<{ Params: { id: string } }>('/d/:id/delete', async (req, reply) => {
+      const user = requireUser(req, reply)!;
+      const id = parseId(req.params.id);
+      if (!id) throw notFound();
+      await service.deleteDocument(deps, id, user);
+      if ((req.headers.accept ?? '').includes('application/json')) return reply.send({ id, status: 'deleted' });
+      return reply.redirect('/my/documents?notice=deleted', 303);
+    });
+
+    app.get<{ Params: { id: string } }>('/d/:id/download', async (req, reply) => {
+      const id = parseId(req.params.id);
+      if (!id) throw notFound();
+      if (!req.user) return reply.redirect(`/login?next=${encodeURIComponent(`/d/${id}`)}`, 303);
+      const doc = await service.startDownload(deps, id, req.user);
+      const key = parseBlobKey(doc.blob_key);
+      const size = await deps.blobs.size(key);
+      if (size === undefined) throw notFound();
+      return reply
+        .header('content-type', 'application/octet-stream')
+        .header('content-length', size)
+        .header('content-disposition', contentDisposition(`${doc.title}.${doc.format}`))
+        .header('cache-control', 'private, no-store')
+        .header('x-content-type-options', 'nosniff')
+        .send(deps.blobs.read(key));
+    });
+  };
+}
+
+/** Maps @fastify/multipart parts to the library-neutral shape the upload service takes. */
+async function* multipartParts(req: FastifyRequest): AsyncIterable<UploadPart> {
+  for await (const part of req.parts()) {
+    if (part.type === 'file') yield { type: 'file', name: part.fieldname, filename: part.filename, stream: part.file };
+    else yield { type: 'field', name: part.fieldname, value: String(part.value ?? '') };
+  }
+}
+
+/**
+ * The anonymous document page, the bulk of a 文库's traffic: one indexed lookup builds the ETag from the document,
+ * uploader and site revisions; a match answers 304, a cached render is sent as is, and only a miss renders.
+ */
+async function sendAnonymousDocumentPage(web: WebContext, id: number, req: FastifyRequest, reply: FastifyReply) {
+  const version = await service.getDocumentPageVersion(web.deps, id);
+  if (!version || version.status !== 'published') {
+    // 404/410 and unpublished states take the ordinary path (they are rare and must not be cached as pages).
+    await service.getDocumentPage(web.deps, id, undefined);
+    throw notFound();
+  }
+  const etag = `W/"d${id}-${version.rev}-${version.owner_rev}-${version.site_rev}-${web.assets.css}${web.assets.js}"`;
+  reply
+    .header('etag', etag)
+    .header('cache-control', 'public, max-age=0, must-revalidate')
+    .header('vary', 'Cookie, Accept-Encoding')
+    .type('text/html; charset=utf-8');
+  if (req.headers['if-none-match'] === etag) return reply.status(304).send();
+  const key = `/d/${id}`;
+  let body = web.pageCache.get(key, etag);
+  if (!body) {
+    // Settings cached in this process may be older than the revision in the ETag; make sure they are not.
+    await getSiteSettings(web.deps, { minRev: Number(version.site_rev) });
+    const page = await service.getDocumentPage(web.deps, id, undefined);
+    const ctx = await web.pageContext(req, reply);
+    body = Buffer.from(renderDocument(h(DocumentPageView, { ctx, page })));
+    web.pageCache.set(key, etag, body);
+  }
+  return reply.send(body);
+}

@@ -1,0 +1,127 @@
+import type { Deps } from '../../deps.ts';
+import { forbidden, gone, notFound } from '../../errors.ts';
+import type { SessionUser } from '../accounts/service.ts';
+import { getSiteSettings } from '../site/service.ts';
+import { canDeleteDocument, canDownloadDocument, canViewDocument } from './policy.ts';
+import { computePreview, type Preview, pickFragment, type StoredText } from './preview.ts';
+import * as repo from './repo.ts';
+
+/** What the document page renders. `preview` holds only the free part. */
+export interface DocumentPage {
+  doc: repo.DocumentPageRow;
+  preview: Preview | undefined;
+  fragment: string;
+  viewerFollows: boolean;
+}
+
+/** Loads a document for its page; 410 once deleted, 404 when the viewer may not see it. */
+export async function getDocumentPage(
+  deps: Pick<Deps, 'database'>,
+  id: number,
+  viewer: SessionUser | undefined,
+): Promise<DocumentPage> {
+  const { db } = deps.database;
+  const doc = await repo.findDocumentPage(db, id);
+  if (!doc) throw notFound();
+  if (doc.status === 'deleted') throw gone();
+  if (!canViewDocument(viewer, doc)) throw notFound();
+  const site = await getSiteSettings(deps);
+  const text = doc.extracted_at ? await repo.findDocumentText(db, id) : undefined;
+  let preview: Preview | undefined;
+  if (text) {
+    const stored: StoredText = {
+      body: text.body,
+      pageStarts: JSON.parse(text.page_starts),
+      headings: JSON.parse(text.headings),
+    };
+    preview = computePreview(stored, {
+      mode: doc.preview_mode ?? site.previewMode,
+      value: doc.preview_value ?? site.previewValue,
+      maxPercent: site.previewMaxPercent,
+      paid: doc.price > 0,
+    });
+  }
+  const viewerFollows =
+    !!viewer &&
+    !!(await db
+      .selectFrom('follows')
+      .select('follower_id')
+      .where('follower_id', '=', viewer.id)
+      .where('followee_id', '=', doc.owner_id)
+      .executeTakeFirst());
+  return { doc, preview, fragment: preview ? pickFragment(preview) : '', viewerFollows };
+}
+
+/** The page version for anonymous caching: undefined when the document does not exist. */
+export async function getDocumentPageVersion(deps: Pick<Deps, 'database'>, id: number) {
+  return repo.findDocumentPageVersion(deps.database.db, id);
+}
+
+/** Loads a document the viewer may delete, for the confirmation page. */
+export async function getDeletableDocument(deps: Pick<Deps, 'database'>, id: number, viewer: SessionUser) {
+  const doc = await repo.findDocumentById(deps.database.db, id);
+  if (!doc) throw notFound();
+  if (doc.status === 'deleted') throw gone();
+  if (!canDeleteDocument(viewer, doc)) throw forbidden();
+  return doc;
+}
+
+/**
+ * Soft-deletes a document: it answers 410 from now on. The blob stays, because buyers keep their downloads
+ * (and identical uploads share it).
+ */
+export async function deleteDocument(deps: Pick<Deps, 'database'>, id: number, viewer: SessionUser): Promise<void> {
+  await getDeletableDocument(deps, id, viewer);
+  const moved = await repo.transitionDocument(
+    deps.database.db,
+    id,
+    ['uploaded', 'converting', 'review', 'published', 'rejected', 'taken_down'],
+    { status: 'deleted', deleted_at: Date.now() },
+  );
+  if (!moved) throw gone();
+}
+
+/** The uploader's own documents with their pipeline status. */
+export async function listMyDocuments(deps: Pick<Deps, 'database'>, viewer: SessionUser, page: number) {
+  const size = 20;
+  return repo.listOwnedDocuments(deps.database.db, viewer.id, size, (page - 1) * size);
+}
+
+/** Status of one document for its owner (polled while converting). */
+export async function getDocumentStatus(deps: Pick<Deps, 'database'>, id: number, viewer: SessionUser) {
+  const doc = await repo.findDocumentById(deps.database.db, id);
+  if (!doc || doc.status === 'deleted' || (doc.owner_id !== viewer.id && viewer.role !== 'admin')) throw notFound();
+  return doc;
+}
+
+/** Authorises a download of the original and counts it. */
+export async function startDownload(deps: Pick<Deps, 'database'>, id: number, viewer: SessionUser | undefined) {
+  const doc = await repo.findDocumentById(deps.database.db, id);
+  if (!doc) throw notFound();
+  if (doc.status === 'deleted') throw gone();
+  if (!canDownloadDocument(viewer, doc)) throw forbidden('document.paidDownloadUnavailable');
+  if (viewer?.id !== doc.owner_id) await repo.incrementDownloads(deps.database.db, id);
+  return doc;
+}
+
+/** Published documents for lists (home, category, uploader profile). */
+export async function listPublishedDocuments(
+  deps: Pick<Deps, 'database'>,
+  opts: { order: 'latest' | 'downloads'; categoryId?: number; ownerId?: number; page?: number; pageSize: number },
+) {
+  const page = Math.max(1, opts.page ?? 1);
+  const { db } = deps.database;
+  const [rows, total] = await Promise.all([
+    repo.listPublished(db, { ...opts, limit: opts.pageSize, offset: (page - 1) * opts.pageSize }),
+    repo.countPublished(db, opts),
+  ]);
+  return { rows, total, page, pages: Math.max(1, Math.ceil(total / opts.pageSize)) };
+}
+
+/** Title search over published documents (a plain substring match until the full-text index lands). */
+export async function searchDocumentTitles(deps: Pick<Deps, 'database'>, q: string, page: number, pageSize = 20) {
+  const term = q.normalize('NFKC').trim().slice(0, 100);
+  if (!term) return { rows: [], total: 0, page: 1, pages: 1, term };
+  const rows = await repo.searchTitles(deps.database.db, term, pageSize + 1, (Math.max(1, page) - 1) * pageSize);
+  return { rows: rows.slice(0, pageSize), hasMore: rows.length > pageSize, page: Math.max(1, page), term };
+}

@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { type Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { sniffFile } from '../../convert/sniff.ts';
+import type { Deps } from '../../deps.ts';
+import { AppError, badRequest, tooLarge, unsupportedFile } from '../../errors.ts';
+import { blobKey } from '../../storage/blob-store.ts';
+import { formatBytes } from '../../web/format.ts';
+import { getSiteSettings } from '../site/service.ts';
+import * as repo from './repo.ts';
+
+/** One part of an upload form, independent of the multipart library. */
+export type UploadPart =
+  | { type: 'field'; name: string; value: string }
+  | { type: 'file'; name: string; filename: string; stream: Readable };
+
+interface SavedFile {
+  tempPath: string;
+  filename: string;
+  size: number;
+  sha256: string;
+}
+
+/** Streams the file part to a temporary file, hashing and counting as it goes; never holds the file in memory. */
+async function saveToTemp(deps: Pick<Deps, 'blobs' | 'config'>, filename: string, stream: Readable): Promise<SavedFile> {
+  const tempPath = deps.blobs.tempPath('upload');
+  const hash = createHash('sha256');
+  const max = deps.config.upload.maxBytes;
+  let size = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      size += chunk.length;
+      if (size > max) return cb(tooLarge({ max: formatBytes(max) }));
+      hash.update(chunk);
+      cb(null, chunk);
+    },
+  });
+  try {
+    await pipeline(stream, meter, createWriteStream(tempPath, { flags: 'wx' }));
+    if ((stream as Readable & { truncated?: boolean }).truncated) throw tooLarge({ max: formatBytes(max) });
+  } catch (err) {
+    await rm(tempPath, { force: true });
+    const code = (err as { code?: string }).code;
+    if (code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge({ max: formatBytes(max) });
+    throw err;
+  }
+  return { tempPath, filename, size, sha256: hash.digest('hex') };
+}
+
+/** The metadata fields of the upload form, validated. */
+interface UploadFields {
+  title: string;
+  categoryId: number;
+  description: string;
+  price: number;
+}
+
+async function validateFields(deps: Pick<Deps, 'database'>, raw: Map<string, string>, filename: string): Promise<UploadFields> {
+  const site = await getSiteSettings(deps);
+  const fallbackTitle = filename.replace(/\.[^.]+$/, '');
+  const title = (raw.get('title')?.trim() || fallbackTitle).normalize('NFC').replace(/\s+/g, ' ');
+  const titleLen = [...title].length;
+  if (titleLen < 2 || titleLen > 100) throw badRequest('upload.titleInvalid');
+  const categoryId = Number(raw.get('category'));
+  if (!site.categories.some((c) => c.id === categoryId)) throw badRequest('upload.categoryInvalid');
+  const description = (raw.get('description') ?? '').trim().normalize('NFC');
+  if ([...description].length > 2000) throw badRequest('upload.descriptionTooLong');
+  const priceRaw = (raw.get('price') ?? '0').trim() || '0';
+  const price = Number(priceRaw);
+  if (!/^\d+$/.test(priceRaw) || !Number.isSafeInteger(price) || price > site.maxPrice) {
+    throw badRequest('upload.priceInvalid', { max: site.maxPrice });
+  }
+  return { title, categoryId, description, price };
+}
+
+/**
+ * Accepts an upload:
+ * 1. stream the file to a temp file (size-capped, hashed);
+ * 2. validate the form fields and sniff the real format from the bytes;
+ * 3. move the file into the blob store under its content hash;
+ * 4. insert the document and enqueue its conversion in one transaction.
+ * Any failure removes the temp file; nothing half-written remains.
+ */
+export async function acceptUpload(
+  deps: Pick<Deps, 'database' | 'blobs' | 'config' | 'queue'>,
+  ownerId: number,
+  parts: AsyncIterable<UploadPart>,
+): Promise<number> {
+  const fields = new Map<string, string>();
+  let saved: SavedFile | undefined;
+  try {
+    for await (const part of parts) {
+      if (part.type === 'field') fields.set(part.name, part.value);
+      else if (part.name === 'file' && !saved && part.filename) saved = await saveToTemp(deps, part.filename, part.stream);
+      else part.stream.resume();
+    }
+    if (!saved) throw badRequest('upload.noFile');
+    if (saved.size === 0) throw unsupportedFile('upload.empty');
+    const meta = await validateFields(deps, fields, saved.filename);
+    const sniff = await sniffFile(saved.tempPath, extname(saved.filename).slice(1));
+    if (!sniff.ok) throw unsupportedFile(sniff.reason, sniff.params);
+
+    const key = blobKey('original', saved.sha256);
+    await deps.blobs.putFile(saved.tempPath, key);
+    const now = Date.now();
+    try {
+      return await deps.database.db.transaction().execute(async (trx) => {
+        const id = await repo.insertDocument(trx, {
+          owner_id: ownerId,
+          category_id: meta.categoryId,
+          title: meta.title,
+          description: meta.description,
+          format: sniff.format,
+          original_name: saved!.filename.slice(0, 255),
+          blob_key: key,
+          size_bytes: saved!.size,
+          price: meta.price,
+          status: 'uploaded',
+          reject_code: null,
+          reject_params: null,
+          page_count: null,
+          char_count: null,
+          preview_mode: null,
+          preview_value: null,
+          download_count: 0,
+          rev: 1,
+          created_at: now,
+          updated_at: now,
+          extracted_at: null,
+          published_at: null,
+          deleted_at: null,
+        });
+        await deps.queue.enqueue('document.convert', { documentId: id }, { trx, dedupeKey: `convert:${id}` });
+        return id;
+      });
+    } catch (err) {
+      // The blob is content-addressed and may be shared; remove it only if no document refers to it.
+      const ref = await deps.database.db.selectFrom('documents').select('id').where('blob_key', '=', key).executeTakeFirst();
+      if (!ref) await deps.blobs.delete(key);
+      throw err;
+    }
+  } catch (err) {
+    if (saved) await rm(saved.tempPath, { force: true });
+    if (err instanceof AppError) throw err;
+    const code = (err as { code?: string }).code;
+    if (code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge({ max: formatBytes(deps.config.upload.maxBytes) });
+    throw err;
+  }
+}

@@ -1,0 +1,180 @@
+import { t } from '../../../i18n/t.ts';
+import type { PageContext } from '../../../web/context.ts';
+import { formatBytes, formatDate, isoDate } from '../../../web/format.ts';
+import { jsonForScript } from '../../../web/render.ts';
+import { Layout } from '../../../web/views/layout.tsx';
+import type { DocumentPage } from '../service.ts';
+import { FormatBadge } from './format-badge.tsx';
+import { PreviewText } from './preview-text.tsx';
+import { UploaderCard } from './uploader-card.tsx';
+
+/** The document page: every element of the reference page, rendered from the free part only. */
+export function DocumentPageView({ ctx, page }: { ctx: PageContext; page: DocumentPage }) {
+  const { doc, preview, fragment } = page;
+  const canonical = `/d/${doc.id}`;
+  const canDelete = !!ctx.user && (ctx.user.id === doc.owner_id || ctx.user.role === 'admin');
+  const description = doc.description || fragment;
+  const uploader = {
+    id: doc.owner_id,
+    name: doc.owner_name,
+    bio: doc.owner_bio,
+    avatarKey: doc.owner_avatar_key,
+    verified: doc.owner_verified === 1,
+    provider: doc.owner_provider === 1,
+    followers: doc.owner_followers,
+  };
+  const aside = (
+    <>
+      <UploaderCard ctx={ctx} user={uploader} following={page.viewerFollows} />
+      {fragment && (
+        <section class="card fragment" aria-labelledby="fragment-title">
+          <h2 id="fragment-title">{t('document.fragment')}</h2>
+          <blockquote>{fragment}</blockquote>
+          <p class="fragment__source">
+            {doc.title}.{doc.format}
+          </p>
+        </section>
+      )}
+    </>
+  );
+  return (
+    <Layout
+      ctx={ctx}
+      title={doc.title}
+      description={description.slice(0, 160)}
+      canonical={canonical}
+      aside={aside}
+      head={doc.status === 'published' && <JsonLd page={page} description={description} />}
+    >
+      <nav class="breadcrumb" aria-label={t('document.breadcrumb')}>
+        <a href="/">{t('nav.home')}</a> › <a href={`/c/${doc.category_slug}`}>{doc.category_name}</a>
+      </nav>
+      <article class="card document">
+        <header class="document__header">
+          <h1>
+            <FormatBadge format={doc.format} /> {doc.title}
+          </h1>
+          <dl class="document__meta">
+            <div>
+              <dt>{t('document.format')}</dt>
+              <dd>{doc.format.toUpperCase()}</dd>
+            </div>
+            <div>
+              <dt>{t('document.size')}</dt>
+              <dd>{formatBytes(doc.size_bytes)}</dd>
+            </div>
+            {doc.page_count !== null && (
+              <div>
+                <dt>{t('document.pages')}</dt>
+                <dd>{t('document.pageCount', { n: doc.page_count })}</dd>
+              </div>
+            )}
+            <div>
+              <dt>{t('document.date')}</dt>
+              <dd>
+                <time dateTime={isoDate(doc.published_at ?? doc.created_at)}>{formatDate(doc.published_at ?? doc.created_at)}</time>
+              </dd>
+            </div>
+            <div>
+              <dt>{t('document.category')}</dt>
+              <dd>
+                <a href={`/c/${doc.category_slug}`}>{doc.category_name}</a>
+              </dd>
+            </div>
+            <div>
+              <dt>{t('document.downloads')}</dt>
+              <dd>{doc.download_count}</dd>
+            </div>
+          </dl>
+          {doc.description && <p class="document__description">{doc.description}</p>}
+        </header>
+        {doc.status !== 'published' && <StatusNotice doc={doc} />}
+        {preview && <PreviewText preview={preview} />}
+        {preview && !preview.complete && (
+          <div class="cut" role="note">
+            <p class="cut__fade" aria-hidden="true" />
+            <p class="cut__message">
+              {t('document.remaining', { pages: preview.remainingPages, chars: preview.remainingChars })}
+            </p>
+          </div>
+        )}
+        <DownloadBox ctx={ctx} page={page} />
+        {canDelete && (
+          <p class="document__owner-actions">
+            <a
+              class="button button--danger"
+              href={`/d/${doc.id}/delete`}
+              data-confirm-delete
+              data-confirm-title={t('document.confirmDelete')}
+              data-confirm-ok={t('document.deleteOk')}
+              data-confirm-cancel={t('document.deleteCancel')}
+              data-action={`/d/${doc.id}/delete`}
+              data-csrf={ctx.csrfToken}
+            >
+              {t('document.delete')}
+            </a>
+          </p>
+        )}
+      </article>
+    </Layout>
+  );
+}
+
+function StatusNotice({ doc }: { doc: DocumentPage['doc'] }) {
+  return (
+    <p class={`status-notice status-notice--${doc.status}`} role="status">
+      {t('document.statusNotice', { status: t(`status.${doc.status}`) })}
+    </p>
+  );
+}
+
+/** The download call to action and the paid-download terms with the 违规举报 link. */
+function DownloadBox({ ctx, page }: { ctx: PageContext; page: DocumentPage }) {
+  const { doc } = page;
+  const price = doc.price > 0 ? t('document.priceLabel', { price: doc.price, unit: ctx.site.creditName }) : t('document.free');
+  return (
+    <section class="download-box" aria-labelledby="download-title">
+      <h2 id="download-title" class="visually-hidden">
+        {t('document.downloadTitle')}
+      </h2>
+      <p class="download-box__action">
+        <a class="button button--primary button--large" href={`/d/${doc.id}/download`} rel="nofollow">
+          {doc.price > 0 ? t('document.downloadPaid', { price }) : t('document.downloadFree')}
+        </a>
+        <span class="download-box__file">
+          {doc.title}.{doc.format}
+        </span>
+      </p>
+      <ol class="terms">
+        <li>{t('terms.usage')}</li>
+        <li>{t('terms.userContent')}</li>
+        <li>
+          {t('terms.reportBefore')}
+          <a href={`/d/${doc.id}/report`} rel="nofollow">
+            “{t('terms.reportLink')}”
+          </a>
+          {t('terms.reportAfter')}
+        </li>
+      </ol>
+    </section>
+  );
+}
+
+/** Structured data for search engines, built from the free part only. */
+function JsonLd({ page, description }: { page: DocumentPage; description: string }) {
+  const { doc } = page;
+  const data = {
+    '@context': 'https://schema.org',
+    '@type': 'DigitalDocument',
+    name: doc.title,
+    description: description.slice(0, 200),
+    encodingFormat: doc.format,
+    numberOfPages: doc.page_count ?? undefined,
+    datePublished: doc.published_at ? isoDate(doc.published_at) : undefined,
+    inLanguage: 'zh-CN',
+    author: { '@type': 'Person', name: doc.owner_name },
+    isAccessibleForFree: doc.price === 0,
+    genre: doc.category_name,
+  };
+  return <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonForScript(data) }} />;
+}

@@ -1,0 +1,75 @@
+import type { Document } from '../../../db/schema.ts';
+import { isMessageKey, t } from '../../../i18n/t.ts';
+import type { PageContext } from '../../../web/context.ts';
+import { formatDate } from '../../../web/format.ts';
+import { Layout } from '../../../web/views/layout.tsx';
+import { FormatBadge } from './format-badge.tsx';
+
+type Row = Pick<
+  Document,
+  'id' | 'title' | 'format' | 'status' | 'reject_code' | 'reject_params' | 'page_count' | 'price' | 'created_at' | 'download_count'
+>;
+
+/** The status label (排队中 / 转换中 / 已发布 / 未通过) and, when rejected, the reason in words. */
+export function statusLabel(doc: Pick<Row, 'status' | 'reject_code' | 'reject_params'>): { label: string; reason?: string } {
+  const label = t(`status.${doc.status}`);
+  if (doc.status !== 'rejected' || !doc.reject_code) return { label };
+  const params = doc.reject_params ? (JSON.parse(doc.reject_params) as Record<string, string | number>) : {};
+  const reason = isMessageKey(doc.reject_code) ? t(doc.reject_code, params) : t('convert.failed', { detail: doc.reject_code });
+  return { label, reason };
+}
+
+/** 我的文档: every upload with its pipeline status; converting ones are polled by the client script. */
+export function MyDocumentsPage({ ctx, docs, page }: { ctx: PageContext; docs: Row[]; page: number }) {
+  return (
+    <Layout ctx={ctx} title={t('nav.myDocuments')} head={<meta name="robots" content="noindex" />}>
+      <section class="card">
+        <h1>{t('nav.myDocuments')}</h1>
+        {docs.length === 0 ? (
+          <p class="empty">
+            {t('myDocs.empty')} <a href="/upload">{t('nav.upload')}</a>
+          </p>
+        ) : (
+          <table class="my-docs">
+            <thead>
+              <tr>
+                <th scope="col">{t('myDocs.title')}</th>
+                <th scope="col">{t('myDocs.status')}</th>
+                <th scope="col">{t('document.pages')}</th>
+                <th scope="col">{t('document.downloads')}</th>
+                <th scope="col">{t('myDocs.uploadedAt')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {docs.map((d) => {
+                const s = statusLabel(d);
+                return (
+                  <tr id={`doc-${d.id}`} key={d.id}>
+                    <td>
+                      <FormatBadge format={d.format} /> <a href={`/d/${d.id}`}>{d.title}</a>
+                    </td>
+                    <td>
+                      <span class={`status status--${d.status}`} data-doc-status data-doc-id={d.id} data-status={d.status}>
+                        {s.label}
+                      </span>
+                      <span class="status__reason" data-doc-reason>
+                        {s.reason}
+                      </span>
+                    </td>
+                    <td>{d.page_count ?? '–'}</td>
+                    <td>{d.download_count}</td>
+                    <td>{formatDate(d.created_at)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+        <nav class="pager" aria-label={t('list.pager')}>
+          {page > 1 && <a href={`/my/documents?page=${page - 1}`}>{t('list.prev')}</a>}
+          {docs.length === 20 && <a href={`/my/documents?page=${page + 1}`}>{t('list.next')}</a>}
+        </nav>
+      </section>
+    </Layout>
+  );
+}

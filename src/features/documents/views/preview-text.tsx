@@ -1,0 +1,37 @@
+import { t } from '../../../i18n/t.ts';
+import type { Preview } from '../preview.ts';
+
+/**
+ * The free text, page by page. Headings detected at conversion become headings here.
+ * Everything rendered comes from `preview.pages`, which holds only text before the cut.
+ */
+export function PreviewText({ preview }: { preview: Preview }) {
+  const headingAt = new Map(preview.headings.map((h) => [h.offset, h.level]));
+  return (
+    <div class="preview-text">
+      {preview.pages.map((page) => {
+        let offset = page.start;
+        const paragraphs = page.text.split('\n').map((para) => {
+          const start = offset;
+          offset += para.length + 1;
+          return { start, para };
+        });
+        return (
+          <section class="preview-page" key={page.number} aria-label={t('document.pageLabel', { n: page.number })}>
+            {paragraphs
+              .filter((p) => p.para.trim())
+              .map(({ start, para }) => {
+                const level = headingAt.get(start);
+                if (level === 0 || level === 1) return <h2 key={start}>{para}</h2>;
+                if (level !== undefined) return <h3 key={start}>{para}</h3>;
+                return <p key={start}>{para}</p>;
+              })}
+            <p class="preview-page__number" aria-hidden="true">
+              {t('document.pageNumber', { n: page.number })}
+            </p>
+          </section>
+        );
+      })}
+    </div>
+  );
+}

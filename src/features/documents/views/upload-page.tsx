@@ -1,0 +1,53 @@
+import { t } from '../../../i18n/t.ts';
+import type { PageContext } from '../../../web/context.ts';
+import { formatBytes } from '../../../web/format.ts';
+import { Layout } from '../../../web/views/layout.tsx';
+
+/** The upload form. Multipart bodies are read after preHandler, so the CSRF token rides in the action URL. */
+export function UploadPage({ ctx, maxBytes }: { ctx: PageContext; maxBytes: number }) {
+  return (
+    <Layout ctx={ctx} title={t('upload.title')} head={<meta name="robots" content="noindex" />}>
+      <section class="card">
+        <h1>{t('upload.title')}</h1>
+        <form
+          class="form"
+          method="post"
+          action={`/upload?_csrf=${encodeURIComponent(ctx.csrfToken ?? '')}`}
+          enctype="multipart/form-data"
+        >
+          <div class="field">
+            <label for="title">{t('upload.docTitle')}</label>
+            <input id="title" name="title" maxLength={100} placeholder={t('upload.docTitleHint')} />
+          </div>
+          <div class="field">
+            <label for="category">{t('upload.category')}</label>
+            <select id="category" name="category" required>
+              {ctx.site.categories.map((c) => (
+                <option value={c.id} key={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="description">{t('upload.description')}</label>
+            <textarea id="description" name="description" rows={3} maxLength={2000} />
+          </div>
+          <div class="field">
+            <label for="price">{t('upload.price', { unit: ctx.site.creditName })}</label>
+            <input id="price" name="price" type="number" min={0} max={ctx.site.maxPrice} step={1} value="0" inputMode="numeric" />
+          </div>
+          <div class="field">
+            <label for="file">{t('upload.file')}</label>
+            <input id="file" name="file" type="file" required accept=".docx,.pdf,.txt" />
+            <p class="field__hint">{t('upload.fileHint', { max: formatBytes(maxBytes) })}</p>
+          </div>
+          <p class="field__hint">{t('upload.agree')}</p>
+          <button type="submit" class="button button--primary">
+            {t('upload.submit')}
+          </button>
+        </form>
+      </section>
+    </Layout>
+  );
+}

@@ -1,0 +1,60 @@
+import type { FastifyInstance } from 'fastify';
+import { h } from 'preact';
+import { notFound } from '../../errors.ts';
+import { t } from '../../i18n/t.ts';
+import { sendPage } from '../../web/render.ts';
+import type { WebContext } from '../../web/web-context.ts';
+import { listPublishedDocuments, searchDocumentTitles } from '../documents/service.ts';
+import { CategoryPage, HomePage, SearchPage, TextPage } from './views/home-pages.tsx';
+
+const pageParam = (raw: string | undefined) => Math.min(1000, Math.max(1, Number.parseInt(raw ?? '1', 10) || 1));
+
+/** Home, category lists, title search and the static pages. */
+export function homeRoutes(web: WebContext) {
+  const { deps } = web;
+  return async (app: FastifyInstance) => {
+    app.get('/', async (req, reply) => {
+      const [latest, popular] = await Promise.all([
+        listPublishedDocuments(deps, { order: 'latest', pageSize: 20 }),
+        listPublishedDocuments(deps, { order: 'downloads', pageSize: 10 }),
+      ]);
+      const ctx = await web.pageContext(req, reply);
+      return sendPage(reply, h(HomePage, { ctx, latest: latest.rows, popular: popular.rows }));
+    });
+
+    app.get<{ Params: { slug: string }; Querystring: { sort?: string; page?: string } }>('/c/:slug', async (req, reply) => {
+      const ctx = await web.pageContext(req, reply);
+      const category = ctx.site.categories.find((c) => c.slug === req.params.slug);
+      if (!category) throw notFound();
+      const order = req.query.sort === 'downloads' ? 'downloads' : 'latest';
+      const list = await listPublishedDocuments(deps, {
+        order,
+        categoryId: category.id,
+        page: pageParam(req.query.page),
+        pageSize: 20,
+      });
+      return sendPage(reply, h(CategoryPage, { ctx, category, docs: list.rows, order, page: list.page, pages: list.pages }));
+    });
+
+    app.get<{ Querystring: { q?: string; page?: string } }>('/search', async (req, reply) => {
+      const result = await searchDocumentTitles(deps, req.query.q ?? '', pageParam(req.query.page));
+      const ctx = await web.pageContext(req, reply);
+      return sendPage(
+        reply,
+        h(SearchPage, { ctx, term: result.term, docs: result.rows, page: result.page, hasMore: !!result.hasMore }),
+      );
+    });
+
+    const textPages = {
+      '/about/terms': { title: 'about.termsTitle', body: ['terms.usage', 'terms.userContent', 'about.termsReport'] },
+      '/about/copyright': { title: 'about.copyrightTitle', body: ['about.copyright1', 'about.copyright2'] },
+      '/offline': { title: 'offline.title', body: ['offline.body'] },
+    } as const;
+    for (const [path, page] of Object.entries(textPages)) {
+      app.get(path, async (req, reply) => {
+        const ctx = await web.pageContext(req, reply);
+        return sendPage(reply, h(TextPage, { ctx, title: t(page.title), paragraphs: page.body.map((k) => t(k)) }));
+      });
+    }
+  };
+}

@@ -1,0 +1,119 @@
+import type { Deps } from '../../deps.ts';
+import { badRequest, conflict } from '../../errors.ts';
+import type { Category, PreviewMode } from '../../db/schema.ts';
+import * as repo from './repo.ts';
+
+/** Operator-editable site settings, with defaults for a fresh install. */
+export interface SiteSettings {
+  readonly rev: number;
+  /** How much of a document is free to read: the first N pages, or P percent of the text. */
+  readonly previewMode: PreviewMode;
+  readonly previewValue: number;
+  /** A paid document never shows more than this share of its text, whatever the mode says. */
+  readonly previewMaxPercent: number;
+  readonly maxPrice: number;
+  readonly creditName: string;
+  readonly serviceText: string;
+  readonly serviceWechat: string;
+  readonly serviceQrKey: string | null;
+  readonly categories: readonly Category[];
+}
+
+const DEFAULTS = {
+  previewMode: 'pages' as PreviewMode,
+  previewValue: 3,
+  previewMaxPercent: 60,
+  maxPrice: 10_000,
+  creditName: '文币',
+  serviceText: '工作日 9:00–18:00 在线，扫码添加客服微信',
+  serviceWechat: '',
+  serviceQrKey: null as string | null,
+};
+
+type Editable = Partial<Omit<typeof DEFAULTS, never>>;
+
+// Settings are read on every page; a short-lived copy per process keeps that off the database.
+// Writes in this process clear it at once; other processes see changes within the TTL.
+const TTL_MS = 2000;
+const cache = new WeakMap<object, { at: number; value: SiteSettings }>();
+
+/** The current settings (cached briefly per process); `minRev` forces a reload when the cached copy is older. */
+export async function getSiteSettings(deps: Pick<Deps, 'database'>, opts: { minRev?: number } = {}): Promise<SiteSettings> {
+  const hit = cache.get(deps.database);
+  if (hit && Date.now() - hit.at < TTL_MS && hit.value.rev >= (opts.minRev ?? 0)) return hit.value;
+  const [rows, categories] = await Promise.all([
+    repo.listSettings(deps.database.db),
+    repo.listCategories(deps.database.db),
+  ]);
+  const get = <K extends keyof typeof DEFAULTS>(k: K): (typeof DEFAULTS)[K] => {
+    const raw = rows.get(k);
+    return raw === undefined ? DEFAULTS[k] : (JSON.parse(raw) as (typeof DEFAULTS)[K]);
+  };
+  const value: SiteSettings = Object.freeze({
+    rev: Number(rows.get('rev') ?? 1),
+    previewMode: get('previewMode'),
+    previewValue: get('previewValue'),
+    previewMaxPercent: get('previewMaxPercent'),
+    maxPrice: get('maxPrice'),
+    creditName: get('creditName'),
+    serviceText: get('serviceText'),
+    serviceWechat: get('serviceWechat'),
+    serviceQrKey: get('serviceQrKey'),
+    categories,
+  });
+  cache.set(deps.database, { at: Date.now(), value });
+  return value;
+}
+
+/** Validates and stores operator settings. */
+export async function updateSiteSettings(deps: Pick<Deps, 'database'>, input: Editable): Promise<void> {
+  const out: Record<string, unknown> = {};
+  if (input.previewMode !== undefined) {
+    if (input.previewMode !== 'pages' && input.previewMode !== 'percent') throw badRequest('admin.previewInvalid');
+    out.previewMode = input.previewMode;
+  }
+  if (input.previewValue !== undefined) {
+    const mode = input.previewMode ?? (await getSiteSettings(deps)).previewMode;
+    const max = mode === 'pages' ? 1000 : 100;
+    if (!Number.isInteger(input.previewValue) || input.previewValue < 1 || input.previewValue > max) {
+      throw badRequest('admin.previewInvalid');
+    }
+    out.previewValue = input.previewValue;
+  }
+  if (input.previewMaxPercent !== undefined) {
+    if (!Number.isInteger(input.previewMaxPercent) || input.previewMaxPercent < 1 || input.previewMaxPercent > 100) {
+      throw badRequest('admin.previewInvalid');
+    }
+    out.previewMaxPercent = input.previewMaxPercent;
+  }
+  if (input.serviceText !== undefined) out.serviceText = input.serviceText.trim().slice(0, 500);
+  if (input.serviceWechat !== undefined) out.serviceWechat = input.serviceWechat.trim().slice(0, 100);
+  if (input.serviceQrKey !== undefined) out.serviceQrKey = input.serviceQrKey;
+  await repo.saveSettings(deps.database.db, out);
+  cache.delete(deps.database);
+}
+
+/** Adds a category (operator). */
+export async function addCategory(deps: Pick<Deps, 'database'>, input: { slug: string; name: string; sortOrder: number }) {
+  const slug = input.slug.trim().toLowerCase();
+  const name = input.name.trim();
+  if (!/^[a-z0-9-]{1,40}$/.test(slug) || name.length < 1 || name.length > 20) throw badRequest('admin.categoryInvalid');
+  const existing = (await getSiteSettings(deps)).categories;
+  if (existing.some((c) => c.slug === slug)) throw conflict('admin.categoryExists');
+  await deps.database.db.transaction().execute(async (trx) => {
+    await repo.insertCategory(trx, { slug, name, sortOrder: input.sortOrder });
+    await repo.bumpSiteRev(trx);
+  });
+  cache.delete(deps.database);
+}
+
+/** Renames or reorders a category (operator). */
+export async function editCategory(deps: Pick<Deps, 'database'>, id: number, input: { name: string; sortOrder: number }) {
+  const name = input.name.trim();
+  if (name.length < 1 || name.length > 20 || !Number.isInteger(input.sortOrder)) throw badRequest('admin.categoryInvalid');
+  await deps.database.db.transaction().execute(async (trx) => {
+    await repo.updateCategory(trx, id, { name, sortOrder: input.sortOrder });
+    await repo.bumpSiteRev(trx);
+  });
+  cache.delete(deps.database);
+}

@@ -1,0 +1,92 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { createConverter } from './convert/converter.ts';
+import { openDatabase } from './db/database.ts';
+import { migrate } from './db/migrate.ts';
+import type { Deps } from './deps.ts';
+import { needsAdmin } from './features/accounts/service.ts';
+import { convertDocumentHandler } from './features/documents/pipeline.ts';
+import { createJobQueue } from './jobs/job-queue.ts';
+import { startWorker, type Worker } from './jobs/worker.ts';
+import { createLogger, type Logger } from './log.ts';
+import { createLocalBlobStore } from './storage/local-blob-store.ts';
+import { createApp, type RateLimits } from './web/app.ts';
+
+/** A running wenyuan process: its parts, its address (web role) and how to stop it gracefully. */
+export interface Server {
+  readonly deps: Deps;
+  readonly app: FastifyInstance | undefined;
+  readonly worker: Worker | undefined;
+  readonly url: string | undefined;
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root:
+ * 1. open the database and migrate it (under the migration lock);
+ * 2. choose the ports (blob store, job queue, converter) once;
+ * 3. start the roles this process plays (web, worker or both).
+ */
+export async function startServer(
+  config: Config,
+  opts: { log?: Logger; rateLimits?: Partial<RateLimits> } = {},
+): Promise<Server> {
+  const log = opts.log ?? createLogger(config.log.level);
+  const database = openDatabase(config.database.url);
+  const applied = await migrate(database);
+  if (applied.length) log.info({ applied }, 'migrations applied');
+  const deps: Deps = {
+    config,
+    log,
+    database,
+    blobs: createLocalBlobStore(config.storage.dir),
+    queue: createJobQueue(database, { maxAttempts: config.jobs.maxAttempts }),
+    converter: createConverter({
+      concurrency: config.jobs.concurrency,
+      timeoutMs: config.convert.timeoutMs,
+      memoryMb: config.convert.memoryMb,
+    }),
+  };
+
+  let app: FastifyInstance | undefined;
+  let url: string | undefined;
+  if (config.role !== 'worker') {
+    app = await createApp(deps, { rateLimits: opts.rateLimits });
+    url = await app.listen({ host: config.http.host, port: config.http.port });
+    log.info({ url, role: config.role }, 'wenyuan is listening');
+  }
+  const worker =
+    config.role !== 'web'
+      ? startWorker({
+          queue: deps.queue,
+          handlers: { 'document.convert': convertDocumentHandler(deps) },
+          concurrency: config.jobs.concurrency,
+          pollMs: config.jobs.pollMs,
+          leaseMs: config.jobs.leaseMs,
+          backoffMs: config.jobs.backoffMs,
+          log,
+        })
+      : undefined;
+
+  if (await needsAdmin(deps)) {
+    log.warn('no administrator yet: create one with `npx wenyuan create-admin --email you@example.com`');
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    deps,
+    app,
+    worker,
+    url,
+    stop() {
+      stopping ??= (async () => {
+        // Stop taking requests first, then let jobs in flight finish (bounded), then close the pools.
+        await app?.close();
+        await worker?.stop(config.shutdownMs);
+        await deps.converter.close();
+        await database.close();
+      })();
+      return stopping;
+    },
+  };
+}

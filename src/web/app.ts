@@ -1,0 +1,159 @@
+import fastifyCompress from '@fastify/compress';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Deps } from '../deps.ts';
+import { accountRoutes } from '../features/accounts/routes.ts';
+import { resolveSession, type SessionUser } from '../features/accounts/service.ts';
+import { adminRoutes } from '../features/admin/routes.ts';
+import { documentRoutes } from '../features/documents/routes.ts';
+import { homeRoutes } from '../features/home/routes.ts';
+import { pwaRoutes } from '../features/pwa/routes.ts';
+import { reportRoutes } from '../features/reports/routes.ts';
+import { userRoutes } from '../features/users/routes.ts';
+import { assetVersions, BUILD_DIR, PUBLIC_DIR } from './assets.ts';
+import { installErrorHandler } from './error-handler.ts';
+import { createPageCache } from './page-cache.ts';
+import { createPageContextFactory } from './page-context.ts';
+import type { WebContext } from './web-context.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: SessionUser | undefined;
+  }
+}
+
+/** Cookie holding the session token. */
+export const SESSION_COOKIE = 'wy_sid';
+
+/** Limits for the routes attackers like; tests may loosen them. */
+export interface RateLimits {
+  readonly authPerMinute: number;
+  readonly uploadsPerHour: number;
+  readonly reportsPerHour: number;
+}
+
+const DEFAULT_LIMITS: RateLimits = { authPerMinute: 10, uploadsPerHour: 30, reportsPerHour: 20 };
+
+/** Builds the Fastify app over the given dependencies. Does not listen. */
+export async function createApp(deps: Deps, opts: { rateLimits?: Partial<RateLimits> } = {}): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    loggerInstance: deps.log.child({ module: 'http' }) as FastifyBaseLogger,
+    // One access line per request is written by the onResponse hook below, not two by Fastify.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: config.http.trustProxy,
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: 'x-request-id',
+    genReqId: (() => {
+      let n = 0;
+      const prefix = Math.random().toString(36).slice(2, 8);
+      return () => `${prefix}-${(++n).toString(36)}`;
+    })(),
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        manifestSrc: ["'self'"],
+        workerSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    strictTransportSecurity: config.session.secureCookie,
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(fastifyCompress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
+  await app.register(fastifyCookie);
+  await app.register(fastifyFormbody);
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: config.upload.maxBytes, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 25 },
+  });
+  await app.register(fastifyCsrf, {
+    cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: config.session.secureCookie },
+    // Multipart bodies are read inside the handler, after preHandler, so the upload form carries its token in the URL.
+    getToken: (req) =>
+      (req.body as Record<string, string> | undefined)?._csrf ??
+      (req.headers['x-csrf-token'] as string | undefined) ??
+      (req.query as Record<string, string> | undefined)?._csrf,
+  });
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyStatic, {
+    root: PUBLIC_DIR,
+    prefix: '/static/',
+    maxAge: '365d',
+    immutable: true,
+    index: false,
+  });
+  await app.register(fastifyStatic, {
+    root: BUILD_DIR,
+    prefix: '/static/build/',
+    maxAge: '365d',
+    immutable: true,
+    index: false,
+    decorateReply: false,
+  });
+
+  app.decorateRequest('user', undefined);
+
+  // Resolve the session only when the cookie is there: anonymous page views never touch the sessions table.
+  app.addHook('onRequest', async (req) => {
+    const token = req.cookies[SESSION_COOKIE];
+    if (token) req.user = await resolveSession(deps, token);
+  });
+
+  // Every state change carries a CSRF token; there is no route that can forget it.
+  app.addHook('preHandler', (req, reply, done) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return done();
+    app.csrfProtection(req, reply, done);
+  });
+
+  if (config.log.access) {
+    app.addHook('onResponse', async (req, reply) => {
+      req.log.info(
+        { method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime), user: req.user?.id },
+        'request',
+      );
+    });
+  }
+
+  const assets = assetVersions();
+  const pageContext = createPageContextFactory(deps, assets);
+  installErrorHandler(app, pageContext);
+  const web: WebContext = {
+    deps,
+    pageContext,
+    pageCache: createPageCache(config.pageCache.entries),
+    assets,
+    limits: { ...DEFAULT_LIMITS, ...opts.rateLimits },
+  };
+
+  app.get('/healthz', async (_req, reply) => {
+    await deps.database.db.selectFrom('settings').select('key').limit(1).execute();
+    return reply.header('cache-control', 'no-store').send({ ok: true });
+  });
+
+  await app.register(pwaRoutes(web));
+  await app.register(homeRoutes(web));
+  await app.register(accountRoutes(web));
+  await app.register(documentRoutes(web));
+  await app.register(userRoutes(web));
+  await app.register(reportRoutes(web));
+  await app.register(adminRoutes(web));
+  return app;
+}

@@ -1,0 +1,62 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { h } from 'preact';
+import { AppError } from '../errors.ts';
+import { type MessageKey, t } from '../i18n/t.ts';
+import { ErrorPage } from './views/error-page.tsx';
+import { sendPage } from './render.ts';
+import type { PageContextFactory } from './page-context.ts';
+
+/** True when the client wants JSON (API routes, fetch with Accept: application/json). */
+export function wantsJson(req: FastifyRequest): boolean {
+  return req.url.startsWith('/api/') || (req.headers.accept ?? '').includes('application/json');
+}
+
+/** Maps framework errors to our AppError so there is exactly one way errors reach a client. */
+function toAppError(err: FastifyError | AppError | Error): AppError | undefined {
+  if (err instanceof AppError) return err;
+  const code = (err as FastifyError).code;
+  const status = (err as FastifyError).statusCode;
+  if (code === 'FST_CSRF_INVALID_TOKEN' || code === 'FST_CSRF_MISSING_SECRET') {
+    return new AppError(403, 'csrf', 'error.csrf');
+  }
+  if (code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_ERR_CTP_BODY_TOO_LARGE' || status === 413) {
+    return new AppError(413, 'too_large', 'error.validation');
+  }
+  if (status === 429) return new AppError(429, 'rate_limited', 'error.rateLimited');
+  if ((err as FastifyError).validation || code === 'FST_ERR_VALIDATION') return new AppError(400, 'bad_request', 'error.validation');
+  if (status === 404) return new AppError(404, 'not_found', 'error.notFound');
+  if (status && status >= 400 && status < 500) return new AppError(status, 'bad_request', 'error.validation');
+  return undefined;
+}
+
+/** Sends an AppError as JSON `{error:{code,message}}` or as a friendly zh-CN page. */
+export async function sendError(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  err: AppError,
+  pageContext: PageContextFactory,
+  message = t(err.messageKey, err.params),
+) {
+  if (wantsJson(req)) {
+    return reply.status(err.status).send({ error: { code: err.code, message } });
+  }
+  const ctx = await pageContext(req, reply);
+  return sendPage(reply, h(ErrorPage, { ctx, status: err.status, message }), err.status);
+}
+
+/** Installs the one error mapper and the not-found handler. Stack traces never reach a client. */
+export function installErrorHandler(app: FastifyInstance, pageContext: PageContextFactory): void {
+  app.setErrorHandler(async (error: FastifyError, req, reply) => {
+    const appErr = toAppError(error);
+    if (appErr) {
+      if (appErr.status >= 500) req.log.error({ err: error }, 'request failed');
+      return sendError(req, reply, appErr, pageContext);
+    }
+    req.log.error({ err: error }, 'unhandled error');
+    const key: MessageKey = 'error.internal';
+    return sendError(req, reply, new AppError(500, 'internal', key, { requestId: req.id }, false), pageContext);
+  });
+  app.setNotFoundHandler(async (req, reply) =>
+    sendError(req, reply, new AppError(404, 'not_found', 'error.notFound'), pageContext),
+  );
+}

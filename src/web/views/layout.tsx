@@ -1,0 +1,163 @@
+import type { ComponentChildren } from 'preact';
+import { t } from '../../i18n/t.ts';
+import type { PageContext } from '../context.ts';
+
+/** Props of the page shell. */
+export interface LayoutProps {
+  ctx: PageContext;
+  title: string;
+  description?: string;
+  canonical?: string;
+  /** Extra tags for <head> (JSON-LD, robots). */
+  head?: ComponentChildren;
+  /** The narrow column beside the main one; omitted for single-column pages. */
+  aside?: ComponentChildren;
+  children: ComponentChildren;
+}
+
+/** The page shell: header with search and account links, main content, install prompt, service and back-to-top. */
+export function Layout({ ctx, title, description, canonical, head, aside, children }: LayoutProps) {
+  const fullTitle = title ? `${title} - ${t('site.name')}` : `${t('site.name')} - ${t('site.tagline')}`;
+  return (
+    <html lang="zh-CN">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{fullTitle}</title>
+        <meta name="description" content={description ?? t('site.description')} />
+        {canonical && <link rel="canonical" href={canonical} />}
+        <link rel="manifest" href="/manifest.webmanifest" />
+        <meta name="theme-color" content="#b71c1c" />
+        <link rel="icon" href="/static/icons/favicon.svg" type="image/svg+xml" />
+        <link rel="apple-touch-icon" href="/static/icons/apple-touch-icon.png" />
+        <link rel="stylesheet" href={`/static/site.css?v=${ctx.assets.css}`} />
+        <script src={`/static/build/app.js?v=${ctx.assets.js}`} defer />
+        {head}
+      </head>
+      <body id="top">
+        <a class="skip-link" href="#main">
+          {t('layout.skipToContent')}
+        </a>
+        <Header ctx={ctx} />
+        {ctx.flash && (
+          <p class="flash" role="status">
+            {ctx.flash}
+          </p>
+        )}
+        <div class={aside ? 'page page--with-aside' : 'page'}>
+          <main id="main">{children}</main>
+          {aside && <aside class="sidebar">{aside}</aside>}
+        </div>
+        <Footer />
+        <InstallPrompt />
+        <ServiceWidget ctx={ctx} />
+        <a href="#top" class="back-to-top" data-back-to-top>
+          {t('layout.backToTop')}
+        </a>
+      </body>
+    </html>
+  );
+}
+
+function Header({ ctx }: { ctx: PageContext }) {
+  return (
+    <header class="site-header">
+      <div class="site-header__inner">
+        <a class="logo" href="/">
+          <span class="logo__mark" aria-hidden="true">
+            文
+          </span>
+          <span class="logo__text">{t('site.name')}</span>
+          <span class="logo__tag">{t('site.tagline')}</span>
+        </a>
+        <form class="search" action="/search" method="get" role="search">
+          <input
+            type="search"
+            name="q"
+            placeholder={t('nav.searchPlaceholder')}
+            aria-label={t('nav.search')}
+            maxLength={100}
+          />
+          <button type="submit">{t('nav.search')}</button>
+        </form>
+        <nav class="account-nav" aria-label={t('layout.accountNav')}>
+          <a class="button button--primary" href="/upload">
+            {t('nav.upload')}
+          </a>
+          {ctx.user ? (
+            <>
+              <a href="/my/documents">{t('nav.myDocuments')}</a>
+              <a href={`/u/${ctx.user.id}`}>{ctx.user.displayName}</a>
+              {ctx.user.role === 'admin' && <a href="/admin">{t('nav.admin')}</a>}
+              <form method="post" action="/logout" class="inline-form">
+                <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+                <button type="submit" class="link-button">
+                  {t('nav.logout')}
+                </button>
+              </form>
+            </>
+          ) : (
+            <>
+              <a href={`/login?next=${encodeURIComponent(ctx.path)}`}>{t('nav.login')}</a>
+              <a href="/register">{t('nav.register')}</a>
+            </>
+          )}
+        </nav>
+      </div>
+      <nav class="category-nav" aria-label={t('nav.categories')}>
+        <a href="/">{t('nav.home')}</a>
+        {ctx.site.categories.map((c) => (
+          <a href={`/c/${c.slug}`} key={c.id}>
+            {c.name}
+          </a>
+        ))}
+      </nav>
+    </header>
+  );
+}
+
+function Footer() {
+  return (
+    <footer class="site-footer">
+      <p>{t('layout.footerNote')}</p>
+      <p>
+        <a href="/about/terms">{t('layout.terms')}</a> · <a href="/about/copyright">{t('layout.copyright')}</a>
+      </p>
+    </footer>
+  );
+}
+
+/** 添加到桌面: always visible; the client script turns the button into the browser's install prompt. */
+export function InstallPrompt() {
+  return (
+    <section class="install-prompt" data-install-prompt aria-labelledby="install-title">
+      <h2 id="install-title" class="install-prompt__title">
+        {t('pwa.desktop')}
+      </h2>
+      <p>{t('pwa.addToDesktop')}</p>
+      <p class="install-prompt__hint">{t('pwa.installHint')}</p>
+      <button type="button" class="button" data-install-button data-manual-hint={t('pwa.manualHint')}>
+        {t('pwa.install')}
+      </button>
+      <p class="install-prompt__manual" data-install-manual hidden>
+        {t('pwa.manualHint')}
+      </p>
+    </section>
+  );
+}
+
+/** 微信客服: a disclosure that works without JavaScript. */
+function ServiceWidget({ ctx }: { ctx: PageContext }) {
+  return (
+    <details class="service-widget" id="service">
+      <summary>{t('service.title')}</summary>
+      <div class="service-widget__panel">
+        <p>{ctx.site.serviceText}</p>
+        {ctx.site.serviceWechat && <p>{t('service.wechatId', { id: ctx.site.serviceWechat })}</p>}
+        {ctx.site.serviceQrKey && (
+          <img src={`/site/service-qr?v=${ctx.site.rev}`} width={160} height={160} alt={t('service.qrAlt')} loading="lazy" />
+        )}
+      </div>
+    </details>
+  );
+}
