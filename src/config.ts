@@ -6,7 +6,12 @@ export type Role = 'all' | 'web' | 'worker';
 /** Validated, frozen configuration. The only module that reads `process.env`. */
 export interface Config {
   readonly role: Role;
-  readonly http: { readonly host: string; readonly port: number; readonly publicUrl: string; readonly trustProxy: boolean };
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    readonly publicUrl: string;
+    readonly trustProxy: boolean;
+  };
   readonly dataDir: string;
   readonly database: { readonly url: string; readonly dialect: 'sqlite' | 'postgres' };
   readonly storage: { readonly dir: string };
@@ -75,7 +80,16 @@ class Reader {
   }
 }
 
-const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 };
+const BYTE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+};
 
 function parseBytes(raw: string): number | undefined {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(raw);
@@ -112,7 +126,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const rawMax = env.UPLOAD_MAX_BYTES;
   if (rawMax) {
     const parsed = parseBytes(rawMax);
-    if (parsed === undefined || parsed < 1024) r.problems.push(`UPLOAD_MAX_BYTES=${JSON.stringify(rawMax)} must be a size such as 50MB`);
+    if (parsed === undefined || parsed < 1024)
+      r.problems.push(`UPLOAD_MAX_BYTES=${JSON.stringify(rawMax)} must be a size such as 50MB`);
     else maxBytes = parsed;
   }
   const config: Config = {

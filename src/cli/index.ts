@@ -3,8 +3,8 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
-import { registerUser } from '../features/accounts/service.ts';
 import { AppError } from '../errors.ts';
+import { registerUser } from '../features/accounts/service.ts';
 import { t } from '../i18n/t.ts';
 
 const USAGE = `usage: wenyuan <command>
@@ -22,7 +22,12 @@ async function main(argv: string[]): Promise<number> {
   }
   const { values } = parseArgs({
     args: rest,
-    options: { email: { type: 'string' }, phone: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } },
+    options: {
+      email: { type: 'string' },
+      phone: { type: 'string' },
+      name: { type: 'string' },
+      password: { type: 'string' },
+    },
   });
   const identifier = values.email ?? values.phone;
   if (!identifier) {
@@ -34,7 +39,10 @@ async function main(argv: string[]): Promise<number> {
   try {
     await migrate(database);
     const password = values.password ?? process.env.WENYUAN_ADMIN_PASSWORD ?? randomBytes(12).toString('base64url');
-    const id = await registerUser({ database }, { identifier, password, displayName: values.name ?? '管理员', role: 'admin' });
+    const id = await registerUser(
+      { database },
+      { identifier, password, displayName: values.name ?? '管理员', role: 'admin' },
+    );
     console.log(`admin created: id=${id} login=${identifier}`);
     if (!values.password && !process.env.WENYUAN_ADMIN_PASSWORD) console.log(`password (shown once): ${password}`);
     return 0;

@@ -47,7 +47,11 @@ for (const dialect of DIALECTS) {
       assert.equal(second?.attempts, 2);
       // the dead worker can no longer complete what it lost
       await queue.complete(first.id, 'dead-worker');
-      const row = await tdb.database.db.selectFrom('jobs').select('status').where('id', '=', first.id).executeTakeFirst();
+      const row = await tdb.database.db
+        .selectFrom('jobs')
+        .select('status')
+        .where('id', '=', first.id)
+        .executeTakeFirst();
       assert.equal(row?.status, 'running');
       await queue.complete(first.id, 'other');
     });

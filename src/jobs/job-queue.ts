@@ -22,7 +22,12 @@ export interface JobQueue {
   extend(id: number, workerId: string, leaseMs: number): Promise<boolean>;
   complete(id: number, workerId: string): Promise<void>;
   /** Records a failure: schedules a retry with backoff, or marks it failed for good. */
-  fail(job: Job, workerId: string, error: string, opts: { permanent: boolean; backoffMs: number }): Promise<'retry' | 'final'>;
+  fail(
+    job: Job,
+    workerId: string,
+    error: string,
+    opts: { permanent: boolean; backoffMs: number },
+  ): Promise<'retry' | 'final'>;
   /** Gives an unfinished job back (graceful shutdown), so another worker can take it at once. */
   release(id: number, workerId: string): Promise<void>;
   /** Subscribes to local enqueues (wakes an in-process worker without waiting for the next poll). */
@@ -108,7 +113,14 @@ export function createJobQueue(database: Database, defaults: { maxAttempts: numb
         .updateTable('jobs')
         .set(
           final
-            ? { status: 'failed', last_error: error, locked_by: null, locked_until: null, dedupe_key: null, updated_at: now }
+            ? {
+                status: 'failed',
+                last_error: error,
+                locked_by: null,
+                locked_until: null,
+                dedupe_key: null,
+                updated_at: now,
+              }
             : {
                 status: 'queued',
                 last_error: error,

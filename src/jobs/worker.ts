@@ -61,7 +61,8 @@ export function startWorker(opts: WorkerOptions): Worker {
     const jobLog = log.child({ jobId: job.id, job: job.name, attempt: job.attempts });
     const handler = opts.handlers[job.name as JobName] as JobHandler<JobName> | undefined;
     const heartbeat = setInterval(
-      () => void opts.queue.extend(job.id, id, opts.leaseMs).catch((err) => jobLog.warn({ err }, 'lease extend failed')),
+      () =>
+        void opts.queue.extend(job.id, id, opts.leaseMs).catch((err) => jobLog.warn({ err }, 'lease extend failed')),
       Math.max(50, Math.floor(opts.leaseMs / 3)),
     );
     heartbeat.unref();

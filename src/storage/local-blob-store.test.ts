@@ -30,7 +30,13 @@ test('stores content under its hash and reads it back, whole and by range', asyn
 });
 
 test('keys that could escape the store are impossible to build', () => {
-  for (const bad of ['../etc/passwd', 'original/../../x', `original/${'a'.repeat(63)}/`, 'other/abc', `original/${'A'.repeat(64)}`]) {
+  for (const bad of [
+    '../etc/passwd',
+    'original/../../x',
+    `original/${'a'.repeat(63)}/`,
+    'other/abc',
+    `original/${'A'.repeat(64)}`,
+  ]) {
     assert.throws(() => parseBlobKey(bad));
   }
   assert.throws(() => blobKey('original', '../'.repeat(22)));

@@ -126,7 +126,13 @@ export async function createApp(deps: Deps, opts: { rateLimits?: Partial<RateLim
   if (config.log.access) {
     app.addHook('onResponse', async (req, reply) => {
       req.log.info(
-        { method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime), user: req.user?.id },
+        {
+          method: req.method,
+          url: req.url,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+          user: req.user?.id,
+        },
         'request',
       );
     });

@@ -2,9 +2,9 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { h } from 'preact';
 import { AppError } from '../errors.ts';
 import { type MessageKey, t } from '../i18n/t.ts';
-import { ErrorPage } from './views/error-page.tsx';
-import { sendPage } from './render.ts';
 import type { PageContextFactory } from './page-context.ts';
+import { sendPage } from './render.ts';
+import { ErrorPage } from './views/error-page.tsx';
 
 /** True when the client wants JSON (API routes, fetch with Accept: application/json). */
 export function wantsJson(req: FastifyRequest): boolean {
@@ -23,7 +23,8 @@ function toAppError(err: FastifyError | AppError | Error): AppError | undefined 
     return new AppError(413, 'too_large', 'error.validation');
   }
   if (status === 429) return new AppError(429, 'rate_limited', 'error.rateLimited');
-  if ((err as FastifyError).validation || code === 'FST_ERR_VALIDATION') return new AppError(400, 'bad_request', 'error.validation');
+  if ((err as FastifyError).validation || code === 'FST_ERR_VALIDATION')
+    return new AppError(400, 'bad_request', 'error.validation');
   if (status === 404) return new AppError(404, 'not_found', 'error.notFound');
   if (status && status >= 400 && status < 500) return new AppError(status, 'bad_request', 'error.validation');
   return undefined;

@@ -11,7 +11,10 @@ export type PageContextFactory = (
 ) => Promise<PageContext>;
 
 /** Makes the factory bound to the app's dependencies and asset versions. */
-export function createPageContextFactory(deps: Pick<Deps, 'database'>, assets: { css: string; js: string }): PageContextFactory {
+export function createPageContextFactory(
+  deps: Pick<Deps, 'database'>,
+  assets: { css: string; js: string },
+): PageContextFactory {
   return async (req, reply, opts = {}) => {
     const site = await getSiteSettings(deps);
     const csrfToken = req.user || opts.forms ? reply.generateCsrf() : undefined;

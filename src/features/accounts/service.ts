@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { type AppError, badRequest, conflict } from '../../errors.ts';
 import type { Deps } from '../../deps.ts';
+import { type AppError, badRequest, conflict } from '../../errors.ts';
 import { type Identifier, parseIdentifier } from './identifier.ts';
 import * as repo from './repo.ts';
 
@@ -31,7 +31,13 @@ function passwordProblem(password: string, confirm?: string): AppError | undefin
 /** Creates an account (argon2id hash) and returns its id. `role` admin only from the CLI. */
 export async function registerUser(
   deps: Pick<Deps, 'database'>,
-  input: { identifier: string; password: string; passwordConfirm?: string; displayName: string; role?: 'user' | 'admin' },
+  input: {
+    identifier: string;
+    password: string;
+    passwordConfirm?: string;
+    displayName: string;
+    role?: 'user' | 'admin';
+  },
 ): Promise<number> {
   const id = parseIdentifier(input.identifier);
   if (!id) throw badRequest('auth.identifierInvalid');

@@ -72,7 +72,11 @@ export function adminRoutes(web: WebContext) {
     });
 
     app.post<{ Body: Body }>('/admin/categories', async (req, reply) => {
-      await addCategory(deps, { slug: req.body.slug ?? '', name: req.body.name ?? '', sortOrder: int(req.body.sortOrder) ?? 100 });
+      await addCategory(deps, {
+        slug: req.body.slug ?? '',
+        name: req.body.name ?? '',
+        sortOrder: int(req.body.sortOrder) ?? 100,
+      });
       return reply.redirect('/admin', 303);
     });
 
@@ -86,7 +90,10 @@ export function adminRoutes(web: WebContext) {
     app.post<{ Params: { id: string }; Body: Body }>('/admin/users/:id/badges', async (req, reply) => {
       const id = parseId(req.params.id);
       if (!id) throw notFound();
-      await service.setUserBadges(deps, id, { verified: req.body.verified === '1', provider: req.body.provider === '1' });
+      await service.setUserBadges(deps, id, {
+        verified: req.body.verified === '1',
+        provider: req.body.provider === '1',
+      });
       return reply.redirect('/admin', 303);
     });
   };

@@ -8,14 +8,17 @@ import * as repo from './repo.ts';
  * The conversion job: extract text, count pages and characters, store the text, publish.
  * Idempotent: a document already past conversion is left alone, so a retried or duplicated job is harmless.
  */
-export function convertDocumentHandler(deps: Pick<Deps, 'database' | 'blobs' | 'converter'>): JobHandler<'document.convert'> {
+export function convertDocumentHandler(
+  deps: Pick<Deps, 'database' | 'blobs' | 'converter'>,
+): JobHandler<'document.convert'> {
   const { db } = deps.database;
   return {
     async run({ documentId }, { log }) {
       // 1. Claim the document for conversion (uploaded → converting; a retry finds it converting).
       const doc = await repo.findDocumentById(db, documentId);
       if (!doc || (doc.status !== 'uploaded' && doc.status !== 'converting')) return;
-      if (doc.status === 'uploaded') await repo.transitionDocument(db, documentId, ['uploaded'], { status: 'converting' });
+      if (doc.status === 'uploaded')
+        await repo.transitionDocument(db, documentId, ['uploaded'], { status: 'converting' });
 
       // 2. Extract in the isolated converter pool (time and memory capped). A ConversionError carries
       //    `permanent`, which tells the worker whether a retry could help.
@@ -44,7 +47,9 @@ export function convertDocumentHandler(deps: Pick<Deps, 'database' | 'blobs' | '
     async onFinalFailure({ documentId }, error) {
       const code = error instanceof ConversionError ? `convert.${error.code}` : 'convert.failed';
       const params =
-        error instanceof ConversionError ? error.params : { detail: String((error as Error)?.message ?? error).slice(0, 120) };
+        error instanceof ConversionError
+          ? error.params
+          : { detail: String((error as Error)?.message ?? error).slice(0, 120) };
       await repo.transitionDocument(db, documentId, ['uploaded', 'converting'], {
         status: 'rejected',
         reject_code: code,

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { computeCut, computePreview, pickFragment, type StoredText } from './preview.ts';
 
-const body = '标题\n同志们：\n第一页的正文内容在这里继续展开论述，说明创城工作的意义和要求。\n第二页正文\n第三页正文😀尾';
+const body =
+  '标题\n同志们：\n第一页的正文内容在这里继续展开论述，说明创城工作的意义和要求。\n第二页正文\n第三页正文😀尾';
 const page2 = body.indexOf('第二页');
 const text: StoredText = {
   body,
@@ -40,7 +41,12 @@ test('a paid document never shows more than maxPercent, a free one may show ever
 
 test('a cut never splits a surrogate pair', () => {
   const emoji = text.body.indexOf('😀');
-  const cut = computeCut(text, { mode: 'percent', value: ((emoji + 1) / text.body.length) * 100 + 0.0001, maxPercent: 100, paid: false });
+  const cut = computeCut(text, {
+    mode: 'percent',
+    value: ((emoji + 1) / text.body.length) * 100 + 0.0001,
+    maxPercent: 100,
+    paid: false,
+  });
   assert.ok(cut === emoji || cut === emoji + 2, `cut ${cut} splits the emoji at ${emoji}`);
 });
 

@@ -119,7 +119,10 @@ export function listPublished(
     opts.order === 'latest'
       ? q.orderBy('documents.published_at', 'desc').orderBy('documents.id', 'desc')
       : q.orderBy('documents.download_count', 'desc').orderBy('documents.id', 'desc');
-  return q.limit(opts.limit).offset(opts.offset ?? 0).execute();
+  return q
+    .limit(opts.limit)
+    .offset(opts.offset ?? 0)
+    .execute();
 }
 
 /** The row shape of document lists. */

@@ -8,7 +8,7 @@ import { renderDocument, sendPage } from '../../web/render.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import { getSiteSettings } from '../site/service.ts';
 import * as service from './service.ts';
-import { type UploadPart, acceptUpload } from './upload.ts';
+import { acceptUpload, type UploadPart } from './upload.ts';
 import { ConfirmDeletePage } from './views/confirm-delete-page.tsx';
 import { DocumentPageView } from './views/document-page.tsx';
 import { MyDocumentsPage, statusLabel } from './views/my-documents-page.tsx';
@@ -36,7 +36,8 @@ export function documentRoutes(web: WebContext) {
       async (req, reply) => {
         const user = requireUser(req, reply)!;
         const id = await acceptUpload(deps, user.id, multipartParts(req));
-        if ((req.headers.accept ?? '').includes('application/json')) return reply.status(201).send({ id, status: 'uploaded' });
+        if ((req.headers.accept ?? '').includes('application/json'))
+          return reply.status(201).send({ id, status: 'uploaded' });
         return reply.redirect(`/my/documents?notice=uploaded#doc-${id}`, 303);
       },
     );
@@ -46,7 +47,12 @@ export function documentRoutes(web: WebContext) {
       if (!user) return reply;
       const page = Math.max(1, Number.parseInt(req.query.page ?? '1', 10) || 1);
       const docs = await service.listMyDocuments(deps, user, page);
-      const flash = req.query.notice === 'uploaded' ? t('upload.accepted') : req.query.notice === 'deleted' ? t('document.deleted') : undefined;
+      const flash =
+        req.query.notice === 'uploaded'
+          ? t('upload.accepted')
+          : req.query.notice === 'deleted'
+            ? t('document.deleted')
+            : undefined;
       const ctx = await web.pageContext(req, reply, { flash });
       return sendPage(reply, h(MyDocumentsPage, { ctx, docs, page }));
     });
@@ -128,7 +134,7 @@ async function* multipartParts(req: FastifyRequest): AsyncIterable<UploadPart> {
  */
 async function sendAnonymousDocumentPage(web: WebContext, id: number, req: FastifyRequest, reply: FastifyReply) {
   const version = await service.getDocumentPageVersion(web.deps, id);
-  if (!version || version.status !== 'published') {
+  if (version?.status !== 'published') {
     // 404/410 and unpublished states take the ordinary path (they are rare and must not be cached as pages).
     await service.getDocumentPage(web.deps, id, undefined);
     throw notFound();

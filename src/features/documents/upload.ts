@@ -25,7 +25,11 @@ interface SavedFile {
 }
 
 /** Streams the file part to a temporary file, hashing and counting as it goes; never holds the file in memory. */
-async function saveToTemp(deps: Pick<Deps, 'blobs' | 'config'>, filename: string, stream: Readable): Promise<SavedFile> {
+async function saveToTemp(
+  deps: Pick<Deps, 'blobs' | 'config'>,
+  filename: string,
+  stream: Readable,
+): Promise<SavedFile> {
   const tempPath = deps.blobs.tempPath('upload');
   const hash = createHash('sha256');
   const max = deps.config.upload.maxBytes;
@@ -58,7 +62,11 @@ interface UploadFields {
   price: number;
 }
 
-async function validateFields(deps: Pick<Deps, 'database'>, raw: Map<string, string>, filename: string): Promise<UploadFields> {
+async function validateFields(
+  deps: Pick<Deps, 'database'>,
+  raw: Map<string, string>,
+  filename: string,
+): Promise<UploadFields> {
   const site = await getSiteSettings(deps);
   const fallbackTitle = filename.replace(/\.[^.]+$/, '');
   const title = (raw.get('title')?.trim() || fallbackTitle).normalize('NFC').replace(/\s+/g, ' ');
@@ -94,7 +102,8 @@ export async function acceptUpload(
   try {
     for await (const part of parts) {
       if (part.type === 'field') fields.set(part.name, part.value);
-      else if (part.name === 'file' && !saved && part.filename) saved = await saveToTemp(deps, part.filename, part.stream);
+      else if (part.name === 'file' && !saved && part.filename)
+        saved = await saveToTemp(deps, part.filename, part.stream);
       else part.stream.resume();
     }
     if (!saved) throw badRequest('upload.noFile');
@@ -138,7 +147,11 @@ export async function acceptUpload(
       });
     } catch (err) {
       // The blob is content-addressed and may be shared; remove it only if no document refers to it.
-      const ref = await deps.database.db.selectFrom('documents').select('id').where('blob_key', '=', key).executeTakeFirst();
+      const ref = await deps.database.db
+        .selectFrom('documents')
+        .select('id')
+        .where('blob_key', '=', key)
+        .executeTakeFirst();
       if (!ref) await deps.blobs.delete(key);
       throw err;
     }

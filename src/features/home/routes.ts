@@ -22,19 +22,25 @@ export function homeRoutes(web: WebContext) {
       return sendPage(reply, h(HomePage, { ctx, latest: latest.rows, popular: popular.rows }));
     });
 
-    app.get<{ Params: { slug: string }; Querystring: { sort?: string; page?: string } }>('/c/:slug', async (req, reply) => {
-      const ctx = await web.pageContext(req, reply);
-      const category = ctx.site.categories.find((c) => c.slug === req.params.slug);
-      if (!category) throw notFound();
-      const order = req.query.sort === 'downloads' ? 'downloads' : 'latest';
-      const list = await listPublishedDocuments(deps, {
-        order,
-        categoryId: category.id,
-        page: pageParam(req.query.page),
-        pageSize: 20,
-      });
-      return sendPage(reply, h(CategoryPage, { ctx, category, docs: list.rows, order, page: list.page, pages: list.pages }));
-    });
+    app.get<{ Params: { slug: string }; Querystring: { sort?: string; page?: string } }>(
+      '/c/:slug',
+      async (req, reply) => {
+        const ctx = await web.pageContext(req, reply);
+        const category = ctx.site.categories.find((c) => c.slug === req.params.slug);
+        if (!category) throw notFound();
+        const order = req.query.sort === 'downloads' ? 'downloads' : 'latest';
+        const list = await listPublishedDocuments(deps, {
+          order,
+          categoryId: category.id,
+          page: pageParam(req.query.page),
+          pageSize: 20,
+        });
+        return sendPage(
+          reply,
+          h(CategoryPage, { ctx, category, docs: list.rows, order, page: list.page, pages: list.pages }),
+        );
+      },
+    );
 
     app.get<{ Querystring: { q?: string; page?: string } }>('/search', async (req, reply) => {
       const result = await searchDocumentTitles(deps, req.query.q ?? '', pageParam(req.query.page));

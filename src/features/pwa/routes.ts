@@ -12,7 +12,10 @@ export function pwaRoutes(web: WebContext) {
   const serviceWorker = readFileSync(`${PUBLIC_DIR}sw.js`);
   return async (app: FastifyInstance) => {
     app.get('/manifest.webmanifest', async (_req, reply) =>
-      reply.type('application/manifest+json; charset=utf-8').header('cache-control', 'public, max-age=3600').send(manifest),
+      reply
+        .type('application/manifest+json; charset=utf-8')
+        .header('cache-control', 'public, max-age=3600')
+        .send(manifest),
     );
 
     // Served from the root so its scope covers the whole site; never cached long, so updates roll out.

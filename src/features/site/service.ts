@@ -1,6 +1,6 @@
+import type { Category, PreviewMode } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
 import { badRequest, conflict } from '../../errors.ts';
-import type { Category, PreviewMode } from '../../db/schema.ts';
 import * as repo from './repo.ts';
 
 /** Operator-editable site settings, with defaults for a fresh install. */
@@ -38,7 +38,10 @@ const TTL_MS = 2000;
 const cache = new WeakMap<object, { at: number; value: SiteSettings }>();
 
 /** The current settings (cached briefly per process); `minRev` forces a reload when the cached copy is older. */
-export async function getSiteSettings(deps: Pick<Deps, 'database'>, opts: { minRev?: number } = {}): Promise<SiteSettings> {
+export async function getSiteSettings(
+  deps: Pick<Deps, 'database'>,
+  opts: { minRev?: number } = {},
+): Promise<SiteSettings> {
   const hit = cache.get(deps.database);
   if (hit && Date.now() - hit.at < TTL_MS && hit.value.rev >= (opts.minRev ?? 0)) return hit.value;
   const [rows, categories] = await Promise.all([
@@ -94,7 +97,10 @@ export async function updateSiteSettings(deps: Pick<Deps, 'database'>, input: Ed
 }
 
 /** Adds a category (operator). */
-export async function addCategory(deps: Pick<Deps, 'database'>, input: { slug: string; name: string; sortOrder: number }) {
+export async function addCategory(
+  deps: Pick<Deps, 'database'>,
+  input: { slug: string; name: string; sortOrder: number },
+) {
   const slug = input.slug.trim().toLowerCase();
   const name = input.name.trim();
   if (!/^[a-z0-9-]{1,40}$/.test(slug) || name.length < 1 || name.length > 20) throw badRequest('admin.categoryInvalid');
@@ -108,9 +114,14 @@ export async function addCategory(deps: Pick<Deps, 'database'>, input: { slug: s
 }
 
 /** Renames or reorders a category (operator). */
-export async function editCategory(deps: Pick<Deps, 'database'>, id: number, input: { name: string; sortOrder: number }) {
+export async function editCategory(
+  deps: Pick<Deps, 'database'>,
+  id: number,
+  input: { name: string; sortOrder: number },
+) {
   const name = input.name.trim();
-  if (name.length < 1 || name.length > 20 || !Number.isInteger(input.sortOrder)) throw badRequest('admin.categoryInvalid');
+  if (name.length < 1 || name.length > 20 || !Number.isInteger(input.sortOrder))
+    throw badRequest('admin.categoryInvalid');
   await deps.database.db.transaction().execute(async (trx) => {
     await repo.updateCategory(trx, id, { name, sortOrder: input.sortOrder });
     await repo.bumpSiteRev(trx);

@@ -5,7 +5,16 @@ import type { DB } from '../../db/schema.ts';
 export function findProfile(db: Kysely<DB>, id: number) {
   return db
     .selectFrom('users')
-    .select(['id', 'display_name', 'bio', 'avatar_key', 'real_name_verified', 'is_provider', 'follower_count', 'created_at'])
+    .select([
+      'id',
+      'display_name',
+      'bio',
+      'avatar_key',
+      'real_name_verified',
+      'is_provider',
+      'follower_count',
+      'created_at',
+    ])
     .where('id', '=', id)
     .executeTakeFirst();
 }
@@ -51,7 +60,11 @@ export async function addFollowers(db: Kysely<DB>, userId: number, delta: 1 | -1
 }
 
 /** Updates the editable profile fields. */
-export async function updateProfile(db: Kysely<DB>, id: number, p: { displayName: string; bio: string }): Promise<void> {
+export async function updateProfile(
+  db: Kysely<DB>,
+  id: number,
+  p: { displayName: string; bio: string },
+): Promise<void> {
   await db
     .updateTable('users')
     .set((eb) => ({ display_name: p.displayName, bio: p.bio, rev: eb('rev', '+', 1), updated_at: Date.now() }))

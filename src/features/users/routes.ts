@@ -33,7 +33,15 @@ export function userRoutes(web: WebContext) {
       };
       return sendPage(
         reply,
-        h(ProfilePage, { ctx, user, following, docs: list.rows, total: list.total, page: list.page, pages: list.pages }),
+        h(ProfilePage, {
+          ctx,
+          user,
+          following,
+          docs: list.rows,
+          total: list.total,
+          page: list.page,
+          pages: list.pages,
+        }),
       );
     });
 
@@ -44,7 +52,8 @@ export function userRoutes(web: WebContext) {
         if (!id) throw notFound();
         if (action === 'follow') await service.followUser(deps, user, id);
         else await service.unfollowUser(deps, user, id);
-        if ((req.headers.accept ?? '').includes('application/json')) return reply.send({ following: action === 'follow' });
+        if ((req.headers.accept ?? '').includes('application/json'))
+          return reply.send({ following: action === 'follow' });
         return reply.redirect(safeNext(req.body?.next, `/u/${id}`), 303);
       });
     }
@@ -77,7 +86,11 @@ export function userRoutes(web: WebContext) {
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         const ctx = await web.pageContext(req, reply);
-        return sendPage(reply, h(ProfileSettingsPage, { ctx, ...input, error: t(err.messageKey, err.params) }), err.status);
+        return sendPage(
+          reply,
+          h(ProfileSettingsPage, { ctx, ...input, error: t(err.messageKey, err.params) }),
+          err.status,
+        );
       }
     });
   };

@@ -22,7 +22,11 @@ export async function followUser(deps: Pick<Deps, 'database'>, viewer: SessionUs
 }
 
 /** Unfollows (idempotent). */
-export async function unfollowUser(deps: Pick<Deps, 'database'>, viewer: SessionUser, followeeId: number): Promise<void> {
+export async function unfollowUser(
+  deps: Pick<Deps, 'database'>,
+  viewer: SessionUser,
+  followeeId: number,
+): Promise<void> {
   await deps.database.db.transaction().execute(async (trx) => {
     if (await repo.deleteFollow(trx, viewer.id, followeeId)) await repo.addFollowers(trx, followeeId, -1);
   });

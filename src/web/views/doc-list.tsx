@@ -28,7 +28,9 @@ export function DocList({ docs, creditName, empty }: { docs: readonly DocCard[];
           </a>
           <span class="doc-list__meta">
             {d.page_count !== null && <span>{t('document.pageCount', { n: d.page_count })}</span>}
-            <span>{d.price > 0 ? t('document.priceLabel', { price: d.price, unit: creditName }) : t('document.free')}</span>
+            <span>
+              {d.price > 0 ? t('document.priceLabel', { price: d.price, unit: creditName }) : t('document.free')}
+            </span>
             <span>{t('list.downloads', { n: d.download_count })}</span>
             <a href={`/u/${d.owner_id}`}>{d.owner_name}</a>
             {d.published_at && <time>{formatDate(d.published_at)}</time>}
@@ -44,9 +46,17 @@ export function Pager({ base, page, hasNext }: { base: string; page: number; has
   const sep = base.includes('?') ? '&' : '?';
   return (
     <nav class="pager" aria-label={t('list.pager')}>
-      {page > 1 && <a href={`${base}${sep}page=${page - 1}`} rel="prev">{t('list.prev')}</a>}
+      {page > 1 && (
+        <a href={`${base}${sep}page=${page - 1}`} rel="prev">
+          {t('list.prev')}
+        </a>
+      )}
       <span>{t('list.pageN', { n: page })}</span>
-      {hasNext && <a href={`${base}${sep}page=${page + 1}`} rel="next">{t('list.next')}</a>}
+      {hasNext && (
+        <a href={`${base}${sep}page=${page + 1}`} rel="next">
+          {t('list.next')}
+        </a>
+      )}
     </nav>
   );
 }

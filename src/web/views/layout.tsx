@@ -70,7 +70,7 @@ function Header({ ctx }: { ctx: PageContext }) {
           <span class="logo__text">{t('site.name')}</span>
           <span class="logo__tag">{t('site.tagline')}</span>
         </a>
-        <form class="search" action="/search" method="get" role="search">
+        <form class="search" action="/search" method="get">
           <input
             type="search"
             name="q"
@@ -155,7 +155,13 @@ function ServiceWidget({ ctx }: { ctx: PageContext }) {
         <p>{ctx.site.serviceText}</p>
         {ctx.site.serviceWechat && <p>{t('service.wechatId', { id: ctx.site.serviceWechat })}</p>}
         {ctx.site.serviceQrKey && (
-          <img src={`/site/service-qr?v=${ctx.site.rev}`} width={160} height={160} alt={t('service.qrAlt')} loading="lazy" />
+          <img
+            src={`/site/service-qr?v=${ctx.site.rev}`}
+            width={160}
+            height={160}
+            alt={t('service.qrAlt')}
+            loading="lazy"
+          />
         )}
       </div>
     </details>

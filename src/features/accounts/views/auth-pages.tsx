@@ -64,7 +64,14 @@ export function RegisterPage({ ctx, state }: { ctx: PageContext; state: AuthForm
           </div>
           <div class="field">
             <label for="displayName">{t('auth.displayName')}</label>
-            <input id="displayName" name="displayName" required minLength={2} maxLength={20} value={state.displayName ?? ''} />
+            <input
+              id="displayName"
+              name="displayName"
+              required
+              minLength={2}
+              maxLength={20}
+              value={state.displayName ?? ''}
+            />
           </div>
           <div class="field">
             <label for="password">{t('auth.password')}</label>
@@ -72,7 +79,14 @@ export function RegisterPage({ ctx, state }: { ctx: PageContext; state: AuthForm
           </div>
           <div class="field">
             <label for="passwordConfirm">{t('auth.passwordConfirm')}</label>
-            <input id="passwordConfirm" name="passwordConfirm" type="password" required minLength={8} autoComplete="new-password" />
+            <input
+              id="passwordConfirm"
+              name="passwordConfirm"
+              type="password"
+              required
+              minLength={8}
+              autoComplete="new-password"
+            />
           </div>
           <button type="submit" class="button button--primary">
             {t('auth.submitRegister')}

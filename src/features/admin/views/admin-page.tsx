@@ -1,8 +1,8 @@
-import type { SiteSettings } from '../../site/service.ts';
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
 import { formatDate } from '../../../web/format.ts';
 import { Layout } from '../../../web/views/layout.tsx';
+import type { SiteSettings } from '../../site/service.ts';
 import type { listOpenReports, listRecentUsers } from '../service.ts';
 
 type Reports = Awaited<ReturnType<typeof listOpenReports>>;
@@ -11,7 +11,17 @@ type Users = Awaited<ReturnType<typeof listRecentUsers>>;
 const Csrf = ({ ctx }: { ctx: PageContext }) => <input type="hidden" name="_csrf" value={ctx.csrfToken} />;
 
 /** The operator console: preview rule, customer service, categories, badges, reports, per-document preview. */
-export function AdminPage({ ctx, site, reports, users }: { ctx: PageContext; site: SiteSettings; reports: Reports; users: Users }) {
+export function AdminPage({
+  ctx,
+  site,
+  reports,
+  users,
+}: {
+  ctx: PageContext;
+  site: SiteSettings;
+  reports: Reports;
+  users: Users;
+}) {
   return (
     <Layout ctx={ctx} title={t('nav.admin')} head={<meta name="robots" content="noindex" />}>
       <section class="card">
@@ -36,7 +46,14 @@ export function AdminPage({ ctx, site, reports, users }: { ctx: PageContext; sit
           </div>
           <div class="field">
             <label for="previewMaxPercent">{t('admin.previewMaxPercent')}</label>
-            <input id="previewMaxPercent" name="previewMaxPercent" type="number" min={1} max={100} value={String(site.previewMaxPercent)} />
+            <input
+              id="previewMaxPercent"
+              name="previewMaxPercent"
+              type="number"
+              min={1}
+              max={100}
+              value={String(site.previewMaxPercent)}
+            />
           </div>
           <h2>{t('service.title')}</h2>
           <div class="field">
@@ -129,8 +146,8 @@ export function AdminPage({ ctx, site, reports, users }: { ctx: PageContext; sit
           <ul class="admin-list">
             {reports.map((r) => (
               <li key={r.id}>
-                <a href={`/d/${r.document_id}`}>{r.title}</a> · {t(`report.reason.${r.reason as 'other'}`)} · {r.reporter} ·{' '}
-                {formatDate(r.created_at)}
+                <a href={`/d/${r.document_id}`}>{r.title}</a> · {t(`report.reason.${r.reason as 'other'}`)} ·{' '}
+                {r.reporter} · {formatDate(r.created_at)}
                 {r.detail && <p class="muted">{r.detail}</p>}
               </li>
             ))}
@@ -147,7 +164,8 @@ export function AdminPage({ ctx, site, reports, users }: { ctx: PageContext; sit
                 <Csrf ctx={ctx} />
                 <a href={`/u/${u.id}`}>{u.display_name}</a> <span class="muted">{u.email ?? u.phone}</span>
                 <label>
-                  <input type="checkbox" name="verified" value="1" checked={u.real_name_verified === 1} /> {t('user.verified')}
+                  <input type="checkbox" name="verified" value="1" checked={u.real_name_verified === 1} />{' '}
+                  {t('user.verified')}
                 </label>
                 <label>
                   <input type="checkbox" name="provider" value="1" checked={u.is_provider === 1} /> {t('user.provider')}

@@ -72,7 +72,9 @@ export function DocumentPageView({ ctx, page }: { ctx: PageContext; page: Docume
             <div>
               <dt>{t('document.date')}</dt>
               <dd>
-                <time dateTime={isoDate(doc.published_at ?? doc.created_at)}>{formatDate(doc.published_at ?? doc.created_at)}</time>
+                <time dateTime={isoDate(doc.published_at ?? doc.created_at)}>
+                  {formatDate(doc.published_at ?? doc.created_at)}
+                </time>
               </dd>
             </div>
             <div>
@@ -131,7 +133,8 @@ function StatusNotice({ doc }: { doc: DocumentPage['doc'] }) {
 /** The download call to action and the paid-download terms with the 违规举报 link. */
 function DownloadBox({ ctx, page }: { ctx: PageContext; page: DocumentPage }) {
   const { doc } = page;
-  const price = doc.price > 0 ? t('document.priceLabel', { price: doc.price, unit: ctx.site.creditName }) : t('document.free');
+  const price =
+    doc.price > 0 ? t('document.priceLabel', { price: doc.price, unit: ctx.site.creditName }) : t('document.free');
   return (
     <section class="download-box" aria-labelledby="download-title">
       <h2 id="download-title" class="visually-hidden">

@@ -7,15 +7,29 @@ import { FormatBadge } from './format-badge.tsx';
 
 type Row = Pick<
   Document,
-  'id' | 'title' | 'format' | 'status' | 'reject_code' | 'reject_params' | 'page_count' | 'price' | 'created_at' | 'download_count'
+  | 'id'
+  | 'title'
+  | 'format'
+  | 'status'
+  | 'reject_code'
+  | 'reject_params'
+  | 'page_count'
+  | 'price'
+  | 'created_at'
+  | 'download_count'
 >;
 
 /** The status label (排队中 / 转换中 / 已发布 / 未通过) and, when rejected, the reason in words. */
-export function statusLabel(doc: Pick<Row, 'status' | 'reject_code' | 'reject_params'>): { label: string; reason?: string } {
+export function statusLabel(doc: Pick<Row, 'status' | 'reject_code' | 'reject_params'>): {
+  label: string;
+  reason?: string;
+} {
   const label = t(`status.${doc.status}`);
   if (doc.status !== 'rejected' || !doc.reject_code) return { label };
   const params = doc.reject_params ? (JSON.parse(doc.reject_params) as Record<string, string | number>) : {};
-  const reason = isMessageKey(doc.reject_code) ? t(doc.reject_code, params) : t('convert.failed', { detail: doc.reject_code });
+  const reason = isMessageKey(doc.reject_code)
+    ? t(doc.reject_code, params)
+    : t('convert.failed', { detail: doc.reject_code });
   return { label, reason };
 }
 
@@ -49,7 +63,12 @@ export function MyDocumentsPage({ ctx, docs, page }: { ctx: PageContext; docs: R
                       <FormatBadge format={d.format} /> <a href={`/d/${d.id}`}>{d.title}</a>
                     </td>
                     <td>
-                      <span class={`status status--${d.status}`} data-doc-status data-doc-id={d.id} data-status={d.status}>
+                      <span
+                        class={`status status--${d.status}`}
+                        data-doc-status
+                        data-doc-id={d.id}
+                        data-status={d.status}
+                      >
                         {s.label}
                       </span>
                       <span class="status__reason" data-doc-reason>

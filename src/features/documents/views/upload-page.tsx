@@ -35,7 +35,16 @@ export function UploadPage({ ctx, maxBytes }: { ctx: PageContext; maxBytes: numb
           </div>
           <div class="field">
             <label for="price">{t('upload.price', { unit: ctx.site.creditName })}</label>
-            <input id="price" name="price" type="number" min={0} max={ctx.site.maxPrice} step={1} value="0" inputMode="numeric" />
+            <input
+              id="price"
+              name="price"
+              type="number"
+              min={0}
+              max={ctx.site.maxPrice}
+              step={1}
+              value="0"
+              inputMode="numeric"
+            />
           </div>
           <div class="field">
             <label for="file">{t('upload.file')}</label>

@@ -49,7 +49,11 @@ export function CategoryPage(props: {
   const { ctx, category, docs, order, page, pages } = props;
   const base = `/c/${category.slug}${order === 'downloads' ? '?sort=downloads' : ''}`;
   return (
-    <Layout ctx={ctx} title={category.name} canonical={page > 1 ? `${base}${order === 'downloads' ? '&' : '?'}page=${page}` : base}>
+    <Layout
+      ctx={ctx}
+      title={category.name}
+      canonical={page > 1 ? `${base}${order === 'downloads' ? '&' : '?'}page=${page}` : base}
+    >
       <section class="card">
         <h1>{category.name}</h1>
         <nav class="sort-nav" aria-label={t('list.sort')}>
@@ -71,10 +75,18 @@ export function CategoryPage(props: {
 export function SearchPage(props: { ctx: PageContext; term: string; docs: DocCard[]; page: number; hasMore: boolean }) {
   const { ctx, term, docs, page, hasMore } = props;
   return (
-    <Layout ctx={ctx} title={term ? t('search.titleFor', { q: term }) : t('nav.search')} head={<meta name="robots" content="noindex" />}>
+    <Layout
+      ctx={ctx}
+      title={term ? t('search.titleFor', { q: term }) : t('nav.search')}
+      head={<meta name="robots" content="noindex" />}
+    >
       <section class="card">
         <h1>{term ? t('search.titleFor', { q: term }) : t('nav.search')}</h1>
-        <DocList docs={docs} creditName={ctx.site.creditName} empty={term ? t('search.empty', { q: term }) : t('search.prompt')} />
+        <DocList
+          docs={docs}
+          creditName={ctx.site.creditName}
+          empty={term ? t('search.empty', { q: term }) : t('search.prompt')}
+        />
         {term && <Pager base={`/search?q=${encodeURIComponent(term)}`} page={page} hasNext={hasMore} />}
       </section>
     </Layout>

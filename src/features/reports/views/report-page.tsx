@@ -38,7 +38,8 @@ export function ReportPage(props: {
               <legend>{t('report.reason')}</legend>
               {REPORT_REASONS.map((r) => (
                 <label class="choice" key={r}>
-                  <input type="radio" name="reason" value={r} required checked={values?.reason === r} /> {t(`report.reason.${r}`)}
+                  <input type="radio" name="reason" value={r} required checked={values?.reason === r} />{' '}
+                  {t(`report.reason.${r}`)}
                 </label>
               ))}
             </fieldset>

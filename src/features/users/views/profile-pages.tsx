@@ -3,7 +3,7 @@ import type { PageContext } from '../../../web/context.ts';
 import { formatDate } from '../../../web/format.ts';
 import { type DocCard, DocList, Pager } from '../../../web/views/doc-list.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
-import { type UploaderInfo, UploaderCard } from '../../documents/views/uploader-card.tsx';
+import { UploaderCard, type UploaderInfo } from '../../documents/views/uploader-card.tsx';
 
 /** An uploader's public page: the card and their published documents. */
 export function ProfilePage(props: {

@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { loadConfig } from '../config.ts';
+import { createConverter } from '../convert/converter.ts';
+import type { Dialect } from '../db/database.ts';
+import type { Deps } from '../deps.ts';
+import { convertDocumentHandler } from '../features/documents/pipeline.ts';
+import { createJobQueue } from '../jobs/job-queue.ts';
+import { startWorker, type Worker } from '../jobs/worker.ts';
+import { createLocalBlobStore } from '../storage/local-blob-store.ts';
+import { createApp } from '../web/app.ts';
+import { createTestDatabase, type TestDatabase } from './test-db.ts';
+
+/** A whole app over a fresh database of one dialect, with a temp data directory and an in-process worker. */
+export interface TestApp {
+  readonly app: FastifyInstance;
+  readonly deps: Deps;
+  readonly tdb: TestDatabase;
+  readonly dataDir: string;
+  readonly worker: Worker | undefined;
+  close(): Promise<void>;
+}
+
+/** Builds a test app. `env` overrides configuration keys exactly as the environment would. */
+export async function createTestApp(
+  dialect: Dialect,
+  opts: { env?: Record<string, string>; worker?: boolean; rateLimits?: { authPerMinute?: number } } = {},
+): Promise<TestApp> {
+  const tdb = await createTestDatabase(dialect);
+  const dataDir = mkdtempSync(join(tmpdir(), 'wy-data-'));
+  const config = loadConfig({ DATA_DIR: dataDir, DATABASE_URL: tdb.url, LOG_LEVEL: 'silent', ...opts.env });
+  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const deps: Deps = {
+    config,
+    log,
+    database: tdb.database,
+    blobs: createLocalBlobStore(config.storage.dir),
+    queue: createJobQueue(tdb.database, { maxAttempts: config.jobs.maxAttempts }),
+    converter: createConverter({
+      concurrency: 1,
+      timeoutMs: config.convert.timeoutMs,
+      memoryMb: config.convert.memoryMb,
+    }),
+  };
+  const app = await createApp(deps, {
+    rateLimits: { authPerMinute: 1000, uploadsPerHour: 1000, reportsPerHour: 1000, ...opts.rateLimits },
+  });
+  await app.ready();
+  const worker =
+    opts.worker === false
+      ? undefined
+      : startWorker({
+          queue: deps.queue,
+          handlers: { 'document.convert': convertDocumentHandler(deps) },
+          concurrency: 1,
+          pollMs: 20,
+          leaseMs: 30_000,
+          backoffMs: 10,
+          log,
+        });
+  return {
+    app,
+    deps,
+    tdb,
+    dataDir,
+    worker,
+    async close() {
+      await app.close();
+      await worker?.stop(2000);
+      await deps.converter.close();
+      await tdb.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
