@@ -1,0 +1,131 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A wenyuan process started the way production starts it (`tsx src/main.ts`), for crash and restart tests. */
+export interface ServerProcess {
+  readonly child: ChildProcess;
+  readonly url: string;
+  output(): string;
+  kill(signal: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Spawns `src/main.ts` with the given environment and waits until /healthz answers. */
+export async function spawnServer(env: Record<string, string>, args: string[] = []): Promise<ServerProcess> {
+  const port = env.PORT ? Number(env.PORT) : await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d) => {
+    out += d;
+  });
+  child.stderr?.on('data', (d) => {
+    out += d;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const handle: ServerProcess = {
+    child,
+    url,
+    output: () => out,
+    async kill(signal) {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+  if (args.includes('--role=worker')) return handle;
+  const until = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited early:\n${out}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return handle;
+    } catch {}
+    if (Date.now() > until) {
+      await handle.kill('SIGKILL');
+      throw new Error(`server did not start:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A minimal cookie-keeping HTTP client for a server in another process. */
+export class HttpClient {
+  private readonly cookies = new Map<string, string>();
+  constructor(private readonly base: string) {}
+
+  private async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    const res = await fetch(`${this.base}${path}`, { ...init, headers, redirect: 'manual' });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const [k, ...v] = (pair ?? '').split('=');
+      if (k) this.cookies.set(k.trim(), v.join('='));
+    }
+    return res;
+  }
+
+  /** GET, returning status and text. */
+  async get(path: string, headers: Record<string, string> = {}) {
+    const res = await this.request(path, { headers });
+    return { status: res.status, text: await res.text(), headers: res.headers };
+  }
+
+  private async csrf(path: string): Promise<string> {
+    const { text } = await this.get(path);
+    const m = /name="_csrf" value="([^"]+)"/.exec(text) ?? /_csrf=([^"&]+)/.exec(text);
+    if (!m?.[1]) throw new Error(`no CSRF token on ${path}`);
+    return decodeURIComponent(m[1]);
+  }
+
+  /** Registers (and stays logged in). */
+  async register(identifier: string, displayName: string, password = 'correct horse 1'): Promise<number> {
+    const _csrf = await this.csrf('/register');
+    const res = await this.request('/register', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf, identifier, displayName, password, passwordConfirm: password }).toString(),
+    });
+    return res.status;
+  }
+
+  /** Uploads a file through the upload form; returns the new document id. */
+  async upload(path: string, fields: Record<string, string>): Promise<number> {
+    const csrf = await this.csrf('/upload');
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.set(k, v);
+    form.set('file', new Blob([readFileSync(path)]), basename(path));
+    const res = await this.request(`/upload?_csrf=${encodeURIComponent(csrf)}`, {
+      method: 'POST',
+      body: form,
+      headers: { accept: 'application/json' },
+    });
+    if (res.status !== 201) throw new Error(`upload failed: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { id: number }).id;
+  }
+
+  /** The pipeline status of one of my documents. */
+  async status(id: number): Promise<string> {
+    const res = await this.get(`/api/documents/${id}/status`, { accept: 'application/json' });
+    return (JSON.parse(res.text) as { status: string }).status;
+  }
+}
