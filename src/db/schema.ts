@@ -48,6 +48,8 @@ export interface DocumentsTable {
   owner_id: number;
   category_id: number;
   title: string;
+  /** 1 when the uploader left the title blank: conversion may replace it with the title stated in the file. */
+  title_auto: number;
   description: string;
   format: 'docx' | 'pdf' | 'txt';
   original_name: string;

@@ -49,6 +49,7 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('owner_id', bigint, (c) => c.notNull().references('users.id'))
     .addColumn('category_id', bigint, (c) => c.notNull().references('categories.id'))
     .addColumn('title', 'text', (c) => c.notNull())
+    .addColumn('title_auto', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
     .addColumn('format', 'text', (c) => c.notNull())
     .addColumn('original_name', 'text', (c) => c.notNull())

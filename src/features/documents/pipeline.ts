@@ -38,6 +38,8 @@ export function convertDocumentHandler(
           published_at: now,
           reject_code: null,
           reject_params: null,
+          // A blank title at upload falls back to the title the file states (公文 files name themselves well).
+          ...(doc.title_auto === 1 && extracted.title ? { title: extracted.title.slice(0, 100) } : {}),
         });
         if (moved) await repo.markProvider(trx, doc.owner_id);
       });

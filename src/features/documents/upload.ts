@@ -57,6 +57,7 @@ async function saveToTemp(
 /** The metadata fields of the upload form, validated. */
 interface UploadFields {
   title: string;
+  titleAuto: boolean;
   categoryId: number;
   description: string;
   price: number;
@@ -69,7 +70,8 @@ async function validateFields(
 ): Promise<UploadFields> {
   const site = await getSiteSettings(deps);
   const fallbackTitle = filename.replace(/\.[^.]+$/, '');
-  const title = (raw.get('title')?.trim() || fallbackTitle).normalize('NFC').replace(/\s+/g, ' ');
+  const given = raw.get('title')?.trim() ?? '';
+  const title = (given || fallbackTitle).normalize('NFC').replace(/\s+/g, ' ');
   const titleLen = [...title].length;
   if (titleLen < 2 || titleLen > 100) throw badRequest('upload.titleInvalid');
   const categoryId = Number(raw.get('category'));
@@ -81,7 +83,7 @@ async function validateFields(
   if (!/^\d+$/.test(priceRaw) || !Number.isSafeInteger(price) || price > site.maxPrice) {
     throw badRequest('upload.priceInvalid', { max: site.maxPrice });
   }
-  return { title, categoryId, description, price };
+  return { title, titleAuto: !given, categoryId, description, price };
 }
 
 /**
@@ -121,6 +123,7 @@ export async function acceptUpload(
           owner_id: ownerId,
           category_id: meta.categoryId,
           title: meta.title,
+          title_auto: meta.titleAuto ? 1 : 0,
           description: meta.description,
           format: sniff.format,
           original_name: saved!.filename.slice(0, 255),

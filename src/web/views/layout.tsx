@@ -46,10 +46,15 @@ export function Layout({ ctx, title, description, canonical, head, aside, childr
         )}
         <div class={aside ? 'page page--with-aside' : 'page'}>
           <main id="main">{children}</main>
-          {aside && <aside class="sidebar">{aside}</aside>}
+          {aside && (
+            <aside class="sidebar">
+              <InstallPrompt />
+              {aside}
+            </aside>
+          )}
         </div>
+        {!aside && <InstallPrompt />}
         <Footer />
-        <InstallPrompt />
         <ServiceWidget ctx={ctx} />
         <a href="#top" class="back-to-top" data-back-to-top>
           {t('layout.backToTop')}

@@ -91,7 +91,7 @@ export function DocumentPageView({ ctx, page }: { ctx: PageContext; page: Docume
           {doc.description && <p class="document__description">{doc.description}</p>}
         </header>
         {doc.status !== 'published' && <StatusNotice doc={doc} />}
-        {preview && <PreviewText preview={preview} />}
+        {preview && <PreviewText preview={preview} title={doc.title} />}
         {preview && !preview.complete && (
           <div class="cut" role="note">
             <p class="cut__fade" aria-hidden="true" />

@@ -5,7 +5,7 @@ import type { Preview } from '../preview.ts';
  * The free text, page by page. Headings detected at conversion become headings here.
  * Everything rendered comes from `preview.pages`, which holds only text before the cut.
  */
-export function PreviewText({ preview }: { preview: Preview }) {
+export function PreviewText({ preview, title }: { preview: Preview; title: string }) {
   const headingAt = new Map(preview.headings.map((h) => [h.offset, h.level]));
   return (
     <div class="preview-text">
@@ -21,6 +21,14 @@ export function PreviewText({ preview }: { preview: Preview }) {
             {paragraphs
               .filter((p) => p.para.trim())
               .map(({ start, para }) => {
+                // 公文 open with their title as the first paragraph; show it as the page's title line.
+                if (start === 0 && para.trim() === title) {
+                  return (
+                    <p class="preview-title" key={start}>
+                      {para}
+                    </p>
+                  );
+                }
                 const level = headingAt.get(start);
                 if (level === 0 || level === 1) return <h2 key={start}>{para}</h2>;
                 if (level !== undefined) return <h3 key={start}>{para}</h3>;
