@@ -50,7 +50,9 @@ if (only.length === 0) {
   run('npx', ['biome', 'check', 'src', 'bench', 'e2e', 'scripts']);
 }
 const pgUrl = await postgresUrl();
-console.log(`\nintegration dialects: sqlite${pgUrl ? ', postgres' : ' (no PostgreSQL reachable: set TEST_DATABASE_URL)'}\n`);
+console.log(
+  `\nintegration dialects: sqlite${pgUrl ? ', postgres' : ' (no PostgreSQL reachable: set TEST_DATABASE_URL)'}\n`,
+);
 const env = { ...process.env, ...(pgUrl ? { TEST_DATABASE_URL: pgUrl } : {}) };
 const files = only.length ? only : [...findTests(join(root, 'src')), ...findTests(join(root, 'e2e'))];
 run('node', ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files], env);
