@@ -129,7 +129,11 @@ function familyNames(table: Buffer): string[] {
     if (table.readUInt16BE(rec) !== 3 || table.readUInt16BE(rec + 6) !== 1) continue;
     const length = table.readUInt16BE(rec + 8);
     const at = stringsAt + table.readUInt16BE(rec + 10);
-    names.push(Buffer.from(table.subarray(at, at + length)).swap16().toString('utf16le'));
+    names.push(
+      Buffer.from(table.subarray(at, at + length))
+        .swap16()
+        .toString('utf16le'),
+    );
   }
   return names;
 }

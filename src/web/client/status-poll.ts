@@ -17,6 +17,8 @@ interface StatusReply {
 /**
  * Live status on the uploader's list: each `[data-doc-status]` still queued or converting is polled until it
  * leaves those states, and its text (the server's label), `data-status` and `status…-<status>` class follow.
+ * In the same row (`[data-doc-row]` or `<tr>`), `[data-doc-reason]` gets the rejection reason and
+ * `[data-doc-pages]` the page count.
  * Updates happen in place — no reload — so nothing else the reader is doing on the page is lost.
  */
 export function initStatusPolling(): void {
@@ -71,8 +73,10 @@ function show(el: HTMLElement, reply: StatusReply): void {
       }
     }
   }
+  const row = el.closest('[data-doc-row], tr') ?? el.parentElement;
+  const pages = row?.querySelector('[data-doc-pages]');
+  if (pages && typeof reply.pages === 'number') pages.textContent = String(reply.pages);
   if (reply.reason) {
-    const row = el.closest('[data-doc-row]') ?? el.parentElement;
     let reason = row?.querySelector<HTMLElement>('[data-doc-reason]');
     if (!reason) {
       reason = document.createElement('span');
