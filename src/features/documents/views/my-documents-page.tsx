@@ -75,7 +75,7 @@ export function MyDocumentsPage({ ctx, docs, page }: { ctx: PageContext; docs: R
                         {s.reason}
                       </span>
                     </td>
-                    <td>{d.page_count ?? '–'}</td>
+                    <td data-doc-pages>{d.page_count ?? '–'}</td>
                     <td>{d.download_count}</td>
                     <td>{formatDate(d.created_at)}</td>
                   </tr>
