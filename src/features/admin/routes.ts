@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { fileTypeFromBuffer } from 'file-type';
 import { h } from 'preact';
@@ -18,8 +19,9 @@ const int = (v: string | undefined) => (v === undefined || v === '' ? undefined 
 export function adminRoutes(web: WebContext) {
   const { deps } = web;
   return async (app: FastifyInstance) => {
+    // Hooks are encapsulated: this one guards exactly the routes registered in this plugin.
     app.addHook('onRequest', async (req) => {
-      if (req.url === '/admin' || req.url.startsWith('/admin/') || req.url.startsWith('/admin?')) requireAdmin(req);
+      requireAdmin(req);
     });
 
     app.get('/admin', async (req, reply) => {
@@ -52,7 +54,6 @@ export function adminRoutes(web: WebContext) {
       if (!type || !['image/png', 'image/jpeg', 'image/webp'].includes(type.mime)) throw badRequest('admin.qrInvalid');
       const key = blobKey('site', createHash('sha256').update(buf).digest('hex'));
       const tmp = deps.blobs.tempPath('qr');
-      const { writeFile } = await import('node:fs/promises');
       await writeFile(tmp, buf);
       await deps.blobs.putFile(tmp, key);
       await updateSiteSettings(deps, { serviceQrKey: key });
