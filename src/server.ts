@@ -1,15 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { buildDeps, jobHandlers } from './compose.ts';
 import type { Config } from './config.ts';
-import { createConverter } from './convert/converter.ts';
 import { openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import type { Deps } from './deps.ts';
 import { needsAdmin } from './features/accounts/service.ts';
-import { convertDocumentHandler } from './features/documents/pipeline.ts';
-import { createJobQueue } from './jobs/job-queue.ts';
 import { startWorker, type Worker } from './jobs/worker.ts';
 import { createLogger, type Logger } from './log.ts';
-import { createLocalBlobStore } from './storage/local-blob-store.ts';
 import { createApp, type RateLimits } from './web/app.ts';
 
 /** A running wenyuan process: its parts, its address (web role) and how to stop it gracefully. */
@@ -35,18 +32,7 @@ export async function startServer(
   const database = openDatabase(config.database.url);
   const applied = await migrate(database);
   if (applied.length) log.info({ applied }, 'migrations applied');
-  const deps: Deps = {
-    config,
-    log,
-    database,
-    blobs: createLocalBlobStore(config.storage.dir),
-    queue: createJobQueue(database, { maxAttempts: config.jobs.maxAttempts }),
-    converter: createConverter({
-      concurrency: config.jobs.concurrency,
-      timeoutMs: config.convert.timeoutMs,
-      memoryMb: config.convert.memoryMb,
-    }),
-  };
+  const deps = buildDeps(config, log, database);
 
   let app: FastifyInstance | undefined;
   let url: string | undefined;
@@ -59,7 +45,7 @@ export async function startServer(
     config.role !== 'web'
       ? startWorker({
           queue: deps.queue,
-          handlers: { 'document.convert': convertDocumentHandler(deps) },
+          handlers: jobHandlers(deps),
           concurrency: config.jobs.concurrency,
           pollMs: config.jobs.pollMs,
           leaseMs: config.jobs.leaseMs,

@@ -1,59 +1,54 @@
-import { randomBytes } from 'node:crypto';
-import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { buildDeps } from '../compose.ts';
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { AppError } from '../errors.ts';
-import { registerUser } from '../features/accounts/service.ts';
 import { t } from '../i18n/t.ts';
+import type { Command, OpenDeps } from './command.ts';
+import { createAdmin } from './commands/create-admin.ts';
 
-const USAGE = `usage: wenyuan <command>
+/** Every command of `npx wenyuan <command>`. Thin wrappers over the services. */
+const COMMANDS: Record<string, Command> = {
+  'create-admin': createAdmin,
+};
 
-commands:
-  create-admin --email <email> | --phone <phone> [--name <name>] [--password <password>]
-      creates an administrator; without --password a random one is generated and printed once`;
+const usage = () =>
+  `usage: wenyuan <command>\n\ncommands:\n${Object.values(COMMANDS)
+    .map((c) => `  ${c.usage}`)
+    .join('\n')}`;
 
-/** The wenyuan command line: thin wrappers over the services. */
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command !== 'create-admin') {
-    console.error(USAGE);
-    return command ? 2 : 0;
-  }
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      email: { type: 'string' },
-      phone: { type: 'string' },
-      name: { type: 'string' },
-      password: { type: 'string' },
-    },
-  });
-  const identifier = values.email ?? values.phone;
-  if (!identifier) {
-    console.error(USAGE);
-    return 2;
-  }
+const open: OpenDeps = async () => {
   const config = loadConfig();
   const database = openDatabase(config.database.url);
+  await migrate(database);
+  const deps = buildDeps(config, pino({ level: process.env.LOG_LEVEL ?? 'warn' }), database);
+  return {
+    deps,
+    async close() {
+      await deps.converter.close();
+      await database.close();
+    },
+  };
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) {
+    console.error(usage());
+    return name ? 2 : 0;
+  }
   try {
-    await migrate(database);
-    const password = values.password ?? process.env.WENYUAN_ADMIN_PASSWORD ?? randomBytes(12).toString('base64url');
-    const id = await registerUser(
-      { database },
-      { identifier, password, displayName: values.name ?? '管理员', role: 'admin' },
-    );
-    console.log(`admin created: id=${id} login=${identifier}`);
-    if (!values.password && !process.env.WENYUAN_ADMIN_PASSWORD) console.log(`password (shown once): ${password}`);
-    return 0;
+    const code = await command.run(args, open);
+    if (code === 2) console.error(`usage: wenyuan ${command.usage}`);
+    return code;
   } catch (err) {
     if (err instanceof AppError) {
       console.error(`error: ${t(err.messageKey, err.params)}`);
       return 1;
     }
     throw err;
-  } finally {
-    await database.close();
   }
 }
 

@@ -3,14 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
+import { buildDeps, jobHandlers } from '../compose.ts';
 import { loadConfig } from '../config.ts';
-import { createConverter } from '../convert/converter.ts';
 import type { Dialect } from '../db/database.ts';
 import type { Deps } from '../deps.ts';
-import { convertDocumentHandler } from '../features/documents/pipeline.ts';
-import { createJobQueue } from '../jobs/job-queue.ts';
 import { startWorker, type Worker } from '../jobs/worker.ts';
-import { createLocalBlobStore } from '../storage/local-blob-store.ts';
 import { createApp } from '../web/app.ts';
 import { createTestDatabase, type TestDatabase } from './test-db.ts';
 
@@ -31,20 +28,15 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const tdb = await createTestDatabase(dialect);
   const dataDir = mkdtempSync(join(tmpdir(), 'wy-data-'));
-  const config = loadConfig({ DATA_DIR: dataDir, DATABASE_URL: tdb.url, LOG_LEVEL: 'silent', ...opts.env });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    DATABASE_URL: tdb.url,
+    LOG_LEVEL: 'silent',
+    JOB_CONCURRENCY: '1',
+    ...opts.env,
+  });
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const deps: Deps = {
-    config,
-    log,
-    database: tdb.database,
-    blobs: createLocalBlobStore(config.storage.dir),
-    queue: createJobQueue(tdb.database, { maxAttempts: config.jobs.maxAttempts }),
-    converter: createConverter({
-      concurrency: 1,
-      timeoutMs: config.convert.timeoutMs,
-      memoryMb: config.convert.memoryMb,
-    }),
-  };
+  const deps: Deps = buildDeps(config, log, tdb.database);
   const app = await createApp(deps, {
     rateLimits: { authPerMinute: 1000, uploadsPerHour: 1000, reportsPerHour: 1000, ...opts.rateLimits },
   });
@@ -54,7 +46,7 @@ export async function createTestApp(
       ? undefined
       : startWorker({
           queue: deps.queue,
-          handlers: { 'document.convert': convertDocumentHandler(deps) },
+          handlers: jobHandlers(deps),
           concurrency: 1,
           pollMs: 20,
           leaseMs: 30_000,

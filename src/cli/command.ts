@@ -1,0 +1,10 @@
+import type { Deps } from '../deps.ts';
+
+/** Opens the configured database (migrated) and builds the dependencies; `close` releases them. */
+export type OpenDeps = () => Promise<{ deps: Deps; close(): Promise<void> }>;
+
+/** One CLI command: a usage line and a runner returning the exit code (2 = usage error). */
+export interface Command {
+  readonly usage: string;
+  run(args: string[], open: OpenDeps): Promise<number>;
+}
