@@ -47,7 +47,7 @@ const only = process.argv.slice(2);
 run('node', ['scripts/build-client.mjs']);
 if (only.length === 0) {
   run('npx', ['tsc', '--noEmit', '-p', '.']);
-  run('npx', ['biome', 'check', 'src', 'bench', 'e2e', 'scripts']);
+  run('npx', ['biome', 'check']);
 }
 const pgUrl = await postgresUrl();
 console.log(
