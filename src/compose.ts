@@ -1,11 +1,20 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Config } from './config.ts';
 import { createConverter } from './convert/converter.ts';
+import { createOfficeConverter } from './convert/libreoffice.ts';
 import type { Database } from './db/database.ts';
 import type { Deps } from './deps.ts';
 import { convertDocumentHandler } from './features/documents/pipeline.ts';
 import { createJobQueue } from './jobs/job-queue.ts';
 import type { JobHandlers } from './jobs/worker.ts';
 import type { Logger } from './log.ts';
+import { createAlipayProvider } from './payments/alipay-provider.ts';
+import { withQueryCache } from './search/cached-search-index.ts';
+import { createPostgresSearchIndex } from './search/postgres-search-index.ts';
+import type { SearchIndex } from './search/search-index.ts';
+import { createSqliteSearchIndex } from './search/sqlite-search-index.ts';
 import { createLocalBlobStore } from './storage/local-blob-store.ts';
 
 /**
@@ -23,8 +32,49 @@ export function buildDeps(config: Config, log: Logger, database: Database): Deps
       concurrency: config.jobs.concurrency,
       timeoutMs: config.convert.timeoutMs,
       memoryMb: config.convert.memoryMb,
+      office: createOfficeConverter({
+        sofficePath: config.convert.soffice,
+        timeoutMs: config.convert.officeTimeoutMs,
+        memoryMb: config.convert.officeMemoryMb,
+        concurrency: config.convert.officeConcurrency,
+      }),
     }),
+    payments: config.alipay ? createAlipayProvider(config.alipay) : undefined,
+    downloadUrlSecret: config.credits.downloadUrlSecret ?? persistedSecret(config.dataDir, 'download-url.secret'),
+    search: buildSearchIndex(config, database),
   };
+}
+
+/** The search port for the database's dialect (FTS5 or tsvector), behind the hot-query cache. */
+function buildSearchIndex(config: Config, database: Database): SearchIndex {
+  let index: SearchIndex;
+  switch (database.dialect) {
+    case 'sqlite':
+      index = createSqliteSearchIndex(database);
+      break;
+    case 'postgres':
+      index = createPostgresSearchIndex(database);
+      break;
+  }
+  return withQueryCache(index, { entries: config.search.cacheEntries, ttlMs: config.search.cacheTtlMs });
+}
+
+/** A random secret created on first use and kept in DATA_DIR, so zero configuration still signs URLs stably. */
+function persistedSecret(dataDir: string, name: string): string {
+  const path = join(dataDir, name);
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    mkdirSync(dataDir, { recursive: true });
+    const secret = randomBytes(32).toString('base64url');
+    try {
+      writeFileSync(path, secret, { flag: 'wx', mode: 0o600 });
+      return secret;
+    } catch {
+      // Another process created it first: use theirs.
+      return readFileSync(path, 'utf8').trim();
+    }
+  }
 }
 
 /** One handler per job name (the worker checks the map against the catalog at boot). */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /** The roles one process can play: serve HTTP, run background jobs, or both (the default). */
@@ -23,11 +24,40 @@ export interface Config {
     readonly maxAttempts: number;
     readonly backoffMs: number;
   };
-  readonly convert: { readonly timeoutMs: number; readonly memoryMb: number };
+  readonly convert: {
+    readonly timeoutMs: number;
+    readonly memoryMb: number;
+    /** LibreOffice for office formats: the soffice path (missing = formats refused), time, memory, at once. */
+    readonly soffice: string;
+    readonly officeTimeoutMs: number;
+    readonly officeMemoryMb: number;
+    readonly officeConcurrency: number;
+  };
   readonly session: { readonly ttlDays: number; readonly secureCookie: boolean };
   readonly log: { readonly level: string; readonly access: boolean };
   readonly shutdownMs: number;
   readonly pageCache: { readonly entries: number };
+  /** Hot-query cache of the search candidate windows (entries 0 = off) and how long an entry may live. */
+  readonly search: { readonly cacheEntries: number; readonly cacheTtlMs: number };
+  readonly credits: {
+    /** The platform's share of every sale, in percent (the rest goes to the uploader's earnings). */
+    readonly platformSharePercent: number;
+    readonly downloadDailyCapUser: number;
+    readonly downloadDailyCapIp: number;
+    /** HMAC key for signed download URLs; undefined means "derive one and keep it under DATA_DIR". */
+    readonly downloadUrlSecret: string | undefined;
+    readonly downloadUrlTtlSeconds: number;
+  };
+  /** Alipay page pay; undefined when not configured (top-up is then unavailable, grants still work). */
+  readonly alipay:
+    | {
+        readonly appId: string;
+        readonly privateKey: string;
+        readonly publicKey: string;
+        readonly gateway: string;
+        readonly keyType: 'PKCS1' | 'PKCS8';
+      }
+    | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -152,6 +182,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     convert: {
       timeoutMs: r.int('CONVERT_TIMEOUT_MS', 60_000, 1000, 3_600_000),
       memoryMb: r.int('CONVERT_MEMORY_MB', 512, 64, 8192),
+      soffice: r.str('SOFFICE', '/usr/bin/soffice'),
+      officeTimeoutMs: r.int('OFFICE_TIMEOUT_MS', 120_000, 1000, 3_600_000),
+      officeMemoryMb: r.int('OFFICE_MEMORY_MB', 2048, 256, 16_384),
+      officeConcurrency: r.int('OFFICE_CONCURRENCY', 1, 1, 16),
     },
     session: { ttlDays: r.int('SESSION_TTL_DAYS', 30, 1, 365), secureCookie: r.bool('SECURE_COOKIES', false) },
     log: {
@@ -160,9 +194,50 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     shutdownMs: r.int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     pageCache: { entries: r.int('PAGE_CACHE_ENTRIES', 2000, 0, 1_000_000) },
+    search: {
+      cacheEntries: r.int('SEARCH_CACHE_SIZE', 1000, 0, 1_000_000),
+      cacheTtlMs: r.int('SEARCH_CACHE_TTL_MS', 60_000, 0, 86_400_000),
+    },
+    credits: {
+      platformSharePercent: r.int('PLATFORM_SHARE_PERCENT', 30, 0, 100),
+      downloadDailyCapUser: r.int('DOWNLOAD_DAILY_CAP_USER', 50, 1, 1_000_000),
+      downloadDailyCapIp: r.int('DOWNLOAD_DAILY_CAP_IP', 200, 1, 1_000_000),
+      downloadUrlSecret: env.DOWNLOAD_URL_SECRET || undefined,
+      downloadUrlTtlSeconds: r.int('DOWNLOAD_URL_TTL_SECONDS', 300, 10, 86_400),
+    },
+    alipay: readAlipay(r, env, cwd),
   };
   if (r.problems.length) throw new ConfigError(r.problems);
   return deepFreeze(config);
+}
+
+/** Alipay keys come inline or from files (`…_FILE`); all three of app id and both keys, or none. */
+function readAlipay(r: Reader, env: Env, cwd: string): Config['alipay'] {
+  const fromFile = (key: string): string | undefined => {
+    const path = env[`${key}_FILE`];
+    if (!path) return env[key] || undefined;
+    try {
+      return readFileSync(resolve(cwd, path), 'utf8').trim();
+    } catch {
+      r.problems.push(`${key}_FILE=${JSON.stringify(path)} cannot be read`);
+      return undefined;
+    }
+  };
+  const appId = env.ALIPAY_APP_ID || undefined;
+  const privateKey = fromFile('ALIPAY_PRIVATE_KEY');
+  const publicKey = fromFile('ALIPAY_PUBLIC_KEY');
+  if (!appId && !privateKey && !publicKey) return undefined;
+  if (!appId || !privateKey || !publicKey) {
+    r.problems.push('ALIPAY_APP_ID, ALIPAY_PRIVATE_KEY(_FILE) and ALIPAY_PUBLIC_KEY(_FILE) must be set together');
+    return undefined;
+  }
+  return {
+    appId,
+    privateKey,
+    publicKey,
+    gateway: r.str('ALIPAY_GATEWAY', 'https://openapi.alipay.com/gateway.do'),
+    keyType: r.oneOf<'PKCS1' | 'PKCS8'>('ALIPAY_KEY_TYPE', 'PKCS8', ['PKCS1', 'PKCS8']),
+  };
 }
 
 function deepFreeze<T extends object>(o: T): T {

@@ -3,6 +3,8 @@ import type { Converter } from './convert/converter.ts';
 import type { Database } from './db/database.ts';
 import type { JobQueue } from './jobs/job-queue.ts';
 import type { Logger } from './log.ts';
+import type { PaymentProvider } from './payments/payment-provider.ts';
+import type { SearchIndex } from './search/search-index.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 
 /** Everything a service may use, built once in main.ts (or a test) and passed down. No singletons. */
@@ -13,4 +15,10 @@ export interface Deps {
   readonly blobs: BlobStore;
   readonly queue: JobQueue;
   readonly converter: Converter;
+  /** The top-up provider; undefined when none is configured. */
+  readonly payments: PaymentProvider | undefined;
+  /** HMAC key for signed download URLs (configured, or generated once and kept under DATA_DIR). */
+  readonly downloadUrlSecret: string;
+  /** Full-text search (SQLite FTS5 or PostgreSQL tsvector, chosen by dialect in compose.ts). */
+  readonly search: SearchIndex;
 }

@@ -7,10 +7,12 @@ import { AppError } from '../errors.ts';
 import { t } from '../i18n/t.ts';
 import type { Command, OpenDeps } from './command.ts';
 import { createAdmin } from './commands/create-admin.ts';
+import { ledger } from './commands/ledger.ts';
 
 /** Every command of `npx wenyuan <command>`. Thin wrappers over the services. */
 const COMMANDS: Record<string, Command> = {
   'create-admin': createAdmin,
+  ledger,
 };
 
 const usage = () =>

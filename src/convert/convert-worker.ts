@@ -27,7 +27,8 @@ export type WorkerReply =
   | { type: 'result'; id: number; ok: true; value: ExtractedText }
   | { type: 'result'; id: number; ok: false; error: SerializedConversionError };
 
-const EXTRACTORS: Record<DocFormat, (path: string, limits: ConvertLimits) => Promise<ExtractedText>> = {
+// Office formats never reach a worker: LibreOffice turns them into a PDF first (see converter.ts).
+const EXTRACTORS: Partial<Record<DocFormat, (path: string, limits: ConvertLimits) => Promise<ExtractedText>>> = {
   docx: extractDocx,
   pdf: extractPdf,
   txt: extractTxt,

@@ -1,18 +1,30 @@
+import { open, rm } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import type { WorkerReply, WorkerTask } from './convert-worker.ts';
+import type { OfficeConverter } from './libreoffice.ts';
 import {
   ConversionError,
   type ConvertLimits,
   DEFAULT_LIMITS,
   type DocFormat,
   type ExtractedText,
+  isOfficeFormat,
   shortDetail,
 } from './types.ts';
+import { inspectZip } from './zip-inspect.ts';
+
+/** What a caller may do with the PDF LibreOffice made, before it is removed. */
+export interface ExtractOptions {
+  /** Called with the intermediate PDF of an office format (not for pdf/docx/txt), before it is deleted. */
+  onPdf?: (pdfPath: string) => Promise<void>;
+}
 
 /** Extracts text from uploaded files away from the main thread. */
 export interface Converter {
+  /** Whether office formats (doc, xlsx, …) can be converted: LibreOffice is installed. */
+  readonly officeAvailable: boolean;
   /** The text of the file at `path`, already sniffed as `format`; rejects with a ConversionError. */
-  extract(path: string, format: DocFormat): Promise<ExtractedText>;
+  extract(path: string, format: DocFormat, opts?: ExtractOptions): Promise<ExtractedText>;
   /** Terminates every worker; queued and running tasks reject with a retryable 'failed'. */
   close(): Promise<void>;
 }
@@ -23,6 +35,8 @@ export interface ConverterOptions {
   timeoutMs: number;
   memoryMb: number;
   limits?: ConvertLimits;
+  /** LibreOffice for office formats; without it those formats are 'unsupported'. */
+  office?: OfficeConverter;
 }
 
 // Loading pdf.js and mammoth takes well under a second; a worker that is not ready after this is broken, not slow.
@@ -148,13 +162,30 @@ export function createConverter(opts: ConverterOptions): Converter {
     dispatch();
   };
 
+  const extractInWorker = (path: string, format: DocFormat) =>
+    new Promise<ExtractedText>((resolve, reject) => {
+      if (closed) return reject(closedError());
+      queue.push({ id: nextId++, path, format, resolve, reject });
+      dispatch();
+    });
+
   return {
-    extract(path, format) {
-      return new Promise<ExtractedText>((resolve, reject) => {
-        if (closed) return reject(closedError());
-        queue.push({ id: nextId++, path, format, resolve, reject });
-        dispatch();
-      });
+    officeAvailable: opts.office?.available ?? false,
+    async extract(path, format, extractOpts) {
+      if (!isOfficeFormat(format)) return extractInWorker(path, format);
+      // Office formats: LibreOffice (child process, capped) → PDF → the PDF extractor in a worker.
+      if (!opts.office?.available) throw new ConversionError('unsupported', { ext: format });
+      if (closed) throw closedError();
+      // OOXML/ODF are zips: inspected (sizes, ratio, names, DTDs) before LibreOffice parses a byte.
+      if (await isZip(path)) await inspectZip(path, limits);
+      const { pdf, dir } = await opts.office.toPdf(path, format);
+      try {
+        const text = await extractInWorker(pdf, 'pdf');
+        if (extractOpts?.onPdf) await extractOpts.onPdf(pdf);
+        return text;
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     },
     async close() {
       closed = true;
@@ -181,4 +212,15 @@ function startWorker(memoryMb: number): Worker {
     return new Worker(code, { eval: true, resourceLimits, name: 'wenyuan-convert' });
   }
   return new Worker(new URL('./convert-worker.js', import.meta.url), { resourceLimits, name: 'wenyuan-convert' });
+}
+
+async function isZip(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    await fh.read(head, 0, 4, 0);
+    return head[0] === 0x50 && head[1] === 0x4b;
+  } finally {
+    await fh.close();
+  }
 }

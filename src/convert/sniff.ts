@@ -9,18 +9,69 @@ export type SniffResult =
   | { ok: true; format: DocFormat; mime: string }
   | {
       ok: false;
-      reason: 'upload.empty' | 'upload.unsupportedFormat' | 'upload.extensionMismatch' | 'upload.notText';
+      reason:
+        | 'upload.empty'
+        | 'upload.unsupportedFormat'
+        | 'upload.extensionMismatch'
+        | 'upload.notText'
+        | 'upload.encrypted';
       params: Record<string, string | number>;
     };
 
 const HEAD_BYTES = 64 * 1024;
 
-const FORMAT_BY_EXT: Record<string, DocFormat> = { docx: 'docx', pdf: 'pdf', txt: 'txt', md: 'txt', text: 'txt' };
+const FORMAT_BY_EXT: Record<string, DocFormat> = {
+  docx: 'docx',
+  pdf: 'pdf',
+  txt: 'txt',
+  md: 'txt',
+  text: 'txt',
+  doc: 'doc',
+  wps: 'wps',
+  rtf: 'rtf',
+  odt: 'odt',
+  pptx: 'pptx',
+  ppt: 'ppt',
+  dps: 'dps',
+  xlsx: 'xlsx',
+  xls: 'xls',
+  et: 'et',
+  ods: 'ods',
+};
 
 const MIME: Record<DocFormat, string> = {
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   pdf: 'application/pdf',
   txt: 'text/plain',
+  doc: 'application/msword',
+  wps: 'application/vnd.ms-works',
+  rtf: 'application/rtf',
+  odt: 'application/vnd.oasis.opendocument.text',
+  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  ppt: 'application/vnd.ms-powerpoint',
+  dps: 'application/vnd.ms-powerpoint',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  xls: 'application/vnd.ms-excel',
+  et: 'application/vnd.ms-excel',
+  ods: 'application/vnd.oasis.opendocument.spreadsheet',
+};
+
+/**
+ * What the bytes of each office format may be, by file-type's extension: Office 97–2003 and the WPS Office formats
+ * (.wps/.et/.dps) are OLE compound files (cfb); WPS also saves OOXML under its own extensions.
+ */
+const OFFICE_MAGIC: Partial<Record<DocFormat, readonly string[]>> = {
+  doc: ['cfb'],
+  wps: ['cfb', 'docx'],
+  et: ['cfb', 'xlsx'],
+  dps: ['cfb', 'pptx'],
+  xls: ['cfb'],
+  ppt: ['cfb'],
+  rtf: ['rtf'],
+  odt: ['odt'],
+  ods: ['ods'],
+  xlsx: ['xlsx'],
+  pptx: ['pptx'],
 };
 
 // What the user is told the file really is, by file-type's extension.
@@ -88,6 +139,19 @@ export async function sniffFile(path: string, declaredExt: string): Promise<Snif
     case 'txt':
       if (type) return mismatch(describe(type.ext, head, truncated));
       return sniffTextEncoding(head, truncated) ? accept('txt') : refuse('upload.notText', {});
+    default: {
+      const allowed = OFFICE_MAGIC[format] ?? [];
+      let ext = type?.ext;
+      // RTF has no magic file-type always reports; `{\rtf` opens every RTF file.
+      if (!ext && head.subarray(0, 5).toString('latin1') === '{\\rtf') ext = 'rtf';
+      // file-type only reads the first local headers; an OOXML/ODF zip may only show as a zip there.
+      if (ext === 'zip' && allowed.some((a) => a !== 'cfb')) ext = (await zipOfficeKind(path)) ?? ext;
+      if (ext === 'cfb' && describeCfb(head) === ENCRYPTED_OFFICE) return refuse('upload.encrypted', {});
+      if (ext && allowed.includes(ext)) return accept(format);
+      // A .docx renamed .doc is common (Word opens it anyway): take it for what it is.
+      if (format === 'doc' && ext === 'docx') return accept('docx');
+      return mismatch(describe(ext, head, truncated));
+    }
   }
 }
 
@@ -144,14 +208,48 @@ function describe(ext: string | undefined, head: Buffer, truncated: boolean): st
   return sniffTextEncoding(head, truncated) ? TEXT_LABEL : UNKNOWN_LABEL;
 }
 
+const ENCRYPTED_OFFICE = '加密的 Office 文档';
+
 function describeCfb(head: Buffer): string {
   const has = (name: string) => head.includes(Buffer.from(name, 'utf16le'));
   // A password-protected .docx/.xlsx is an OLE container holding an EncryptedPackage stream.
-  if (has('EncryptedPackage')) return '加密的 Office 文档';
+  if (has('EncryptedPackage')) return ENCRYPTED_OFFICE;
   if (has('WordDocument')) return 'Word 97-2003 文档 (.doc)';
   if (has('Workbook') || has('Book')) return 'Excel 97-2003 表格 (.xls)';
   if (has('PowerPoint Document')) return 'PowerPoint 97-2003 演示文稿 (.ppt)';
   return 'Office 97-2003 文档';
+}
+
+// Reads only the central directory and names the OOXML/ODF kind from the parts present.
+async function zipOfficeKind(path: string): Promise<string | undefined> {
+  const names = await zipNames(path, ['word/document.xml', 'xl/workbook.xml', 'ppt/presentation.xml', 'mimetype']);
+  if (names.has('word/document.xml')) return 'docx';
+  if (names.has('xl/workbook.xml')) return 'xlsx';
+  if (names.has('ppt/presentation.xml')) return 'pptx';
+  return undefined;
+}
+
+function zipNames(path: string, wanted: string[]): Promise<Set<string>> {
+  return new Promise((resolve) => {
+    const found = new Set<string>();
+    yauzl.open(path, { lazyEntries: true, autoClose: true, decodeStrings: false }, (err, zip) => {
+      if (err) return resolve(found);
+      let seen = 0;
+      const finish = () => {
+        zip.close();
+        resolve(found);
+      };
+      zip.on('error', finish);
+      zip.on('end', finish);
+      zip.on('entry', (entry) => {
+        const name = (entry.fileName as unknown as Buffer).toString('latin1');
+        if (wanted.includes(name)) found.add(name);
+        if (++seen > 10_000) return finish();
+        zip.readEntry();
+      });
+      zip.readEntry();
+    });
+  });
 }
 
 // Reads only the central directory (no entry data) and looks for the parts every docx has.

@@ -1,5 +1,27 @@
+/** Formats read by LibreOffice (converted to PDF first); accepted only when LibreOffice is installed. */
+export type OfficeFormat = 'doc' | 'wps' | 'rtf' | 'odt' | 'pptx' | 'ppt' | 'dps' | 'xlsx' | 'xls' | 'et' | 'ods';
+
 /** The formats the upload pipeline accepts, after sniffing. */
-export type DocFormat = 'docx' | 'pdf' | 'txt';
+export type DocFormat = 'docx' | 'pdf' | 'txt' | OfficeFormat;
+
+export const OFFICE_FORMATS: ReadonlySet<string> = new Set<OfficeFormat>([
+  'doc',
+  'wps',
+  'rtf',
+  'odt',
+  'pptx',
+  'ppt',
+  'dps',
+  'xlsx',
+  'xls',
+  'et',
+  'ods',
+]);
+
+/** Whether a format goes through LibreOffice. */
+export function isOfficeFormat(format: string): format is OfficeFormat {
+  return OFFICE_FORMATS.has(format);
+}
 
 /** The text of one document, normalised and split into pages, as every extractor returns it. */
 export interface ExtractedText {
@@ -29,7 +51,8 @@ export type ConversionCode =
   | 'emptyText'
   | 'timeout'
   | 'outOfMemory'
-  | 'failed';
+  | 'failed'
+  | 'unsupported';
 
 const CODES: ReadonlySet<string> = new Set<ConversionCode>([
   'encrypted',
@@ -42,6 +65,7 @@ const CODES: ReadonlySet<string> = new Set<ConversionCode>([
   'timeout',
   'outOfMemory',
   'failed',
+  'unsupported',
 ]);
 
 /** The plain-object form of a ConversionError, safe to post across a worker boundary. */

@@ -1,6 +1,8 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import type { Database } from './database.ts';
 import * as initial from './migrations/20261127090000-initial.ts';
+import * as search from './migrations/20261127100000-search.ts';
+import * as credits from './migrations/20261127110000-credits.ts';
 import type { DB } from './schema.ts';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Database['dialect']): Promise<void> };
@@ -8,6 +10,8 @@ type DialectMigration = { up(db: Kysely<unknown>, dialect: Database['dialect']):
 /** Every migration, in order. Listed by hand: no directory scanning at boot. */
 const MIGRATIONS: Record<string, DialectMigration> = {
   '20261127090000-initial': initial,
+  '20261127100000-search': search,
+  '20261127110000-credits': credits,
 };
 
 /** Runs pending migrations under Kysely's migration lock (advisory lock on Postgres, write lock on SQLite). */

@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { DocFormat } from '../convert/types.ts';
 
 /** Timestamps are integer milliseconds since the epoch on both dialects; booleans are 0/1 integers. */
 type Millis = number;
@@ -51,7 +52,7 @@ export interface DocumentsTable {
   /** 1 when the uploader left the title blank: conversion may replace it with the title stated in the file. */
   title_auto: number;
   description: string;
-  format: 'docx' | 'pdf' | 'txt';
+  format: DocFormat;
   original_name: string;
   blob_key: string;
   size_bytes: number;
@@ -66,6 +67,9 @@ export interface DocumentsTable {
   preview_mode: PreviewMode | null;
   preview_value: number | null;
   download_count: number;
+  /** Average rating (0 until rated) and how many ratings it averages; read by the 评分最高 sort. */
+  rating_avg: Generated<number>;
+  rating_count: Generated<number>;
   rev: number;
   created_at: Millis;
   updated_at: Millis;
@@ -122,6 +126,112 @@ export interface SettingsTable {
   updated_at: Millis;
 }
 
+/** A ledger account; `balance` is kept in step with its entries by guarded updates (see docs/decisions/0004). */
+export interface LedgerAccountsTable {
+  id: Generated<number>;
+  code: string;
+  kind: 'wallet' | 'earnings' | 'platform' | 'system';
+  user_id: number | null;
+  balance: number;
+  allow_negative: number;
+  created_at: Millis;
+}
+
+/** One money movement; its entries sum to zero. Never updated or deleted. */
+export interface LedgerTransactionsTable {
+  id: Generated<number>;
+  idempotency_key: string;
+  kind: string;
+  user_id: number | null;
+  document_id: number | null;
+  memo: string;
+  created_by: number | null;
+  created_at: Millis;
+}
+
+export interface LedgerEntriesTable {
+  id: Generated<number>;
+  transaction_id: number;
+  account_id: number;
+  /** Signed integer 分: positive credits the account, negative debits it. */
+  amount: number;
+  created_at: Millis;
+}
+
+export interface PurchasesTable {
+  id: Generated<number>;
+  buyer_id: number;
+  document_id: number;
+  seller_id: number;
+  price: number;
+  platform_share: number;
+  transaction_id: number;
+  status: 'active' | 'refunded';
+  created_at: Millis;
+  refunded_at: Millis | null;
+}
+
+export interface TermsAcceptancesTable {
+  user_id: number;
+  terms_version: string;
+  accepted_at: Millis;
+}
+
+export interface TopupOrdersTable {
+  id: Generated<number>;
+  out_trade_no: string;
+  user_id: number;
+  amount: number;
+  provider: string;
+  status: 'pending' | 'paid' | 'closed';
+  trade_no: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+  paid_at: Millis | null;
+}
+
+export interface PaymentNotificationsTable {
+  id: Generated<number>;
+  provider: string;
+  out_trade_no: string | null;
+  outcome: 'credited' | 'duplicate' | 'rejected' | 'ignored';
+  reason: string;
+  payload: string;
+  created_at: Millis;
+}
+
+export interface PayoutsTable {
+  id: Generated<number>;
+  user_id: number;
+  amount: number;
+  status: 'requested' | 'approved' | 'rejected' | 'paid';
+  note: string;
+  decided_by: number | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface DownloadsTable {
+  id: Generated<number>;
+  user_id: number;
+  document_id: number;
+  ip: string;
+  created_at: Millis;
+}
+
+/** The free part of a published document, as indexed: the only text a search snippet may quote. */
+export interface SearchExcerptsTable {
+  document_id: number;
+  excerpt: string;
+}
+
+/** Queries that found documents by title or summary, counted, for suggestions and 相关搜索. */
+export interface SearchQueriesTable {
+  query: string;
+  hits: number;
+  last_at: Millis;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -132,6 +242,17 @@ export interface DB {
   reports: ReportsTable;
   follows: FollowsTable;
   settings: SettingsTable;
+  ledger_accounts: LedgerAccountsTable;
+  ledger_transactions: LedgerTransactionsTable;
+  ledger_entries: LedgerEntriesTable;
+  purchases: PurchasesTable;
+  terms_acceptances: TermsAcceptancesTable;
+  topup_orders: TopupOrdersTable;
+  payment_notifications: PaymentNotificationsTable;
+  payouts: PayoutsTable;
+  downloads: DownloadsTable;
+  search_excerpts: SearchExcerptsTable;
+  search_queries: SearchQueriesTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -5,6 +5,7 @@ import { extname } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { sniffFile } from '../../convert/sniff.ts';
+import { isOfficeFormat } from '../../convert/types.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError, badRequest, tooLarge, unsupportedFile } from '../../errors.ts';
 import { blobKey } from '../../storage/blob-store.ts';
@@ -95,7 +96,7 @@ async function validateFields(
  * Any failure removes the temp file; nothing half-written remains.
  */
 export async function acceptUpload(
-  deps: Pick<Deps, 'database' | 'blobs' | 'config' | 'queue'>,
+  deps: Pick<Deps, 'database' | 'blobs' | 'config' | 'queue' | 'converter'>,
   ownerId: number,
   parts: AsyncIterable<UploadPart>,
 ): Promise<number> {
@@ -113,6 +114,10 @@ export async function acceptUpload(
     const meta = await validateFields(deps, fields, saved.filename);
     const sniff = await sniffFile(saved.tempPath, extname(saved.filename).slice(1));
     if (!sniff.ok) throw unsupportedFile(sniff.reason, sniff.params);
+    // Office formats need LibreOffice; without it the site says so and keeps taking docx/pdf/txt.
+    if (isOfficeFormat(sniff.format) && !deps.converter.officeAvailable) {
+      throw unsupportedFile('upload.unsupportedFormat', { ext: sniff.format });
+    }
 
     const key = blobKey('original', saved.sha256);
     await deps.blobs.putFile(saved.tempPath, key);

@@ -48,7 +48,13 @@ export function UploadPage({ ctx, maxBytes }: { ctx: PageContext; maxBytes: numb
           </div>
           <div class="field">
             <label for="file">{t('upload.file')}</label>
-            <input id="file" name="file" type="file" required accept=".docx,.pdf,.txt" />
+            <input
+              id="file"
+              name="file"
+              type="file"
+              required
+              accept=".docx,.pdf,.txt,.md,.doc,.wps,.rtf,.odt,.xlsx,.xls,.et,.ods,.pptx,.ppt,.dps"
+            />
             <p class="field__hint">{t('upload.fileHint', { max: formatBytes(maxBytes) })}</p>
           </div>
           <p class="field__hint">{t('upload.agree')}</p>

@@ -1,0 +1,124 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import type { Deps } from '../../deps.ts';
+import { AppError } from '../../errors.ts';
+import * as repo from './repo.ts';
+
+/** The kinds of ledger transactions. */
+export type TxKind =
+  | 'purchase'
+  | 'refund'
+  | 'topup'
+  | 'grant'
+  | 'reward'
+  | 'clawback'
+  | 'payout_request'
+  | 'payout_reject'
+  | 'payout_paid';
+
+/** Well-known account codes. System accounts are where money enters or leaves the ledger. */
+export const ACCOUNTS = {
+  wallet: (userId: number) => `wallet:${userId}`,
+  earnings: (userId: number) => `earnings:${userId}`,
+  platform: 'platform:revenue',
+  alipay: 'system:alipay',
+  grants: 'system:grants',
+  rewards: 'system:rewards',
+  payoutsPending: 'system:payouts-pending',
+  cashOut: 'system:cash-out',
+} as const;
+
+/** Resolves (creating on first use) the accounts an operation posts to. */
+export const accounts = {
+  wallet: (db: Kysely<DB>, userId: number) => repo.ensureAccount(db, ACCOUNTS.wallet(userId), 'wallet', userId, false),
+  earnings: (db: Kysely<DB>, userId: number) =>
+    repo.ensureAccount(db, ACCOUNTS.earnings(userId), 'earnings', userId, false),
+  platform: (db: Kysely<DB>) => repo.ensureAccount(db, ACCOUNTS.platform, 'platform', null, false),
+  source: (db: Kysely<DB>, code: typeof ACCOUNTS.alipay | typeof ACCOUNTS.grants | typeof ACCOUNTS.rewards) =>
+    repo.ensureAccount(db, code, 'system', null, true),
+  holding: (db: Kysely<DB>, code: typeof ACCOUNTS.payoutsPending | typeof ACCOUNTS.cashOut) =>
+    repo.ensureAccount(db, code, 'system', null, false),
+};
+
+/** One leg of a transaction: a signed amount in 分 on an account. */
+export interface Posting {
+  readonly account: repo.AccountRef;
+  readonly amount: number;
+}
+
+/** A balanced set of postings with the idempotency key that makes the operation happen at most once. */
+export interface LedgerTx {
+  readonly key: string;
+  readonly kind: TxKind;
+  readonly postings: readonly Posting[];
+  readonly userId?: number | undefined;
+  readonly documentId?: number | undefined;
+  readonly memo?: string | undefined;
+  readonly createdBy?: number | undefined;
+}
+
+/** Thrown inside a ledger transaction when a guarded debit finds the balance short; rolls the whole operation back. */
+export class InsufficientBalance extends AppError {
+  constructor(readonly accountCode: string) {
+    super(402, 'insufficient_credits', 'credits.insufficient');
+    this.name = 'InsufficientBalance';
+  }
+}
+
+/**
+ * Posts a transaction inside the caller's database transaction. Returns the transaction id, or undefined when the
+ * idempotency key was already used (nothing is written then).
+ *
+ * 1. Check that the postings balance (a programming error otherwise).
+ * 2. Claim the key: the unique index makes a second claim a no-op (a concurrent one waits for the first to commit).
+ * 3. Apply each posting as a guarded balance update — debits first, so a short balance fails before anything moves;
+ *    then by account id, so concurrent operations lock rows in one order (deadlocks are still retried).
+ * 4. Append the entries.
+ */
+export async function post(trx: Transaction<DB>, tx: LedgerTx): Promise<number | undefined> {
+  const sum = tx.postings.reduce((s, p) => s + p.amount, 0);
+  if (sum !== 0 || tx.postings.some((p) => !Number.isSafeInteger(p.amount))) {
+    throw new Error(`unbalanced ledger transaction ${tx.key}: ${sum}`);
+  }
+  const now = Date.now();
+  const id = await repo.claimTransaction(trx, {
+    key: tx.key,
+    kind: tx.kind,
+    userId: tx.userId ?? null,
+    documentId: tx.documentId ?? null,
+    memo: tx.memo ?? '',
+    createdBy: tx.createdBy ?? null,
+    now,
+  });
+  if (id === undefined) return undefined;
+  const legs = tx.postings
+    .filter((p) => p.amount !== 0)
+    .sort((a, b) => Number(a.amount > 0) - Number(b.amount > 0) || a.account.id - b.account.id);
+  for (const p of legs) {
+    if (!(await repo.moveBalance(trx, p.account.id, p.amount))) throw new InsufficientBalance(p.account.code);
+  }
+  for (const p of legs)
+    await repo.insertEntry(trx, { transactionId: id, accountId: p.account.id, amount: p.amount, now });
+  return id;
+}
+
+const RETRYABLE = new Set(['40001', '40P01', 'SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT']);
+
+/**
+ * Runs `fn` in one database transaction, retrying serialization failures and deadlocks (Postgres) or a busy
+ * database (SQLite, another process holding the write lock). Everything `fn` writes commits together or not at all.
+ */
+export async function inTransaction<T>(
+  deps: Pick<Deps, 'database'>,
+  fn: (trx: Transaction<DB>) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deps.database.db.transaction().execute(fn);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (attempt >= 5 || !code || !RETRYABLE.has(code)) throw err;
+      await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
+    }
+  }
+}

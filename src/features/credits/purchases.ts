@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import type { Deps } from '../../deps.ts';
+import { badRequest, conflict, gone, notFound } from '../../errors.ts';
+import { t } from '../../i18n/t.ts';
+import type { SessionUser } from '../accounts/service.ts';
+import { accounts, inTransaction, post } from './ledger.ts';
+import * as repo from './repo.ts';
+
+/** The version of the download terms a buyer accepts: a digest of their text, so editing them asks again. */
+export const TERMS_VERSION = `terms-${createHash('sha256')
+  .update([t('terms.usage'), t('terms.userContent'), t('terms.reportBefore')].join('\n'))
+  .digest('hex')
+  .slice(0, 12)}`;
+
+/** The outcome of a purchase request: a new purchase, or the entitlement the buyer already had. */
+export interface PurchaseResult {
+  readonly purchaseId: number;
+  readonly created: boolean;
+}
+
+/** The platform's share of a sale, rounded down (the uploader gets the remainder, so nothing is lost). */
+export function platformShare(price: number, percent: number): number {
+  return Math.floor((price * percent) / 100);
+}
+
+/** True when the user holds an active entitlement to the document. */
+export async function hasEntitlement(deps: Pick<Deps, 'database'>, userId: number, documentId: number) {
+  const p = await repo.findPurchase(deps.database.db, userId, documentId);
+  return p?.status === 'active';
+}
+
+/** True when the user has accepted the current download terms. */
+export async function hasAcceptedCurrentTerms(deps: Pick<Deps, 'database'>, userId: number) {
+  return repo.hasAcceptedTerms(deps.database.db, userId, TERMS_VERSION);
+}
+
+/** What the confirm page shows: the document, the price, the buyer's balance and whether terms are accepted. */
+export async function getPurchaseQuote(deps: Pick<Deps, 'database'>, buyer: SessionUser, documentId: number) {
+  const { db } = deps.database;
+  const doc = await repo.findSellableDocument(db, documentId);
+  if (!doc) throw notFound();
+  const purchase = await repo.findPurchase(db, buyer.id, documentId);
+  if (doc.status !== 'published' && purchase?.status !== 'active') throw doc.status === 'deleted' ? gone() : notFound();
+  const [balance, termsAccepted] = await Promise.all([
+    repo.balanceOf(db, `wallet:${buyer.id}`),
+    repo.hasAcceptedTerms(db, buyer.id, TERMS_VERSION),
+  ]);
+  return { doc, balance, termsAccepted, purchase, own: doc.owner_id === buyer.id };
+}
+
+/**
+ * Buys a document for the buyer's wallet credits.
+ *
+ * 1. The document must be published, paid, and not the buyer's own; the terms must be accepted (recorded once).
+ * 2. One transaction: claim `purchase:<buyer>:<doc>` (a second purchase — concurrent or later — finds the key taken),
+ *    debit the wallet with a guarded update (余额不足 rolls everything back), credit the uploader's earnings and
+ *    the platform's share, and create the entitlement.
+ * 3. A repeated purchase answers with the existing entitlement; nothing is charged twice.
+ */
+export async function purchaseDocument(
+  deps: Pick<Deps, 'database' | 'config'>,
+  buyer: Pick<SessionUser, 'id'>,
+  documentId: number,
+  opts: { acceptTerms?: boolean } = {},
+): Promise<PurchaseResult> {
+  const { db } = deps.database;
+  // 1. Checks outside the transaction: they read stable facts, and the transaction re-guards what matters.
+  const existing = await repo.findPurchase(db, buyer.id, documentId);
+  if (existing) {
+    if (existing.status !== 'active') throw conflict('credits.refundedNoRebuy');
+    return { purchaseId: Number(existing.id), created: false };
+  }
+  const doc = await repo.findSellableDocument(db, documentId);
+  if (!doc) throw notFound();
+  if (doc.status === 'deleted') throw gone();
+  if (doc.status !== 'published') throw notFound();
+  if (doc.price <= 0) throw badRequest('credits.notForSale');
+  if (doc.owner_id === buyer.id) throw badRequest('credits.ownDocument');
+  if (!(await repo.hasAcceptedTerms(db, buyer.id, TERMS_VERSION))) {
+    if (!opts.acceptTerms) throw badRequest('credits.termsRequired');
+    await repo.insertTermsAcceptance(db, buyer.id, TERMS_VERSION, Date.now());
+  }
+  const share = platformShare(doc.price, deps.config.credits.platformSharePercent);
+  const [wallet, earnings, platform] = await Promise.all([
+    accounts.wallet(db, buyer.id),
+    accounts.earnings(db, doc.owner_id),
+    accounts.platform(db),
+  ]);
+
+  // 2. The purchase itself.
+  const purchaseId = await inTransaction(deps, async (trx) => {
+    const txId = await post(trx, {
+      key: `purchase:${buyer.id}:${doc.id}`,
+      kind: 'purchase',
+      userId: buyer.id,
+      documentId: doc.id,
+      memo: doc.title,
+      postings: [
+        { account: wallet, amount: -doc.price },
+        { account: earnings, amount: doc.price - share },
+        { account: platform, amount: share },
+      ],
+    });
+    if (txId === undefined) return undefined;
+    return repo.insertPurchase(trx, {
+      buyerId: buyer.id,
+      documentId: doc.id,
+      sellerId: doc.owner_id,
+      price: doc.price,
+      platformShare: share,
+      transactionId: txId,
+      now: Date.now(),
+    });
+  });
+  if (purchaseId !== undefined) return { purchaseId, created: true };
+
+  // 3. Someone (this buyer, in another request) bought it first.
+  const won = await repo.findPurchase(db, buyer.id, documentId);
+  if (!won) throw new Error('purchase key taken without a purchase');
+  return { purchaseId: Number(won.id), created: false };
+}

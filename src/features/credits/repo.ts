@@ -1,0 +1,210 @@
+import { type Kysely, sql } from 'kysely';
+import type { DB, LedgerAccountsTable } from '../../db/schema.ts';
+
+/** An account to post to: its id, resolved (and created if missing) before the transaction starts. */
+export interface AccountRef {
+  readonly id: number;
+  readonly code: string;
+}
+
+/** Finds an account by code, creating it on first use (concurrent creators are harmless: the code is unique). */
+export async function ensureAccount(
+  db: Kysely<DB>,
+  code: string,
+  kind: LedgerAccountsTable['kind'],
+  userId: number | null,
+  allowNegative: boolean,
+): Promise<AccountRef> {
+  const found = await db.selectFrom('ledger_accounts').select('id').where('code', '=', code).executeTakeFirst();
+  if (found) return { id: Number(found.id), code };
+  await db
+    .insertInto('ledger_accounts')
+    .values({
+      code,
+      kind,
+      user_id: userId,
+      balance: 0,
+      allow_negative: allowNegative ? 1 : 0,
+      created_at: Date.now(),
+    })
+    .onConflict((oc) => oc.column('code').doNothing())
+    .execute();
+  const row = await db.selectFrom('ledger_accounts').select('id').where('code', '=', code).executeTakeFirstOrThrow();
+  return { id: Number(row.id), code };
+}
+
+/** The balance of an account by code (0 when it does not exist yet). */
+export async function balanceOf(db: Kysely<DB>, code: string): Promise<number> {
+  const row = await db.selectFrom('ledger_accounts').select('balance').where('code', '=', code).executeTakeFirst();
+  return Number(row?.balance ?? 0);
+}
+
+/**
+ * Claims an idempotency key by inserting the transaction header. Returns undefined when the key exists: the
+ * operation already happened (a concurrent claimer waits on the unique index, then sees the committed row).
+ */
+export async function claimTransaction(
+  db: Kysely<DB>,
+  tx: {
+    key: string;
+    kind: string;
+    userId: number | null;
+    documentId: number | null;
+    memo: string;
+    createdBy: number | null;
+    now: number;
+  },
+): Promise<number | undefined> {
+  const row = await db
+    .insertInto('ledger_transactions')
+    .values({
+      idempotency_key: tx.key,
+      kind: tx.kind,
+      user_id: tx.userId,
+      document_id: tx.documentId,
+      memo: tx.memo,
+      created_by: tx.createdBy,
+      created_at: tx.now,
+    })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row ? Number(row.id) : undefined;
+}
+
+/**
+ * Moves an account's balance by `amount` in one guarded statement: a debit only succeeds while the balance covers
+ * it (or the account may run negative). Returns false when the guard refused.
+ */
+export async function moveBalance(db: Kysely<DB>, accountId: number, amount: number): Promise<boolean> {
+  let q = db
+    .updateTable('ledger_accounts')
+    .set({ balance: sql`balance + ${amount}` })
+    .where('id', '=', accountId);
+  if (amount < 0) q = q.where((eb) => eb.or([eb('allow_negative', '=', 1), eb('balance', '>=', -amount)]));
+  const res = await q.executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/** Appends one entry. */
+export async function insertEntry(
+  db: Kysely<DB>,
+  entry: { transactionId: number; accountId: number; amount: number; now: number },
+): Promise<void> {
+  await db
+    .insertInto('ledger_entries')
+    .values({
+      transaction_id: entry.transactionId,
+      account_id: entry.accountId,
+      amount: entry.amount,
+      created_at: entry.now,
+    })
+    .execute();
+}
+
+/** A transaction header by idempotency key. */
+export function findTransactionByKey(db: Kysely<DB>, key: string) {
+  return db.selectFrom('ledger_transactions').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
+}
+
+/** A buyer's purchase of a document (active or refunded). */
+export function findPurchase(db: Kysely<DB>, buyerId: number, documentId: number) {
+  return db
+    .selectFrom('purchases')
+    .selectAll()
+    .where('buyer_id', '=', buyerId)
+    .where('document_id', '=', documentId)
+    .executeTakeFirst();
+}
+
+/** A purchase by id. */
+export function findPurchaseById(db: Kysely<DB>, id: number) {
+  return db.selectFrom('purchases').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Records an entitlement. */
+export async function insertPurchase(
+  db: Kysely<DB>,
+  p: {
+    buyerId: number;
+    documentId: number;
+    sellerId: number;
+    price: number;
+    platformShare: number;
+    transactionId: number;
+    now: number;
+  },
+): Promise<number> {
+  const row = await db
+    .insertInto('purchases')
+    .values({
+      buyer_id: p.buyerId,
+      document_id: p.documentId,
+      seller_id: p.sellerId,
+      price: p.price,
+      platform_share: p.platformShare,
+      transaction_id: p.transactionId,
+      status: 'active',
+      created_at: p.now,
+      refunded_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+/** Revokes an entitlement (refund); false when it was not active. */
+export async function markPurchaseRefunded(db: Kysely<DB>, id: number, now: number): Promise<boolean> {
+  const res = await db
+    .updateTable('purchases')
+    .set({ status: 'refunded', refunded_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/** What a purchase needs to know about a document. */
+export function findSellableDocument(db: Kysely<DB>, id: number) {
+  return db
+    .selectFrom('documents')
+    .select(['id', 'owner_id', 'title', 'format', 'price', 'status', 'blob_key', 'original_name'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** True when the user accepted this version of the download terms. */
+export async function hasAcceptedTerms(db: Kysely<DB>, userId: number, version: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('terms_acceptances')
+    .select('user_id')
+    .where('user_id', '=', userId)
+    .where('terms_version', '=', version)
+    .executeTakeFirst();
+  return !!row;
+}
+
+/** Records acceptance of a terms version (once). */
+export async function insertTermsAcceptance(db: Kysely<DB>, userId: number, version: string, now: number) {
+  await db
+    .insertInto('terms_acceptances')
+    .values({ user_id: userId, terms_version: version, accepted_at: now })
+    .onConflict((oc) => oc.columns(['user_id', 'terms_version']).doNothing())
+    .execute();
+}
+
+/** A setting value (JSON) owned by the credits feature. */
+export async function readSetting(db: Kysely<DB>, key: string): Promise<string | undefined> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+  return row?.value;
+}
+
+/** Stores a setting value (JSON). */
+export async function writeSetting(db: Kysely<DB>, key: string, value: string): Promise<void> {
+  const now = Date.now();
+  await db
+    .insertInto('settings')
+    .values({ key, value, updated_at: now })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now }))
+    .execute();
+}

@@ -1,0 +1,168 @@
+import { sql } from 'kysely';
+import type { Deps } from '../../deps.ts';
+import type { SessionUser } from '../accounts/service.ts';
+import { ACCOUNTS, type TxKind } from './ledger.ts';
+import * as repo from './repo.ts';
+import { signedInToday } from './rewards.ts';
+
+/** History filters offered on 我的钱包. */
+export const HISTORY_FILTERS = ['all', 'topup', 'purchase', 'refund', 'reward', 'grant'] as const;
+export type HistoryFilter = (typeof HISTORY_FILTERS)[number];
+
+const FILTER_KINDS: Record<Exclude<HistoryFilter, 'all'>, TxKind[]> = {
+  topup: ['topup'],
+  purchase: ['purchase'],
+  refund: ['refund'],
+  reward: ['reward', 'clawback'],
+  grant: ['grant'],
+};
+
+/** 我的钱包: balance, today's sign-in state and one page of wallet history. */
+export async function getWallet(
+  deps: Pick<Deps, 'database'>,
+  user: Pick<SessionUser, 'id'>,
+  opts: { filter: HistoryFilter; page: number },
+) {
+  const { db } = deps.database;
+  const pageSize = 20;
+  let q = db
+    .selectFrom('ledger_entries as e')
+    .innerJoin('ledger_accounts as a', 'a.id', 'e.account_id')
+    .innerJoin('ledger_transactions as t', 't.id', 'e.transaction_id')
+    .leftJoin('documents as d', 'd.id', 't.document_id')
+    .select(['e.id', 'e.amount', 'e.created_at', 't.kind', 't.memo', 't.document_id', 'd.title as document_title'])
+    .where('a.code', '=', ACCOUNTS.wallet(user.id));
+  if (opts.filter !== 'all') q = q.where('t.kind', 'in', FILTER_KINDS[opts.filter]);
+  const rows = await q
+    .orderBy('e.id', 'desc')
+    .limit(pageSize + 1)
+    .offset((opts.page - 1) * pageSize)
+    .execute();
+  const [balance, earnings, signed] = await Promise.all([
+    repo.balanceOf(db, ACCOUNTS.wallet(user.id)),
+    repo.balanceOf(db, ACCOUNTS.earnings(user.id)),
+    signedInToday(deps, user.id),
+  ]);
+  return {
+    balance,
+    earnings,
+    signedInToday: signed,
+    rows: rows.slice(0, pageSize).map((r) => ({ ...r, amount: Number(r.amount) })),
+    hasMore: rows.length > pageSize,
+  };
+}
+
+/** A China-time month key ("2026-11") for a timestamp. */
+const chinaMonth = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 7);
+
+/** 我的收益: earnings balance, per document, per month (last 12 months), and payout requests. */
+export async function getEarnings(deps: Pick<Deps, 'database'>, user: Pick<SessionUser, 'id'>) {
+  const { db } = deps.database;
+  const code = ACCOUNTS.earnings(user.id);
+  const [balance, perDocument, recent, payouts, verified] = await Promise.all([
+    repo.balanceOf(db, code),
+    db
+      .selectFrom('ledger_entries as e')
+      .innerJoin('ledger_accounts as a', 'a.id', 'e.account_id')
+      .innerJoin('ledger_transactions as t', 't.id', 'e.transaction_id')
+      .innerJoin('documents as d', 'd.id', 't.document_id')
+      .select([
+        'd.id',
+        'd.title',
+        'd.status',
+        sql<number>`sum(e.amount)`.as('total'),
+        sql<number>`sum(case when t.kind = 'purchase' then 1 else 0 end)`.as('sales'),
+      ])
+      .where('a.code', '=', code)
+      .where('t.kind', 'in', ['purchase', 'refund'])
+      .groupBy(['d.id', 'd.title', 'd.status'])
+      .orderBy('total', 'desc')
+      .limit(100)
+      .execute(),
+    db
+      .selectFrom('ledger_entries as e')
+      .innerJoin('ledger_accounts as a', 'a.id', 'e.account_id')
+      .innerJoin('ledger_transactions as t', 't.id', 'e.transaction_id')
+      .select(['e.amount', 'e.created_at'])
+      .where('a.code', '=', code)
+      .where('t.kind', 'in', ['purchase', 'refund'])
+      .where('e.created_at', '>=', Date.now() - 366 * 86_400_000)
+      .execute(),
+    db.selectFrom('payouts').selectAll().where('user_id', '=', user.id).orderBy('id', 'desc').limit(20).execute(),
+    db.selectFrom('users').select('real_name_verified').where('id', '=', user.id).executeTakeFirst(),
+  ]);
+  // Twelve months ending with the current one, zero-filled, so the chart always has the same axis.
+  const months: { month: string; total: number }[] = [];
+  const now = new Date(Date.now() + 8 * 3600_000);
+  for (let i = 11; i >= 0; i--) {
+    const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 1));
+    months.push({ month: d.toISOString().slice(0, 7), total: 0 });
+  }
+  for (const r of recent) {
+    const m = months.find((x) => x.month === chinaMonth(Number(r.created_at)));
+    if (m) m.total += Number(r.amount);
+  }
+  return {
+    balance,
+    perDocument: perDocument.map((r) => ({ ...r, total: Number(r.total), sales: Number(r.sales) })),
+    months,
+    payouts,
+    verified: verified?.real_name_verified === 1,
+  };
+}
+
+/** The admin finance overview: balances by account type, recent movements, payouts and rejected notifies. */
+export async function getFinanceOverview(deps: Pick<Deps, 'database'>) {
+  const { db } = deps.database;
+  const [byKind, system, recent, payouts, notifies, purchases] = await Promise.all([
+    db
+      .selectFrom('ledger_accounts')
+      .select(['kind', sql<number>`coalesce(sum(balance), 0)`.as('total'), sql<number>`count(*)`.as('n')])
+      .groupBy('kind')
+      .execute(),
+    db
+      .selectFrom('ledger_accounts')
+      .select(['code', 'balance'])
+      .where('kind', 'in', ['system', 'platform'])
+      .orderBy('code')
+      .execute(),
+    db
+      .selectFrom('ledger_transactions as t')
+      .leftJoin('users as u', 'u.id', 't.user_id')
+      .select(['t.id', 't.kind', 't.memo', 't.created_at', 't.user_id', 't.document_id', 'u.display_name'])
+      .orderBy('t.id', 'desc')
+      .limit(30)
+      .execute(),
+    db
+      .selectFrom('payouts as p')
+      .innerJoin('users as u', 'u.id', 'p.user_id')
+      .select(['p.id', 'p.amount', 'p.status', 'p.created_at', 'p.user_id', 'u.display_name'])
+      .where('p.status', 'in', ['requested', 'approved'])
+      .orderBy('p.id')
+      .limit(50)
+      .execute(),
+    db
+      .selectFrom('payment_notifications')
+      .select(['id', 'out_trade_no', 'outcome', 'reason', 'created_at'])
+      .where('outcome', '=', 'rejected')
+      .orderBy('id', 'desc')
+      .limit(20)
+      .execute(),
+    db
+      .selectFrom('purchases as p')
+      .innerJoin('documents as d', 'd.id', 'p.document_id')
+      .innerJoin('users as u', 'u.id', 'p.buyer_id')
+      .select(['p.id', 'p.price', 'p.status', 'p.created_at', 'd.title', 'u.display_name'])
+      .orderBy('p.id', 'desc')
+      .limit(30)
+      .execute(),
+  ]);
+  return {
+    byKind: byKind.map((r) => ({ kind: r.kind, total: Number(r.total), n: Number(r.n) })),
+    system: system.map((r) => ({ code: r.code, balance: Number(r.balance) })),
+    recent,
+    payouts: payouts.map((p) => ({ ...p, amount: Number(p.amount) })),
+    notifies,
+    purchases: purchases.map((p) => ({ ...p, price: Number(p.price) })),
+  };
+}
