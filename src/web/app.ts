@@ -11,6 +11,8 @@ import type { Deps } from '../deps.ts';
 import { accountRoutes } from '../features/accounts/routes.ts';
 import { resolveSession, type SessionUser } from '../features/accounts/service.ts';
 import { adminRoutes } from '../features/admin/routes.ts';
+import { creditsAdminRoutes } from '../features/credits/admin-routes.ts';
+import { creditsRoutes } from '../features/credits/routes.ts';
 import { documentRoutes } from '../features/documents/routes.ts';
 import { homeRoutes } from '../features/home/routes.ts';
 import { pwaRoutes } from '../features/pwa/routes.ts';
@@ -25,6 +27,10 @@ import type { WebContext } from './web-context.ts';
 declare module 'fastify' {
   interface FastifyRequest {
     user: SessionUser | undefined;
+  }
+  interface FastifyContextConfig {
+    /** false only for server-to-server callbacks authenticated by a signature (payment notifies). */
+    csrf?: boolean;
   }
 }
 
@@ -120,6 +126,7 @@ export async function createApp(deps: Deps, opts: { rateLimits?: Partial<RateLim
   // Every state change carries a CSRF token; there is no route that can forget it.
   app.addHook('preHandler', (req, reply, done) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return done();
+    if (req.routeOptions.config.csrf === false) return done();
     app.csrfProtection(req, reply, done);
   });
 
@@ -161,5 +168,7 @@ export async function createApp(deps: Deps, opts: { rateLimits?: Partial<RateLim
   await app.register(userRoutes(web));
   await app.register(reportRoutes(web));
   await app.register(adminRoutes(web));
+  await app.register(creditsRoutes(web));
+  await app.register(creditsAdminRoutes(web));
   return app;
 }

@@ -3,7 +3,7 @@ import type { Deps } from '../../deps.ts';
 import type { SessionUser } from '../accounts/service.ts';
 import { ACCOUNTS, type TxKind } from './ledger.ts';
 import * as repo from './repo.ts';
-import { signedInToday } from './rewards.ts';
+import { getRewardSettings, signedInToday } from './rewards.ts';
 
 /** History filters offered on 我的钱包. */
 export const HISTORY_FILTERS = ['all', 'topup', 'purchase', 'refund', 'reward', 'grant'] as const;
@@ -38,15 +38,17 @@ export async function getWallet(
     .limit(pageSize + 1)
     .offset((opts.page - 1) * pageSize)
     .execute();
-  const [balance, earnings, signed] = await Promise.all([
+  const [balance, earnings, signed, rewards] = await Promise.all([
     repo.balanceOf(db, ACCOUNTS.wallet(user.id)),
     repo.balanceOf(db, ACCOUNTS.earnings(user.id)),
     signedInToday(deps, user.id),
+    getRewardSettings(deps),
   ]);
   return {
     balance,
     earnings,
     signedInToday: signed,
+    signinReward: rewards.signin,
     rows: rows.slice(0, pageSize).map((r) => ({ ...r, amount: Number(r.amount) })),
     hasMore: rows.length > pageSize,
   };

@@ -1,6 +1,7 @@
 import { ConversionError } from '../../convert/types.ts';
 import type { Deps } from '../../deps.ts';
 import type { JobHandler } from '../../jobs/worker.ts';
+import { rewardFirstUpload } from '../credits/rewards.ts';
 import { parseBlobKey } from '../../storage/blob-store.ts';
 import * as repo from './repo.ts';
 
@@ -44,6 +45,8 @@ export function convertDocumentHandler(
         if (moved) await repo.markProvider(trx, doc.owner_id);
       });
       log.info({ documentId, pages: extracted.pageCount, chars: extracted.charCount }, 'document published');
+      // 4. The first-upload reward (idempotent per user; nothing for a file identical to an earlier document).
+      await rewardFirstUpload(deps, documentId);
     },
 
     async onFinalFailure({ documentId }, error) {

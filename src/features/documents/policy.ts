@@ -18,9 +18,13 @@ export function canDeleteDocument(viewer: SessionUser | undefined, doc: DocLike)
   return doc.status !== 'deleted' && isOwnerOrAdmin(viewer, doc);
 }
 
-/** The original file: free documents for any logged-in reader, any document for its owner or an admin. */
-export function canDownloadDocument(viewer: SessionUser | undefined, doc: DocLike): boolean {
+/**
+ * The original file: free documents for any logged-in reader, any document for its owner or an admin, and a paid
+ * one for its buyers — who keep it after the uploader deletes it (not after a takedown).
+ */
+export function canDownloadDocument(viewer: SessionUser | undefined, doc: DocLike, purchased = false): boolean {
   if (!viewer) return false;
+  if (purchased) return doc.status !== 'taken_down';
   if (isOwnerOrAdmin(viewer, doc)) return doc.status !== 'deleted';
   return doc.status === 'published' && doc.price === 0;
 }

@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { notFound } from '../../errors.ts';
 import { t } from '../../i18n/t.ts';
-import { parseBlobKey } from '../../storage/blob-store.ts';
 import { parseId, requireUser } from '../../web/guards.ts';
 import { renderDocument, sendPage } from '../../web/render.ts';
 import type { WebContext } from '../../web/web-context.ts';
@@ -13,12 +12,6 @@ import { ConfirmDeletePage } from './views/confirm-delete-page.tsx';
 import { DocumentPageView } from './views/document-page.tsx';
 import { MyDocumentsPage, statusLabel } from './views/my-documents-page.tsx';
 import { UploadPage } from './views/upload-page.tsx';
-
-/** RFC 5987 Content-Disposition with an ASCII fallback, so Chinese file names survive every browser. */
-export function contentDisposition(filename: string): string {
-  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
-}
 
 /** Upload, document page, delete, download and the uploader's status list. */
 export function documentRoutes(web: WebContext) {
@@ -71,13 +64,14 @@ export function documentRoutes(web: WebContext) {
       });
     });
 
-    app.get<{ Params: { id: string } }>('/d/:id', async (req, reply) => {
+    app.get<{ Params: { id: string }; Querystring: { purchased?: string } }>('/d/:id', async (req, reply) => {
       const id = parseId(req.params.id);
       if (!id) throw notFound();
       if (req.user) {
         const page = await service.getDocumentPage(deps, id, req.user);
-        const ctx = await web.pageContext(req, reply);
-        return sendPage(reply, h(DocumentPageView, { ctx, page }));
+        const autoDownload = req.query.purchased === '1' && page.purchased;
+        const ctx = await web.pageContext(req, reply, autoDownload ? { flash: t('credits.purchased') } : {});
+        return sendPage(reply, h(DocumentPageView, { ctx, page, autoDownload }));
       }
       return sendAnonymousDocumentPage(web, id, req, reply);
     });
@@ -105,17 +99,10 @@ export function documentRoutes(web: WebContext) {
       const id = parseId(req.params.id);
       if (!id) throw notFound();
       if (!req.user) return reply.redirect(`/login?next=${encodeURIComponent(`/d/${id}`)}`, 303);
-      const doc = await service.startDownload(deps, id, req.user);
-      const key = parseBlobKey(doc.blob_key);
-      const size = await deps.blobs.size(key);
-      if (size === undefined) throw notFound();
-      return reply
-        .header('content-type', 'application/octet-stream')
-        .header('content-length', size)
-        .header('content-disposition', contentDisposition(`${doc.title}.${doc.format}`))
-        .header('cache-control', 'private, no-store')
-        .header('x-content-type-options', 'nosniff')
-        .send(deps.blobs.read(key));
+      // Authorised downloads get a short-lived URL bound to this user (served by the credits routes, with ranges);
+      // a paid document not bought yet goes to the purchase confirmation instead.
+      const next = await service.authorizeDownload(deps, id, req.user, req.ip);
+      return reply.header('cache-control', 'private, no-store').redirect(next, 303);
     });
   };
 }

@@ -1,6 +1,9 @@
 import type { Deps } from '../../deps.ts';
 import { forbidden, gone, notFound } from '../../errors.ts';
 import type { SessionUser } from '../accounts/service.ts';
+import { issueDownloadUrl } from '../credits/downloads.ts';
+import { hasEntitlement } from '../credits/purchases.ts';
+import { clawBackUploadReward } from '../credits/rewards.ts';
 import { getSiteSettings } from '../site/service.ts';
 import { canDeleteDocument, canDownloadDocument, canViewDocument } from './policy.ts';
 import { computePreview, type Preview, pickFragment, type StoredText } from './preview.ts';
@@ -12,6 +15,8 @@ export interface DocumentPage {
   preview: Preview | undefined;
   fragment: string;
   viewerFollows: boolean;
+  /** The viewer holds an entitlement (bought it): the page offers a free re-download, never a second purchase. */
+  purchased: boolean;
 }
 
 /** Loads a document for its page; 410 once deleted, 404 when the viewer may not see it. */
@@ -49,7 +54,8 @@ export async function getDocumentPage(
       .where('follower_id', '=', viewer.id)
       .where('followee_id', '=', doc.owner_id)
       .executeTakeFirst());
-  return { doc, preview, fragment: preview ? pickFragment(preview) : '', viewerFollows };
+  const purchased = !!viewer && doc.price > 0 && (await hasEntitlement(deps, viewer.id, id));
+  return { doc, preview, fragment: preview ? pickFragment(preview) : '', viewerFollows, purchased };
 }
 
 /** The page version for anonymous caching: undefined when the document does not exist. */
@@ -79,6 +85,8 @@ export async function deleteDocument(deps: Pick<Deps, 'database'>, id: number, v
     { status: 'deleted', deleted_at: Date.now() },
   );
   if (!moved) throw gone();
+  // A first-upload reward does not survive its document.
+  await clawBackUploadReward(deps, id);
 }
 
 /** The uploader's own documents with their pipeline status. */
@@ -94,14 +102,33 @@ export async function getDocumentStatus(deps: Pick<Deps, 'database'>, id: number
   return doc;
 }
 
-/** Authorises a download of the original and counts it. */
+/** Authorises a download of the original and counts it. Buyers keep access after the uploader deletes it. */
 export async function startDownload(deps: Pick<Deps, 'database'>, id: number, viewer: SessionUser | undefined) {
   const doc = await repo.findDocumentById(deps.database.db, id);
   if (!doc) throw notFound();
-  if (doc.status === 'deleted') throw gone();
-  if (!canDownloadDocument(viewer, doc)) throw forbidden('document.paidDownloadUnavailable');
+  const purchased = !!viewer && doc.price > 0 && (await hasEntitlement(deps, viewer.id, id));
+  if (doc.status === 'deleted' && !purchased) throw gone();
+  if (!canDownloadDocument(viewer, doc, purchased)) throw forbidden('document.paidDownloadUnavailable');
   if (viewer?.id !== doc.owner_id) await repo.incrementDownloads(deps.database.db, id);
   return doc;
+}
+
+/**
+ * Where a download request goes next: a short-lived signed URL for this user (daily caps enforced), or the
+ * purchase confirmation for a paid document the reader has not bought.
+ */
+export async function authorizeDownload(
+  deps: Pick<Deps, 'database' | 'config' | 'downloadUrlSecret'>,
+  id: number,
+  viewer: SessionUser,
+  ip: string,
+): Promise<string> {
+  const doc = await repo.findDocumentById(deps.database.db, id);
+  if (doc?.status === 'published' && doc.price > 0 && doc.owner_id !== viewer.id && viewer.role !== 'admin') {
+    if (!(await hasEntitlement(deps, viewer.id, id))) return `/d/${id}/buy`;
+  }
+  await startDownload(deps, id, viewer);
+  return issueDownloadUrl(deps, viewer, id, ip);
 }
 
 /** Published documents for lists (home, category, uploader profile). */

@@ -26,6 +26,11 @@ export function AdminPage({
     <Layout ctx={ctx} title={t('nav.admin')} head={<meta name="robots" content="noindex" />}>
       <section class="card">
         <h1>{t('nav.admin')}</h1>
+        <p>
+          <a class="button" href="/admin/finance">
+            {t('credits.adminLink')}
+          </a>
+        </p>
         <h2>{t('admin.preview')}</h2>
         <form class="form" method="post" action="/admin/settings">
           <Csrf ctx={ctx} />

@@ -9,7 +9,16 @@ import { PreviewText } from './preview-text.tsx';
 import { UploaderCard } from './uploader-card.tsx';
 
 /** The document page: every element of the reference page, rendered from the free part only. */
-export function DocumentPageView({ ctx, page }: { ctx: PageContext; page: DocumentPage }) {
+export function DocumentPageView({
+  ctx,
+  page,
+  autoDownload = false,
+}: {
+  ctx: PageContext;
+  page: DocumentPage;
+  /** Right after a purchase: start the download without a script (CSP allows no inline script). */
+  autoDownload?: boolean;
+}) {
   const { doc, preview, fragment } = page;
   const canonical = `/d/${doc.id}`;
   const canDelete = !!ctx.user && (ctx.user.id === doc.owner_id || ctx.user.role === 'admin');
@@ -44,7 +53,12 @@ export function DocumentPageView({ ctx, page }: { ctx: PageContext; page: Docume
       description={description.slice(0, 160)}
       canonical={canonical}
       aside={aside}
-      head={doc.status === 'published' && <JsonLd page={page} description={description} />}
+      head={
+        <>
+          {doc.status === 'published' && <JsonLd page={page} description={description} />}
+          {autoDownload && page.purchased && <meta http-equiv="refresh" content={`1;url=/d/${doc.id}/download`} />}
+        </>
+      }
     >
       <nav class="breadcrumb" aria-label={t('document.breadcrumb')}>
         <a href="/">{t('nav.home')}</a> › <a href={`/c/${doc.category_slug}`}>{doc.category_name}</a>
@@ -135,14 +149,26 @@ function DownloadBox({ ctx, page }: { ctx: PageContext; page: DocumentPage }) {
   const { doc } = page;
   const price =
     doc.price > 0 ? t('document.priceLabel', { price: doc.price, unit: ctx.site.creditName }) : t('document.free');
+  // A paid document not yet bought leads to the purchase confirmation; a bought one is a free re-download.
+  const mustBuy = doc.price > 0 && !page.purchased && ctx.user?.id !== doc.owner_id && ctx.user?.role !== 'admin';
+  const label = page.purchased
+    ? t('credits.downloadOwned')
+    : doc.price > 0
+      ? t('document.downloadPaid', { price })
+      : t('document.downloadFree');
   return (
     <section class="download-box" aria-labelledby="download-title">
       <h2 id="download-title" class="visually-hidden">
         {t('document.downloadTitle')}
       </h2>
       <p class="download-box__action">
-        <a class="button button--primary button--large" href={`/d/${doc.id}/download`} rel="nofollow">
-          {doc.price > 0 ? t('document.downloadPaid', { price }) : t('document.downloadFree')}
+        <a
+          class="button button--primary button--large"
+          href={mustBuy ? `/d/${doc.id}/buy` : `/d/${doc.id}/download`}
+          rel="nofollow"
+          data-purchased={page.purchased ? '1' : undefined}
+        >
+          {label}
         </a>
         <span class="download-box__file">
           {doc.title}.{doc.format}

@@ -1,0 +1,75 @@
+import type { FastifyInstance } from 'fastify';
+import { h } from 'preact';
+import { notFound } from '../../errors.ts';
+import { parseId, requireAdmin } from '../../web/guards.ts';
+import { sendPage } from '../../web/render.ts';
+import type { WebContext } from '../../web/web-context.ts';
+import { grantCredits } from './grants.ts';
+import { decidePayout } from './payouts.ts';
+import { refundPurchase } from './refunds.ts';
+import { getRewardSettings, updateRewardSettings } from './rewards.ts';
+import { AdminFinancePage } from './views/admin-finance-page.tsx';
+import { getFinanceOverview } from './wallet.ts';
+
+type Body = Record<string, string | undefined>;
+const int = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : Number(v));
+
+/** The admin finance console under /admin/finance. Every route requires an admin. */
+export function creditsAdminRoutes(web: WebContext) {
+  const { deps } = web;
+  return async (app: FastifyInstance) => {
+    app.addHook('onRequest', async (req) => {
+      requireAdmin(req);
+    });
+
+    app.get<{ Querystring: { notice?: string } }>('/admin/finance', async (req, reply) => {
+      const [overview, rewards] = await Promise.all([getFinanceOverview(deps), getRewardSettings(deps)]);
+      const ctx = await web.pageContext(req, reply);
+      return sendPage(
+        reply,
+        h(AdminFinancePage, {
+          ctx,
+          overview,
+          rewards,
+          sharePercent: deps.config.credits.platformSharePercent,
+          requestKey: crypto.randomUUID(),
+        }),
+      );
+    });
+
+    app.post<{ Body: Body }>('/admin/finance/grant', async (req, reply) => {
+      const admin = requireAdmin(req);
+      const userId = parseId(req.body.userId);
+      if (!userId) throw notFound();
+      await grantCredits(deps, admin, {
+        userId,
+        amount: Number(req.body.amount),
+        reason: req.body.reason ?? '',
+        requestKey: req.body.requestKey || undefined,
+      });
+      return reply.redirect('/admin/finance', 303);
+    });
+
+    app.post<{ Body: Body }>('/admin/finance/refund', async (req, reply) => {
+      const admin = requireAdmin(req);
+      const id = parseId(req.body.purchaseId);
+      if (!id) throw notFound();
+      await refundPurchase(deps, admin, id, req.body.reason ?? '');
+      return reply.redirect('/admin/finance', 303);
+    });
+
+    app.post<{ Params: { id: string }; Body: Body }>('/admin/finance/payouts/:id', async (req, reply) => {
+      const admin = requireAdmin(req);
+      const id = parseId(req.params.id);
+      const action = req.body.action;
+      if (!id || (action !== 'approve' && action !== 'reject' && action !== 'paid')) throw notFound();
+      await decidePayout(deps, admin, id, action, req.body.note ?? '');
+      return reply.redirect('/admin/finance', 303);
+    });
+
+    app.post<{ Body: Body }>('/admin/finance/rewards', async (req, reply) => {
+      await updateRewardSettings(deps, { signin: int(req.body.signin), firstUpload: int(req.body.firstUpload) });
+      return reply.redirect('/admin/finance', 303);
+    });
+  };
+}

@@ -1,0 +1,109 @@
+import { t } from '../../../i18n/t.ts';
+import type { PageContext } from '../../../web/context.ts';
+import { formatDate } from '../../../web/format.ts';
+import { Layout } from '../../../web/views/layout.tsx';
+import { MIN_PAYOUT } from '../payouts.ts';
+import type { getEarnings } from '../wallet.ts';
+import { BarChart } from './bar-chart.tsx';
+
+type Earnings = Awaited<ReturnType<typeof getEarnings>>;
+
+/** 我的收益: balance, per-month chart, per-document table, payout request (real-name verified only), payouts. */
+export function EarningsPage({
+  ctx,
+  earnings,
+  sharePercent,
+}: {
+  ctx: PageContext;
+  earnings: Earnings;
+  sharePercent: number;
+}) {
+  const unit = ctx.site.creditName;
+  return (
+    <Layout ctx={ctx} title={t('credits.earningsTitle')} head={<meta name="robots" content="noindex" />}>
+      <section class="card" aria-labelledby="earnings-title">
+        <h1 id="earnings-title">{t('credits.earningsTitle')}</h1>
+        <p class="wallet__balance">
+          {t('credits.earningsBalance')}：<strong id="earnings-balance">{earnings.balance}</strong> {unit}
+        </p>
+        <p class="muted">{t('credits.shareNote', { percent: sharePercent })}</p>
+      </section>
+      <section class="card" aria-labelledby="by-month">
+        <h2 id="by-month">{t('credits.byMonth')}</h2>
+        <BarChart
+          label={t('credits.chartLabel', { unit })}
+          bars={earnings.months.map((m) => ({
+            label: m.month.slice(5),
+            value: m.total,
+            title: t('credits.monthValue', { month: m.month, amount: m.total, unit }),
+          }))}
+        />
+      </section>
+      <section class="card" aria-labelledby="by-doc">
+        <h2 id="by-doc">{t('credits.byDocument')}</h2>
+        {earnings.perDocument.length === 0 ? (
+          <p class="empty">{t('credits.noEarnings')}</p>
+        ) : (
+          <table class="ledger-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('credits.col.document')}</th>
+                <th scope="col" class="num">
+                  {t('credits.col.sales')}
+                </th>
+                <th scope="col" class="num">
+                  {t('credits.col.earned')}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {earnings.perDocument.map((d) => (
+                <tr key={d.id}>
+                  <td>{d.status === 'deleted' ? d.title : <a href={`/d/${d.id}`}>{d.title}</a>}</td>
+                  <td class="num">{d.sales}</td>
+                  <td class="num">{d.total}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section class="card" aria-labelledby="payout-title">
+        <h2 id="payout-title">{t('credits.payoutTitle')}</h2>
+        {earnings.verified ? (
+          <form class="form form--inline" method="post" action="/my/earnings/payout">
+            <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+            <label for="payout-amount">{t('credits.payoutAmount', { unit })}</label>
+            <input
+              id="payout-amount"
+              name="amount"
+              type="number"
+              min={MIN_PAYOUT}
+              max={Math.max(MIN_PAYOUT, earnings.balance)}
+              step="1"
+              required
+            />
+            <button class="button button--primary" type="submit">
+              {t('credits.payoutSubmit')}
+            </button>
+          </form>
+        ) : (
+          <p class="empty">{t('credits.payoutNeedsVerification')}</p>
+        )}
+        <h3>{t('credits.payouts')}</h3>
+        {earnings.payouts.length === 0 ? (
+          <p class="empty">{t('credits.noneYet')}</p>
+        ) : (
+          <ul class="admin-list">
+            {earnings.payouts.map((p) => (
+              <li key={p.id}>
+                {formatDate(Number(p.created_at))} · {t('credits.amount', { amount: Number(p.amount), unit })} ·{' '}
+                {t(`credits.payoutStatus.${p.status}`)}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </Layout>
+  );
+}
