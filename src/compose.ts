@@ -6,6 +6,7 @@ import { createConverter } from './convert/converter.ts';
 import { createOfficeConverter } from './convert/libreoffice.ts';
 import type { Database } from './db/database.ts';
 import type { Deps } from './deps.ts';
+import { renderPagesHandler } from './features/documents/page-images.ts';
 import { convertDocumentHandler } from './features/documents/pipeline.ts';
 import { createJobQueue } from './jobs/job-queue.ts';
 import type { JobHandlers } from './jobs/worker.ts';
@@ -81,5 +82,7 @@ function persistedSecret(dataDir: string, name: string): string {
 export function jobHandlers(deps: Deps): JobHandlers {
   return {
     'document.convert': convertDocumentHandler(deps),
+    'document.pages': renderPagesHandler(deps),
+
   };
 }

@@ -2,6 +2,7 @@
 // the format, posts back the text or a serialised ConversionError. Nothing here outlives a task except the loaded
 // libraries, which is the point of keeping workers alive.
 import { parentPort } from 'node:worker_threads';
+import type { RenderRequest, RenderResult } from './render-pdf.ts';
 import type { ConvertLimits, DocFormat, ExtractedText, SerializedConversionError } from './types.ts';
 import { toConversionError } from './types.ts';
 
@@ -11,6 +12,7 @@ process.setSourceMapsEnabled(false);
 const { extractDocx } = await import('./extract-docx.ts');
 const { extractPdf } = await import('./extract-pdf.ts');
 const { extractTxt } = await import('./extract-txt.ts');
+const { renderPdfPages } = await import('./render-pdf.ts');
 
 /** A task posted to a converter worker. */
 export interface WorkerTask {
@@ -19,12 +21,14 @@ export interface WorkerTask {
   path: string;
   format: DocFormat;
   limits: ConvertLimits;
+  /** Present for a render task (page images) instead of a text extraction. */
+  render?: RenderRequest;
 }
 
 /** What a converter worker posts back: once 'ready', then one 'result' per task. */
 export type WorkerReply =
   | { type: 'ready' }
-  | { type: 'result'; id: number; ok: true; value: ExtractedText }
+  | { type: 'result'; id: number; ok: true; value: ExtractedText | RenderResult }
   | { type: 'result'; id: number; ok: false; error: SerializedConversionError };
 
 // Office formats never reach a worker: LibreOffice turns them into a PDF first (see converter.ts).
@@ -40,9 +44,13 @@ if (port) {
     if (task?.type !== 'task') return;
     let reply: WorkerReply;
     try {
-      const extract = EXTRACTORS[task.format];
-      if (!extract) throw new Error(`unknown format ${String(task.format)}`);
-      reply = { type: 'result', id: task.id, ok: true, value: await extract(task.path, task.limits) };
+      if (task.render) {
+        reply = { type: 'result', id: task.id, ok: true, value: await renderPdfPages(task.render) };
+      } else {
+        const extract = EXTRACTORS[task.format];
+        if (!extract) throw new Error(`unknown format ${String(task.format)}`);
+        reply = { type: 'result', id: task.id, ok: true, value: await extract(task.path, task.limits) };
+      }
     } catch (err) {
       reply = { type: 'result', id: task.id, ok: false, error: toConversionError(err).toJSON() };
     }

@@ -2,6 +2,7 @@ import { open, rm } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import type { WorkerReply, WorkerTask } from './convert-worker.ts';
 import type { OfficeConverter } from './libreoffice.ts';
+import type { RenderRequest, RenderResult } from './render-pdf.ts';
 import {
   ConversionError,
   type ConvertLimits,
@@ -9,6 +10,7 @@ import {
   type DocFormat,
   type ExtractedText,
   isOfficeFormat,
+  type OfficeFormat,
   shortDetail,
 } from './types.ts';
 import { inspectZip } from './zip-inspect.ts';
@@ -25,6 +27,13 @@ export interface Converter {
   readonly officeAvailable: boolean;
   /** The text of the file at `path`, already sniffed as `format`; rejects with a ConversionError. */
   extract(path: string, format: DocFormat, opts?: ExtractOptions): Promise<ExtractedText>;
+  /**
+   * Runs `fn` with a PDF LibreOffice made of the file (office formats and docx), removed afterwards; rejects with
+   * 'unsupported' when LibreOffice is not installed. Zips are inspected first.
+   */
+  withOfficePdf<T>(path: string, format: OfficeFormat | 'docx', fn: (pdf: string) => Promise<T>): Promise<T>;
+  /** Renders the first pages of a PDF to image files in the pool (same time and memory caps). */
+  render(req: RenderRequest): Promise<RenderResult>;
   /** Terminates every worker; queued and running tasks reject with a retryable 'failed'. */
   close(): Promise<void>;
 }
@@ -46,7 +55,9 @@ interface Task {
   id: number;
   path: string;
   format: DocFormat;
-  resolve(value: ExtractedText): void;
+  render?: RenderRequest | undefined;
+  // biome-ignore lint/suspicious/noExplicitAny: the worker answers an extraction or a render, by task kind
+  resolve(value: any): void;
   reject(err: ConversionError): void;
 }
 
@@ -120,7 +131,14 @@ export function createConverter(opts: ConverterOptions): Converter {
       const task = queue.shift()!;
       slot.task = task;
       slot.worker.ref();
-      const message: WorkerTask = { type: 'task', id: task.id, path: task.path, format: task.format, limits };
+      const message: WorkerTask = {
+        type: 'task',
+        id: task.id,
+        path: task.path,
+        format: task.format,
+        limits,
+        ...(task.render ? { render: task.render } : {}),
+      };
       slot.worker.postMessage(message);
       // The clock runs from when the worker can start on the task, so loading the libraries is not counted.
       if (slot.ready) startTimer(slot);
@@ -171,6 +189,23 @@ export function createConverter(opts: ConverterOptions): Converter {
 
   return {
     officeAvailable: opts.office?.available ?? false,
+    async withOfficePdf(path, format, fn) {
+      if (!opts.office?.available) throw new ConversionError('unsupported', { ext: format });
+      if (await isZip(path)) await inspectZip(path, limits);
+      const { pdf, dir } = await opts.office.toPdf(path, format);
+      try {
+        return await fn(pdf);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    render(req) {
+      return new Promise<RenderResult>((resolve, reject) => {
+        if (closed) return reject(closedError());
+        queue.push({ id: nextId++, path: req.pdfPath, format: 'pdf', render: req, resolve, reject });
+        dispatch();
+      });
+    },
     async extract(path, format, extractOpts) {
       if (!isOfficeFormat(format)) return extractInWorker(path, format);
       // Office formats: LibreOffice (child process, capped) → PDF → the PDF extractor in a worker.

@@ -35,7 +35,7 @@ export interface OfficeConverter {
    * Converts the file at `input` (sniffed as `format`) to a PDF inside a new temp directory and returns its path;
    * the caller removes `dir` when done. Rejects with a ConversionError.
    */
-  toPdf(input: string, format: OfficeFormat): Promise<{ pdf: string; dir: string }>;
+  toPdf(input: string, format: OfficeFormat | 'docx'): Promise<{ pdf: string; dir: string }>;
 }
 
 /** The fontconfig file shipped with the project: see docs/fonts.md. */
@@ -109,7 +109,7 @@ async function runSoffice(
   fontconfig: string,
   dir: string,
   input: string,
-  format: OfficeFormat,
+  format: OfficeFormat | 'docx',
 ): Promise<string> {
   // Blobs have no extension; LibreOffice picks its import filter partly by the name, so give it one.
   const named = join(dir, `input.${format}`);

@@ -77,6 +77,12 @@ export interface DocumentsTable {
   extracted_at: Millis | null;
   published_at: Millis | null;
   deleted_at: Millis | null;
+  /** Images of the free pages, JSON [{n, w, h, key}] (blob keys in 'page/'); null before the stage ran. */
+  page_images: string | null;
+  /** When page images were last rendered (also set when there was nothing to render). */
+  pages_rendered_at: Millis | null;
+  /** The PDF LibreOffice made of an office-format original ('pdf/…'), reused by later stages. */
+  pdf_key: string | null;
 }
 
 export interface DocumentTextsTable {

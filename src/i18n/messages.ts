@@ -85,6 +85,9 @@ export const zhCN = {
   'convert.outOfMemory': '文档过于复杂，转换时超出内存限制',
   'convert.failed': '文档转换失败：{detail}',
   'convert.unsupported': '此格式暂不支持（.{ext}）：服务器未安装文档转换组件',
+  'document.pageImages': '页面预览',
+  'document.pageImageAlt': '《{title}》第 {n} 页',
+
 
   'common.save': '保存',
 

@@ -2,10 +2,13 @@
 export interface JobCatalog {
   /** Extract text, count pages, compute the preview, publish or reject. */
   'document.convert': { documentId: number };
+  /** Render WebP images of the free pages of a published document (from its PDF, or LibreOffice's). */
+  'document.pages': { documentId: number };
 }
 
 /** A job name from the catalog. */
 export type JobName = keyof JobCatalog;
 
 /** The names, for the boot-time check that every job has exactly one handler. */
-export const JOB_NAMES: readonly JobName[] = ['document.convert'];
+export const JOB_NAMES: readonly JobName[] = ['document.convert', 'document.pages'];
+

@@ -67,6 +67,7 @@ for (const dialect of DIALECTS) {
         backoffMs: 5,
         log: silent,
         handlers: {
+          'document.pages': { async run() {}, async onFinalFailure() {} },
           'document.convert': {
             async run(payload, { job }) {
               if (payload.documentId !== 4) return;
@@ -97,6 +98,7 @@ for (const dialect of DIALECTS) {
         backoffMs: 5,
         log: silent,
         handlers: {
+          'document.pages': { async run() {}, async onFinalFailure() {} },
           'document.convert': {
             async run() {
               runs++;
@@ -129,6 +131,7 @@ for (const dialect of DIALECTS) {
         backoffMs: 5,
         log: silent,
         handlers: {
+          'document.pages': { async run() {}, async onFinalFailure() {} },
           'document.convert': {
             async run() {
               started = true;

@@ -13,6 +13,7 @@ import { resolveSession, type SessionUser } from '../features/accounts/service.t
 import { adminRoutes } from '../features/admin/routes.ts';
 import { creditsAdminRoutes } from '../features/credits/admin-routes.ts';
 import { creditsRoutes } from '../features/credits/routes.ts';
+import { pageImageRoutes } from '../features/documents/page-images.ts';
 import { documentRoutes } from '../features/documents/routes.ts';
 import { homeRoutes } from '../features/home/routes.ts';
 import { pwaRoutes } from '../features/pwa/routes.ts';
@@ -165,6 +166,8 @@ export async function createApp(deps: Deps, opts: { rateLimits?: Partial<RateLim
   await app.register(homeRoutes(web));
   await app.register(accountRoutes(web));
   await app.register(documentRoutes(web));
+  await app.register(pageImageRoutes(web));
+
   await app.register(userRoutes(web));
   await app.register(reportRoutes(web));
   await app.register(adminRoutes(web));

@@ -5,6 +5,7 @@ import { jsonForScript } from '../../../web/render.ts';
 import { Layout } from '../../../web/views/layout.tsx';
 import type { DocumentPage } from '../service.ts';
 import { FormatBadge } from './format-badge.tsx';
+import { PageImages } from './page-images.tsx';
 import { PreviewText } from './preview-text.tsx';
 import { UploaderCard } from './uploader-card.tsx';
 
@@ -105,7 +106,9 @@ export function DocumentPageView({
           {doc.description && <p class="document__description">{doc.description}</p>}
         </header>
         {doc.status !== 'published' && <StatusNotice doc={doc} />}
+        <PageImages doc={doc} preview={preview} />
         {preview && <PreviewText preview={preview} title={doc.title} />}
+
         {preview && !preview.complete && (
           <div class="cut" role="note">
             <p class="cut__fade" aria-hidden="true" />

@@ -1,0 +1,137 @@
+// Page images of a PDF's first pages: pdf.js draws each page onto an @napi-rs/canvas, a faint diagonal watermark is
+// laid over it, and the result is encoded as WebP (PNG if this build of the canvas cannot encode WebP). Runs in a
+// converter worker (see convert-worker.ts), so the time and heap caps of the pool apply.
+import { readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join, sep } from 'node:path';
+import { createCanvas } from '@napi-rs/canvas';
+import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { ConversionError } from './types.ts';
+
+const PDFJS_DIR = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
+const CMAP_DIR = join(PDFJS_DIR, 'cmaps') + sep;
+const STANDARD_FONT_DIR = join(PDFJS_DIR, 'standard_fonts') + sep;
+
+/** What to render and how big. */
+export interface RenderRequest {
+  pdfPath: string;
+  /** Render pages 1..pages (fewer if the PDF is shorter). */
+  pages: number;
+  /** Files are written as `${outDir}/${n}.${ext}`. */
+  outDir: string;
+  /** Width of an image in pixels; height follows the page's aspect ratio. */
+  width: number;
+  /** A page taller than this (pixels) is refused as absurd rather than rendered. */
+  maxHeight: number;
+  /** Text of the watermark. */
+  watermark: string;
+  /** Most pages the PDF may declare at all. */
+  maxPages: number;
+}
+
+/** One rendered page. */
+export interface RenderedPage {
+  number: number;
+  file: string;
+  width: number;
+  height: number;
+}
+
+/** The result of a render task. */
+export interface RenderResult {
+  format: 'webp' | 'png';
+  pages: RenderedPage[];
+  /** Pages of the whole PDF. */
+  pageCount: number;
+}
+
+let webpWorks: boolean | undefined;
+async function canWebp(): Promise<boolean> {
+  if (webpWorks === undefined) {
+    try {
+      webpWorks = (await createCanvas(2, 2).encode('webp', 80)).length > 0;
+    } catch {
+      webpWorks = false;
+    }
+  }
+  return webpWorks;
+}
+
+export async function renderPdfPages(req: RenderRequest): Promise<RenderResult> {
+  const file = await readFile(req.pdfPath);
+  const task = pdfjs.getDocument({
+    data: new Uint8Array(file.buffer, file.byteOffset, file.byteLength),
+    useSystemFonts: false,
+    isEvalSupported: false,
+    disableFontFace: true,
+    enableXfa: false,
+    verbosity: 0,
+    cMapUrl: CMAP_DIR,
+    cMapPacked: true,
+    standardFontDataUrl: STANDARD_FONT_DIR,
+  });
+  let doc: pdfjs.PDFDocumentProxy;
+  try {
+    doc = await task.promise;
+  } catch (err) {
+    await task.destroy().catch(() => {});
+    const name = (err as { name?: string })?.name;
+    throw new ConversionError(name === 'PasswordException' ? 'encrypted' : 'corrupt');
+  }
+  try {
+    if (doc.numPages > req.maxPages) {
+      throw new ConversionError('tooManyPages', { pages: doc.numPages, max: req.maxPages });
+    }
+    const format = (await canWebp()) ? 'webp' : 'png';
+    const out: RenderedPage[] = [];
+    const count = Math.min(doc.numPages, Math.max(0, Math.floor(req.pages)));
+    for (let n = 1; n <= count; n++) {
+      const page = await doc.getPage(n);
+      try {
+        const base = page.getViewport({ scale: 1 });
+        const scale = req.width / base.width;
+        const viewport = page.getViewport({ scale });
+        const width = Math.round(viewport.width);
+        const height = Math.round(viewport.height);
+        if (!(width > 0 && height > 0) || height > req.maxHeight) break;
+        const canvas = createCanvas(width, height);
+        const ctx = canvas.getContext('2d');
+        ctx.fillStyle = '#ffffff';
+        ctx.fillRect(0, 0, width, height);
+        await page.render({
+          canvas: canvas as unknown as HTMLCanvasElement,
+          canvasContext: ctx as unknown as CanvasRenderingContext2D,
+          viewport,
+        }).promise;
+        drawWatermark(ctx as unknown as CanvasRenderingContext2D, width, height, req.watermark);
+        const bytes = format === 'webp' ? await canvas.encode('webp', 78) : await canvas.encode('png');
+        const path = join(req.outDir, `${n}.${format}`);
+        await writeFile(path, bytes);
+        out.push({ number: n, file: path, width, height });
+      } finally {
+        page.cleanup();
+      }
+    }
+    return { format, pages: out, pageCount: doc.numPages };
+  } finally {
+    await doc.destroy();
+  }
+}
+
+/** A faint diagonal repeat of the site name: visible on a copied image, not in the way of reading. */
+function drawWatermark(ctx: CanvasRenderingContext2D, width: number, height: number, text: string): void {
+  ctx.save();
+  ctx.globalAlpha = 0.07;
+  ctx.fillStyle = '#1f3a5f';
+  const size = Math.max(14, Math.round(width / 22));
+  ctx.font = `${size}px "Noto Sans CJK SC", "WenQuanYi Zen Hei", sans-serif`;
+  ctx.translate(width / 2, height / 2);
+  ctx.rotate(-Math.PI / 6);
+  const stepX = size * (text.length + 4);
+  const stepY = size * 5;
+  const span = Math.hypot(width, height);
+  for (let y = -span / 2; y < span / 2; y += stepY) {
+    for (let x = -span / 2; x < span / 2; x += stepX) ctx.fillText(text, x, y);
+  }
+  ctx.restore();
+}
