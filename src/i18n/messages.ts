@@ -87,6 +87,12 @@ export const zhCN = {
   'convert.unsupported': '此格式暂不支持（.{ext}）：服务器未安装文档转换组件',
   'document.pageImages': '页面预览',
   'document.pageImageAlt': '《{title}》第 {n} 页',
+  'gongwen.toc': '目录（免费部分）',
+  'gongwen.docNumber': '发文字号',
+  'gongwen.addressee': '主送',
+  'gongwen.signature': '落款',
+  'gongwen.date': '成文日期',
+
 
 
   'common.save': '保存',

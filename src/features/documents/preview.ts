@@ -1,3 +1,4 @@
+import { analyzeGongwen, bodyOpening } from '../../convert/gongwen.ts';
 import type { PreviewMode } from '../../db/schema.ts';
 
 /** The stored text of a document, as the pipeline saved it. */
@@ -87,6 +88,10 @@ export function computePreview(text: StoredText, rule: PreviewRule): Preview {
  * of some substance, skipping the title, salutations (同志们:) and headings.
  */
 export function pickFragment(preview: Preview, maxChars = 140): string {
+  // 公文 structure first: the opening of the body, past the red header, title, 发文字号, 主送 and headings.
+  const structure = analyzeGongwen(preview.freeText, preview.headings);
+  const opening = bodyOpening(preview.freeText, structure, maxChars);
+  if (opening) return opening;
   const headingStarts = new Set(preview.headings.map((h) => h.offset));
   let offset = 0;
   let fallback = '';

@@ -5,7 +5,9 @@ import { jsonForScript } from '../../../web/render.ts';
 import { Layout } from '../../../web/views/layout.tsx';
 import type { DocumentPage } from '../service.ts';
 import { FormatBadge } from './format-badge.tsx';
+import { GongwenOutline } from './gongwen-outline.tsx';
 import { PageImages } from './page-images.tsx';
+
 import { PreviewText } from './preview-text.tsx';
 import { UploaderCard } from './uploader-card.tsx';
 
@@ -106,6 +108,7 @@ export function DocumentPageView({
           {doc.description && <p class="document__description">{doc.description}</p>}
         </header>
         {doc.status !== 'published' && <StatusNotice doc={doc} />}
+        <GongwenOutline preview={preview} />
         <PageImages doc={doc} preview={preview} />
         {preview && <PreviewText preview={preview} title={doc.title} />}
 
