@@ -17,6 +17,8 @@ import { creditsAdminRoutes } from '../features/credits/admin-routes.ts';
 import { creditsRoutes } from '../features/credits/routes.ts';
 import { creditsAdminRoutes } from '../features/credits/admin-routes.ts';
 import { creditsRoutes } from '../features/credits/routes.ts';
+import { creditsAdminRoutes } from '../features/credits/admin-routes.ts';
+import { creditsRoutes } from '../features/credits/routes.ts';
 import { pageImageRoutes } from '../features/documents/page-images.ts';
 import { documentRoutes } from '../features/documents/routes.ts';
 import { homeRoutes } from '../features/home/routes.ts';
@@ -80,7 +82,8 @@ export async function createApp(deps: Deps, opts: { rateLimits?: Partial<RateLim
         connectSrc: ["'self'"],
         manifestSrc: ["'self'"],
         workerSrc: ["'self'"],
-        formAction: ["'self'"],
+        // Top-up posts to our server, which redirects to the payment gateway: the redirect must be allowed too.
+        formAction: ["'self'", ...(config.alipay ? [new URL(config.alipay.gateway).origin] : [])],
         frameAncestors: ["'none'"],
         baseUri: ["'none'"],
         objectSrc: ["'none'"],
@@ -175,6 +178,8 @@ export async function createApp(deps: Deps, opts: { rateLimits?: Partial<RateLim
   await app.register(userRoutes(web));
   await app.register(reportRoutes(web));
   await app.register(adminRoutes(web));
+  await app.register(creditsRoutes(web));
+  await app.register(creditsAdminRoutes(web));
   await app.register(creditsRoutes(web));
   await app.register(creditsAdminRoutes(web));
   await app.register(creditsRoutes(web));
