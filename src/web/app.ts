@@ -13,12 +13,6 @@ import { resolveSession, type SessionUser } from '../features/accounts/service.t
 import { adminRoutes } from '../features/admin/routes.ts';
 import { creditsAdminRoutes } from '../features/credits/admin-routes.ts';
 import { creditsRoutes } from '../features/credits/routes.ts';
-import { creditsAdminRoutes } from '../features/credits/admin-routes.ts';
-import { creditsRoutes } from '../features/credits/routes.ts';
-import { creditsAdminRoutes } from '../features/credits/admin-routes.ts';
-import { creditsRoutes } from '../features/credits/routes.ts';
-import { creditsAdminRoutes } from '../features/credits/admin-routes.ts';
-import { creditsRoutes } from '../features/credits/routes.ts';
 import { pageImageRoutes } from '../features/documents/page-images.ts';
 import { documentRoutes } from '../features/documents/routes.ts';
 import { homeRoutes } from '../features/home/routes.ts';
@@ -178,12 +172,6 @@ export async function createApp(deps: Deps, opts: { rateLimits?: Partial<RateLim
   await app.register(userRoutes(web));
   await app.register(reportRoutes(web));
   await app.register(adminRoutes(web));
-  await app.register(creditsRoutes(web));
-  await app.register(creditsAdminRoutes(web));
-  await app.register(creditsRoutes(web));
-  await app.register(creditsAdminRoutes(web));
-  await app.register(creditsRoutes(web));
-  await app.register(creditsAdminRoutes(web));
   await app.register(creditsRoutes(web));
   await app.register(creditsAdminRoutes(web));
   return app;

@@ -6,9 +6,6 @@ import { ConversionError } from '../../convert/types.ts';
 import type { Deps } from '../../deps.ts';
 import type { JobHandler } from '../../jobs/worker.ts';
 import { rewardFirstUpload } from '../credits/rewards.ts';
-import { rewardFirstUpload } from '../credits/rewards.ts';
-import { rewardFirstUpload } from '../credits/rewards.ts';
-import { rewardFirstUpload } from '../credits/rewards.ts';
 import { blobKey, parseBlobKey } from '../../storage/blob-store.ts';
 import * as repo from './repo.ts';
 
@@ -63,12 +60,6 @@ export function convertDocumentHandler(
       });
 
       log.info({ documentId, pages: extracted.pageCount, chars: extracted.charCount }, 'document published');
-      // 4. The first-upload reward (idempotent per user; nothing for a file identical to an earlier document).
-      await rewardFirstUpload(deps, documentId);
-      // 4. The first-upload reward (idempotent per user; nothing for a file identical to an earlier document).
-      await rewardFirstUpload(deps, documentId);
-      // 4. The first-upload reward (idempotent per user; nothing for a file identical to an earlier document).
-      await rewardFirstUpload(deps, documentId);
       // 4. The first-upload reward (idempotent per user; nothing for a file identical to an earlier document).
       await rewardFirstUpload(deps, documentId);
     },

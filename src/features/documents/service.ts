@@ -4,15 +4,6 @@ import type { SessionUser } from '../accounts/service.ts';
 import { issueDownloadUrl } from '../credits/downloads.ts';
 import { hasEntitlement } from '../credits/purchases.ts';
 import { clawBackUploadReward } from '../credits/rewards.ts';
-import { issueDownloadUrl } from '../credits/downloads.ts';
-import { hasEntitlement } from '../credits/purchases.ts';
-import { clawBackUploadReward } from '../credits/rewards.ts';
-import { issueDownloadUrl } from '../credits/downloads.ts';
-import { hasEntitlement } from '../credits/purchases.ts';
-import { clawBackUploadReward } from '../credits/rewards.ts';
-import { issueDownloadUrl } from '../credits/downloads.ts';
-import { hasEntitlement } from '../credits/purchases.ts';
-import { clawBackUploadReward } from '../credits/rewards.ts';
 import { getSiteSettings } from '../site/service.ts';
 import { canDeleteDocument, canDownloadDocument, canViewDocument } from './policy.ts';
 import { computePreview, type Preview, pickFragment, type StoredText } from './preview.ts';
@@ -120,60 +111,6 @@ export async function startDownload(deps: Pick<Deps, 'database'>, id: number, vi
   if (!canDownloadDocument(viewer, doc, purchased)) throw forbidden('document.paidDownloadUnavailable');
   if (viewer?.id !== doc.owner_id) await repo.incrementDownloads(deps.database.db, id);
   return doc;
-}
-
-/**
- * Where a download request goes next: a short-lived signed URL for this user (daily caps enforced), or the
- * purchase confirmation for a paid document the reader has not bought.
- */
-export async function authorizeDownload(
-  deps: Pick<Deps, 'database' | 'config' | 'downloadUrlSecret'>,
-  id: number,
-  viewer: SessionUser,
-  ip: string,
-): Promise<string> {
-  const doc = await repo.findDocumentById(deps.database.db, id);
-  if (doc?.status === 'published' && doc.price > 0 && doc.owner_id !== viewer.id && viewer.role !== 'admin') {
-    if (!(await hasEntitlement(deps, viewer.id, id))) return `/d/${id}/buy`;
-  }
-  await startDownload(deps, id, viewer);
-  return issueDownloadUrl(deps, viewer, id, ip);
-}
-
-/**
- * Where a download request goes next: a short-lived signed URL for this user (daily caps enforced), or the
- * purchase confirmation for a paid document the reader has not bought.
- */
-export async function authorizeDownload(
-  deps: Pick<Deps, 'database' | 'config' | 'downloadUrlSecret'>,
-  id: number,
-  viewer: SessionUser,
-  ip: string,
-): Promise<string> {
-  const doc = await repo.findDocumentById(deps.database.db, id);
-  if (doc?.status === 'published' && doc.price > 0 && doc.owner_id !== viewer.id && viewer.role !== 'admin') {
-    if (!(await hasEntitlement(deps, viewer.id, id))) return `/d/${id}/buy`;
-  }
-  await startDownload(deps, id, viewer);
-  return issueDownloadUrl(deps, viewer, id, ip);
-}
-
-/**
- * Where a download request goes next: a short-lived signed URL for this user (daily caps enforced), or the
- * purchase confirmation for a paid document the reader has not bought.
- */
-export async function authorizeDownload(
-  deps: Pick<Deps, 'database' | 'config' | 'downloadUrlSecret'>,
-  id: number,
-  viewer: SessionUser,
-  ip: string,
-): Promise<string> {
-  const doc = await repo.findDocumentById(deps.database.db, id);
-  if (doc?.status === 'published' && doc.price > 0 && doc.owner_id !== viewer.id && viewer.role !== 'admin') {
-    if (!(await hasEntitlement(deps, viewer.id, id))) return `/d/${id}/buy`;
-  }
-  await startDownload(deps, id, viewer);
-  return issueDownloadUrl(deps, viewer, id, ip);
 }
 
 /**

@@ -93,9 +93,6 @@ function Header({ ctx }: { ctx: PageContext }) {
             <>
               <a href="/my/documents">{t('nav.myDocuments')}</a>
               <a href="/my/wallet">{t('nav.wallet')}</a>
-              <a href="/my/wallet">{t('nav.wallet')}</a>
-              <a href="/my/wallet">{t('nav.wallet')}</a>
-              <a href="/my/wallet">{t('nav.wallet')}</a>
               <a href={`/u/${ctx.user.id}`}>{ctx.user.displayName}</a>
               {ctx.user.role === 'admin' && <a href="/admin">{t('nav.admin')}</a>}
               <form method="post" action="/logout" class="inline-form">

@@ -31,21 +31,6 @@ export function AdminPage({
             {t('credits.adminLink')}
           </a>
         </p>
-        <p>
-          <a class="button" href="/admin/finance">
-            {t('credits.adminLink')}
-          </a>
-        </p>
-        <p>
-          <a class="button" href="/admin/finance">
-            {t('credits.adminLink')}
-          </a>
-        </p>
-        <p>
-          <a class="button" href="/admin/finance">
-            {t('credits.adminLink')}
-          </a>
-        </p>
         <h2>{t('admin.preview')}</h2>
         <form class="form" method="post" action="/admin/settings">
           <Csrf ctx={ctx} />

@@ -162,27 +162,6 @@ function DownloadBox({ ctx, page }: { ctx: PageContext; page: DocumentPage }) {
     : doc.price > 0
       ? t('document.downloadPaid', { price })
       : t('document.downloadFree');
-  // A paid document not yet bought leads to the purchase confirmation; a bought one is a free re-download.
-  const mustBuy = doc.price > 0 && !page.purchased && ctx.user?.id !== doc.owner_id && ctx.user?.role !== 'admin';
-  const label = page.purchased
-    ? t('credits.downloadOwned')
-    : doc.price > 0
-      ? t('document.downloadPaid', { price })
-      : t('document.downloadFree');
-  // A paid document not yet bought leads to the purchase confirmation; a bought one is a free re-download.
-  const mustBuy = doc.price > 0 && !page.purchased && ctx.user?.id !== doc.owner_id && ctx.user?.role !== 'admin';
-  const label = page.purchased
-    ? t('credits.downloadOwned')
-    : doc.price > 0
-      ? t('document.downloadPaid', { price })
-      : t('document.downloadFree');
-  // A paid document not yet bought leads to the purchase confirmation; a bought one is a free re-download.
-  const mustBuy = doc.price > 0 && !page.purchased && ctx.user?.id !== doc.owner_id && ctx.user?.role !== 'admin';
-  const label = page.purchased
-    ? t('credits.downloadOwned')
-    : doc.price > 0
-      ? t('document.downloadPaid', { price })
-      : t('document.downloadFree');
   return (
     <section class="download-box" aria-labelledby="download-title">
       <h2 id="download-title" class="visually-hidden">
