@@ -4,6 +4,7 @@ import * as initial from './migrations/20261127090000-initial.ts';
 import * as search from './migrations/20261127100000-search.ts';
 import * as credits from './migrations/20261127110000-credits.ts';
 import * as ingest from './migrations/20261127120000-ingest.ts';
+import * as dedup from './migrations/20261127130000-dedup.ts';
 import type { DB } from './schema.ts';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Database['dialect']): Promise<void> };
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '20261127100000-search': search,
   '20261127110000-credits': credits,
   '20261127120000-ingest': ingest,
+  '20261127130000-dedup': dedup,
 };
 
 /** Runs pending migrations under Kysely's migration lock (advisory lock on Postgres, write lock on SQLite). */

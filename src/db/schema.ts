@@ -83,6 +83,18 @@ export interface DocumentsTable {
   pages_rendered_at: Millis | null;
   /** The PDF LibreOffice made of an office-format original ('pdf/…'), reused by later stages. */
   pdf_key: string | null;
+  /** MinHash signature of the text (JSON array of 60 numbers), for near-duplicate checks. */
+  minhash: string | null;
+  /** Held for review as a near duplicate of this earlier document, with this similarity in percent. */
+  dup_of: number | null;
+  dup_score: number | null;
+}
+
+/** LSH bands of documents' MinHash signatures: (band, hash) → documents sharing it. */
+export interface DocumentBandsTable {
+  band: number;
+  hash: number;
+  document_id: number;
 }
 
 export interface DocumentTextsTable {
@@ -244,6 +256,7 @@ export interface DB {
   categories: CategoriesTable;
   documents: DocumentsTable;
   document_texts: DocumentTextsTable;
+  document_bands: DocumentBandsTable;
   jobs: JobsTable;
   reports: ReportsTable;
   follows: FollowsTable;

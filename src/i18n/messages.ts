@@ -87,7 +87,10 @@ export const zhCN = {
   'convert.unsupported': '此格式暂不支持（.{ext}）：服务器未安装文档转换组件',
   'document.pageImages': '页面预览',
   'document.pageImageAlt': '《{title}》第 {n} 页',
+  'duplicate.near': '与已有文档《{title}》高度相似（相似度 {score}%），已转人工审核',
+  'duplicate.viewEarlier': '查看相似的文档',
   'gongwen.toc': '目录（免费部分）',
+
   'gongwen.docNumber': '发文字号',
   'gongwen.addressee': '主送',
   'gongwen.signature': '落款',

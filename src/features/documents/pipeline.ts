@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
+import { minhash } from '../../convert/similarity.ts';
 import { ConversionError } from '../../convert/types.ts';
 import type { Deps } from '../../deps.ts';
 import type { JobHandler } from '../../jobs/worker.ts';
 import { rewardFirstUpload } from '../credits/rewards.ts';
 import { blobKey, parseBlobKey } from '../../storage/blob-store.ts';
+import { findNearDuplicate, reuseExactDuplicate, saveBands } from './dedup.ts';
 import * as repo from './repo.ts';
 
 /**
@@ -28,38 +30,58 @@ export function convertDocumentHandler(
       // 2. Extract in the isolated converter pool (time and memory capped). A ConversionError carries
       //    `permanent`, which tells the worker whether a retry could help.
       //    The PDF LibreOffice makes of an office format is kept for the page images.
+      //    The same bytes already converted (exact duplicate): reuse that text instead of converting again.
       let pdfKey: string | null = null;
-      const extracted = await deps.blobs.withLocalFile(parseBlobKey(doc.blob_key), (path) =>
-        deps.converter.extract(path, doc.format, {
-          onPdf: async (pdf) => {
-            pdfKey = await storeDerivedPdf(deps, pdf);
-          },
-        }),
-      );
+      const exact = await reuseExactDuplicate(db, documentId, doc.blob_key);
+      if (exact) pdfKey = exact.pdfKey;
+      const extracted =
+        exact?.text ??
+        (await deps.blobs.withLocalFile(parseBlobKey(doc.blob_key), (path) =>
+          deps.converter.extract(path, doc.format, {
+            onPdf: async (pdf) => {
+              pdfKey = await storeDerivedPdf(deps, pdf);
+            },
+          }),
+        ));
+
+      // 2b. Near duplicates (the same text re-uploaded as another format, retitled, with a cover page…) are held
+      //     for review with a link to the earlier document and the similarity.
+      const sig = minhash(extracted.body);
+      const near = sig ? await findNearDuplicate(db, documentId, sig) : undefined;
+      const score = near ? Math.round(near.score * 100) : null;
 
       // 3. Store the text and publish in one transaction.
       const now = Date.now();
       await db.transaction().execute(async (trx) => {
         await repo.saveDocumentText(trx, documentId, extracted);
+        if (sig) await saveBands(trx, documentId, sig);
         const moved = await repo.transitionDocument(trx, documentId, ['converting'], {
-          status: 'published',
+          status: near ? 'review' : 'published',
           page_count: extracted.pageCount,
           char_count: extracted.charCount,
           extracted_at: now,
-          published_at: now,
-          reject_code: null,
-          reject_params: null,
+          published_at: near ? null : now,
+          reject_code: near ? 'duplicate.near' : null,
+          reject_params: near ? JSON.stringify({ id: near.id, title: near.title, score: score! }) : null,
           pdf_key: pdfKey,
+          minhash: sig ? JSON.stringify(sig) : null,
+          dup_of: near?.id ?? null,
+          dup_score: score,
           // A blank title at upload falls back to the title the file states (公文 files name themselves well).
           ...(doc.title_auto === 1 && extracted.title ? { title: extracted.title.slice(0, 100) } : {}),
         });
-        if (moved) await repo.markProvider(trx, doc.owner_id);
+        if (moved && !near) await repo.markProvider(trx, doc.owner_id);
         // Page images of the free part, rendered after publication so the text preview is never held up.
-        if (moved)
+        if (moved && !near)
           await deps.queue.enqueue('document.pages', { documentId }, { trx, dedupeKey: `pages:${documentId}` });
       });
 
+      if (near) {
+        log.info({ documentId, duplicateOf: near.id, score }, 'near duplicate held for review');
+        return;
+      }
       log.info({ documentId, pages: extracted.pageCount, chars: extracted.charCount }, 'document published');
+
       // 4. The first-upload reward (idempotent per user; nothing for a file identical to an earlier document).
       await rewardFirstUpload(deps, documentId);
     },

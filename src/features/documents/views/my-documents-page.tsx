@@ -23,13 +23,17 @@ type Row = Pick<
 export function statusLabel(doc: Pick<Row, 'status' | 'reject_code' | 'reject_params'>): {
   label: string;
   reason?: string;
+  /** The earlier document a near duplicate resembles. */
+  link?: string;
 } {
   const label = t(`status.${doc.status}`);
-  if (doc.status !== 'rejected' || !doc.reject_code) return { label };
+  // Rejections say why; a document held for review says which earlier document it resembles.
+  if ((doc.status !== 'rejected' && doc.status !== 'review') || !doc.reject_code) return { label };
   const params = doc.reject_params ? (JSON.parse(doc.reject_params) as Record<string, string | number>) : {};
   const reason = isMessageKey(doc.reject_code)
     ? t(doc.reject_code, params)
     : t('convert.failed', { detail: doc.reject_code });
+  if (doc.reject_code === 'duplicate.near' && params.id) return { label, reason, link: `/d/${Number(params.id)}` };
   return { label, reason };
 }
 
@@ -74,6 +78,11 @@ export function MyDocumentsPage({ ctx, docs, page }: { ctx: PageContext; docs: R
                       <span class="status__reason" data-doc-reason>
                         {s.reason}
                       </span>
+                      {s.link && (
+                        <a class="status__link" href={s.link}>
+                          {t('duplicate.viewEarlier')}
+                        </a>
+                      )}
                     </td>
                     <td data-doc-pages>{d.page_count ?? '–'}</td>
                     <td>{d.download_count}</td>

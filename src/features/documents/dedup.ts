@@ -1,0 +1,88 @@
+// Duplicates at conversion time. Exact: an earlier document with the same content hash already has text, so it is
+// reused instead of converting again. Near: the MinHash signature's LSH bands find earlier documents sharing a band
+// (indexed lookups, independent of the library's size), and the best candidate by estimated Jaccard similarity at
+// or above NEAR_DUPLICATE_THRESHOLD holds the new document for review.
+import type { Kysely } from 'kysely';
+import { bandHashes, similarity } from '../../convert/similarity.ts';
+import type { ExtractedText } from '../../convert/types.ts';
+import type { DB } from '../../db/schema.ts';
+
+/** Estimated Jaccard similarity from which a document is held for review. */
+export const NEAR_DUPLICATE_THRESHOLD = 0.5;
+const MAX_CANDIDATES = 50;
+
+/** The text of an earlier document with the same bytes, as an extraction result; undefined when there is none. */
+export async function reuseExactDuplicate(
+  db: Kysely<DB>,
+  documentId: number,
+  blobKey: string,
+): Promise<{ text: ExtractedText; pdfKey: string | null; sourceId: number } | undefined> {
+  const earlier = await db
+    .selectFrom('documents')
+    .innerJoin('document_texts', 'document_texts.document_id', 'documents.id')
+    .select([
+      'documents.id',
+      'documents.page_count',
+      'documents.char_count',
+      'documents.pdf_key',
+      'document_texts.body',
+      'document_texts.page_starts',
+      'document_texts.headings',
+    ])
+    .where('documents.blob_key', '=', blobKey)
+    .where('documents.id', '<>', documentId)
+    .where('documents.status', 'in', ['published', 'review', 'taken_down'])
+    .orderBy('documents.id')
+    .limit(1)
+    .executeTakeFirst();
+  if (!earlier) return undefined;
+  const pageStarts = JSON.parse(earlier.page_starts) as number[];
+  return {
+    sourceId: Number(earlier.id),
+    pdfKey: earlier.pdf_key,
+    text: {
+      body: earlier.body,
+      pageStarts,
+      pageCount: earlier.page_count ?? pageStarts.length,
+      charCount: earlier.char_count ?? 0,
+      headings: JSON.parse(earlier.headings),
+    },
+  };
+}
+
+/** The earlier document this signature resembles most, if at or above the threshold. */
+export async function findNearDuplicate(
+  db: Kysely<DB>,
+  documentId: number,
+  sig: readonly number[],
+): Promise<{ id: number; title: string; score: number } | undefined> {
+  const bands = bandHashes(sig);
+  const rows = await db
+    .selectFrom('document_bands')
+    .innerJoin('documents', 'documents.id', 'document_bands.document_id')
+    .select(['documents.id', 'documents.title', 'documents.minhash'])
+    .distinct()
+    .where((eb) => eb.or(bands.map((hash, band) => eb.and([eb('band', '=', band), eb('hash', '=', hash)]))))
+    .where('documents.id', '<>', documentId)
+    .where('documents.status', 'in', ['published', 'review', 'taken_down'])
+    .limit(MAX_CANDIDATES)
+    .execute();
+  let best: { id: number; title: string; score: number } | undefined;
+  for (const r of rows) {
+    if (!r.minhash) continue;
+    const score = similarity(sig, JSON.parse(r.minhash) as number[]);
+    if (score >= NEAR_DUPLICATE_THRESHOLD && (!best || score > best.score)) {
+      best = { id: Number(r.id), title: r.title, score };
+    }
+  }
+  return best;
+}
+
+/** Indexes a document's bands (replacing any earlier ones), inside the caller's transaction. */
+export async function saveBands(db: Kysely<DB>, documentId: number, sig: readonly number[]): Promise<void> {
+  await db.deleteFrom('document_bands').where('document_id', '=', documentId).execute();
+  await db
+    .insertInto('document_bands')
+    .values(bandHashes(sig).map((hash, band) => ({ band, hash, document_id: documentId })))
+    .execute();
+}
