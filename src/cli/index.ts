@@ -7,12 +7,17 @@ import { AppError } from '../errors.ts';
 import { t } from '../i18n/t.ts';
 import type { Command, OpenDeps } from './command.ts';
 import { createAdmin } from './commands/create-admin.ts';
+import { importCommand } from './commands/import.ts';
 import { ledger } from './commands/ledger.ts';
+import { stage } from './commands/stage.ts';
 
 /** Every command of `npx wenyuan <command>`. Thin wrappers over the services. */
 const COMMANDS: Record<string, Command> = {
   'create-admin': createAdmin,
+  import: importCommand,
   ledger,
+  stage,
+
 };
 
 const usage = () =>

@@ -135,6 +135,8 @@ export async function sniffFile(path: string, declaredExt: string): Promise<Snif
       // file-type reads the local headers in the first 64 KB; a docx whose [Content_Types].xml comes after big
       // media parts only shows as a zip there, so ask the central directory.
       if (type?.ext === 'zip' && (await zipLooksLikeDocx(path))) return accept('docx');
+      // A password-protected .docx is an OLE container holding an EncryptedPackage: say so, not "wrong format".
+      if (type?.ext === 'cfb' && describeCfb(head) === ENCRYPTED_OFFICE) return refuse('upload.encrypted', {});
       return mismatch(describe(type?.ext, head, truncated));
     case 'txt':
       if (type) return mismatch(describe(type.ext, head, truncated));

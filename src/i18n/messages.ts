@@ -89,6 +89,9 @@ export const zhCN = {
   'document.pageImageAlt': '《{title}》第 {n} 页',
   'duplicate.near': '与已有文档《{title}》高度相似（相似度 {score}%），已转人工审核',
   'duplicate.viewEarlier': '查看相似的文档',
+  'document.reconvert': '重新转换',
+  'document.reconvertNotRejected': '只有未通过的文档可以重新转换',
+
   'gongwen.toc': '目录（免费部分）',
 
   'gongwen.docNumber': '发文字号',

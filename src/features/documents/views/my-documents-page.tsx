@@ -83,6 +83,14 @@ export function MyDocumentsPage({ ctx, docs, page }: { ctx: PageContext; docs: R
                           {t('duplicate.viewEarlier')}
                         </a>
                       )}
+                      {d.status === 'rejected' && (
+                        <form class="status__retry" method="post" action={`/d/${d.id}/reconvert`}>
+                          <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+                          <button type="submit" class="button button--small">
+                            {t('document.reconvert')}
+                          </button>
+                        </form>
+                      )}
                     </td>
                     <td data-doc-pages>{d.page_count ?? '–'}</td>
                     <td>{d.download_count}</td>
