@@ -17,8 +17,8 @@ const COMMANDS: Record<string, Command> = {
   import: importCommand,
   ledger,
   stage,
-
 };
+
 
 const usage = () =>
   `usage: wenyuan <command>\n\ncommands:\n${Object.values(COMMANDS)

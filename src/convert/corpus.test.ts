@@ -1,10 +1,10 @@
 // The real-world corpus through the whole path an upload takes: sniff, then the worker pool. Slow-ish by nature
 // (some 700 files); everything else in src/convert is tested on small generated fixtures.
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
 import { type Converter, createConverter } from './converter.ts';
 import { createOfficeConverter, defaultSofficePath } from './libreoffice.ts';
 import { sniffFile } from './sniff.ts';

@@ -37,7 +37,8 @@ const DATE = new RegExp(
   `^(\\d{4}\\s*年\\s*\\d{1,2}\\s*月\\s*\\d{1,2}\\s*日|[${CN_NUM}]{4}年[${CN_NUM}]{1,2}月[${CN_NUM}]{1,3}日)$`,
 );
 // The addressee list ends with an organ: …人民政府，市政府各部门：
-const ORGAN_END = /(委员会|委|局|厅|办公室|办|部|政府|部门|单位|公司|学校|中心|院|所|处|科|党组|党委|支部|机构|企业|街道|乡镇)$/;
+const ORGAN_END =
+  /(委员会|委|局|厅|办公室|办|部|政府|部门|单位|公司|学校|中心|院|所|处|科|党组|党委|支部|机构|企业|街道|乡镇)$/;
 const RED_HEADER = /文件$|^中共.{0,20}(委员会|党组)$/;
 const SALUTATION = /^(同志们|各位|尊敬的|亲爱的).{0,20}[：:]$/;
 const MAX_HEADING = 40;
@@ -77,7 +78,12 @@ export function analyzeGongwen(text: string, headings: readonly OutlineEntry[] =
       !bodyStarted &&
       /[：:]$/.test(p.text) &&
       [...p.text].length <= 80 &&
-      ORGAN_END.test(p.text.replace(/[：:]$/, '').split(/[，,；;]/).at(-1) ?? '') &&
+      ORGAN_END.test(
+        p.text
+          .replace(/[：:]$/, '')
+          .split(/[，,；;]/)
+          .at(-1) ?? '',
+      ) &&
       !LEVELS.some(([re]) => re.test(p.text))
     ) {
       out.addressee = p.text.replace(/[：:]$/, '');

@@ -14,8 +14,8 @@ import { adminRoutes } from '../features/admin/routes.ts';
 import { creditsAdminRoutes } from '../features/credits/admin-routes.ts';
 import { creditsRoutes } from '../features/credits/routes.ts';
 import { pageImageRoutes } from '../features/documents/page-images.ts';
-import { stageRoutes } from '../features/documents/stages.ts';
 import { documentRoutes } from '../features/documents/routes.ts';
+import { stageRoutes } from '../features/documents/stages.ts';
 import { homeRoutes } from '../features/home/routes.ts';
 import { pwaRoutes } from '../features/pwa/routes.ts';
 import { reportRoutes } from '../features/reports/routes.ts';
@@ -170,7 +170,6 @@ export async function createApp(deps: Deps, opts: { rateLimits?: Partial<RateLim
   await app.register(documentRoutes(web));
   await app.register(pageImageRoutes(web));
   await app.register(stageRoutes(web));
-
 
   await app.register(userRoutes(web));
   await app.register(reportRoutes(web));

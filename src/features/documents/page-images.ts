@@ -73,7 +73,7 @@ export function renderPagesHandler(
   return {
     async run({ documentId }, { log }) {
       const doc = await repo.findDocumentById(db, documentId);
-      if (!doc || doc.status !== 'published') return;
+      if (doc?.status !== 'published') return;
       const text = await repo.findDocumentText(db, documentId);
       if (!text) return;
       const site = await getSiteSettings(deps);
