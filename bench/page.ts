@@ -1,0 +1,567 @@
+/**
+ * Anonymous `GET /d/<id>` — the bulk of a 文库's traffic — against a bare `node:http` server sending the same bytes.
+ *
+ *   npx tsx bench/page.ts [--pg] [--duration=10] [--warmup=2] [--connections=64] [--cpu-prof]
+ *   npm run bench:page -- --pg
+ *
+ * 1. start wenyuan as a child process on a free port over a fresh temp DATA_DIR (SQLite; `--pg` or
+ *    BENCH_DATABASE_URL adds Postgres rows on a fresh database), with production logging: LOG_LEVEL=info and
+ *    LOG_ACCESS=true, stdout going to a file, as a service manager would collect it;
+ * 2. seed through HTTP like a user: register, upload the seed speech, wait until it is published;
+ * 3. capture the anonymous page once and serve exactly those bytes from a bare `node:http` child;
+ * 4. load each server in turn from this process (autocannon, keep-alive, no Accept-Encoding): first the bare server,
+ *    then wenyuan, wenyuan answering `If-None-Match` (304), and wenyuan restarted with LOG_ACCESS=false;
+ * 5. print the table, the ratio to the bare server and the targets (≥ 0.6× bare, p99 ≤ 25 ms).
+ *
+ * Figures only: the exit code is 1 only when the measurement itself is invalid (unexpected statuses, socket errors).
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+const SEED_FILE = resolve(REPO, '../shared/seed/seed-speech.docx');
+const TARGET_RATIO = 0.6;
+const TARGET_P99_MS = 25;
+// Linux reports process CPU time in clock ticks of 1/100 s on every platform Node supports here.
+const CLOCK_TICKS_PER_S = 100;
+
+const { values: args } = parseArgs({
+  options: {
+    pg: { type: 'boolean', default: false },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '64' },
+    'cpu-prof': { type: 'boolean', default: false },
+  },
+});
+const DURATION_S = Number(args.duration);
+const WARMUP_S = Number(args.warmup);
+const CONNECTIONS = Number(args.connections);
+for (const [flag, n] of Object.entries({ DURATION_S, WARMUP_S, CONNECTIONS })) {
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} must be a positive number`);
+}
+const PG_ADMIN_URL = process.env.BENCH_DATABASE_URL ?? (args.pg ? 'postgres://postgres@127.0.0.1:5432/postgres' : '');
+
+interface Child {
+  readonly name: string;
+  readonly proc: ChildProcess;
+  readonly url: string;
+  readonly logFile: string;
+}
+
+interface Row {
+  readonly name: string;
+  readonly reqPerSec: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly non2xx: number;
+  /** Responses outside the expected status class, plus socket errors and timeouts: any makes the run invalid. */
+  readonly bad: number;
+  readonly bodyBytes: number;
+  readonly wireBytesPerResponse: number;
+  readonly cpuUsPerRequest: number;
+  readonly cpuPercent: number;
+  readonly loaderCpuPercent: number;
+  readonly rssBeforeMb: number;
+  readonly rssMb: number;
+}
+
+const children = new Set<Child>();
+const cleanups: Array<() => Promise<void> | void> = [];
+
+/** The commit under test, marked when the work tree has changes, so figures can be traced to code. */
+function revision(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: REPO, encoding: 'utf8' }).trim();
+    return dirty ? `${head} + uncommitted changes in src/` : head;
+  } catch {
+    return '(not a git checkout)';
+  }
+}
+
+/** A TCP port nobody listens on right now (the OS picks it; the tiny race is acceptable for a bench). */
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((ok) => srv.listen(0, '127.0.0.1', ok));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise<void>((ok) => srv.close(() => ok()));
+  return port;
+}
+
+/** Plain node:http GET, so no client adds Accept-Encoding or decodes anything behind our back. */
+function httpGet(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((ok, fail) => {
+    const req = httpRequest(url, { headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => ok({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', fail);
+    });
+    req.on('error', fail);
+    req.end();
+  });
+}
+
+function tail(file: string, lines = 30): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** Spawns a server process with its output in `logFile` and waits until `readyPath` answers 200. */
+async function startChild(name: string, argv: string[], env: NodeJS.ProcessEnv, logFile: string, readyPath: string) {
+  const port = await freePort();
+  const fd = openSync(logFile, 'a');
+  const proc = spawn(process.execPath, argv, {
+    cwd: REPO,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', fd, fd],
+  });
+  closeSync(fd);
+  const child: Child = { name, proc, url: `http://127.0.0.1:${port}`, logFile };
+  children.add(child);
+  const until = Date.now() + 60_000;
+  for (;;) {
+    if (proc.exitCode !== null || proc.signalCode !== null)
+      throw new Error(`${name} exited (${proc.exitCode ?? proc.signalCode}) before it was ready:\n${tail(logFile)}`);
+    const res = await httpGet(`${child.url}${readyPath}`).catch(() => undefined);
+    if (res?.status === 200) return child;
+    if (Date.now() > until) throw new Error(`${name} not ready after 60 s:\n${tail(logFile)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** SIGTERM first so wenyuan shuts down gracefully (and writes its CPU profile), SIGKILL if it lingers. */
+async function stopChild(child: Child): Promise<void> {
+  children.delete(child);
+  const { proc } = child;
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise<void>((ok) => proc.once('exit', () => ok()));
+  proc.kill('SIGTERM');
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function startWenyuan(name: string, dataDir: string, databaseUrl: string, accessLog: boolean, profDir?: string) {
+  const prof = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+  const env = {
+    DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'info',
+    LOG_ACCESS: String(accessLog),
+    WENYUAN_ROLE: 'all',
+  };
+  return startChild(name, [...prof, '--import', 'tsx', 'src/main.ts'], env, join(dataDir, `${name}.log`), '/healthz');
+}
+
+// The bare server is plain JavaScript under plain node: no tsx loader, no framework, just the bytes.
+const BARE_SERVER = `
+const body = require('node:fs').readFileSync(process.env.BODY_FILE);
+const type = process.env.BODY_TYPE;
+require('node:http')
+  .createServer((req, res) => { res.writeHead(200, { 'content-type': type, 'content-length': body.length }); res.end(body); })
+  .listen(Number(process.env.PORT), process.env.HOST);
+`;
+
+/** A cookie-keeping client that seeds through the same forms a user fills in. */
+class Visitor {
+  private readonly cookies = new Map<string, string>();
+  constructor(private readonly base: string) {}
+
+  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    const res = await fetch(`${this.base}${path}`, { ...init, headers, redirect: 'manual' });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const eq = pair.indexOf('=');
+      if (eq > 0) this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+    }
+    return res;
+  }
+
+  /** The CSRF token of the form on `path`: a hidden field, or the `?_csrf=` of the multipart upload form. */
+  async csrf(path: string): Promise<string> {
+    const res = await this.fetch(path);
+    const html = await res.text();
+    const m = /name="_csrf" value="([^"]+)"/.exec(html) ?? /_csrf=([^"&]+)/.exec(html);
+    if (!m?.[1]) throw new Error(`no CSRF token on ${path} (status ${res.status})`);
+    return decodeURIComponent(m[1].replaceAll('&amp;', '&'));
+  }
+}
+
+/**
+ * Seeds one published document the way a user would:
+ * 1. register (which logs in); 2. upload the seed .docx; 3. poll the status API until the worker publishes it.
+ */
+async function seed(base: string): Promise<number> {
+  const v = new Visitor(base);
+  const password = 'correct horse 1';
+  const registered = await v.fetch('/register', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      _csrf: await v.csrf('/register'),
+      identifier: 'bench@example.com',
+      displayName: '基层小笔杆',
+      password,
+      passwordConfirm: password,
+    }),
+  });
+  if (registered.status !== 303) throw new Error(`register answered ${registered.status}: ${await registered.text()}`);
+
+  const form = new FormData();
+  form.set('title', '在高新区创建全国文明城市工作推进会上的讲话');
+  form.set('category', '1');
+  form.set('description', '基层讲话稿素材');
+  form.set('price', '300');
+  form.set('file', new Blob([readFileSync(SEED_FILE)]), basename(SEED_FILE));
+  const token = await v.csrf('/upload');
+  const uploaded = await v.fetch(`/upload?_csrf=${encodeURIComponent(token)}`, {
+    method: 'POST',
+    headers: { accept: 'application/json' },
+    body: form,
+  });
+  if (uploaded.status !== 201) throw new Error(`upload answered ${uploaded.status}: ${await uploaded.text()}`);
+  const { id } = (await uploaded.json()) as { id: number };
+
+  const until = Date.now() + 180_000;
+  for (;;) {
+    const res = await v.fetch(`/api/documents/${id}/status`, { headers: { accept: 'application/json' } });
+    const s = (await res.json()) as { status: string; reason: string | null };
+    if (s.status === 'published') return id;
+    if (s.status === 'rejected') throw new Error(`seed document rejected: ${s.reason}`);
+    if (Date.now() > until) throw new Error(`seed document still ${s.status} after 180 s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The process and every process it started (LibreOffice runs as a grandchild), read from /proc. */
+function processTree(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    try {
+      for (const task of readdirSync(`/proc/${out[i]}/task`)) {
+        const kids = readFileSync(`/proc/${out[i]}/task/${task}/children`, 'utf8').trim();
+        if (kids) out.push(...kids.split(' ').map(Number));
+      }
+    } catch {
+      // The process ended while we looked: nothing more below it.
+    }
+  }
+  return out;
+}
+
+/**
+ * Waits until the stages after publication (page images, search index, rewards…) are done: the page's ETag is
+ * unchanged and the server with all its children has been idle for two seconds in a row. Loading while a job
+ * renders pages would measure the job, and a document revision bump mid-run turns the 304 row into 200s.
+ */
+async function settle(child: Child, path: string): Promise<void> {
+  const until = Date.now() + 300_000;
+  const treeCpu = () =>
+    processTree(child.proc.pid!).reduce((sum, pid) => {
+      try {
+        return sum + cpuMicros(pid);
+      } catch {
+        return sum;
+      }
+    }, 0);
+  let quiet = 0;
+  let etag = (await httpGet(`${child.url}${path}`)).headers.etag;
+  while (quiet < 2) {
+    if (Date.now() > until) {
+      console.log('  note: the server did not settle within 300 s; measuring anyway');
+      return;
+    }
+    const cpu0 = treeCpu();
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = (await httpGet(`${child.url}${path}`)).headers.etag;
+    // Under 5 % of a core: the job poller and this probe, nothing rendering.
+    quiet = treeCpu() - cpu0 < 50_000 && now === etag ? quiet + 1 : 0;
+    etag = now;
+  }
+}
+
+/** User + system CPU time of a process so far, in microseconds. */
+function cpuMicros(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name may hold spaces or parentheses; the fields we want come after its closing one.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1e6) / CLOCK_TICKS_PER_S;
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
+/** The q-quantile of ascending samples (nearest rank). */
+function quantile(sorted: Float64Array, q: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! : Number.NaN;
+}
+
+/** One autocannon run; latencies are kept from the per-response events because its histogram rounds to 1 ms. */
+function load(url: string, seconds: number, headers: Record<string, string>, latencies?: number[]) {
+  return new Promise<autocannon.Result>((ok, fail) => {
+    const run = autocannon({ url, connections: CONNECTIONS, duration: seconds, headers }, (err, result) =>
+      err ? fail(err) : ok(result),
+    );
+    if (latencies) run.on('response', (_client, _status, _bytes, ms) => latencies.push(ms));
+  });
+}
+
+/** Warm up, then load one URL for the measured duration; server CPU is read from /proc around the measured part. */
+async function measure(
+  name: string,
+  child: Child,
+  path: string,
+  opts: { headers?: Record<string, string>; expect: '2xx' | '3xx'; bodyBytes: number },
+): Promise<Row> {
+  const url = `${child.url}${path}`;
+  const headers = opts.headers ?? {};
+  process.stdout.write(`  ${name}: warm-up ${WARMUP_S} s, load ${DURATION_S} s … `);
+  const pid = child.proc.pid!;
+  const rssBeforeMb = rssMb(pid);
+  await load(url, WARMUP_S, headers);
+  const latencies: number[] = [];
+  const cpu0 = cpuMicros(pid);
+  const self0 = process.cpuUsage();
+  const r = await load(url, DURATION_S, headers, latencies);
+  const cpu = cpuMicros(pid) - cpu0;
+  const self = process.cpuUsage(self0);
+  const sorted = Float64Array.from(latencies).sort();
+  const total = r.requests.total;
+  const expected = opts.expect === '2xx' ? r['2xx'] : r['3xx'];
+  const row: Row = {
+    name,
+    reqPerSec: total / r.duration,
+    p50: quantile(sorted, 0.5),
+    p99: quantile(sorted, 0.99),
+    non2xx: r.non2xx,
+    bad: total - expected + r.errors + r.timeouts,
+    bodyBytes: opts.bodyBytes,
+    wireBytesPerResponse: total ? r.throughput.total / total : 0,
+    cpuUsPerRequest: total ? cpu / total : 0,
+    cpuPercent: (cpu / (r.duration * 1e6)) * 100,
+    loaderCpuPercent: ((self.user + self.system) / (r.duration * 1e6)) * 100,
+    rssBeforeMb,
+    rssMb: rssMb(pid),
+  };
+  console.log(`${Math.round(row.reqPerSec)} req/s`);
+  return row;
+}
+
+type Page = Awaited<ReturnType<typeof httpGet>>;
+
+/**
+ * One database's rows: the 200 page with the access log, the 304 path, and the same page without access log.
+ * The seeding server converts the upload in-process (and so carries the converter's memory); each row group gets a
+ * fresh server over the same data instead, as a web process that only serves pages would be.
+ * `beforeLoad` runs once the page is captured, so the bare server can be loaded first with the same bytes.
+ */
+async function benchWenyuan(
+  label: string,
+  work: string,
+  databaseUrl: string,
+  opts: { profDir?: string; beforeLoad?: (page: Page) => Promise<void> } = {},
+) {
+  const dataDir = join(work, label);
+  mkdirSync(dataDir, { recursive: true });
+  let wy = await startWenyuan(`wenyuan-${label}-seed`, dataDir, databaseUrl, true);
+  try {
+    console.log(`  seeding ${label} through HTTP …`);
+    const id = await seed(wy.url);
+    await settle(wy, `/d/${id}`);
+    const seedRssMb = rssMb(wy.proc.pid!);
+    const page = await httpGet(`${wy.url}/d/${id}`);
+    const again = await httpGet(`${wy.url}/d/${id}`);
+    if (page.status !== 200 || !page.body.equals(again.body))
+      throw new Error(`/d/${id} answered ${page.status}, or two anonymous fetches differ`);
+    await stopChild(wy);
+    await opts.beforeLoad?.(page);
+
+    const rows: Row[] = [];
+    const bodyBytes = page.body.length;
+    wy = await startWenyuan(`wenyuan-${label}`, dataDir, databaseUrl, true, opts.profDir);
+    rows.push(await measure(`wenyuan ${label} (access log)`, wy, `/d/${id}`, { expect: '2xx', bodyBytes }));
+    const notModified = { headers: { 'if-none-match': String(page.headers.etag) }, expect: '3xx' as const };
+    rows.push(await measure(`wenyuan ${label} 304 (access log)`, wy, `/d/${id}`, { ...notModified, bodyBytes: 0 }));
+    const accessLogLines = tail(wy.logFile, 1e9)
+      .split('\n')
+      .filter((l) => l.includes('"msg":"request"')).length;
+    await stopChild(wy);
+    wy = await startWenyuan(`wenyuan-${label}-quiet`, dataDir, databaseUrl, false);
+    rows.push(await measure(`wenyuan ${label} (LOG_ACCESS=false)`, wy, `/d/${id}`, { expect: '2xx', bodyBytes }));
+    return { id, page, rows, accessLogLines, seedRssMb };
+  } finally {
+    await stopChild(wy);
+  }
+}
+
+/** Serves the captured page from a bare node:http child and loads it: the ceiling for this machine and client. */
+async function benchBare(work: string, page: Page): Promise<Row> {
+  const bodyFile = join(work, 'page.html');
+  writeFileSync(bodyFile, page.body);
+  const env = { BODY_FILE: bodyFile, BODY_TYPE: String(page.headers['content-type']) };
+  const bare = await startChild('bare', ['-e', BARE_SERVER], env, join(work, 'bare.log'), '/');
+  try {
+    const check = await httpGet(`${bare.url}/`);
+    if (!check.body.equals(page.body)) throw new Error('the bare server does not send the captured bytes');
+    return await measure('bare node:http', bare, '/', { expect: '2xx', bodyBytes: page.body.length });
+  } finally {
+    await stopChild(bare);
+  }
+}
+
+async function createPgDatabase(adminUrl: string): Promise<string> {
+  const { default: pg } = await import('pg');
+  const name = `wy_bench_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  cleanups.push(async () => {
+    const c = new pg.Client({ connectionString: adminUrl });
+    await c.connect();
+    await c.query(`drop database if exists ${name} with (force)`);
+    await c.end();
+  });
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+function printTable(rows: Row[]): void {
+  const head = [
+    'server',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'non-2xx',
+    'bad',
+    'body B',
+    'wire B/resp',
+    'cpu µs/req',
+    'cpu %',
+    'loader cpu %',
+  ];
+  const body = rows.map((r) => [
+    r.name,
+    r.reqPerSec.toFixed(0),
+    r.p50.toFixed(1),
+    r.p99.toFixed(1),
+    String(r.non2xx),
+    String(r.bad),
+    String(r.bodyBytes),
+    r.wireBytesPerResponse.toFixed(0),
+    r.cpuUsPerRequest.toFixed(0),
+    r.cpuPercent.toFixed(0),
+    r.loaderCpuPercent.toFixed(0),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  console.log(line(head));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const b of body) console.log(line(b));
+}
+
+function verdict(row: Row, bare: Row): string {
+  const ratio = row.reqPerSec / bare.reqPerSec;
+  const r = `${ratio >= TARGET_RATIO ? '✔' : '✖'} ratio ${ratio.toFixed(2)} (target ≥ ${TARGET_RATIO})`;
+  const p = `${row.p99 <= TARGET_P99_MS ? '✔' : '✖'} p99 ${row.p99.toFixed(1)} ms (target ≤ ${TARGET_P99_MS})`;
+  return `${row.name.padEnd(36)} ${r}   ${p}   RSS ${row.rssBeforeMb.toFixed(0)} → ${row.rssMb.toFixed(0)} MB`;
+}
+
+async function cleanup(work: string): Promise<void> {
+  await Promise.allSettled([...children].map(stopChild));
+  for (const fn of cleanups.splice(0).reverse()) await Promise.resolve(fn()).catch(() => {});
+  rmSync(work, { recursive: true, force: true });
+}
+
+async function main(): Promise<number> {
+  const work = mkdtempSync(join(tmpdir(), 'wenyuan-bench-'));
+  let interrupted = false;
+  process.once('SIGINT', () => {
+    interrupted = true;
+    console.error('\ninterrupted: stopping servers and removing the temp dir');
+    void cleanup(work).finally(() => process.exit(130));
+  });
+  // Profiles go to the git-ignored .bench/ so they survive the temp dir for `--cpu-prof` analysis.
+  const profDir = args['cpu-prof'] ? join(REPO, '.bench', `prof-${Date.now()}`) : undefined;
+  try {
+    console.log(
+      `GET /d/<id> anonymous · ${CONNECTIONS} connections · ${WARMUP_S} s warm-up + ${DURATION_S} s · ` +
+        `node ${process.version} · ${cpus().length} cores`,
+    );
+    console.log(`  wenyuan ${revision()}`);
+    // Server and load generator share the cores, so anything else running skews every figure.
+    const [busy = 0] = loadavg();
+    if (busy > 0.5) console.log(`  note: load average ${busy.toFixed(2)} before the run; figures will be noisy`);
+    let bareRow: Row | undefined;
+    const sqliteUrl = `sqlite:${join(work, 'sqlite', 'wenyuan.db')}`;
+    const sqlite = await benchWenyuan('sqlite', work, sqliteUrl, {
+      profDir,
+      beforeLoad: async (page) => {
+        bareRow = await benchBare(work, page);
+      },
+    });
+    if (!bareRow) throw new Error('the bare server was not measured');
+    const rows = [bareRow, ...sqlite.rows];
+    if (PG_ADMIN_URL) {
+      const pgUrl = await createPgDatabase(PG_ADMIN_URL);
+      rows.push(...(await benchWenyuan('postgres', work, pgUrl)).rows);
+    }
+    const contentType = sqlite.page.headers['content-type'];
+
+    console.log('');
+    printTable(rows);
+    console.log('');
+    console.log(`ratio and targets (vs bare ${bareRow.reqPerSec.toFixed(0)} req/s):`);
+    for (const row of rows.slice(1)) console.log(`  ${verdict(row, bareRow)}`);
+    console.log('');
+    console.log(
+      `access log: LOG_LEVEL=info LOG_ACCESS=true (production defaults), stdout+stderr to a file; ` +
+        `${sqlite.accessLogLines} request lines written. Content-Type ${contentType}, ETag ${sqlite.page.headers.etag}.`,
+    );
+    console.log(
+      `RSS of the seeding server after converting the upload in-process: ${sqlite.seedRssMb.toFixed(0)} MB ` +
+        '(the rows above use fresh servers over the same data).',
+    );
+    console.log(
+      'cpu µs/req and cpu % are the server process only, loader cpu % this process (one core = 100 %); ' +
+        'RSS is the server before warm-up → after load.',
+    );
+    if (profDir) console.log(`CPU profile of the sqlite server with access log (200 + 304 rows): ${profDir}`);
+    const bad = rows.reduce((n, r) => n + r.bad, 0);
+    if (bad > 0) {
+      console.error(`invalid measurement: ${bad} unexpected responses or socket errors`);
+      return 1;
+    }
+    return 0;
+  } catch (err) {
+    if (interrupted) return 130;
+    console.error(err instanceof Error ? err.message : err);
+    return 1;
+  } finally {
+    if (!interrupted) await cleanup(work);
+  }
+}
+
+process.exitCode = await main();
