@@ -40,6 +40,16 @@ export const accounts = {
     repo.ensureAccount(db, code, 'system', null, false),
 };
 
+/** The three accounts a sale posts to, resolved in one round trip. */
+export async function saleAccounts(db: Kysely<DB>, buyerId: number, sellerId: number) {
+  const [wallet, earnings, platform] = await repo.ensureAccounts(db, [
+    { code: ACCOUNTS.wallet(buyerId), kind: 'wallet', userId: buyerId, allowNegative: false },
+    { code: ACCOUNTS.earnings(sellerId), kind: 'earnings', userId: sellerId, allowNegative: false },
+    { code: ACCOUNTS.platform, kind: 'platform', userId: null, allowNegative: false },
+  ]);
+  return { wallet: wallet!, earnings: earnings!, platform: platform! };
+}
+
 /** One leg of a transaction: a signed amount in 分 on an account. */
 export interface Posting {
   readonly account: repo.AccountRef;
@@ -71,11 +81,16 @@ export class InsufficientBalance extends AppError {
  *
  * 1. Check that the postings balance (a programming error otherwise).
  * 2. Claim the key: the unique index makes a second claim a no-op (a concurrent one waits for the first to commit).
- * 3. Apply each posting as a guarded balance update — debits first, so a short balance fails before anything moves;
- *    then by account id, so concurrent operations lock rows in one order (deadlocks are still retried).
- * 4. Append the entries.
+ * 3. Debit with guarded updates (a short balance fails before anything else is written), append the entries, run
+ *    the caller's `beforeCredits` step (e.g. the entitlement), and credit last — shared accounts stay locked only
+ *    briefly. Within each phase accounts go in id order, so concurrent operations lock rows in one order
+ *    (a deadlock that still happens is retried by `inTransaction`).
  */
-export async function post(trx: Transaction<DB>, tx: LedgerTx): Promise<number | undefined> {
+export async function post(
+  trx: Transaction<DB>,
+  tx: LedgerTx,
+  beforeCredits?: (transactionId: number) => Promise<void>,
+): Promise<number | undefined> {
   const sum = tx.postings.reduce((s, p) => s + p.amount, 0);
   if (sum !== 0 || tx.postings.some((p) => !Number.isSafeInteger(p.amount))) {
     throw new Error(`unbalanced ledger transaction ${tx.key}: ${sum}`);
@@ -91,14 +106,20 @@ export async function post(trx: Transaction<DB>, tx: LedgerTx): Promise<number |
     now,
   });
   if (id === undefined) return undefined;
-  const legs = tx.postings
-    .filter((p) => p.amount !== 0)
-    .sort((a, b) => Number(a.amount > 0) - Number(b.amount > 0) || a.account.id - b.account.id);
+  const legs = tx.postings.filter((p) => p.amount !== 0).sort((a, b) => a.account.id - b.account.id);
   for (const p of legs) {
-    if (!(await repo.moveBalance(trx, p.account.id, p.amount))) throw new InsufficientBalance(p.account.code);
+    if (p.amount < 0 && !(await repo.moveBalance(trx, p.account.id, p.amount))) {
+      throw new InsufficientBalance(p.account.code);
+    }
   }
-  for (const p of legs)
-    await repo.insertEntry(trx, { transactionId: id, accountId: p.account.id, amount: p.amount, now });
+  await repo.insertEntries(
+    trx,
+    legs.map((p) => ({ transactionId: id, accountId: p.account.id, amount: p.amount, now })),
+  );
+  if (beforeCredits) await beforeCredits(id);
+  // Credits last: they touch the shared rows (an uploader's earnings, platform revenue), so their row locks are
+  // held only from here to the commit.
+  for (const p of legs) if (p.amount > 0) await repo.moveBalance(trx, p.account.id, p.amount);
   return id;
 }
 

@@ -3,7 +3,7 @@ import type { Deps } from '../../deps.ts';
 import { badRequest, conflict, gone, notFound } from '../../errors.ts';
 import { t } from '../../i18n/t.ts';
 import type { SessionUser } from '../accounts/service.ts';
-import { accounts, inTransaction, post } from './ledger.ts';
+import { inTransaction, post, saleAccounts } from './ledger.ts';
 import * as repo from './repo.ts';
 
 /** The version of the download terms a buyer accepts: a digest of their text, so editing them asks again. */
@@ -65,52 +65,57 @@ export async function purchaseDocument(
 ): Promise<PurchaseResult> {
   const { db } = deps.database;
   // 1. Checks outside the transaction: they read stable facts, and the transaction re-guards what matters.
-  const existing = await repo.findPurchase(db, buyer.id, documentId);
+  const [existing, doc, accepted] = await Promise.all([
+    repo.findPurchase(db, buyer.id, documentId),
+    repo.findSellableDocument(db, documentId),
+    repo.hasAcceptedTerms(db, buyer.id, TERMS_VERSION),
+  ]);
   if (existing) {
     if (existing.status !== 'active') throw conflict('credits.refundedNoRebuy');
     return { purchaseId: Number(existing.id), created: false };
   }
-  const doc = await repo.findSellableDocument(db, documentId);
   if (!doc) throw notFound();
   if (doc.status === 'deleted') throw gone();
   if (doc.status !== 'published') throw notFound();
   if (doc.price <= 0) throw badRequest('credits.notForSale');
   if (doc.owner_id === buyer.id) throw badRequest('credits.ownDocument');
-  if (!(await repo.hasAcceptedTerms(db, buyer.id, TERMS_VERSION))) {
+  if (!accepted) {
     if (!opts.acceptTerms) throw badRequest('credits.termsRequired');
     await repo.insertTermsAcceptance(db, buyer.id, TERMS_VERSION, Date.now());
   }
   const share = platformShare(doc.price, deps.config.credits.platformSharePercent);
-  const [wallet, earnings, platform] = await Promise.all([
-    accounts.wallet(db, buyer.id),
-    accounts.earnings(db, doc.owner_id),
-    accounts.platform(db),
-  ]);
+  const { wallet, earnings, platform } = await saleAccounts(db, buyer.id, doc.owner_id);
 
   // 2. The purchase itself.
   const purchaseId = await inTransaction(deps, async (trx) => {
-    const txId = await post(trx, {
-      key: `purchase:${buyer.id}:${doc.id}`,
-      kind: 'purchase',
-      userId: buyer.id,
-      documentId: doc.id,
-      memo: doc.title,
-      postings: [
-        { account: wallet, amount: -doc.price },
-        { account: earnings, amount: doc.price - share },
-        { account: platform, amount: share },
-      ],
-    });
-    if (txId === undefined) return undefined;
-    return repo.insertPurchase(trx, {
-      buyerId: buyer.id,
-      documentId: doc.id,
-      sellerId: doc.owner_id,
-      price: doc.price,
-      platformShare: share,
-      transactionId: txId,
-      now: Date.now(),
-    });
+    let created: number | undefined;
+    await post(
+      trx,
+      {
+        key: `purchase:${buyer.id}:${doc.id}`,
+        kind: 'purchase',
+        userId: buyer.id,
+        documentId: doc.id,
+        memo: doc.title,
+        postings: [
+          { account: wallet, amount: -doc.price },
+          { account: earnings, amount: doc.price - share },
+          { account: platform, amount: share },
+        ],
+      },
+      async (txId) => {
+        created = await repo.insertPurchase(trx, {
+          buyerId: buyer.id,
+          documentId: doc.id,
+          sellerId: doc.owner_id,
+          price: doc.price,
+          platformShare: share,
+          transactionId: txId,
+          now: Date.now(),
+        });
+      },
+    );
+    return created;
   });
   if (purchaseId !== undefined) return { purchaseId, created: true };
 

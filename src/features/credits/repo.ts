@@ -33,6 +33,27 @@ export async function ensureAccount(
   return { id: Number(row.id), code };
 }
 
+/** Several accounts at once: one select, and inserts only for the ones missing (first use). */
+export async function ensureAccounts(
+  db: Kysely<DB>,
+  specs: readonly { code: string; kind: LedgerAccountsTable['kind']; userId: number | null; allowNegative: boolean }[],
+): Promise<AccountRef[]> {
+  const codes = specs.map((s) => s.code);
+  const load = async () =>
+    new Map(
+      (await db.selectFrom('ledger_accounts').select(['id', 'code']).where('code', 'in', codes).execute()).map((r) => [
+        r.code,
+        Number(r.id),
+      ]),
+    );
+  let found = await load();
+  if (found.size < new Set(codes).size) {
+    for (const s of specs) if (!found.has(s.code)) await ensureAccount(db, s.code, s.kind, s.userId, s.allowNegative);
+    found = await load();
+  }
+  return specs.map((s) => ({ id: found.get(s.code)!, code: s.code }));
+}
+
 /** The balance of an account by code (0 when it does not exist yet). */
 export async function balanceOf(db: Kysely<DB>, code: string): Promise<number> {
   const row = await db.selectFrom('ledger_accounts').select('balance').where('code', '=', code).executeTakeFirst();
@@ -86,19 +107,22 @@ export async function moveBalance(db: Kysely<DB>, accountId: number, amount: num
   return Number(res.numUpdatedRows) === 1;
 }
 
-/** Appends one entry. */
-export async function insertEntry(
+/** Appends the entries of one transaction in one statement. */
+export async function insertEntries(
   db: Kysely<DB>,
-  entry: { transactionId: number; accountId: number; amount: number; now: number },
+  entries: readonly { transactionId: number; accountId: number; amount: number; now: number }[],
 ): Promise<void> {
+  if (entries.length === 0) return;
   await db
     .insertInto('ledger_entries')
-    .values({
-      transaction_id: entry.transactionId,
-      account_id: entry.accountId,
-      amount: entry.amount,
-      created_at: entry.now,
-    })
+    .values(
+      entries.map((e) => ({
+        transaction_id: e.transactionId,
+        account_id: e.accountId,
+        amount: e.amount,
+        created_at: e.now,
+      })),
+    )
     .execute();
 }
 

@@ -81,6 +81,8 @@ export function convertDocumentHandler(
         return;
       }
       log.info({ documentId, pages: extracted.pageCount, chars: extracted.charCount }, 'document published');
+      // 4. The first-upload reward (idempotent per user; nothing for a file identical to an earlier document).
+      await rewardFirstUpload(deps, documentId);
 
       // 4. The first-upload reward (idempotent per user; nothing for a file identical to an earlier document).
       await rewardFirstUpload(deps, documentId);
