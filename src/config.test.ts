@@ -43,3 +43,37 @@ test('postgres urls, sizes with units and --role/--port flags', () => {
   assert.equal(c.role, 'worker');
   assert.equal(c.http.port, 8080);
 });
+
+test('credits: platform share, download caps, and Alipay keys set together (inline or from files)', async () => {
+  const c = loadConfig({});
+  assert.equal(c.credits.platformSharePercent, 30);
+  assert.equal(c.credits.downloadUrlSecret, undefined);
+  assert.equal(c.alipay, undefined);
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'wy-config-'));
+  writeFileSync(join(dir, 'app.pem'), 'PRIVATE\n');
+  const a = loadConfig(
+    {
+      PLATFORM_SHARE_PERCENT: '20',
+      DOWNLOAD_DAILY_CAP_USER: '5',
+      ALIPAY_APP_ID: '2021',
+      ALIPAY_PRIVATE_KEY_FILE: 'app.pem',
+      ALIPAY_PUBLIC_KEY: 'PUBLIC',
+    },
+    dir,
+  );
+  assert.equal(a.credits.platformSharePercent, 20);
+  assert.equal(a.credits.downloadDailyCapUser, 5);
+  assert.equal(a.alipay?.privateKey, 'PRIVATE');
+  assert.equal(a.alipay?.gateway, 'https://openapi.alipay.com/gateway.do');
+  assert.equal(a.alipay?.keyType, 'PKCS8');
+  try {
+    loadConfig({ PLATFORM_SHARE_PERCENT: '101', ALIPAY_APP_ID: '2021', ALIPAY_PRIVATE_KEY_FILE: '/nonexistent.pem' });
+    assert.fail('should throw');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    assert.equal(err.problems.length, 3, err.message);
+  }
+});
