@@ -8,6 +8,7 @@ import type { Database } from './db/database.ts';
 import type { Deps } from './deps.ts';
 import { renderPagesHandler } from './features/documents/page-images.ts';
 import { convertDocumentHandler } from './features/documents/pipeline.ts';
+import { searchReindexHandler } from './features/search/jobs.ts';
 import { createJobQueue } from './jobs/job-queue.ts';
 import type { JobHandlers } from './jobs/worker.ts';
 import type { Logger } from './log.ts';
@@ -83,6 +84,6 @@ export function jobHandlers(deps: Deps): JobHandlers {
   return {
     'document.convert': convertDocumentHandler(deps),
     'document.pages': renderPagesHandler(deps),
-
+    'search.reindex': searchReindexHandler(deps),
   };
 }

@@ -9,6 +9,7 @@ import type { Command, OpenDeps } from './command.ts';
 import { createAdmin } from './commands/create-admin.ts';
 import { importCommand } from './commands/import.ts';
 import { ledger } from './commands/ledger.ts';
+import { reindex } from './commands/reindex.ts';
 import { stage } from './commands/stage.ts';
 
 /** Every command of `npx wenyuan <command>`. Thin wrappers over the services. */
@@ -16,9 +17,9 @@ const COMMANDS: Record<string, Command> = {
   'create-admin': createAdmin,
   import: importCommand,
   ledger,
+  reindex,
   stage,
 };
-
 
 const usage = () =>
   `usage: wenyuan <command>\n\ncommands:\n${Object.values(COMMANDS)

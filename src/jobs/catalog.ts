@@ -1,5 +1,7 @@
 /** Every background job by name, with the payload it carries. A handler for each is required at boot. */
 export interface JobCatalog {
+  /** Re-read every published document into the search index (after a preview rule change). */
+  'search.reindex': Record<string, never>;
   /** Extract text, count pages, compute the preview, publish or reject. */
   'document.convert': { documentId: number };
   /** Render WebP images of the free pages of a published document (from its PDF, or LibreOffice's). */
@@ -10,5 +12,4 @@ export interface JobCatalog {
 export type JobName = keyof JobCatalog;
 
 /** The names, for the boot-time check that every job has exactly one handler. */
-export const JOB_NAMES: readonly JobName[] = ['document.convert', 'document.pages'];
-
+export const JOB_NAMES: readonly JobName[] = ['search.reindex', 'document.convert', 'document.pages'];

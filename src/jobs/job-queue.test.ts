@@ -68,6 +68,7 @@ for (const dialect of DIALECTS) {
         log: silent,
         handlers: {
           'document.pages': { async run() {}, async onFinalFailure() {} },
+          'search.reindex': { async run() {}, async onFinalFailure() {} },
           'document.convert': {
             async run(payload, { job }) {
               if (payload.documentId !== 4) return;
@@ -99,6 +100,7 @@ for (const dialect of DIALECTS) {
         log: silent,
         handlers: {
           'document.pages': { async run() {}, async onFinalFailure() {} },
+          'search.reindex': { async run() {}, async onFinalFailure() {} },
           'document.convert': {
             async run() {
               runs++;
@@ -132,6 +134,7 @@ for (const dialect of DIALECTS) {
         log: silent,
         handlers: {
           'document.pages': { async run() {}, async onFinalFailure() {} },
+          'search.reindex': { async run() {}, async onFinalFailure() {} },
           'document.convert': {
             async run() {
               started = true;

@@ -19,6 +19,7 @@ import { stageRoutes } from '../features/documents/stages.ts';
 import { homeRoutes } from '../features/home/routes.ts';
 import { pwaRoutes } from '../features/pwa/routes.ts';
 import { reportRoutes } from '../features/reports/routes.ts';
+import { searchRoutes } from '../features/search/routes.ts';
 import { userRoutes } from '../features/users/routes.ts';
 import { assetVersions, BUILD_DIR, PUBLIC_DIR } from './assets.ts';
 import { installErrorHandler } from './error-handler.ts';
@@ -166,11 +167,11 @@ export async function createApp(deps: Deps, opts: { rateLimits?: Partial<RateLim
 
   await app.register(pwaRoutes(web));
   await app.register(homeRoutes(web));
+  await app.register(searchRoutes(web));
   await app.register(accountRoutes(web));
   await app.register(documentRoutes(web));
   await app.register(pageImageRoutes(web));
   await app.register(stageRoutes(web));
-
   await app.register(userRoutes(web));
   await app.register(reportRoutes(web));
   await app.register(adminRoutes(web));

@@ -1,5 +1,6 @@
 import type { Deps } from '../../deps.ts';
 import { badRequest, notFound } from '../../errors.ts';
+import { syncDocumentIndex } from '../search/service.ts';
 
 /** Open reports, newest first, with the document title, for the moderation list. */
 export function listOpenReports(deps: Pick<Deps, 'database'>, limit = 50) {
@@ -56,7 +57,7 @@ export async function setUserBadges(
 
 /** Overrides (or clears, with mode null) how much of one document is free to read. */
 export async function setDocumentPreview(
-  deps: Pick<Deps, 'database'>,
+  deps: Pick<Deps, 'database' | 'search'>,
   documentId: number,
   rule: { mode: 'pages' | 'percent'; value: number } | null,
 ): Promise<void> {
@@ -75,4 +76,6 @@ export async function setDocumentPreview(
     .where('id', '=', documentId)
     .executeTakeFirst();
   if (Number(r.numUpdatedRows) !== 1) throw notFound();
+  // The search excerpt follows the document's free part.
+  await syncDocumentIndex(deps, documentId);
 }

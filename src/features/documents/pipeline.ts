@@ -6,8 +6,9 @@ import { minhash } from '../../convert/similarity.ts';
 import { ConversionError } from '../../convert/types.ts';
 import type { Deps } from '../../deps.ts';
 import type { JobHandler } from '../../jobs/worker.ts';
-import { rewardFirstUpload } from '../credits/rewards.ts';
 import { blobKey, parseBlobKey } from '../../storage/blob-store.ts';
+import { rewardFirstUpload } from '../credits/rewards.ts';
+import { syncDocumentIndex } from '../search/service.ts';
 import { findNearDuplicate, reuseExactDuplicate, saveBands } from './dedup.ts';
 import * as repo from './repo.ts';
 
@@ -16,7 +17,7 @@ import * as repo from './repo.ts';
  * Idempotent: a document already past conversion is left alone, so a retried or duplicated job is harmless.
  */
 export function convertDocumentHandler(
-  deps: Pick<Deps, 'database' | 'blobs' | 'converter' | 'queue'>,
+  deps: Pick<Deps, 'database' | 'blobs' | 'converter' | 'search' | 'queue'>,
 ): JobHandler<'document.convert'> {
   const { db } = deps.database;
   return {
@@ -75,15 +76,16 @@ export function convertDocumentHandler(
         if (moved && !near)
           await deps.queue.enqueue('document.pages', { documentId }, { trx, dedupeKey: `pages:${documentId}` });
       });
-
       if (near) {
         log.info({ documentId, duplicateOf: near.id, score }, 'near duplicate held for review');
         return;
       }
       log.info({ documentId, pages: extracted.pageCount, chars: extracted.charCount }, 'document published');
-      // 4. The first-upload reward (idempotent per user; nothing for a file identical to an earlier document).
-      await rewardFirstUpload(deps, documentId);
-
+      // Findable from now on. A failed index write must not undo the publication: it is logged, and
+      // `wenyuan reindex` (or the next edit) repairs it.
+      await syncDocumentIndex(deps, documentId).catch((err) =>
+        log.error({ err, documentId }, 'search index update failed'),
+      );
       // 4. The first-upload reward (idempotent per user; nothing for a file identical to an earlier document).
       await rewardFirstUpload(deps, documentId);
     },

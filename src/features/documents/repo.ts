@@ -182,18 +182,3 @@ export async function markProvider(db: Kysely<DB>, userId: number): Promise<void
     .where('is_provider', '=', 0)
     .execute();
 }
-
-/** Published documents whose title contains `term` (LIKE with escaped wildcards), newest first. */
-export function searchTitles(db: Kysely<DB>, term: string, limit: number, offset: number) {
-  const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return db
-    .selectFrom('documents')
-    .innerJoin('users', 'users.id', 'documents.owner_id')
-    .select(cardColumns)
-    .where('documents.status', '=', 'published')
-    .where(sql<boolean>`documents.title like ${pattern} escape '\\'`)
-    .orderBy('documents.published_at', 'desc')
-    .limit(limit)
-    .offset(offset)
-    .execute();
-}

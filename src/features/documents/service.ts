@@ -4,6 +4,7 @@ import type { SessionUser } from '../accounts/service.ts';
 import { issueDownloadUrl } from '../credits/downloads.ts';
 import { hasEntitlement } from '../credits/purchases.ts';
 import { clawBackUploadReward } from '../credits/rewards.ts';
+import { type RelatedDocument, relatedDocuments, syncDocumentIndex } from '../search/service.ts';
 import { getSiteSettings } from '../site/service.ts';
 import { canDeleteDocument, canDownloadDocument, canViewDocument } from './policy.ts';
 import { computePreview, type Preview, pickFragment, type StoredText } from './preview.ts';
@@ -15,13 +16,15 @@ export interface DocumentPage {
   preview: Preview | undefined;
   fragment: string;
   viewerFollows: boolean;
+  /** 相关文档: similar published documents (titles only). */
+  related: RelatedDocument[];
   /** The viewer holds an entitlement (bought it): the page offers a free re-download, never a second purchase. */
   purchased: boolean;
 }
 
 /** Loads a document for its page; 410 once deleted, 404 when the viewer may not see it. */
 export async function getDocumentPage(
-  deps: Pick<Deps, 'database'>,
+  deps: Pick<Deps, 'database' | 'search' | 'log'>,
   id: number,
   viewer: SessionUser | undefined,
 ): Promise<DocumentPage> {
@@ -55,7 +58,15 @@ export async function getDocumentPage(
       .where('followee_id', '=', doc.owner_id)
       .executeTakeFirst());
   const purchased = !!viewer && doc.price > 0 && (await hasEntitlement(deps, viewer.id, id));
-  return { doc, preview, fragment: preview ? pickFragment(preview) : '', viewerFollows, purchased };
+  // Related documents are a nicety: a search failure must not take the document page down.
+  const related =
+    doc.status === 'published'
+      ? await relatedDocuments(deps, doc, preview?.freeText ?? '').catch((err) => {
+          deps.log.warn({ err, id }, 'related documents failed');
+          return [];
+        })
+      : [];
+  return { doc, preview, fragment: preview ? pickFragment(preview) : '', viewerFollows, related, purchased };
 }
 
 /** The page version for anonymous caching: undefined when the document does not exist. */
@@ -76,7 +87,11 @@ export async function getDeletableDocument(deps: Pick<Deps, 'database'>, id: num
  * Soft-deletes a document: it answers 410 from now on. The blob stays, because buyers keep their downloads
  * (and identical uploads share it).
  */
-export async function deleteDocument(deps: Pick<Deps, 'database'>, id: number, viewer: SessionUser): Promise<void> {
+export async function deleteDocument(
+  deps: Pick<Deps, 'database' | 'search'>,
+  id: number,
+  viewer: SessionUser,
+): Promise<void> {
   await getDeletableDocument(deps, id, viewer);
   const moved = await repo.transitionDocument(
     deps.database.db,
@@ -85,6 +100,8 @@ export async function deleteDocument(deps: Pick<Deps, 'database'>, id: number, v
     { status: 'deleted', deleted_at: Date.now() },
   );
   if (!moved) throw gone();
+  // Out of search at once (results, suggestions, related documents).
+  await syncDocumentIndex(deps, id);
   // A first-upload reward does not survive its document.
   await clawBackUploadReward(deps, id);
 }
@@ -143,12 +160,4 @@ export async function listPublishedDocuments(
     repo.countPublished(db, opts),
   ]);
   return { rows, total, page, pages: Math.max(1, Math.ceil(total / opts.pageSize)) };
-}
-
-/** Title search over published documents (a plain substring match until the full-text index lands). */
-export async function searchDocumentTitles(deps: Pick<Deps, 'database'>, q: string, page: number, pageSize = 20) {
-  const term = q.normalize('NFKC').trim().slice(0, 100);
-  if (!term) return { rows: [], total: 0, page: 1, pages: 1, term };
-  const rows = await repo.searchTitles(deps.database.db, term, pageSize + 1, (Math.max(1, page) - 1) * pageSize);
-  return { rows: rows.slice(0, pageSize), hasMore: rows.length > pageSize, page: Math.max(1, page), term };
 }

@@ -4,12 +4,12 @@ import { notFound } from '../../errors.ts';
 import { t } from '../../i18n/t.ts';
 import { sendPage } from '../../web/render.ts';
 import type { WebContext } from '../../web/web-context.ts';
-import { listPublishedDocuments, searchDocumentTitles } from '../documents/service.ts';
-import { CategoryPage, HomePage, SearchPage, TextPage } from './views/home-pages.tsx';
+import { listPublishedDocuments } from '../documents/service.ts';
+import { CategoryPage, HomePage, TextPage } from './views/home-pages.tsx';
 
 const pageParam = (raw: string | undefined) => Math.min(1000, Math.max(1, Number.parseInt(raw ?? '1', 10) || 1));
 
-/** Home, category lists, title search and the static pages. */
+/** Home, category lists and the static pages (search lives in features/search). */
 export function homeRoutes(web: WebContext) {
   const { deps } = web;
   return async (app: FastifyInstance) => {
@@ -41,15 +41,6 @@ export function homeRoutes(web: WebContext) {
         );
       },
     );
-
-    app.get<{ Querystring: { q?: string; page?: string } }>('/search', async (req, reply) => {
-      const result = await searchDocumentTitles(deps, req.query.q ?? '', pageParam(req.query.page));
-      const ctx = await web.pageContext(req, reply);
-      return sendPage(
-        reply,
-        h(SearchPage, { ctx, term: result.term, docs: result.rows, page: result.page, hasMore: !!result.hasMore }),
-      );
-    });
 
     const textPages = {
       '/about/terms': { title: 'about.termsTitle', body: ['terms.usage', 'terms.userContent', 'about.termsReport'] },

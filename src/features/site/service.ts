@@ -69,7 +69,7 @@ export async function getSiteSettings(
 }
 
 /** Validates and stores operator settings. */
-export async function updateSiteSettings(deps: Pick<Deps, 'database'>, input: Editable): Promise<void> {
+export async function updateSiteSettings(deps: Pick<Deps, 'database' | 'queue'>, input: Editable): Promise<void> {
   const out: Record<string, unknown> = {};
   if (input.previewMode !== undefined) {
     if (input.previewMode !== 'pages' && input.previewMode !== 'percent') throw badRequest('admin.previewInvalid');
@@ -94,6 +94,10 @@ export async function updateSiteSettings(deps: Pick<Deps, 'database'>, input: Ed
   if (input.serviceQrKey !== undefined) out.serviceQrKey = input.serviceQrKey;
   await repo.saveSettings(deps.database.db, out);
   cache.delete(deps.database);
+  // Search snippets quote excerpts cut by the preview rule: re-cut them all under the new one.
+  if ('previewMode' in out || 'previewValue' in out || 'previewMaxPercent' in out) {
+    await deps.queue.enqueue('search.reindex', {}, { dedupeKey: 'search.reindex' });
+  }
 }
 
 /** Adds a category (operator). */

@@ -5,6 +5,7 @@
 import { initBackToTop } from './back-to-top.ts';
 import { initConfirmDelete } from './confirm-delete.ts';
 import { initInstallPrompt } from './install-prompt.ts';
+import { initSearchSuggest } from './search-suggest.ts';
 import { registerServiceWorker } from './service-worker.ts';
 import { initStatusPolling } from './status-poll.ts';
 
@@ -12,7 +13,14 @@ import { initStatusPolling } from './status-poll.ts';
 document.documentElement.classList.add('js');
 
 // One broken island must not take the others down with it.
-for (const init of [initInstallPrompt, registerServiceWorker, initConfirmDelete, initBackToTop, initStatusPolling]) {
+for (const init of [
+  initInstallPrompt,
+  registerServiceWorker,
+  initConfirmDelete,
+  initBackToTop,
+  initStatusPolling,
+  initSearchSuggest,
+]) {
   try {
     init();
   } catch (err) {

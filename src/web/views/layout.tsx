@@ -82,6 +82,21 @@ function Header({ ctx }: { ctx: PageContext }) {
             placeholder={t('nav.searchPlaceholder')}
             aria-label={t('nav.search')}
             maxLength={100}
+            autoComplete="off"
+            data-suggest="/api/suggest"
+            role="combobox"
+            aria-autocomplete="list"
+            aria-expanded="false"
+            aria-controls="search-suggest"
+          />
+          <div
+            id="search-suggest"
+            class="suggest"
+            role="listbox"
+            aria-label={t('search.suggestions')}
+            data-suggest-list
+            data-title-label={t('search.suggestTitle')}
+            hidden
           />
           <button type="submit">{t('nav.search')}</button>
         </form>

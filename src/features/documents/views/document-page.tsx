@@ -7,8 +7,8 @@ import type { DocumentPage } from '../service.ts';
 import { FormatBadge } from './format-badge.tsx';
 import { GongwenOutline } from './gongwen-outline.tsx';
 import { PageImages } from './page-images.tsx';
-
 import { PreviewText } from './preview-text.tsx';
+import { RelatedDocuments } from './related-documents.tsx';
 import { UploaderCard } from './uploader-card.tsx';
 
 /** The document page: every element of the reference page, rendered from the free part only. */
@@ -47,6 +47,7 @@ export function DocumentPageView({
           </p>
         </section>
       )}
+      <RelatedDocuments docs={page.related} creditName={ctx.site.creditName} />
     </>
   );
   return (
@@ -111,7 +112,6 @@ export function DocumentPageView({
         <GongwenOutline preview={preview} />
         <PageImages doc={doc} preview={preview} />
         {preview && <PreviewText preview={preview} title={doc.title} />}
-
         {preview && !preview.complete && (
           <div class="cut" role="note">
             <p class="cut__fade" aria-hidden="true" />

@@ -71,28 +71,6 @@ export function CategoryPage(props: {
   );
 }
 
-/** Title search results. */
-export function SearchPage(props: { ctx: PageContext; term: string; docs: DocCard[]; page: number; hasMore: boolean }) {
-  const { ctx, term, docs, page, hasMore } = props;
-  return (
-    <Layout
-      ctx={ctx}
-      title={term ? t('search.titleFor', { q: term }) : t('nav.search')}
-      head={<meta name="robots" content="noindex" />}
-    >
-      <section class="card">
-        <h1>{term ? t('search.titleFor', { q: term }) : t('nav.search')}</h1>
-        <DocList
-          docs={docs}
-          creditName={ctx.site.creditName}
-          empty={term ? t('search.empty', { q: term }) : t('search.prompt')}
-        />
-        {term && <Pager base={`/search?q=${encodeURIComponent(term)}`} page={page} hasNext={hasMore} />}
-      </section>
-    </Layout>
-  );
-}
-
 /** Static text pages (terms, copyright) and the offline fallback. */
 export function TextPage({ ctx, title, paragraphs }: { ctx: PageContext; title: string; paragraphs: string[] }) {
   return (

@@ -1,0 +1,260 @@
+/**
+ * Search benchmark (issue 4). `npx tsx bench/search.ts --n 100000 [--chars 800] [--db /tmp/wy-bench-search-100000.db]`
+ *
+ * 1. Generates N documents from shared/corpus/text-zh (deterministic, streamed) into a SQLite file and builds the
+ *    search index in batches of 1 000 per transaction; prints docs/s and index size. An existing file is reused.
+ * 2. Builds, in the same file, the naive plain FTS5 table over the same segmented text.
+ * 3. Starts the real server (`src/main.ts`, web role) on that file and runs 200 realistic queries end-to-end over
+ *    HTTP (`GET /api/search?q=`, hot-query cache off), and the naive statement
+ *    `SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY bm25(fts) LIMIT 10` for the same queries, interleaved.
+ * 4. Prints p50/p95/p99 per query class for both, the speed-up, and the server's RSS.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { sql } from 'kysely';
+import { openDatabase } from '../src/db/database.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { buildIndexedDocument } from '../src/search/indexed-document.ts';
+import { indexText, segmentQuery } from '../src/search/segment.ts';
+import { createSqliteSearchIndex, ftsQuery } from '../src/search/sqlite-search-index.ts';
+import { benchQueries, GENRES, generateDocument, loadParagraphs } from './search-corpus.ts';
+
+const CORPUS = new URL('../../shared/corpus/text-zh/', import.meta.url).pathname;
+const ROOT = new URL('../', import.meta.url).pathname;
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1]! : fallback;
+}
+const N = Number(arg('n', '100000'));
+const CHARS = Number(arg('chars', '800'));
+const DB = arg('db', `/tmp/wy-bench-search-${N}.db`);
+const PORT = Number(arg('port', '3917'));
+const BATCH = 1000;
+
+const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
+};
+
+async function build(paras: string[]): Promise<void> {
+  const database = openDatabase(`sqlite:${DB}`);
+  await migrate(database);
+  const { db } = database;
+  const now = Date.now();
+  const user = await db
+    .insertInto('users')
+    .values({
+      email: 'bench@example.com',
+      password_hash: 'x',
+      display_name: '基准',
+      created_at: now,
+      updated_at: now,
+    } as never)
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const categoryIds: number[] = [];
+  for (const [i, name] of GENRES.entries()) {
+    const row = await db
+      .insertInto('categories')
+      .values({ slug: `bench-${i}`, name, sort_order: i, created_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    categoryIds.push(Number(row.id));
+  }
+  const index = createSqliteSearchIndex(database);
+  // Bodies are made of corpus paragraphs, and jieba never joins words across a line break, so a body's tokens are
+  // its paragraphs' tokens: segment each paragraph once (timed and reported) instead of a million bodies.
+  const tSeg = performance.now();
+  const segParas = paras.map((p) => indexText(p));
+  const segMs = performance.now() - tSeg;
+  const segChars = paras.reduce((n, p) => n + p.length, 0);
+  console.log(
+    `segmentation (cutForSearch, this machine now): ${(segChars / 1e6).toFixed(1)} M chars in ${(segMs / 1000).toFixed(1)} s = ` +
+      `${((segChars * 3) / 1e6 / (segMs / 1000)).toFixed(1)} MB/s`,
+  );
+  const bodyTokens = (d: ReturnType<typeof generateDocument>) =>
+    [indexText(d.parts.head), ...d.parts.paragraphs.map((i) => segParas[i]!)].filter(Boolean).join(' ');
+  for (let i = 0; i < 50; i++) {
+    const d = generateDocument(paras, i, CHARS);
+    if (bodyTokens(d) !== indexText(d.body)) throw new Error(`cached tokens differ for document ${i}`);
+  }
+  // The naive baseline: one plain FTS5 table over the same segmented text (title + body), bm25 over every match.
+  await sql`CREATE VIRTUAL TABLE IF NOT EXISTS bench_naive USING fts5(text)`.execute(db);
+  const start = now - N * 30_000;
+  let chars = 0;
+  let indexMs = 0;
+  let naiveMs = 0;
+  const t0 = performance.now();
+  for (let from = 0; from < N; from += BATCH) {
+    const docs = [];
+    for (let i = from; i < Math.min(N, from + BATCH); i++) docs.push(generateDocument(paras, i, CHARS));
+    const rows = docs.map((d) => ({
+      owner_id: Number(user.id),
+      category_id: categoryIds[d.categoryIndex]!,
+      title: d.title,
+      description: d.description,
+      format: d.format,
+      original_name: `${d.title}.${d.format}`,
+      blob_key: 'original/bench',
+      size_bytes: d.body.length * 3,
+      price: d.price,
+      status: 'published' as const,
+      title_auto: 0,
+      rev: 1,
+      page_count: Math.max(1, Math.ceil(d.body.length / 616)),
+      char_count: d.body.length,
+      download_count: d.downloads,
+      created_at: start + d.index * 30_000,
+      updated_at: start + d.index * 30_000,
+      extracted_at: start + d.index * 30_000,
+      published_at: start + d.index * 30_000,
+    }));
+    const ids = await db.insertInto('documents').values(rows).returning('id').execute();
+    const t = performance.now();
+    // Segmentation is part of indexing (timed); the naive table then reuses the very same tokens.
+    const entries = docs.map((d, k) => {
+      const entry = buildIndexedDocument({
+        id: Number(ids[k]!.id),
+        title: d.title,
+        description: d.description,
+        categoryName: GENRES[d.categoryIndex]!,
+        body: d.body,
+        // The bench's preview rule: the first 30 % is free.
+        freeText: d.body.slice(0, Math.floor(d.body.length * 0.3)),
+      });
+      entry.segmented = { title: indexText(entry.title), meta: indexText(entry.meta), body: bodyTokens(d) };
+      return entry;
+    });
+    await index.upsert(entries);
+    const t2 = performance.now();
+    indexMs += t2 - t;
+    await db.transaction().execute(async (trx) => {
+      for (const e of entries)
+        await sql`INSERT INTO bench_naive (rowid, text) VALUES (${e.id}, ${`${e.segmented!.title} ${e.segmented!.body}`})`.execute(
+          trx,
+        );
+    });
+    naiveMs += performance.now() - t2;
+    for (const d of docs) chars += d.body.length;
+    if ((from / BATCH) % 50 === 0)
+      console.log(`  ${from + docs.length} docs, ${(((from + docs.length) / indexMs) * 1000).toFixed(0)} docs/s`);
+  }
+  console.log(
+    `index build: ${N} docs, ${(chars / 1e6).toFixed(0)} M chars in ${((performance.now() - t0) / 1000).toFixed(0)} s; ` +
+      `our index ${((N / indexMs) * 1000).toFixed(0)} docs/s (title and summary segmented per document, body ` +
+      'tokens from the paragraph cache), ' +
+      `naive table ${((N / naiveMs) * 1000).toFixed(0)} docs/s (tokens reused)`,
+  );
+  const t3 = performance.now();
+  await sql`INSERT INTO search_head (search_head) VALUES ('optimize')`.execute(db);
+  await sql`INSERT INTO search_body (search_body) VALUES ('optimize')`.execute(db);
+  console.log(`optimize (merge segments) of our index: ${((performance.now() - t3) / 1000).toFixed(0)} s`);
+  await sql`INSERT INTO bench_naive (bench_naive) VALUES ('optimize')`.execute(db);
+  await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+  await database.close();
+}
+
+function sizes(): void {
+  const raw = new SqliteDatabase(DB, { readonly: true });
+  const rows = raw
+    .prepare(
+      `SELECT CASE WHEN name LIKE 'search_head%' THEN 'title/summary tier' WHEN name LIKE 'search_body%' THEN 'body tier'
+         WHEN name LIKE 'search_excerpts%' THEN 'excerpts' WHEN name LIKE 'bench_naive%' THEN 'naive FTS5'
+         ELSE 'other tables' END AS part, sum(pgsize) AS bytes FROM dbstat GROUP BY part ORDER BY bytes DESC`,
+    )
+    .all() as Array<{ part: string; bytes: number }>;
+  for (const r of rows) console.log(`  size ${r.part}: ${mb(r.bytes)}`);
+  raw.close();
+}
+
+async function startServer(): Promise<ChildProcess> {
+  const dataDir = `/tmp/wy-bench-search-data`;
+  mkdirSync(dataDir, { recursive: true });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main.ts')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: `sqlite:${DB}`,
+      DATA_DIR: dataDir,
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      WENYUAN_ROLE: 'web',
+      LOG_LEVEL: 'warn',
+      SEARCH_CACHE_SIZE: '0',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  for (let i = 0; i < 600; i++) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${PORT}/api/search?q=warmup`);
+      if (r.ok) return child;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('server did not start');
+}
+
+function rssMb(pid: number): string {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const get = (k: string) => Number(status.match(new RegExp(`${k}:\\s+(\\d+)`))?.[1] ?? 0) / 1024;
+  return `RSS ${get('VmRSS').toFixed(0)} MB (peak ${get('VmHWM').toFixed(0)} MB)`;
+}
+
+async function main(): Promise<void> {
+  const paras = loadParagraphs(CORPUS);
+  if (!existsSync(DB)) {
+    console.log(`building ${DB}: ${N} documents of ~${CHARS} chars`);
+    await build(paras);
+  } else console.log(`reusing ${DB}`);
+  sizes();
+  if (process.argv.includes('--build-only')) return;
+
+  const queries = benchQueries(paras);
+  const naiveDb = new SqliteDatabase(DB, { readonly: true });
+  const naive = naiveDb.prepare(
+    'SELECT rowid FROM bench_naive WHERE bench_naive MATCH ? ORDER BY bm25(bench_naive) LIMIT 10',
+  );
+  const server = await startServer();
+  console.log(`server up, ${rssMb(server.pid!)}`);
+  // A few unrelated queries first, so neither side pays for opening the file.
+  for (const q of ['公文', '范文', '通知']) {
+    await fetch(`http://127.0.0.1:${PORT}/api/search?q=${encodeURIComponent(q)}`);
+    naive.all(ftsQuery(segmentQuery(q)));
+  }
+  const byClass = new Map<string, { ours: number[]; naive: number[] }>();
+  const all = { ours: [] as number[], naive: [] as number[] };
+  let worst = { q: '', ms: 0 };
+  for (const { q, cls } of queries) {
+    const t0 = performance.now();
+    naive.all(ftsQuery(segmentQuery(q)));
+    const tn = performance.now() - t0;
+    const t1 = performance.now();
+    const r = await fetch(`http://127.0.0.1:${PORT}/api/search?q=${encodeURIComponent(q)}`);
+    await r.json();
+    const to = performance.now() - t1;
+    if (!r.ok) throw new Error(`${q}: ${r.status}`);
+    const c = byClass.get(cls) ?? { ours: [], naive: [] };
+    c.ours.push(to);
+    c.naive.push(tn);
+    byClass.set(cls, c);
+    all.ours.push(to);
+    all.naive.push(tn);
+    if (to > worst.ms) worst = { q, ms: to };
+  }
+  const line = (name: string, x: { ours: number[]; naive: number[] }) =>
+    `${name.padEnd(8)} ours p50 ${pct(x.ours, 50).toFixed(1)} p95 ${pct(x.ours, 95).toFixed(1)} p99 ${pct(x.ours, 99).toFixed(1)} ms | ` +
+    `naive p50 ${pct(x.naive, 50).toFixed(1)} p95 ${pct(x.naive, 95).toFixed(1)} p99 ${pct(x.naive, 99).toFixed(1)} ms | ` +
+    `p95 speed-up ${(pct(x.naive, 95) / pct(x.ours, 95)).toFixed(1)}×`;
+  console.log(`\n${N} documents, ${queries.length} queries (ours: end-to-end HTTP /api/search; naive: SQL only)`);
+  for (const [cls, x] of byClass) console.log(line(cls, x));
+  console.log(line('all', all));
+  console.log(`worst ours: ${worst.q} ${worst.ms.toFixed(1)} ms; server ${rssMb(server.pid!)}`);
+  server.kill('SIGTERM');
+  naiveDb.close();
+}
+
+await main();

@@ -1,0 +1,103 @@
+import { sql } from 'kysely';
+import type { Database } from '../db/database.ts';
+import { filterConditions, META_COLUMNS, mergeTiers, type TierRow } from './filters-sql.ts';
+import { BODY_WINDOW, type CandidateSet, HEAD_WINDOW, type SearchIndex, type SearchRequest } from './search-index.ts';
+import { indexText } from './segment.ts';
+
+// to_tsvector refuses more than 1 MB of lexemes; positions stop at 16 383 anyway.
+const MAX_BODY_CHARS = 300_000;
+
+/** tsquery text: every token a quoted lexeme (no syntax reaches the parser), all required. */
+function tsQuery(tokens: string[], lastAsPrefix = false, weight = '', match: 'all' | 'any' = 'all'): string {
+  return tokens
+    .map((t, i) => {
+      const lexeme = `'${t.replaceAll("'", "''").replaceAll('\\', '\\\\')}'`;
+      const prefix = lastAsPrefix && i === tokens.length - 1 ? '*' : '';
+      return prefix || weight ? `${lexeme}:${prefix}${weight}` : lexeme;
+    })
+    .join(match === 'any' ? ' | ' : ' & ');
+}
+
+/**
+ * PostgreSQL over the same jieba tokens: `tsvector('simple')` (no stemming, no stop words) with GIN, one row per
+ * document holding a head vector (title weight A, summary weight B) and a body vector. Same two tiers and windows
+ * as FTS5: each tier is read newest-first up to its window; ranking is the shared rankCandidates.
+ */
+export function createPostgresSearchIndex(database: Database): SearchIndex {
+  const { db } = database;
+  let generation = 0;
+  return {
+    get generation() {
+      return generation;
+    },
+
+    async upsert(docs) {
+      if (docs.length === 0) return;
+      await db.transaction().execute(async (trx) => {
+        for (const doc of docs) {
+          const seg = doc.segmented ?? {
+            title: indexText(doc.title),
+            meta: indexText(doc.meta),
+            body: indexText(doc.body.slice(0, MAX_BODY_CHARS)),
+          };
+          const head = sql`setweight(to_tsvector('simple', ${seg.title}), 'A') ||
+            setweight(to_tsvector('simple', ${seg.meta}), 'B')`;
+          const body = sql`to_tsvector('simple', ${seg.body.slice(0, MAX_BODY_CHARS * 2)})`;
+          await sql`INSERT INTO search_docs (document_id, head, body) VALUES (${doc.id}, ${head}, ${body})
+            ON CONFLICT (document_id) DO UPDATE SET head = EXCLUDED.head, body = EXCLUDED.body`.execute(trx);
+          await trx
+            .insertInto('search_excerpts')
+            .values({ document_id: doc.id, excerpt: doc.excerpt })
+            .onConflict((oc) => oc.column('document_id').doUpdateSet({ excerpt: doc.excerpt }))
+            .execute();
+        }
+      });
+      generation++;
+    },
+
+    async remove(ids) {
+      if (ids.length === 0) return;
+      await db.transaction().execute(async (trx) => {
+        await sql`DELETE FROM search_docs WHERE document_id IN (${sql.join(ids)})`.execute(trx);
+        await trx.deleteFrom('search_excerpts').where('document_id', 'in', ids).execute();
+      });
+      generation++;
+    },
+
+    async clear() {
+      await sql`DELETE FROM search_docs`.execute(db);
+      await db.deleteFrom('search_excerpts').execute();
+      generation++;
+    },
+
+    async candidates(req: SearchRequest): Promise<CandidateSet> {
+      if (req.tokens.length === 0) return { candidates: [], capped: false };
+      const q = sql`to_tsquery('simple', ${tsQuery(req.tokens, false, '', req.match)})`;
+      const where = filterConditions(req.filters);
+      // Presence only, as in FTS5: ranking happens in rankCandidates, identically for both dialects.
+      const head = await sql<TierRow>`
+        SELECT s.document_id AS id, ${META_COLUMNS}
+        FROM search_docs s JOIN documents d ON d.id = s.document_id
+        WHERE s.head @@ ${q} AND ${where}
+        ORDER BY s.document_id DESC LIMIT ${HEAD_WINDOW}`.execute(db);
+      const body = await sql<TierRow>`
+        SELECT s.document_id AS id, ${META_COLUMNS}
+        FROM search_docs s JOIN documents d ON d.id = s.document_id
+        WHERE s.body @@ ${q} AND ${where}
+        ORDER BY s.document_id DESC LIMIT ${BODY_WINDOW}`.execute(db);
+      return {
+        candidates: mergeTiers(head.rows, body.rows),
+        capped: head.rows.length >= HEAD_WINDOW || body.rows.length >= BODY_WINDOW,
+      };
+    },
+
+    async titlePrefix(tokens, limit) {
+      if (tokens.length === 0) return [];
+      const q = sql`to_tsquery('simple', ${tsQuery(tokens, true, 'A')})`;
+      const rows = await sql<{ id: number }>`
+        SELECT document_id AS id FROM search_docs WHERE head @@ ${q}
+        ORDER BY document_id DESC LIMIT ${limit}`.execute(db);
+      return rows.rows.map((r) => Number(r.id));
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import type { Candidate, SearchSort } from './search-index.ts';
+
+const DAY = 86_400_000;
+
+/**
+ * Weights of the blend (docs/decisions/0005-search.md). Relevance comes from where the words are — the title
+ * first, then description and summary, then the body — weighted by how specific each word is; popularity and
+ * freshness break near-ties. Nothing here needs collection statistics, so no query ever scans a whole doclist.
+ */
+export const WEIGHTS = {
+  title: 3,
+  description: 1,
+  headTier: 1.5,
+  bodyTier: 1,
+  downloads: 0.6,
+  rating: 0.4,
+  freshness: 0.8,
+} as const;
+
+/**
+ * How specific a word is, without an IDF table: in Chinese, longer words are rarer (文明城市 vs 工作); a single
+ * character says little. Latin words and numbers count by their length too.
+ */
+export function wordWeight(word: string): number {
+  const n = [...word].length;
+  return n <= 1 ? 0.3 : n === 2 ? 1 : n === 3 ? 1.6 : 2.2;
+}
+
+function occurrences(haystack: string, needle: string): number {
+  let n = 0;
+  for (let at = haystack.indexOf(needle); at >= 0 && n < 3; at = haystack.indexOf(needle, at + needle.length)) n++;
+  return n;
+}
+
+/** The text-match part of a candidate's score (0 when nothing matched anywhere). */
+export function textScore(c: Candidate, tokens: string[]): number {
+  // Lower case only: NFKC over hundreds of titles per query costs more than the rare full-width title loses.
+  const title = c.title.toLowerCase();
+  const description = c.description.toLowerCase();
+  let total = 0;
+  let inTitle = 0;
+  for (const t of tokens) total += wordWeight(t);
+  let titleScore = 0;
+  let descriptionScore = 0;
+  for (const t of tokens) {
+    const w = wordWeight(t);
+    const tf = occurrences(title, t);
+    if (tf > 0) inTitle += w;
+    // Saturating in the count, as bm25's k1 does: a second mention adds less than the first.
+    titleScore += (w * (tf * 2.2)) / (tf + 1.2);
+    if (description.includes(t)) descriptionScore += w;
+  }
+  // Shorter titles that hold the words are about them (bm25's length normalisation, on the title).
+  const titleLength = [...title].length;
+  const focus = inTitle > 0 ? 1 / (1 + Math.max(0, titleLength - 12) / 40) : 0;
+  const norm = total || 1;
+  return (
+    (WEIGHTS.title * titleScore * focus + WEIGHTS.description * descriptionScore) / norm +
+    WEIGHTS.headTier * c.head +
+    WEIGHTS.bodyTier * c.body
+  );
+}
+
+/** Relevance blended with popularity and freshness; higher is better. */
+export function blendedScore(c: Candidate, tokens: string[], now: number): number {
+  const popularity = (WEIGHTS.downloads * Math.log10(1 + c.downloads)) / 4;
+  const rating = WEIGHTS.rating * (c.ratingAvg / 5) * Math.min(1, c.ratingCount / 5);
+  const freshness = WEIGHTS.freshness * Math.exp(-Math.max(0, now - c.publishedAt) / (365 * DAY));
+  return textScore(c, tokens) + popularity + rating + freshness;
+}
+
+/** Orders the candidate window by the chosen sort; ties fall back to the newer document. */
+export function rankCandidates(cands: Candidate[], sort: SearchSort, tokens: string[], now = Date.now()): Candidate[] {
+  const key = (c: Candidate): number => {
+    switch (sort) {
+      case 'relevance':
+        return blendedScore(c, tokens, now);
+      case 'latest':
+        return c.publishedAt;
+      case 'downloads':
+        return c.downloads;
+      case 'rating':
+        return c.ratingAvg * 1000 + c.ratingCount;
+    }
+  };
+  return cands
+    .map((c) => ({ c, k: key(c) }))
+    .sort((a, b) => b.k - a.k || b.c.publishedAt - a.c.publishedAt || b.c.id - a.c.id)
+    .map((x) => x.c);
+}
