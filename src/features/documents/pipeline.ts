@@ -6,7 +6,6 @@ import { minhash } from '../../convert/similarity.ts';
 import { ConversionError } from '../../convert/types.ts';
 import type { Deps } from '../../deps.ts';
 import type { JobHandler } from '../../jobs/worker.ts';
-import { rewardFirstUpload } from '../credits/rewards.ts';
 import { blobKey, parseBlobKey } from '../../storage/blob-store.ts';
 import { rewardFirstUpload } from '../credits/rewards.ts';
 import { syncDocumentIndex } from '../search/service.ts';
@@ -82,8 +81,6 @@ export function convertDocumentHandler(
         return;
       }
       log.info({ documentId, pages: extracted.pageCount, chars: extracted.charCount }, 'document published');
-      // 4. The first-upload reward (idempotent per user; nothing for a file identical to an earlier document).
-      await rewardFirstUpload(deps, documentId);
       // Findable from now on. A failed index write must not undo the publication: it is logged, and
       // `wenyuan reindex` (or the next edit) repairs it.
       await syncDocumentIndex(deps, documentId).catch((err) =>
