@@ -42,21 +42,12 @@ export async function issueDownloadUrl(
   const { db } = deps.database;
   const now = Date.now();
   const since = dayStart(now);
-  const count = async (col: 'user_id' | 'ip', v: number | string) => {
-    const row = await db
-      .selectFrom('downloads')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where(col, '=', v)
-      .where('created_at', '>=', since)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
-  };
   const caps = deps.config.credits;
-  if ((await count('user_id', user.id)) >= caps.downloadDailyCapUser)
+  if ((await repo.countDownloadsSince(db, { userId: user.id }, since)) >= caps.downloadDailyCapUser)
     throw new AppError(429, 'download_cap', 'credits.downloadCapUser', { n: caps.downloadDailyCapUser });
-  if ((await count('ip', ip)) >= caps.downloadDailyCapIp)
+  if ((await repo.countDownloadsSince(db, { ip }, since)) >= caps.downloadDailyCapIp)
     throw new AppError(429, 'download_cap', 'credits.downloadCapIp');
-  await db.insertInto('downloads').values({ user_id: user.id, document_id: documentId, ip, created_at: now }).execute();
+  await repo.insertDownload(db, { userId: user.id, documentId, ip, now });
   const token = signDownloadToken(deps.downloadUrlSecret, {
     userId: user.id,
     documentId,

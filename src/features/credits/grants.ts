@@ -3,6 +3,7 @@ import type { Deps } from '../../deps.ts';
 import { badRequest, notFound } from '../../errors.ts';
 import type { SessionUser } from '../accounts/service.ts';
 import { ACCOUNTS, accounts, inTransaction, post } from './ledger.ts';
+import * as repo from './repo.ts';
 
 const MAX_GRANT = 10_000_000;
 
@@ -21,8 +22,7 @@ export async function grantCredits(
   }
   if (reason.length < 2 || reason.length > 200) throw badRequest('credits.grantReasonRequired');
   const { db } = deps.database;
-  const user = await db.selectFrom('users').select('id').where('id', '=', input.userId).executeTakeFirst();
-  if (!user) throw notFound();
+  if (!(await repo.userExists(db, input.userId))) throw notFound();
   const [source, wallet] = await Promise.all([accounts.source(db, ACCOUNTS.grants), accounts.wallet(db, input.userId)]);
   const txId = await inTransaction(deps, (trx) =>
     post(trx, {

@@ -2,6 +2,7 @@ import type { Deps } from '../../deps.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../errors.ts';
 import type { SessionUser } from '../accounts/service.ts';
 import { ACCOUNTS, accounts, inTransaction, post } from './ledger.ts';
+import * as repo from './repo.ts';
 
 /** The smallest payout an uploader may request, in 分. */
 export const MIN_PAYOUT = 100;
@@ -16,8 +17,7 @@ export async function requestPayout(
   amount: number,
 ): Promise<number> {
   const { db } = deps.database;
-  const u = await db.selectFrom('users').select('real_name_verified').where('id', '=', user.id).executeTakeFirst();
-  if (u?.real_name_verified !== 1) throw forbidden('credits.payoutNeedsVerification');
+  if (!(await repo.isRealNameVerified(db, user.id))) throw forbidden('credits.payoutNeedsVerification');
   if (!Number.isSafeInteger(amount) || amount < MIN_PAYOUT)
     throw badRequest('credits.payoutAmountInvalid', { min: MIN_PAYOUT });
   const [earnings, pending] = await Promise.all([
@@ -25,21 +25,7 @@ export async function requestPayout(
     accounts.holding(db, ACCOUNTS.payoutsPending),
   ]);
   return inTransaction(deps, async (trx) => {
-    const now = Date.now();
-    const row = await trx
-      .insertInto('payouts')
-      .values({
-        user_id: user.id,
-        amount,
-        status: 'requested',
-        note: '',
-        decided_by: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const id = Number(row.id);
+    const id = await repo.insertPayout(trx, user.id, amount, Date.now());
     await post(trx, {
       key: `payout:${id}:request`,
       kind: 'payout_request',
@@ -65,7 +51,7 @@ export async function decidePayout(
   note = '',
 ): Promise<void> {
   const { db } = deps.database;
-  const payout = await db.selectFrom('payouts').selectAll().where('id', '=', payoutId).executeTakeFirst();
+  const payout = await repo.findPayout(db, payoutId);
   if (!payout) throw notFound();
   const userId = Number(payout.user_id);
   const amount = Number(payout.amount);
@@ -78,13 +64,15 @@ export async function decidePayout(
     accounts.holding(db, ACCOUNTS.cashOut),
   ]);
   await inTransaction(deps, async (trx) => {
-    const res = await trx
-      .updateTable('payouts')
-      .set({ status: to, note: note.trim().slice(0, 200), decided_by: admin.id, updated_at: Date.now() })
-      .where('id', '=', payoutId)
-      .where('status', 'in', action === 'approve' ? ['requested' as const] : from)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) throw conflict('credits.payoutStateInvalid');
+    const moved = await repo.transitionPayout(
+      trx,
+      payoutId,
+      action === 'approve' ? ['requested'] : from,
+      to,
+      admin.id,
+      note.trim().slice(0, 200),
+    );
+    if (!moved) throw conflict('credits.payoutStateInvalid');
     if (action === 'reject') {
       await post(trx, {
         key: `payout:${payoutId}:reject`,

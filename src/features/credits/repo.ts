@@ -232,3 +232,171 @@ export async function writeSetting(db: Kysely<DB>, key: string, value: string): 
     .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now }))
     .execute();
 }
+
+/** Inserts a pending top-up order. */
+export async function insertTopupOrder(
+  db: Kysely<DB>,
+  o: { outTradeNo: string; userId: number; amount: number; provider: string; now: number },
+): Promise<void> {
+  await db
+    .insertInto('topup_orders')
+    .values({
+      out_trade_no: o.outTradeNo,
+      user_id: o.userId,
+      amount: o.amount,
+      provider: o.provider,
+      status: 'pending',
+      trade_no: null,
+      created_at: o.now,
+      updated_at: o.now,
+      paid_at: null,
+    })
+    .execute();
+}
+
+/** A top-up order by its merchant order number. */
+export function findTopupOrder(db: Kysely<DB>, outTradeNo: string) {
+  return db.selectFrom('topup_orders').selectAll().where('out_trade_no', '=', outTradeNo).executeTakeFirst();
+}
+
+/** Marks an order paid (whatever it was before: the money arrived). */
+export async function markTopupPaid(db: Kysely<DB>, id: number, tradeNo: string, now: number): Promise<void> {
+  await db
+    .updateTable('topup_orders')
+    .set({ status: 'paid', trade_no: tradeNo, paid_at: now, updated_at: now })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Closes an order that is still pending. */
+export async function closePendingTopup(db: Kysely<DB>, id: number, now: number): Promise<void> {
+  await db
+    .updateTable('topup_orders')
+    .set({ status: 'closed', updated_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+/** Records a payment notify and what was done with it. */
+export async function insertPaymentNotification(
+  db: Kysely<DB>,
+  n: {
+    provider: string;
+    outTradeNo: string | undefined;
+    outcome: 'credited' | 'duplicate' | 'rejected' | 'ignored';
+    reason: string;
+    payload: string;
+  },
+): Promise<void> {
+  await db
+    .insertInto('payment_notifications')
+    .values({
+      provider: n.provider,
+      out_trade_no: n.outTradeNo ?? null,
+      outcome: n.outcome,
+      reason: n.reason,
+      payload: n.payload,
+      created_at: Date.now(),
+    })
+    .execute();
+}
+
+/** True when the user carries the 实名认证 flag. */
+export async function isRealNameVerified(db: Kysely<DB>, userId: number): Promise<boolean> {
+  const u = await db.selectFrom('users').select('real_name_verified').where('id', '=', userId).executeTakeFirst();
+  return u?.real_name_verified === 1;
+}
+
+/** True when the user exists. */
+export async function userExists(db: Kysely<DB>, userId: number): Promise<boolean> {
+  return !!(await db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst());
+}
+
+/** Inserts a payout request and returns its id. */
+export async function insertPayout(db: Kysely<DB>, userId: number, amount: number, now: number): Promise<number> {
+  const row = await db
+    .insertInto('payouts')
+    .values({
+      user_id: userId,
+      amount,
+      status: 'requested',
+      note: '',
+      decided_by: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+/** A payout by id. */
+export function findPayout(db: Kysely<DB>, id: number) {
+  return db.selectFrom('payouts').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Moves a payout from one of `from` to `to`; false when it was in another state. */
+export async function transitionPayout(
+  db: Kysely<DB>,
+  id: number,
+  from: ('requested' | 'approved')[],
+  to: 'approved' | 'rejected' | 'paid',
+  by: number,
+  note: string,
+): Promise<boolean> {
+  const res = await db
+    .updateTable('payouts')
+    .set({ status: to, note, decided_by: by, updated_at: Date.now() })
+    .where('id', '=', id)
+    .where('status', 'in', from)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/** True when another document, uploaded earlier, has the same content (same blob). */
+export async function hasEarlierCopy(db: Kysely<DB>, documentId: number, blobKey: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('documents')
+    .select('id')
+    .where('blob_key', '=', blobKey)
+    .where('id', '<', documentId)
+    .executeTakeFirst();
+  return !!row;
+}
+
+/** The positive (credited) amount of a transaction, e.g. what a reward paid. */
+export async function creditedAmount(db: Kysely<DB>, transactionId: number): Promise<number> {
+  const row = await db
+    .selectFrom('ledger_entries')
+    .select('amount')
+    .where('transaction_id', '=', transactionId)
+    .where('amount', '>', 0)
+    .executeTakeFirst();
+  return Number(row?.amount ?? 0);
+}
+
+/** Downloads since a time, by user or by IP (for the daily caps). */
+export async function countDownloadsSince(
+  db: Kysely<DB>,
+  by: { userId: number } | { ip: string },
+  since: number,
+): Promise<number> {
+  let q = db
+    .selectFrom('downloads')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('created_at', '>=', since);
+  q = 'userId' in by ? q.where('user_id', '=', by.userId) : q.where('ip', '=', by.ip);
+  return Number((await q.executeTakeFirstOrThrow()).n);
+}
+
+/** Records a download. */
+export async function insertDownload(
+  db: Kysely<DB>,
+  d: { userId: number; documentId: number; ip: string; now: number },
+) {
+  await db
+    .insertInto('downloads')
+    .values({ user_id: d.userId, document_id: d.documentId, ip: d.ip, created_at: d.now })
+    .execute();
+}

@@ -76,13 +76,7 @@ export async function rewardFirstUpload(deps: Pick<Deps, 'database'>, documentId
   const { db } = deps.database;
   const doc = await repo.findSellableDocument(db, documentId);
   if (doc?.status !== 'published') return false;
-  const earlier = await db
-    .selectFrom('documents')
-    .select('id')
-    .where('blob_key', '=', doc.blob_key)
-    .where('id', '<', documentId)
-    .executeTakeFirst();
-  if (earlier) return false;
+  if (await repo.hasEarlierCopy(db, documentId, doc.blob_key)) return false;
   const { firstUpload } = await getRewardSettings(deps);
   if (firstUpload <= 0) return false;
   const [source, wallet] = await Promise.all([
@@ -115,18 +109,13 @@ export async function clawBackUploadReward(deps: Pick<Deps, 'database'>, documen
   if (!doc) return 0;
   const reward = await repo.findTransactionByKey(db, `first-upload:${doc.owner_id}`);
   if (!reward || Number(reward.document_id) !== documentId) return 0;
-  const granted = await db
-    .selectFrom('ledger_entries')
-    .select('amount')
-    .where('transaction_id', '=', reward.id)
-    .where('amount', '>', 0)
-    .executeTakeFirst();
+  const granted = await repo.creditedAmount(db, Number(reward.id));
   const [source, wallet] = await Promise.all([
     accounts.source(db, ACCOUNTS.rewards),
     accounts.wallet(db, doc.owner_id),
   ]);
   for (let attempt = 0; attempt < 3; attempt++) {
-    const take = Math.min(Number(granted?.amount ?? 0), await repo.balanceOf(db, wallet.code));
+    const take = Math.min(granted, await repo.balanceOf(db, wallet.code));
     try {
       const txId = await inTransaction(deps, (trx) =>
         post(trx, {

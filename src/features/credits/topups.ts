@@ -4,6 +4,7 @@ import { badRequest, notFound } from '../../errors.ts';
 import type { PaymentProvider } from '../../payments/payment-provider.ts';
 import type { SessionUser } from '../accounts/service.ts';
 import { ACCOUNTS, accounts, inTransaction, post } from './ledger.ts';
+import * as repo from './repo.ts';
 
 /** Top-up amounts offered on the page, in 分 (1 credit = 1 分). */
 export const TOPUP_CHOICES = [1000, 3000, 5000, 10_000, 50_000] as const;
@@ -23,20 +24,13 @@ export async function startTopup(
   }
   const now = Date.now();
   const outTradeNo = `WY${now}${randomBytes(5).toString('hex')}`;
-  await deps.database.db
-    .insertInto('topup_orders')
-    .values({
-      out_trade_no: outTradeNo,
-      user_id: user.id,
-      amount: amountFen,
-      provider: provider.name,
-      status: 'pending',
-      trade_no: null,
-      created_at: now,
-      updated_at: now,
-      paid_at: null,
-    })
-    .execute();
+  await repo.insertTopupOrder(deps.database.db, {
+    outTradeNo,
+    userId: user.id,
+    amount: amountFen,
+    provider: provider.name,
+    now,
+  });
   const base = deps.config.http.publicUrl;
   const payUrl = provider.createPagePayUrl({
     outTradeNo,
@@ -71,17 +65,13 @@ export async function handlePaymentNotify(
 ): Promise<NotifyOutcome> {
   const { db } = deps.database;
   const record = async (outcome: NotifyOutcome['outcome'], reason: string, outTradeNo: string | undefined) => {
-    await db
-      .insertInto('payment_notifications')
-      .values({
-        provider: provider.name,
-        out_trade_no: outTradeNo ?? null,
-        outcome,
-        reason,
-        payload: JSON.stringify(params).slice(0, 8000),
-        created_at: Date.now(),
-      })
-      .execute();
+    await repo.insertPaymentNotification(db, {
+      provider: provider.name,
+      outTradeNo,
+      outcome,
+      reason,
+      payload: JSON.stringify(params).slice(0, 8000),
+    });
     if (outcome === 'rejected')
       deps.log.warn({ provider: provider.name, outTradeNo, reason }, 'payment notify rejected');
     else deps.log.info({ provider: provider.name, outTradeNo, outcome, reason }, 'payment notify');
@@ -94,11 +84,7 @@ export async function handlePaymentNotify(
   const n = check.notify;
 
   // 2. Match.
-  const order = await db
-    .selectFrom('topup_orders')
-    .selectAll()
-    .where('out_trade_no', '=', n.outTradeNo)
-    .executeTakeFirst();
+  const order = await repo.findTopupOrder(db, n.outTradeNo);
   if (!order || order.provider !== provider.name) return record('rejected', 'unknown_order', n.outTradeNo);
   if (n.amountFen !== Number(order.amount)) return record('rejected', 'amount_mismatch', n.outTradeNo);
 
@@ -121,35 +107,21 @@ export async function handlePaymentNotify(
       });
       if (txId === undefined) return false;
       // Paid wins over any earlier state (a late payment for an order we had closed still arrived).
-      const now = Date.now();
-      await trx
-        .updateTable('topup_orders')
-        .set({ status: 'paid', trade_no: n.tradeNo, paid_at: now, updated_at: now })
-        .where('id', '=', order.id)
-        .execute();
+      await repo.markTopupPaid(trx, Number(order.id), n.tradeNo, Date.now());
       return true;
     });
     return record(credited ? 'credited' : 'duplicate', n.state, n.outTradeNo);
   }
   if (n.state === 'closed') {
-    await db
-      .updateTable('topup_orders')
-      .set({ status: 'closed', updated_at: Date.now() })
-      .where('id', '=', order.id)
-      .where('status', '=', 'pending')
-      .execute();
+    await repo.closePendingTopup(db, Number(order.id), Date.now());
   }
   return record('ignored', n.state, n.outTradeNo);
 }
 
 /** One of the user's top-up orders (for the return page). */
 export async function getTopupOrder(deps: Pick<Deps, 'database'>, user: Pick<SessionUser, 'id'>, outTradeNo: string) {
-  const order = await deps.database.db
-    .selectFrom('topup_orders')
-    .selectAll()
-    .where('out_trade_no', '=', outTradeNo)
-    .where('user_id', '=', user.id)
-    .executeTakeFirst();
+  const found = await repo.findTopupOrder(deps.database.db, outTradeNo);
+  const order = found && Number(found.user_id) === user.id ? found : undefined;
   if (!order) throw notFound();
   return order;
 }
