@@ -32,6 +32,8 @@ export interface Config {
     readonly officeTimeoutMs: number;
     readonly officeMemoryMb: number;
     readonly officeConcurrency: number;
+    /** Render images of the free pages after publication (PAGE_IMAGES, default on). */
+    readonly pageImages: boolean;
   };
   readonly session: { readonly ttlDays: number; readonly secureCookie: boolean };
   readonly log: { readonly level: string; readonly access: boolean };
@@ -186,6 +188,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       officeTimeoutMs: r.int('OFFICE_TIMEOUT_MS', 120_000, 1000, 3_600_000),
       officeMemoryMb: r.int('OFFICE_MEMORY_MB', 2048, 256, 16_384),
       officeConcurrency: r.int('OFFICE_CONCURRENCY', 1, 1, 16),
+      pageImages: r.bool('PAGE_IMAGES', true),
     },
     session: { ttlDays: r.int('SESSION_TTL_DAYS', 30, 1, 365), secureCookie: r.bool('SECURE_COOKIES', false) },
     log: {

@@ -17,7 +17,7 @@ import * as repo from './repo.ts';
  * Idempotent: a document already past conversion is left alone, so a retried or duplicated job is harmless.
  */
 export function convertDocumentHandler(
-  deps: Pick<Deps, 'database' | 'blobs' | 'converter' | 'search' | 'queue'>,
+  deps: Pick<Deps, 'database' | 'blobs' | 'converter' | 'search' | 'queue' | 'config'>,
 ): JobHandler<'document.convert'> {
   const { db } = deps.database;
   return {
@@ -73,7 +73,7 @@ export function convertDocumentHandler(
         });
         if (moved && !near) await repo.markProvider(trx, doc.owner_id);
         // Page images of the free part, rendered after publication so the text preview is never held up.
-        if (moved && !near)
+        if (moved && !near && deps.config.convert.pageImages)
           await deps.queue.enqueue('document.pages', { documentId }, { trx, dedupeKey: `pages:${documentId}` });
       });
       if (near) {
