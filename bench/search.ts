@@ -219,6 +219,10 @@ async function main(): Promise<void> {
 
   const queries = benchQueries(paras);
   const naiveDb = new SqliteDatabase(DB, { readonly: true });
+  // A build stopped part-way (a busy machine) still holds whole batches: report what is really there.
+  const docCount = (naiveDb.prepare('SELECT count(*) AS n FROM documents').get() as { n: number }).n;
+  const naiveCount = (naiveDb.prepare('SELECT count(*) AS n FROM bench_naive').get() as { n: number }).n;
+  if (docCount !== N) console.log(`partial build: ${docCount} documents indexed, ${naiveCount} in the naive table`);
   const naive = naiveDb.prepare(
     'SELECT rowid FROM bench_naive WHERE bench_naive MATCH ? ORDER BY bm25(bench_naive) LIMIT 10',
   );
@@ -274,7 +278,7 @@ async function main(): Promise<void> {
     `empty request ${p(x.floor)} ms | p95 speed-up ${(pct(x.naive, 95) / pct(x.ours, 95)).toFixed(1)}× HTTP, ` +
     `${(pct(x.naive, 95) / pct(x.service, 95)).toFixed(1)}× in-process`;
   console.log(
-    `\n${N} documents, ${queries.length} queries, each once, hot-query cache off (HTTP: GET /api/search end to end; ` +
+    `\n${docCount} documents, ${queries.length} queries, each once, hot-query cache off (HTTP: GET /api/search end to end; ` +
       'in-process: the same searchDocuments call without HTTP; naive: the SQL statement only)',
   );
   for (const [cls, x] of byClass) console.log(line(cls, x));
