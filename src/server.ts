@@ -71,6 +71,8 @@ export async function startServer(
         await worker?.stop(config.shutdownMs);
         await deps.converter.close();
         await database.close();
+        // Log lines are buffered; write out what is left before the process exits.
+        await new Promise<void>((resolve) => log.flush(() => resolve()));
       })();
       return stopping;
     },

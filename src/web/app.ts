@@ -2,7 +2,6 @@ import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -25,6 +24,7 @@ import { assetVersions, BUILD_DIR, PUBLIC_DIR } from './assets.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { createPageCache } from './page-cache.ts';
 import { createPageContextFactory } from './page-context.ts';
+import { computeSecurityHeaders } from './security-headers.ts';
 import type { WebContext } from './web-context.ts';
 
 declare module 'fastify' {
@@ -67,7 +67,7 @@ export async function createApp(deps: Deps, opts: { rateLimits?: Partial<RateLim
     routerOptions: { ignoreTrailingSlash: true },
   });
 
-  await app.register(fastifyHelmet, {
+  const securityHeaders = computeSecurityHeaders({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -87,6 +87,10 @@ export async function createApp(deps: Deps, opts: { rateLimits?: Partial<RateLim
     },
     strictTransportSecurity: config.session.secureCookie,
     crossOriginEmbedderPolicy: false,
+  });
+  app.addHook('onRequest', (_req, reply, done) => {
+    reply.headers(securityHeaders);
+    done();
   });
   await app.register(fastifyCompress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
   await app.register(fastifyCookie);
@@ -135,7 +139,7 @@ export async function createApp(deps: Deps, opts: { rateLimits?: Partial<RateLim
   });
 
   if (config.log.access) {
-    app.addHook('onResponse', async (req, reply) => {
+    app.addHook('onResponse', (req, reply, done) => {
       req.log.info(
         {
           method: req.method,
@@ -146,6 +150,7 @@ export async function createApp(deps: Deps, opts: { rateLimits?: Partial<RateLim
         },
         'request',
       );
+      done();
     });
   }
 

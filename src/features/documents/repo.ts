@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { CompiledQuery, type Kysely, sql } from 'kysely';
 import type { DB, DocumentStatus, DocumentUpdate, NewDocument } from '../../db/schema.ts';
 
 /** Inserts a document and returns its id. */
@@ -16,7 +16,18 @@ export function findDocumentById(db: Kysely<DB>, id: number) {
  * What an anonymous page depends on, in one indexed lookup: the document's and its owner's revisions, and the
  * site revision. Together they make the page's ETag.
  */
-export function findDocumentPageVersion(db: Kysely<DB>, id: number) {
+export async function findDocumentPageVersion(db: Kysely<DB>, id: number) {
+  // Runs on every anonymous page view: the SQL is built once per database handle, not per request.
+  let compiled = versionQueries.get(db);
+  if (!compiled) {
+    compiled = pageVersionQuery(db, 0).compile();
+    versionQueries.set(db, compiled);
+  }
+  const { rows } = await db.executeQuery<PageVersion>(CompiledQuery.raw(compiled.sql, [id]));
+  return rows[0];
+}
+
+function pageVersionQuery(db: Kysely<DB>, id: number) {
   return db
     .selectFrom('documents')
     .innerJoin('users', 'users.id', 'documents.owner_id')
@@ -26,9 +37,11 @@ export function findDocumentPageVersion(db: Kysely<DB>, id: number) {
       'users.rev as owner_rev',
       sql<string>`(select value from settings where key = 'rev')`.as('site_rev'),
     ])
-    .where('documents.id', '=', id)
-    .executeTakeFirst();
+    .where('documents.id', '=', id);
 }
+
+type PageVersion = NonNullable<Awaited<ReturnType<ReturnType<typeof pageVersionQuery>['executeTakeFirst']>>>;
+const versionQueries = new WeakMap<Kysely<DB>, CompiledQuery>();
 
 /** Everything the document page shows: the document, its category and its uploader. */
 export function findDocumentPage(db: Kysely<DB>, id: number) {
