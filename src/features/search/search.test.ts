@@ -76,6 +76,9 @@ for (const dialect of DIALECTS) {
       // Paragraphs that exist only past the cut.
       paidOnly = seedParagraphs.filter((p) => !freeText.includes(squash(p).slice(0, 12)));
       assert.ok(paidOnly.length >= 3, 'the seed has paragraphs past the cut');
+      // The worker indexes right after it publishes: wait for that write rather than race it.
+      for (let i = 0; i < 100 && (await api(q('文明城市创建'))).total === 0; i++)
+        await new Promise((r) => setTimeout(r, 50));
     });
     after(() => t.close());
 
