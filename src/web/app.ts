@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
@@ -21,7 +22,9 @@ import { reportRoutes } from '../features/reports/routes.ts';
 import { searchRoutes } from '../features/search/routes.ts';
 import { userRoutes } from '../features/users/routes.ts';
 import { assetVersions, BUILD_DIR, PUBLIC_DIR } from './assets.ts';
+import { SESSION_COOKIE } from './cookies.ts';
 import { installErrorHandler } from './error-handler.ts';
+import { createFrontHandler, type FrontHandler } from './front-cache.ts';
 import { createPageCache } from './page-cache.ts';
 import { createPageContextFactory } from './page-context.ts';
 import { computeSecurityHeaders } from './security-headers.ts';
@@ -37,9 +40,6 @@ declare module 'fastify' {
   }
 }
 
-/** Cookie holding the session token. */
-export const SESSION_COOKIE = 'wy_sid';
-
 /** Limits for the routes attackers like; tests may loosen them. */
 export interface RateLimits {
   readonly authPerMinute: number;
@@ -52,7 +52,22 @@ const DEFAULT_LIMITS: RateLimits = { authPerMinute: 10, uploadsPerHour: 30, repo
 /** Builds the Fastify app over the given dependencies. Does not listen. */
 export async function createApp(deps: Deps, opts: { rateLimits?: Partial<RateLimits> } = {}): Promise<FastifyInstance> {
   const { config } = deps;
+  // Anonymous page hits are answered before the framework (web/front-cache.ts); set once the routes exist.
+  let front: FrontHandler | undefined;
   const app = Fastify({
+    serverFactory: (handler) =>
+      createServer((req, res) => {
+        if (!front) return handler(req, res);
+        front.serve(req, res).then(
+          (served) => {
+            if (!served) handler(req, res);
+          },
+          (err) => {
+            deps.log.error({ err }, 'front cache failed');
+            if (!res.headersSent) handler(req, res);
+          },
+        );
+      }),
     loggerInstance: deps.log.child({ module: 'http' }) as FastifyBaseLogger,
     // One access line per request is written by the onResponse hook below, not two by Fastify.
     logController: new LogController({ disableRequestLogging: true }),
@@ -164,10 +179,13 @@ export async function createApp(deps: Deps, opts: { rateLimits?: Partial<RateLim
     assets,
     limits: { ...DEFAULT_LIMITS, ...opts.rateLimits },
   };
+  front = createFrontHandler(web, securityHeaders, deps.log.child({ module: 'http' }), config.log.access);
 
   app.get('/healthz', async (_req, reply) => {
     await deps.database.db.selectFrom('settings').select('key').limit(1).execute();
-    return reply.header('cache-control', 'no-store').send({ ok: true });
+    return reply
+      .header('cache-control', 'no-store')
+      .send({ ok: true, pageCache: { entries: web.pageCache.size, frontHits: front?.hits ?? 0 } });
   });
 
   await app.register(pwaRoutes(web));

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { AppError } from '../../errors.ts';
 import { t } from '../../i18n/t.ts';
-import { SESSION_COOKIE } from '../../web/app.ts';
+import { SESSION_COOKIE } from '../../web/cookies.ts';
 import { safeNext } from '../../web/guards.ts';
 import { sendPage } from '../../web/render.ts';
 import type { WebContext } from '../../web/web-context.ts';

@@ -3,6 +3,7 @@ import { h } from 'preact';
 import { notFound } from '../../errors.ts';
 import { t } from '../../i18n/t.ts';
 import { parseId, requireUser } from '../../web/guards.ts';
+import { negotiateCoding } from '../../web/page-cache.ts';
 import { renderDocument, sendPage } from '../../web/render.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import { getSiteSettings } from '../site/service.ts';
@@ -116,32 +117,53 @@ async function* multipartParts(req: FastifyRequest): AsyncIterable<UploadPart> {
 }
 
 /**
- * The anonymous document page, the bulk of a 文库's traffic: one indexed lookup builds the ETag from the document,
- * uploader and site revisions; a match answers 304, a cached render is sent as is, and only a miss renders.
+ * The ETag of a published document's anonymous page, from one indexed lookup of the document, uploader and site
+ * revisions (plus the asset versions); undefined when the document is not published.
+ */
+export async function anonymousPageVersion(
+  web: WebContext,
+  id: number,
+): Promise<{ etag: string; siteRev: number } | undefined> {
+  const version = await service.getDocumentPageVersion(web.deps, id);
+  if (version?.status !== 'published') return undefined;
+  return {
+    etag: `W/"d${id}-${version.rev}-${version.owner_rev}-${version.site_rev}-${web.assets.css}${web.assets.js}"`,
+    siteRev: Number(version.site_rev),
+  };
+}
+
+/** Headers of every anonymous document page response. */
+export const ANONYMOUS_PAGE_HEADERS = {
+  'cache-control': 'public, max-age=0, must-revalidate',
+  vary: 'Cookie, Accept-Encoding',
+  'content-type': 'text/html; charset=utf-8',
+} as const;
+
+/**
+ * The anonymous document page, the bulk of a 文库's traffic: a matching ETag answers 304, a cached render is sent
+ * as is (already compressed), and only a miss renders. Hits are usually answered earlier still, by the front
+ * cache (web/front-cache.ts); this is the path that fills the cache.
  */
 async function sendAnonymousDocumentPage(web: WebContext, id: number, req: FastifyRequest, reply: FastifyReply) {
-  const version = await service.getDocumentPageVersion(web.deps, id);
-  if (version?.status !== 'published') {
+  const version = await anonymousPageVersion(web, id);
+  if (!version) {
     // 404/410 and unpublished states take the ordinary path (they are rare and must not be cached as pages).
     await service.getDocumentPage(web.deps, id, undefined);
     throw notFound();
   }
-  const etag = `W/"d${id}-${version.rev}-${version.owner_rev}-${version.site_rev}-${web.assets.css}${web.assets.js}"`;
-  reply
-    .header('etag', etag)
-    .header('cache-control', 'public, max-age=0, must-revalidate')
-    .header('vary', 'Cookie, Accept-Encoding')
-    .type('text/html; charset=utf-8');
+  const { etag } = version;
+  reply.headers(ANONYMOUS_PAGE_HEADERS).header('etag', etag);
   if (req.headers['if-none-match'] === etag) return reply.status(304).send();
   const key = `/d/${id}`;
-  let body = web.pageCache.get(key, etag);
-  if (!body) {
+  let page = web.pageCache.get(key, etag);
+  if (!page) {
     // Settings cached in this process may be older than the revision in the ETag; make sure they are not.
-    await getSiteSettings(web.deps, { minRev: Number(version.site_rev) });
-    const page = await service.getDocumentPage(web.deps, id, undefined);
+    await getSiteSettings(web.deps, { minRev: version.siteRev });
+    const view = await service.getDocumentPage(web.deps, id, undefined);
     const ctx = await web.pageContext(req, reply);
-    body = Buffer.from(renderDocument(h(DocumentPageView, { ctx, page })));
-    web.pageCache.set(key, etag, body);
+    page = web.pageCache.set(key, etag, Buffer.from(renderDocument(h(DocumentPageView, { ctx, page: view }))));
   }
-  return reply.send(body);
+  const coding = negotiateCoding(req.headers['accept-encoding']);
+  if (coding !== 'identity') reply.header('content-encoding', coding);
+  return reply.send(page.encoded(coding));
 }

@@ -1,0 +1,2 @@
+/** Cookie holding the session token. */
+export const SESSION_COOKIE = 'wy_sid';
