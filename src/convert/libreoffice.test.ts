@@ -81,17 +81,27 @@ describe('LibreOffice conversion', { skip: whyNot }, () => {
   });
 
   test('a run past its time limit is killed with its whole process group, and nothing is left behind', async () => {
-    const office = createOfficeConverter({ sofficePath: SOFFICE, timeoutMs: 300, memoryMb: 2048, concurrency: 1 });
-    const before = (await readdir(tmpdir())).filter((n) => n.startsWith('wenyuan-lo-')).length;
-    await assert.rejects(office.toPdf(DOC, 'doc'), (err: unknown) => {
-      assert.ok(err instanceof ConversionError);
-      assert.equal(err.code, 'timeout');
-      return true;
-    });
-    const afterCount = (await readdir(tmpdir())).filter((n) => n.startsWith('wenyuan-lo-')).length;
-    assert.ok(afterCount <= before, 'its temp directory is removed');
-    await new Promise((r) => setTimeout(r, 300));
-    assert.deepEqual(lingering('wenyuan-lo-.*input.doc'), [], 'no soffice.bin outlives the timeout');
+    // Runs under a directory of its own, so other conversions running meanwhile are not mistaken for leftovers.
+    const root = await tempDir();
+    try {
+      const office = createOfficeConverter({
+        sofficePath: SOFFICE,
+        timeoutMs: 300,
+        memoryMb: 2048,
+        concurrency: 1,
+        tmpRoot: root,
+      });
+      await assert.rejects(office.toPdf(DOC, 'doc'), (err: unknown) => {
+        assert.ok(err instanceof ConversionError);
+        assert.equal(err.code, 'timeout');
+        return true;
+      });
+      assert.deepEqual(await readdir(root), [], 'its temp directory is removed');
+      await new Promise((r) => setTimeout(r, 300));
+      assert.deepEqual(lingering(root), [], 'no soffice.bin outlives the timeout');
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 
   test('a memory cap too small for LibreOffice fails the file instead of the server', async () => {

@@ -26,6 +26,8 @@ export interface OfficeOptions {
   concurrency: number;
   /** fontconfig file for the child (zh-CN preference, 公文 font aliases); defaults to the one shipped in the repo. */
   fontconfigFile?: string;
+  /** Where the per-run directories (profile, output) are made; the system temp directory by default. */
+  tmpRoot?: string;
 }
 
 /** Converts office files to PDF; `available` is false when LibreOffice is not installed. */
@@ -91,7 +93,7 @@ export function createOfficeConverter(opts: OfficeOptions): OfficeConverter {
     async toPdf(input, format) {
       if (!available) throw new ConversionError('unsupported', { ext: format });
       return withSlot(async () => {
-        const dir = await mkdtemp(join(tmpdir(), 'wenyuan-lo-'));
+        const dir = await mkdtemp(join(opts.tmpRoot ?? tmpdir(), 'wenyuan-lo-'));
         try {
           const pdf = await runSoffice(opts, fontconfig, dir, input, format);
           return { pdf, dir };

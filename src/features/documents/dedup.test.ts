@@ -58,12 +58,16 @@ for (const dialect of DIALECTS) {
   describe(`duplicates on ${dialect}`, () => {
     let t: TestApp;
     let owner: TestClient;
+    let original: TestClient;
     let seedId: number;
     before(async () => {
       t = await createTestApp(dialect, { env: { UPLOAD_MAX_BYTES: '5MB' } });
+      // The seed's author uploads it first; `owner` then re-uploads copies of someone else's work.
+      original = new TestClient(t.app);
+      await original.register('author@example.com');
       owner = new TestClient(t.app);
       await owner.register('dup@example.com');
-      const up = await owner.upload(SEED_DOCX, { title: '', category: '1', price: '0' });
+      const up = await original.upload(SEED_DOCX, { title: '', category: '1', price: '0' });
       seedId = (up.json() as { id: number }).id;
       assert.equal((await finalStatus(t, seedId)).status, 'published');
     });
@@ -80,6 +84,9 @@ for (const dialect of DIALECTS) {
       assert.match(status.reason, /相似度 100%/);
       const list = (await owner.get('/my/documents')).body;
       assert.ok(list.includes(`href="/d/${seedId}"`), 'the list links to the earlier document');
+      // The author re-uploading their own document is not held.
+      const own = await original.upload(SEED_DOCX, { title: '创城讲话（作者修订）', category: '1', price: '0' });
+      assert.equal((await finalStatus(t, (own.json() as { id: number }).id)).status, 'published');
     });
 
     test('retitled, with a cover page, paragraphs reordered (as .txt): held for review', async () => {
@@ -124,9 +131,11 @@ describe('near duplicate across formats', { skip: existsSync(defaultSofficePath(
   after(() => t.close());
 
   test('the seed docx converted to PDF by LibreOffice and re-uploaded is held for review', async () => {
+    const author = new TestClient(t.app);
+    await author.register('pdfauthor@example.com');
     const owner = new TestClient(t.app);
     await owner.register('pdfdup@example.com');
-    const first = await owner.upload(SEED_DOCX, { title: '', category: '1', price: '0' });
+    const first = await author.upload(SEED_DOCX, { title: '', category: '1', price: '0' });
     const firstId = (first.json() as { id: number }).id;
     assert.equal((await finalStatus(t, firstId)).status, 'published');
     const office = createOfficeConverter({

@@ -1,7 +1,8 @@
 // Duplicates at conversion time. Exact: an earlier document with the same content hash already has text, so it is
 // reused instead of converting again. Near: the MinHash signature's LSH bands find earlier documents sharing a band
 // (indexed lookups, independent of the library's size), and the best candidate by estimated Jaccard similarity at
-// or above NEAR_DUPLICATE_THRESHOLD holds the new document for review.
+// or above NEAR_DUPLICATE_THRESHOLD holds the new document for review. Only other uploaders' documents count: a
+// user re-uploading or revising their own document is not copying anyone.
 import type { Kysely } from 'kysely';
 import { bandHashes, similarity } from '../../convert/similarity.ts';
 import type { ExtractedText } from '../../convert/types.ts';
@@ -54,6 +55,7 @@ export async function reuseExactDuplicate(
 export async function findNearDuplicate(
   db: Kysely<DB>,
   documentId: number,
+  ownerId: number,
   sig: readonly number[],
 ): Promise<{ id: number; title: string; score: number } | undefined> {
   const bands = bandHashes(sig);
@@ -64,7 +66,10 @@ export async function findNearDuplicate(
     .distinct()
     .where((eb) => eb.or(bands.map((hash, band) => eb.and([eb('band', '=', band), eb('hash', '=', hash)]))))
     .where('documents.id', '<>', documentId)
-    .where('documents.status', 'in', ['published', 'review', 'taken_down'])
+    // Someone else's work re-uploaded is what review is for; an uploader's own versions of a document are theirs.
+    .where('documents.owner_id', '<>', ownerId)
+    // Copies still held for review are not originals to compare with.
+    .where('documents.status', 'in', ['published', 'taken_down'])
     .limit(MAX_CANDIDATES)
     .execute();
   let best: { id: number; title: string; score: number } | undefined;

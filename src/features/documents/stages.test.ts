@@ -90,6 +90,22 @@ describe('wenyuan import', () => {
     copyFileSync(ENCRYPTED_PDF, join(input, 'locked.pdf'));
     copyFileSync(join(CORPUS_DIR, 'legacy', 'odf__测试文本__测试文本1.doc'), join(input, 'old.doc'));
     writeFileSync(join(input, 'tool.exe'), 'MZ');
+    writeFileSync(
+      join(input, 'note.txt'),
+      '关于做好年度档案整理归档工作的通知\n各科室：请于本月底前完成文书档案的整理、编目和移交工作。',
+    );
+    // Someone else's library already holds the seed: the operator's copies of it are duplicates.
+    await run(
+      process.execPath,
+      [...cli, 'create-admin', '--email', 'author@example.com', '--password', 'pw-123456789'],
+      {
+        env,
+      },
+    );
+    const first = join(dir, 'first');
+    mkdirSync(first);
+    copyFileSync(SEED_DOCX, join(first, 'seed.docx'));
+    await run(process.execPath, [...cli, 'import', first, '--user', 'author@example.com'], { env, timeout: 240_000 });
     const { stdout } = await run(process.execPath, [...cli, 'import', input, '--user', 'op@example.com'], {
       env,
       timeout: 240_000,
@@ -100,17 +116,18 @@ describe('wenyuan import', () => {
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     const summary = lines.pop()!;
     const byFile = new Map(lines.map((l) => [String(l.file).slice(input.length + 1), l]));
-    assert.equal(byFile.size, 5);
+    assert.equal(byFile.size, 6);
     for (const l of lines) assert.deepEqual(Object.keys(l).slice(0, 5), ['file', 'status', 'reason', 'id', 'ms']);
-    const statuses = [byFile.get('seed.docx')!.status, byFile.get('sub/seed-again.docx')!.status].sort();
-    assert.deepEqual(statuses, ['duplicate', 'published']);
+    assert.equal(byFile.get('seed.docx')!.status, 'duplicate');
+    assert.equal(byFile.get('sub/seed-again.docx')!.status, 'duplicate');
+    assert.equal(byFile.get('note.txt')!.status, 'published');
     assert.equal(byFile.get('locked.pdf')!.status, 'rejected');
     assert.match(String(byFile.get('old.doc')!.reason), /此格式暂不支持/);
     assert.match(String(byFile.get('tool.exe')!.reason), /此格式暂不支持/);
     assert.equal(summary.summary, true);
-    assert.equal(summary.files, 5);
+    assert.equal(summary.files, 6);
     assert.equal(summary.published, 1);
-    assert.equal(summary.duplicate, 1);
+    assert.equal(summary.duplicate, 2);
     assert.equal(summary.rejected, 3);
   });
 });
