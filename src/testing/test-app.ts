@@ -33,6 +33,8 @@ export async function createTestApp(
     DATABASE_URL: tdb.url,
     LOG_LEVEL: 'silent',
     JOB_CONCURRENCY: '1',
+    // Page images (pdf.js rendering, LibreOffice for docx) are slow and outlive short tests; their tests turn them on.
+    PAGE_IMAGES: 'false',
     ...opts.env,
   });
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });

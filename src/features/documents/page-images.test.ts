@@ -47,7 +47,7 @@ describe('page images', () => {
   let browser: Browser | undefined;
   let base = '';
   before(async () => {
-    t = await createTestApp('sqlite');
+    t = await createTestApp('sqlite', { env: { PAGE_IMAGES: 'true' } });
     owner = new TestClient(t.app);
     await owner.register('pages@example.com');
     base = await t.app.listen({ host: '127.0.0.1', port: 0 });
