@@ -72,6 +72,12 @@ function openPostgres(url: string, max: number): Database {
           : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle pooled connection can be closed by the server (restart, failover, pg_terminate_backend). pg then emits
+  // 'error' on the pool, which would crash the process if unhandled; the pool has already dropped that client and
+  // opens a new one on demand, so note it and carry on.
+  pool.on('error', (err: Error & { code?: string }) => {
+    if (err.code !== '57P01') process.emitWarning(`idle PostgreSQL connection lost: ${err.message}`);
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
