@@ -8,7 +8,7 @@
 // - a slot in a semaphore, so at most `concurrency` run at once.
 // The text is then read from the PDF by the ordinary PDF extractor.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -145,7 +145,7 @@ async function runSoffice(
     SAL_USE_VCLPLUGIN: 'svp',
     ...(existsSync(fontconfig) ? { FONTCONFIG_FILE: fontconfig } : {}),
   };
-  const { code, signal, timedOut, stderr } = await run(argv, env, opts.timeoutMs);
+  const { code, signal, timedOut, stderr } = await run(argv, env, opts.timeoutMs, dir);
   if (timedOut) throw new ConversionError('timeout');
   const produced = existsSync(outDir) ? (await readdir(outDir)).filter((n) => n.endsWith('.pdf')) : [];
   const pdf = produced[0] ? join(outDir, produced[0]) : undefined;
@@ -161,10 +161,26 @@ async function runSoffice(
   throw new ConversionError('corrupt');
 }
 
+/**
+ * Kills every process whose command line names this run's private directory. oosplash calls setsid(), so it and
+ * its soffice.bin leave our process group and survive a group kill (seen: two soffice.bin left spinning for 30 min).
+ */
+function killStragglers(marker: string): void {
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(marker)) process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // gone already, or not ours to read
+    }
+  }
+}
+
 function run(
   argv: string[],
   env: NodeJS.ProcessEnv,
   timeoutMs: number,
+  marker: string,
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; timedOut: boolean; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(argv[0]!, argv.slice(1), { env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -180,6 +196,7 @@ function run(
       } catch {
         // already gone
       }
+      if (process.platform === 'linux') killStragglers(marker);
     };
     const timer = setTimeout(() => {
       timedOut = true;

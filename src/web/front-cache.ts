@@ -1,5 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ANONYMOUS_PAGE_HEADERS, anonymousPageVersion } from '../features/documents/routes.ts';
+import {
+  ANONYMOUS_PAGE_HEADERS,
+  anonymousPageVersion,
+  anonymousPageVersionSync,
+} from '../features/documents/routes.ts';
 import type { Logger } from '../log.ts';
 import { SESSION_COOKIE } from './cookies.ts';
 import { negotiateCoding } from './page-cache.ts';
@@ -34,7 +38,10 @@ export function createFrontHandler(
     if (!m || req.headers.cookie?.includes(`${SESSION_COOKIE}=`)) return false;
     const started = process.hrtime.bigint();
     const path = req.url as string;
-    const version = await anonymousPageVersion(web, Number(m[1]));
+    // SQLite answers synchronously: no promise hop between the request and the response.
+    const id = Number(m[1]);
+    const sync = anonymousPageVersionSync(web, id);
+    const version = sync === undefined ? await anonymousPageVersion(web, id) : sync;
     if (!version) return false;
     const page = web.pageCache.get(path, version.etag);
     if (!page) return false;

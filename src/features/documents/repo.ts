@@ -1,4 +1,5 @@
 import { CompiledQuery, type Kysely, sql } from 'kysely';
+import type { Database } from '../../db/database.ts';
 import type { DB, DocumentStatus, DocumentUpdate, NewDocument } from '../../db/schema.ts';
 
 /** Inserts a document and returns its id. */
@@ -17,14 +18,24 @@ export function findDocumentById(db: Kysely<DB>, id: number) {
  * site revision. Together they make the page's ETag.
  */
 export async function findDocumentPageVersion(db: Kysely<DB>, id: number) {
-  // Runs on every anonymous page view: the SQL is built once per database handle, not per request.
+  const { rows } = await db.executeQuery<PageVersion>(CompiledQuery.raw(versionSql(db), [id]));
+  return rows[0];
+}
+
+/** The same lookup without a promise, where the database can answer synchronously (SQLite); else undefined. */
+export function findDocumentPageVersionSync(database: Database, id: number): PageVersion | null | undefined {
+  if (!database.getSync) return undefined;
+  return database.getSync<PageVersion>(versionSql(database.db), [id]) ?? null;
+}
+
+// Runs on every anonymous page view: the SQL is built once per database handle, not per request.
+function versionSql(db: Kysely<DB>): string {
   let compiled = versionQueries.get(db);
   if (!compiled) {
     compiled = pageVersionQuery(db, 0).compile();
     versionQueries.set(db, compiled);
   }
-  const { rows } = await db.executeQuery<PageVersion>(CompiledQuery.raw(compiled.sql, [id]));
-  return rows[0];
+  return compiled.sql;
 }
 
 function pageVersionQuery(db: Kysely<DB>, id: number) {

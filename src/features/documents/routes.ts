@@ -120,11 +120,24 @@ async function* multipartParts(req: FastifyRequest): AsyncIterable<UploadPart> {
  * The ETag of a published document's anonymous page, from one indexed lookup of the document, uploader and site
  * revisions (plus the asset versions); undefined when the document is not published.
  */
-export async function anonymousPageVersion(
+export async function anonymousPageVersion(web: WebContext, id: number): Promise<PageVersionTag | undefined> {
+  return toPageVersionTag(web, id, await service.getDocumentPageVersion(web.deps, id));
+}
+
+/** As anonymousPageVersion, synchronously where the database allows; null = not published, undefined = ask async. */
+export function anonymousPageVersionSync(web: WebContext, id: number): PageVersionTag | null | undefined {
+  const version = service.getDocumentPageVersionSync(web.deps, id);
+  if (version === undefined) return undefined;
+  return toPageVersionTag(web, id, version ?? undefined) ?? null;
+}
+
+type PageVersionTag = { etag: string; siteRev: number };
+
+function toPageVersionTag(
   web: WebContext,
   id: number,
-): Promise<{ etag: string; siteRev: number } | undefined> {
-  const version = await service.getDocumentPageVersion(web.deps, id);
+  version: Awaited<ReturnType<typeof service.getDocumentPageVersion>>,
+): PageVersionTag | undefined {
   if (version?.status !== 'published') return undefined;
   return {
     etag: `W/"d${id}-${version.rev}-${version.owner_rev}-${version.site_rev}-${web.assets.css}${web.assets.js}"`,

@@ -74,6 +74,11 @@ export async function getDocumentPageVersion(deps: Pick<Deps, 'database'>, id: n
   return repo.findDocumentPageVersion(deps.database.db, id);
 }
 
+/** The page version read synchronously where the database allows it (SQLite); undefined where it does not. */
+export function getDocumentPageVersionSync(deps: Pick<Deps, 'database'>, id: number) {
+  return repo.findDocumentPageVersionSync(deps.database, id);
+}
+
 /** Loads a document the viewer may delete, for the confirmation page. */
 export async function getDeletableDocument(deps: Pick<Deps, 'database'>, id: number, viewer: SessionUser) {
   const doc = await repo.findDocumentById(deps.database.db, id);
