@@ -1,6 +1,7 @@
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
 import { Layout } from '../../../web/views/layout.tsx';
+import { DownloadTerms } from '../../documents/views/download-terms.tsx';
 import type { getPurchaseQuote } from '../purchases.ts';
 
 type Quote = Awaited<ReturnType<typeof getPurchaseQuote>>;
@@ -42,17 +43,7 @@ export function BuyPage({ ctx, quote, termsVersion }: { ctx: PageContext; quote:
           <input type="hidden" name="_csrf" value={ctx.csrfToken} />
           <fieldset class="terms-box">
             <legend>{t('credits.termsHeading')}</legend>
-            <ol class="terms">
-              <li>{t('terms.usage')}</li>
-              <li>{t('terms.userContent')}</li>
-              <li>
-                {t('terms.reportBefore')}
-                <a href={`/d/${doc.id}/report`} rel="nofollow">
-                  “{t('terms.reportLink')}”
-                </a>
-                {t('terms.reportAfter')}
-              </li>
-            </ol>
+            <DownloadTerms documentId={doc.id} />
             {quote.termsAccepted ? (
               <p class="muted">{t('credits.termsAccepted', { version: termsVersion })}</p>
             ) : (

@@ -4,6 +4,7 @@ import { formatBytes, formatDate, isoDate } from '../../../web/format.ts';
 import { jsonForScript } from '../../../web/render.ts';
 import { Layout } from '../../../web/views/layout.tsx';
 import type { DocumentPage } from '../service.ts';
+import { DownloadTerms } from './download-terms.tsx';
 import { FormatBadge } from './format-badge.tsx';
 import { GongwenOutline } from './gongwen-outline.tsx';
 import { PageImages } from './page-images.tsx';
@@ -180,17 +181,7 @@ function DownloadBox({ ctx, page }: { ctx: PageContext; page: DocumentPage }) {
           {doc.title}.{doc.format}
         </span>
       </p>
-      <ol class="terms">
-        <li>{t('terms.usage')}</li>
-        <li>{t('terms.userContent')}</li>
-        <li>
-          {t('terms.reportBefore')}
-          <a href={`/d/${doc.id}/report`} rel="nofollow">
-            “{t('terms.reportLink')}”
-          </a>
-          {t('terms.reportAfter')}
-        </li>
-      </ol>
+      <DownloadTerms documentId={doc.id} />
     </section>
   );
 }
