@@ -88,6 +88,9 @@ export interface DocumentsTable {
   /** Held for review as a near duplicate of this earlier document, with this similarity in percent. */
   dup_of: number | null;
   dup_score: number | null;
+  /** The operator who approved or rejected a document held for review, and when. */
+  reviewed_by: number | null;
+  reviewed_at: Millis | null;
 }
 
 /** LSH bands of documents' MinHash signatures: (band, hash) → documents sharing it. */

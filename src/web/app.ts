@@ -19,6 +19,7 @@ import { stageRoutes } from '../features/documents/stages.ts';
 import { homeRoutes } from '../features/home/routes.ts';
 import { pwaRoutes } from '../features/pwa/routes.ts';
 import { reportRoutes } from '../features/reports/routes.ts';
+import { reviewRoutes } from '../features/review/routes.ts';
 import { searchRoutes } from '../features/search/routes.ts';
 import { userRoutes } from '../features/users/routes.ts';
 import { assetVersions, BUILD_DIR, PUBLIC_DIR } from './assets.ts';
@@ -198,6 +199,7 @@ export async function createApp(deps: Deps, opts: { rateLimits?: Partial<RateLim
   await app.register(userRoutes(web));
   await app.register(reportRoutes(web));
   await app.register(adminRoutes(web));
+  await app.register(reviewRoutes(web));
   await app.register(creditsRoutes(web));
   await app.register(creditsAdminRoutes(web));
   return app;

@@ -8,6 +8,7 @@ import { blobKey } from '../../storage/blob-store.ts';
 import { parseId, requireAdmin } from '../../web/guards.ts';
 import { sendPage } from '../../web/render.ts';
 import type { WebContext } from '../../web/web-context.ts';
+import { countReviewQueue } from '../review/service.ts';
 import { addCategory, editCategory, getSiteSettings, updateSiteSettings } from '../site/service.ts';
 import * as service from './service.ts';
 import { AdminPage } from './views/admin-page.tsx';
@@ -25,13 +26,14 @@ export function adminRoutes(web: WebContext) {
     });
 
     app.get('/admin', async (req, reply) => {
-      const [site, reports, users] = await Promise.all([
+      const [site, reports, users, heldForReview] = await Promise.all([
         getSiteSettings(deps),
         service.listOpenReports(deps),
         service.listRecentUsers(deps),
+        countReviewQueue(deps),
       ]);
       const ctx = await web.pageContext(req, reply);
-      return sendPage(reply, h(AdminPage, { ctx, site, reports, users }));
+      return sendPage(reply, h(AdminPage, { ctx, site, reports, users, heldForReview }));
     });
 
     app.post<{ Body: Body }>('/admin/settings', async (req, reply) => {

@@ -24,6 +24,8 @@ export async function reconvertDocument(
   if (doc.status === 'deleted') throw gone();
   if (!canDeleteDocument(viewer, doc)) throw forbidden();
   if (doc.status !== 'rejected') throw badRequest('document.reconvertNotRejected');
+  // An operator's decision on a near duplicate is not a conversion failure: converting again cannot change it.
+  if (doc.reject_code === 'duplicate.rejected') throw badRequest('duplicate.reconvertDecided');
   await db.transaction().execute(async (trx) => {
     const moved = await repo.transitionDocument(trx, id, ['rejected'], {
       status: 'uploaded',

@@ -10,17 +10,23 @@ type Users = Awaited<ReturnType<typeof listRecentUsers>>;
 
 const Csrf = ({ ctx }: { ctx: PageContext }) => <input type="hidden" name="_csrf" value={ctx.csrfToken} />;
 
-/** The operator console: preview rule, customer service, categories, badges, reports, per-document preview. */
+/**
+ * The operator console: links to finance and the review queue; preview rule, customer service, categories, badges,
+ * reports, per-document preview.
+ */
 export function AdminPage({
   ctx,
   site,
   reports,
   users,
+  heldForReview,
 }: {
   ctx: PageContext;
   site: SiteSettings;
   reports: Reports;
   users: Users;
+  /** Documents held as near duplicates, waiting at /admin/review. */
+  heldForReview: number;
 }) {
   return (
     <Layout ctx={ctx} title={t('nav.admin')} head={<meta name="robots" content="noindex" />}>
@@ -29,6 +35,11 @@ export function AdminPage({
         <p>
           <a class="button" href="/admin/finance">
             {t('credits.adminLink')}
+          </a>
+        </p>
+        <p>
+          <a class="button" href="/admin/review">
+            {t('review.adminLink', { n: heldForReview })}
           </a>
         </p>
         <h2>{t('admin.preview')}</h2>

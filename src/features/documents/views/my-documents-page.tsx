@@ -30,10 +30,14 @@ export function statusLabel(doc: Pick<Row, 'status' | 'reject_code' | 'reject_pa
   // Rejections say why; a document held for review says which earlier document it resembles.
   if ((doc.status !== 'rejected' && doc.status !== 'review') || !doc.reject_code) return { label };
   const params = doc.reject_params ? (JSON.parse(doc.reject_params) as Record<string, string | number>) : {};
-  const reason = isMessageKey(doc.reject_code)
+  let reason = isMessageKey(doc.reject_code)
     ? t(doc.reject_code, params)
     : t('convert.failed', { detail: doc.reject_code });
-  if (doc.reject_code === 'duplicate.near' && params.id) return { label, reason, link: `/d/${Number(params.id)}` };
+  // An operator who rejected a near duplicate may have said why.
+  if (doc.reject_code === 'duplicate.rejected' && params.reason)
+    reason = t('duplicate.rejectedWithReason', { message: reason, reason: params.reason });
+  const duplicate = doc.reject_code === 'duplicate.near' || doc.reject_code === 'duplicate.rejected';
+  if (duplicate && params.id) return { label, reason, link: `/d/${Number(params.id)}` };
   return { label, reason };
 }
 
@@ -83,7 +87,7 @@ export function MyDocumentsPage({ ctx, docs, page }: { ctx: PageContext; docs: R
                           {t('duplicate.viewEarlier')}
                         </a>
                       )}
-                      {d.status === 'rejected' && (
+                      {d.status === 'rejected' && d.reject_code !== 'duplicate.rejected' && (
                         <form class="status__retry" method="post" action={`/d/${d.id}/reconvert`}>
                           <input type="hidden" name="_csrf" value={ctx.csrfToken} />
                           <button type="submit" class="button button--small">

@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import { h } from 'preact';
+import { notFound } from '../../errors.ts';
+import { parseId, requireAdmin } from '../../web/guards.ts';
+import { sendPage } from '../../web/render.ts';
+import type { WebContext } from '../../web/web-context.ts';
+import * as service from './service.ts';
+import { ReviewPage } from './views/review-page.tsx';
+
+/** The operator's queue of documents held as near duplicates. Every route requires an admin. */
+export function reviewRoutes(web: WebContext) {
+  const { deps } = web;
+  return async (app: FastifyInstance) => {
+    // Encapsulated: guards exactly the routes of this plugin (before the CSRF check, so non-admins get 401/403).
+    app.addHook('onRequest', async (req) => {
+      requireAdmin(req);
+    });
+
+    app.get<{ Querystring: { page?: string } }>('/admin/review', async (req, reply) => {
+      const page = Math.max(1, Number.parseInt(req.query.page ?? '1', 10) || 1);
+      const queue = await service.listReviewQueue(deps, page);
+      const ctx = await web.pageContext(req, reply);
+      return sendPage(reply, h(ReviewPage, { ctx, queue }));
+    });
+
+    app.post<{ Params: { id: string } }>('/admin/review/:id/approve', async (req, reply) => {
+      const id = parseId(req.params.id);
+      if (!id) throw notFound();
+      await service.approveHeldDocument(deps, requireAdmin(req), id);
+      if ((req.headers.accept ?? '').includes('application/json')) return reply.send({ id, status: 'published' });
+      return reply.redirect('/admin/review', 303);
+    });
+
+    app.post<{ Params: { id: string }; Body: { reason?: string } }>('/admin/review/:id/reject', async (req, reply) => {
+      const id = parseId(req.params.id);
+      if (!id) throw notFound();
+      await service.rejectHeldDocument(deps, requireAdmin(req), id, req.body?.reason);
+      if ((req.headers.accept ?? '').includes('application/json')) return reply.send({ id, status: 'rejected' });
+      return reply.redirect('/admin/review', 303);
+    });
+  };
+}
