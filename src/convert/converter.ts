@@ -48,7 +48,7 @@ export interface ConverterOptions {
   office?: OfficeConverter;
 }
 
-// Loading pdf.js and mammoth takes well under a second; a worker that is not ready after this is broken, not slow.
+// Loading pdf.js and htmlparser2 takes well under a second; a worker that is not ready after this is broken, not slow.
 const STARTUP_MS = 60_000;
 
 interface Task {

@@ -11,7 +11,7 @@ import { ConversionError } from './types.ts';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
 
-// Word files whose only text sits in headers and footers, which mammoth (and so wenyuan) does not read.
+// Word files whose only text sits in headers and footers, which wenyuan (like mammoth) does not read.
 const DOCX_ZH_WITHOUT_BODY_TEXT = new Set(['gongwenassistant__A4_2.docx', 'gongwenassistant__A5_3.docx']);
 
 /** Sniffs a file as uploaded under its own extension and, if accepted, converts it; says how it ended. */

@@ -131,7 +131,7 @@ describe('extractDocx', () => {
     await rejectsWith(extractDocx(path, DEFAULT_LIMITS), 'emptyText');
   });
 
-  test('hostile and broken files never reach mammoth, or are reported as corrupt', async () => {
+  test('hostile and broken files never reach the XML walk, or are reported as corrupt', async () => {
     const xxe = await docx('xxe.docx', {
       prolog: '<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
       body: wordParagraph('&xxe;').replace('&amp;xxe;', '&xxe;'),

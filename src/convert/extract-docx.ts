@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import mammoth from 'mammoth';
+import { readDocxBlocks } from './docx-xml.ts';
 import { distributePageStarts, estimatePageStarts } from './layout.ts';
 import { cleanTitle, joinParagraphs, joinWrapped, splitParagraphs } from './normalize.ts';
 import { finishExtraction } from './result.ts';
@@ -8,13 +7,23 @@ import { scanZip } from './zip-inspect.ts';
 
 const CORE = 'docProps/core.xml';
 const APP = 'docProps/app.xml';
+const XML_PART = /\.(xml|rels)$/i;
 
-/** Extracts the text of a .docx: zip inspected first, then mammoth's document model walked paragraph by paragraph. */
+/**
+ * Extracts the text of a .docx: the zip is inspected first, keeping its XML parts, which are then walked as mammoth
+ * reads them (src/convert/docx-xml.ts) without building a document model.
+ */
 export async function extractDocx(path: string, limits: ConvertLimits): Promise<ExtractedText> {
-  // 1. Nothing parses the file before the zip has passed inspection (sizes, names, DTDs).
-  const scan = await scanZip(path, limits, (name) => name === CORE || name === APP);
-  // 2. Let mammoth read the document model; we walk it and hand mammoth an empty document to render.
-  const blocks = await readBlocks(await readFile(path));
+  // 1. Nothing parses the file before the zip has passed inspection (sizes, names, DTDs); the parts come from it.
+  const scan = await scanZip(path, limits, (name) => XML_PART.test(name));
+  // 2. Paragraphs of the body, then the notes in reference order.
+  let blocks: ReturnType<typeof readDocxBlocks>;
+  try {
+    blocks = readDocxBlocks(scan.kept);
+  } catch {
+    // No main document part: not a readable docx.
+    throw new ConversionError('corrupt');
+  }
   // 3. Paragraphs → body, with the title, headings and explicit page breaks carried along.
   const paragraphs: string[] = [];
   const breaksBefore = new Set<number>();
@@ -45,133 +54,6 @@ export async function extractDocx(path: string, limits: ConvertLimits): Promise<
   title ??= core ? cleanTitle(coreTitle(core.toString('utf8'))) : undefined;
   const headings = headingAt.map((h) => ({ offset: offsets[h.index]!, level: h.level, text: h.text }));
   return finishExtraction({ body, pageStarts, title, headings }, limits);
-}
-
-/** One paragraph of the document as the walk sees it; `kind` is 'title', a heading level 1–6, or undefined. */
-interface Block {
-  text: string;
-  kind: 'title' | number | undefined;
-  pageBreakBefore: boolean;
-}
-
-// The subset of mammoth's document model the walk relies on.
-interface MammothNode {
-  type: string;
-  children?: MammothNode[];
-  value?: string;
-  breakType?: string;
-  styleId?: string | null;
-  styleName?: string | null;
-  body?: MammothNode[];
-  noteType?: string;
-  noteId?: string;
-}
-
-interface MammothDocument extends MammothNode {
-  notes?: { resolve(ref: MammothNode): MammothNode | null };
-}
-
-async function readBlocks(buffer: Buffer): Promise<Block[]> {
-  let blocks: Block[] | undefined;
-  try {
-    await mammoth.convertToHtml(
-      { buffer },
-      {
-        externalFileAccess: false,
-        transformDocument: (doc: MammothDocument) => {
-          blocks = walkDocument(doc);
-          // Nothing left to render: mammoth's HTML is never used, and images are never decoded.
-          return { ...doc, children: [] };
-        },
-      },
-    );
-  } catch {
-    // Whatever mammoth trips over (missing parts, bad XML, deep nesting) means the file is not a readable docx.
-    throw new ConversionError('corrupt');
-  }
-  if (!blocks) throw new ConversionError('corrupt');
-  return blocks;
-}
-
-function walkDocument(doc: MammothDocument): Block[] {
-  const out: Block[] = [];
-  const noteRefs: MammothNode[] = [];
-  const walk = (nodes: MammothNode[] | undefined, breakState: { next: boolean }) => {
-    for (const node of nodes ?? []) {
-      if (node.type === 'paragraph') walkParagraph(node, out, noteRefs, breakState, walk);
-      else walk(node.children, breakState);
-    }
-  };
-  const state = { next: false };
-  walk(doc.children, state);
-  // Footnotes and endnotes follow the body, in the order they are referenced.
-  for (const ref of noteRefs) {
-    const note = doc.notes?.resolve(ref);
-    if (note) walk(note.body, state);
-  }
-  return out;
-}
-
-function walkParagraph(
-  p: MammothNode,
-  out: Block[],
-  noteRefs: MammothNode[],
-  breakState: { next: boolean },
-  walk: (nodes: MammothNode[] | undefined, breakState: { next: boolean }) => void,
-): void {
-  const kind = styleKind(p);
-  const nested: MammothNode[] = [];
-  let text = '';
-  const flush = () => {
-    out.push({ text, kind, pageBreakBefore: breakState.next });
-    breakState.next = false;
-    text = '';
-  };
-  const inline = (nodes: MammothNode[] | undefined) => {
-    for (const node of nodes ?? []) {
-      switch (node.type) {
-        case 'text':
-          text += node.value ?? '';
-          break;
-        case 'tab':
-          text += '\t';
-          break;
-        case 'break':
-          if (node.breakType === 'page') {
-            // Text after a page break starts a new block on a new page.
-            if (text.trim()) flush();
-            breakState.next = true;
-          } else {
-            text += '\n';
-          }
-          break;
-        case 'noteReference':
-          noteRefs.push(node);
-          break;
-        case 'paragraph':
-        case 'table':
-          // Text boxes put whole paragraphs inside a run; they are emitted after this paragraph.
-          nested.push(node);
-          break;
-        default:
-          inline(node.children);
-      }
-    }
-  };
-  inline(p.children);
-  if (text.trim()) flush();
-  if (nested.length > 0) walk(nested, breakState);
-}
-
-function styleKind(p: MammothNode): Block['kind'] {
-  const name = (p.styleName ?? '').trim().toLowerCase();
-  const id = (p.styleId ?? '').trim().toLowerCase();
-  // Built-in styles keep their English name whatever the UI language ('heading 1' with id '1' in Chinese Word);
-  // WPS and some templates use the localised name.
-  const key = name || id;
-  if (key === 'title' || key === '标题') return 'title';
-  const m = /^(?:heading|标题)\s*([1-6])$/.exec(key);
-  return m ? Number(m[1]) : undefined;
 }
 
 function statedPages(appXml: string): number | undefined {

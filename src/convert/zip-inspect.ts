@@ -4,8 +4,6 @@ import { ConversionError, type ConvertLimits, DEFAULT_LIMITS } from './types.ts'
 
 // Ratios are only meaningful once an entry is big; small XML parts routinely compress 50:1 or better.
 const RATIO_FLOOR_BYTES = 1024 * 1024;
-// Kept entries (docProps) are small; anything bigger is not kept, only inspected.
-const KEEP_MAX_BYTES = 1024 * 1024;
 // A DOCTYPE is refused in XML parts. Other parts may carry one harmlessly and are never parsed as XML by the
 // extractor: SVG images exported from Illustrator, HTML imported as an altChunk (word/afchunk.htm). Entity
 // declarations, which every XXE and billion-laughs payload needs, are refused in every part.
@@ -30,8 +28,8 @@ export async function inspectZip(path: string, limits: ConvertLimits = DEFAULT_L
 }
 
 /**
- * The same inspection as `inspectZip`, also returning the bytes of the (small) entries `keep` selects, so callers
- * that need a part or two (docProps) do not open the zip again.
+ * The same inspection as `inspectZip`, also returning the inflated bytes of the entries `keep` selects (each within
+ * the same caps), so a caller parses them without inflating the zip a second time.
  */
 export async function scanZip(
   path: string,
@@ -175,13 +173,13 @@ function inflateEntry(
           return stop(new ConversionError('zipBomb'));
         }
         if (dtd.feed(chunk)) return stop(new ConversionError('xmlDtd'));
-        if (chunks && size <= KEEP_MAX_BYTES) chunks.push(chunk);
+        if (chunks) chunks.push(chunk);
       });
       stream.on('error', stop);
       stream.on('end', () => {
         if (done) return;
         done = true;
-        resolve(chunks && size <= KEEP_MAX_BYTES ? Buffer.concat(chunks) : undefined);
+        resolve(chunks ? Buffer.concat(chunks) : undefined);
       });
     });
   });
@@ -204,6 +202,12 @@ export class DtdScanner {
   /** Feeds the next chunk; true as soon as a marker has been seen. */
   feed(chunk: Uint8Array): boolean {
     for (let i = 0; i < chunk.length; i++) {
+      // Between matches only '<' can start one: jump to the next '<' natively (images and long text runs hold
+      // few; XML holds one per tag) instead of stepping through every byte in JavaScript.
+      if (this.entityAt === 0 && this.doctypeAt === 0) {
+        i = chunk.indexOf(0x3c, i);
+        if (i < 0) return false;
+      }
       let b = chunk[i]!;
       if (b === 0) continue;
       if (b >= 0x41 && b <= 0x5a) b += 0x20;
