@@ -1,4 +1,5 @@
 import { countChars } from './normalize.ts';
+import { minhash } from './similarity.ts';
 import { ConversionError, type ConvertLimits, type ExtractedText } from './types.ts';
 
 /** What an extractor has gathered before the shared checks. */
@@ -32,5 +33,7 @@ export function finishExtraction(parts: ExtractionParts, limits: ConvertLimits):
   const result: ExtractedText = { body, pageStarts, pageCount, charCount, headings: parts.headings ?? [] };
   if (parts.title) result.title = parts.title;
   if (parts.encoding) result.encoding = parts.encoding;
+  const signature = minhash(body);
+  if (signature) result.signature = signature;
   return result;
 }

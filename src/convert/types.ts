@@ -38,6 +38,9 @@ export interface ExtractedText {
   headings: Array<{ offset: number; level: number; text: string }>;
   /** txt only: the detected encoding, e.g. 'utf-8', 'gb18030', 'utf-16le'. */
   encoding?: string;
+  /** MinHash signature of `body` for near-duplicate detection (similarity.ts), computed where the text was
+   *  extracted (a converter worker) so the main thread does not; absent for texts too short to compare. */
+  signature?: number[];
 }
 
 /** Stable machine codes; the UI maps `convert.<camelCase>` message keys. */

@@ -50,7 +50,7 @@ function reasonOf(code: string | null, params: string | null): string | null {
 export async function importFile(
   deps: Pick<Deps, 'database' | 'blobs' | 'config' | 'queue' | 'converter'>,
   path: string,
-  opts: { userId: number; categoryId: number; price: number; timeoutMs?: number },
+  opts: { userId: number; categoryId: number; price: number; timeoutMs?: number; pollMs?: number },
 ): Promise<ImportResult> {
   const started = Date.now();
   const ms = () => Date.now() - started;
@@ -91,7 +91,7 @@ export async function importFile(
       };
     }
     if (Date.now() > until) return { file: path, status: 'rejected', reason: 'timeout', id, ms: ms() };
-    await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, opts.pollMs ?? 25));
   }
 }
 
@@ -99,7 +99,7 @@ export async function importFile(
 export async function importFiles(
   deps: Pick<Deps, 'database' | 'blobs' | 'config' | 'queue' | 'converter'>,
   files: readonly string[],
-  opts: { userId: number; categoryId: number; price: number; concurrency: number },
+  opts: { userId: number; categoryId: number; price: number; concurrency: number; pollMs?: number },
   onResult: (r: ImportResult) => void,
 ): Promise<ImportResult[]> {
   const results: ImportResult[] = [];

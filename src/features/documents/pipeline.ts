@@ -47,7 +47,7 @@ export function convertDocumentHandler(
 
       // 2b. Near duplicates (the same text re-uploaded as another format, retitled, with a cover page…) are held
       //     for review with a link to the earlier document and the similarity.
-      const sig = minhash(extracted.body);
+      const sig = extracted.signature ?? minhash(extracted.body);
       const near = sig ? await findNearDuplicate(db, documentId, doc.owner_id, sig) : undefined;
       const score = near ? Math.round(near.score * 100) : null;
 
