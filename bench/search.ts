@@ -172,7 +172,10 @@ function buildNaive(paras: string[]): void {
   raw.pragma('synchronous = OFF');
   raw.pragma('cache_size = -131072');
   raw.exec('CREATE VIRTUAL TABLE bench_naive USING fts5(text)');
-  const bodyTokens = bodyTokenizer(paras, paras.map((p) => indexText(p)));
+  const bodyTokens = bodyTokenizer(
+    paras,
+    paras.map((p) => indexText(p)),
+  );
   const insert = raw.prepare('INSERT INTO bench_naive (rowid, text) VALUES (?, ?)');
   const t0 = performance.now();
   for (let from = 0; from < N; from += BATCH) {
@@ -186,7 +189,9 @@ function buildNaive(paras: string[]): void {
   raw.exec("INSERT INTO bench_naive (bench_naive) VALUES ('optimize')");
   raw.close();
   renameSync(tmp, NAIVE_DB);
-  console.log(`naive table: ${N} docs in ${((performance.now() - t0) / 1000).toFixed(0)} s (tokens from the same cache)`);
+  console.log(
+    `naive table: ${N} docs in ${((performance.now() - t0) / 1000).toFixed(0)} s (tokens from the same cache)`,
+  );
 }
 
 function sizes(file: string): void {
@@ -202,10 +207,21 @@ function sizes(file: string): void {
   raw.close();
 }
 
+/** The node flags `npm start` runs the server with (package.json), so the bench measures the same process. */
+function startFlags(): string[] {
+  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts
+    .start;
+  const m = /\bnode((?:\s+--[\w-]+(?:=\S+)?)*)\s+--import tsx src\/main\.ts/.exec(start);
+  if (!m) throw new Error(`unexpected start script: ${start}`);
+  return m[1]!.trim().split(/\s+/).filter(Boolean);
+}
+
 async function startServer(): Promise<ChildProcess> {
   const dataDir = `/tmp/wy-bench-search-data`;
   mkdirSync(dataDir, { recursive: true });
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main.ts')], {
+  const flags = process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? startFlags();
+  console.log(`server: node ${[...flags, '--import', 'tsx', 'src/main.ts'].join(' ')}`);
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', join(ROOT, 'src/main.ts')], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -245,15 +261,18 @@ async function main(): Promise<void> {
       stdio: 'inherit',
     });
   }
+  const reusing = existsSync(DB) && !naiveChild;
   if (!existsSync(DB)) {
     console.log(`building ${DB}: ${N} documents of ~${CHARS} chars`);
     await build(paras);
   } else console.log(`reusing ${DB}`);
-  if (naiveChild && naiveChild.exitCode === null)
-    await new Promise((resolve) => naiveChild.once('exit', resolve));
+  if (naiveChild && naiveChild.exitCode === null) await new Promise((resolve) => naiveChild.once('exit', resolve));
   if (!existsSync(NAIVE_DB)) throw new Error('the naive table was not built');
-  sizes(DB);
-  sizes(NAIVE_DB);
+  // Sizes are printed when the files are built, or with --sizes (dbstat reads every page: minutes for 20 GB).
+  if (!reusing || process.argv.includes('--sizes')) {
+    sizes(DB);
+    sizes(NAIVE_DB);
+  }
   if (process.argv.includes('--build-only')) return;
 
   const queries = benchQueries(paras);

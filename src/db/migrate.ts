@@ -6,6 +6,7 @@ import * as credits from './migrations/20261127110000-credits.ts';
 import * as ingest from './migrations/20261127120000-ingest.ts';
 import * as dedup from './migrations/20261127130000-dedup.ts';
 import * as review from './migrations/20261127140000-review.ts';
+import * as searchOrder from './migrations/20261127150000-search-order.ts';
 import type { DB } from './schema.ts';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Database['dialect']): Promise<void> };
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '20261127120000-ingest': ingest,
   '20261127130000-dedup': dedup,
   '20261127140000-review': review,
+  '20261127150000-search-order': searchOrder,
 };
 
 /** Runs pending migrations under Kysely's migration lock (advisory lock on Postgres, write lock on SQLite). */

@@ -17,9 +17,16 @@ export function ftsQuery(tokens: string[], match: 'all' | 'any' = 'all'): string
 }
 
 /**
- * SQLite FTS5 over jieba tokens. Two contentless tables, rowid = document id:
- * `search_head` (title ×4, summary) ranked by bm25 over all its matches — it is small;
- * `search_body` (full text) read newest-first and cut at BODY_WINDOW, bm25 computed only for those rows.
+ * FTS5 rowids run opposite to document ids (rowid = ROWID_BASE − id): FTS5 reads a doclist forwards natively and
+ * backwards at about twice the cost, and newest-first is the order every window reads.
+ */
+export const ROWID_BASE = Number.MAX_SAFE_INTEGER;
+const rowidOf = (id: number) => ROWID_BASE - id;
+
+/**
+ * SQLite FTS5 over jieba tokens. Two contentless tables, rowid = ROWID_BASE − document id:
+ * `search_head` (title, summary; detail=column for the title filter of suggestions) and `search_body` (full text;
+ * detail=none: only whether a document matches is ever read). Each is read newest-first and cut at its window.
  */
 export function createSqliteSearchIndex(database: Database): SearchIndex {
   const { db } = database;
@@ -43,8 +50,8 @@ export function createSqliteSearchIndex(database: Database): SearchIndex {
       if (ids.length === 0) return;
       await db.transaction().execute(async (trx) => {
         for (const id of ids) {
-          await sql`DELETE FROM search_head WHERE rowid = ${id}`.execute(trx);
-          await sql`DELETE FROM search_body WHERE rowid = ${id}`.execute(trx);
+          await sql`DELETE FROM search_head WHERE rowid = ${rowidOf(id)}`.execute(trx);
+          await sql`DELETE FROM search_body WHERE rowid = ${rowidOf(id)}`.execute(trx);
         }
         await trx.deleteFrom('search_excerpts').where('document_id', 'in', ids).execute();
       });
@@ -65,15 +72,15 @@ export function createSqliteSearchIndex(database: Database): SearchIndex {
       // No bm25(): its IDF counts every match of every word (a full doclist scan, 0.3–1 s for 人民 at a million
       // documents). FTS5 walks the doclists newest-first and stops at the window; `rankCandidates` orders it.
       const head = await sql<TierRow>`
-        SELECT search_head.rowid AS id, ${META_COLUMNS}
-        FROM search_head JOIN documents d ON d.id = search_head.rowid
+        SELECT d.id AS id, ${META_COLUMNS}
+        FROM search_head JOIN documents d ON d.id = ${ROWID_BASE} - search_head.rowid
         WHERE search_head MATCH ${match} AND ${where}
-        ORDER BY search_head.rowid DESC LIMIT ${HEAD_WINDOW}`.execute(db);
+        ORDER BY search_head.rowid LIMIT ${HEAD_WINDOW}`.execute(db);
       const body = await sql<TierRow>`
-        SELECT search_body.rowid AS id, ${META_COLUMNS}
-        FROM search_body JOIN documents d ON d.id = search_body.rowid
+        SELECT d.id AS id, ${META_COLUMNS}
+        FROM search_body JOIN documents d ON d.id = ${ROWID_BASE} - search_body.rowid
         WHERE search_body MATCH ${match} AND ${where}
-        ORDER BY search_body.rowid DESC LIMIT ${BODY_WINDOW}`.execute(db);
+        ORDER BY search_body.rowid LIMIT ${BODY_WINDOW}`.execute(db);
       return {
         candidates: mergeTiers(head.rows, body.rows),
         capped: head.rows.length >= HEAD_WINDOW || body.rows.length >= BODY_WINDOW,
@@ -83,19 +90,19 @@ export function createSqliteSearchIndex(database: Database): SearchIndex {
     async titlePrefix(tokens, limit) {
       if (tokens.length === 0) return [];
       const match = `title : (${ftsQuery(tokens)}*)`;
-      const rows = await sql<{ id: number }>`
-        SELECT search_head.rowid AS id FROM search_head WHERE search_head MATCH ${match}
-        ORDER BY search_head.rowid DESC LIMIT ${limit}`.execute(db);
-      return rows.rows.map((r) => Number(r.id));
+      const rows = await sql<{ rowid: number }>`
+        SELECT rowid FROM search_head WHERE search_head MATCH ${match} ORDER BY rowid LIMIT ${limit}`.execute(db);
+      return rows.rows.map((r) => ROWID_BASE - Number(r.rowid));
     },
   };
 
   async function writeOne(trx: typeof db, doc: IndexedDocument) {
-    await sql`DELETE FROM search_head WHERE rowid = ${doc.id}`.execute(trx);
-    await sql`DELETE FROM search_body WHERE rowid = ${doc.id}`.execute(trx);
+    const rowid = rowidOf(doc.id);
+    await sql`DELETE FROM search_head WHERE rowid = ${rowid}`.execute(trx);
+    await sql`DELETE FROM search_body WHERE rowid = ${rowid}`.execute(trx);
     const seg = doc.segmented ?? { title: indexText(doc.title), meta: indexText(doc.meta), body: indexText(doc.body) };
-    await sql`INSERT INTO search_head (rowid, title, meta) VALUES (${doc.id}, ${seg.title}, ${seg.meta})`.execute(trx);
-    await sql`INSERT INTO search_body (rowid, body) VALUES (${doc.id}, ${seg.body})`.execute(trx);
+    await sql`INSERT INTO search_head (rowid, title, meta) VALUES (${rowid}, ${seg.title}, ${seg.meta})`.execute(trx);
+    await sql`INSERT INTO search_body (rowid, body) VALUES (${rowid}, ${seg.body})`.execute(trx);
     await trx
       .insertInto('search_excerpts')
       .values({ document_id: doc.id, excerpt: doc.excerpt })
