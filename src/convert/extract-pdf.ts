@@ -1,35 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join, sep } from 'node:path';
-import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { cleanTitle, normalizeParagraph } from './normalize.ts';
 import { itemsToLines, linesToParagraphs } from './pdf-lines.ts';
+import { loadPdf, type PdfDocument } from './pdfjs.ts';
 import { finishExtraction } from './result.ts';
 import { ConversionError, type ConvertLimits, type ExtractedText } from './types.ts';
-
-// Chinese PDFs often use predefined CMaps (UniGB-UCS2-H, GBK-EUC-H) and non-embedded fonts: without the CMap files
-// pdf.js cannot map their codes to Unicode and most CJK text is lost. Both folders ship with pdfjs-dist.
-const PDFJS_DIR = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
-const CMAP_DIR = join(PDFJS_DIR, 'cmaps') + sep;
-const STANDARD_FONT_DIR = join(PDFJS_DIR, 'standard_fonts') + sep;
 
 /** Extracts the text of a PDF with pdf.js, page by page, with exact page starts. */
 export async function extractPdf(path: string, limits: ConvertLimits): Promise<ExtractedText> {
   const file = await readFile(path);
-  const task = pdfjs.getDocument({
-    // pdf.js refuses a Buffer; a plain view spanning the whole ArrayBuffer is taken over without a copy (uploads can
-    // be 50 MB), and a view into a shared pool slab (small files) is copied by pdf.js, so the slab is never detached.
-    data: new Uint8Array(file.buffer, file.byteOffset, file.byteLength),
-    useSystemFonts: false,
-    isEvalSupported: false,
-    disableFontFace: true,
-    enableXfa: false,
-    verbosity: 0,
-    cMapUrl: CMAP_DIR,
-    cMapPacked: true,
-    standardFontDataUrl: STANDARD_FONT_DIR,
-  });
-  let doc: pdfjs.PDFDocumentProxy;
+  const task = loadPdf(file);
+  let doc: PdfDocument;
   try {
     doc = await task.promise;
   } catch (err) {
@@ -61,7 +41,7 @@ export async function extractPdf(path: string, limits: ConvertLimits): Promise<E
   }
 }
 
-async function pageParagraphs(doc: pdfjs.PDFDocumentProxy, n: number): Promise<string[]> {
+async function pageParagraphs(doc: PdfDocument, n: number): Promise<string[]> {
   try {
     const page = await doc.getPage(n);
     try {

@@ -2,15 +2,10 @@
 // laid over it, and the result is encoded as WebP (PNG if this build of the canvas cannot encode WebP). Runs in a
 // converter worker (see convert-worker.ts), so the time and heap caps of the pool apply.
 import { readFile, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join, sep } from 'node:path';
+import { join } from 'node:path';
 import { createCanvas } from '@napi-rs/canvas';
-import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { loadPdf, type PdfDocument } from './pdfjs.ts';
 import { ConversionError } from './types.ts';
-
-const PDFJS_DIR = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
-const CMAP_DIR = join(PDFJS_DIR, 'cmaps') + sep;
-const STANDARD_FONT_DIR = join(PDFJS_DIR, 'standard_fonts') + sep;
 
 /** What to render and how big. */
 export interface RenderRequest {
@@ -59,18 +54,8 @@ async function canWebp(): Promise<boolean> {
 
 export async function renderPdfPages(req: RenderRequest): Promise<RenderResult> {
   const file = await readFile(req.pdfPath);
-  const task = pdfjs.getDocument({
-    data: new Uint8Array(file.buffer, file.byteOffset, file.byteLength),
-    useSystemFonts: false,
-    isEvalSupported: false,
-    disableFontFace: true,
-    enableXfa: false,
-    verbosity: 0,
-    cMapUrl: CMAP_DIR,
-    cMapPacked: true,
-    standardFontDataUrl: STANDARD_FONT_DIR,
-  });
-  let doc: pdfjs.PDFDocumentProxy;
+  const task = loadPdf(file);
+  let doc: PdfDocument;
   try {
     doc = await task.promise;
   } catch (err) {
