@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { filterConditions, META_COLUMNS, mergeTiers, type TierRow } from './filters-sql.ts';
-import { BODY_WINDOW, type CandidateSet, HEAD_WINDOW, type SearchIndex, type SearchRequest } from './search-index.ts';
+import { bodyWindow, type CandidateSet, HEAD_WINDOW, type SearchIndex, type SearchRequest } from './search-index.ts';
 import { indexText } from './segment.ts';
 
 // to_tsvector refuses more than 1 MB of lexemes; positions stop at 16 383 anyway.
@@ -80,14 +80,15 @@ export function createPostgresSearchIndex(database: Database): SearchIndex {
         FROM search_docs s JOIN documents d ON d.id = s.document_id
         WHERE s.head @@ ${q} AND ${where}
         ORDER BY s.document_id DESC LIMIT ${HEAD_WINDOW}`.execute(db);
+      const bodyLimit = bodyWindow(head.rows.length);
       const body = await sql<TierRow>`
         SELECT s.document_id AS id, ${META_COLUMNS}
         FROM search_docs s JOIN documents d ON d.id = s.document_id
         WHERE s.body @@ ${q} AND ${where}
-        ORDER BY s.document_id DESC LIMIT ${BODY_WINDOW}`.execute(db);
+        ORDER BY s.document_id DESC LIMIT ${bodyLimit}`.execute(db);
       return {
         candidates: mergeTiers(head.rows, body.rows),
-        capped: head.rows.length >= HEAD_WINDOW || body.rows.length >= BODY_WINDOW,
+        capped: head.rows.length >= HEAD_WINDOW || body.rows.length >= bodyLimit,
       };
     },
 

@@ -82,3 +82,12 @@ export interface SearchIndex {
  */
 export const HEAD_WINDOW = 200;
 export const BODY_WINDOW = 200;
+
+/**
+ * The body tier's window, given how many title/summary matches the head tier found. When the head window is full,
+ * those matches fill every first page (a title match outranks a body-only one), so only the newest few body-only
+ * matches are read: common-word queries then stop a long doclist walk early.
+ */
+export function bodyWindow(headMatches: number): number {
+  return headMatches >= HEAD_WINDOW ? 50 : BODY_WINDOW;
+}

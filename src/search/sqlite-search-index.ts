@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { filterConditions, META_COLUMNS, mergeTiers, type TierRow } from './filters-sql.ts';
 import {
-  BODY_WINDOW,
+  bodyWindow,
   type CandidateSet,
   HEAD_WINDOW,
   type IndexedDocument,
@@ -76,14 +76,15 @@ export function createSqliteSearchIndex(database: Database): SearchIndex {
         FROM search_head JOIN documents d ON d.id = ${ROWID_BASE} - search_head.rowid
         WHERE search_head MATCH ${match} AND ${where}
         ORDER BY search_head.rowid LIMIT ${HEAD_WINDOW}`.execute(db);
+      const bodyLimit = bodyWindow(head.rows.length);
       const body = await sql<TierRow>`
         SELECT d.id AS id, ${META_COLUMNS}
         FROM search_body JOIN documents d ON d.id = ${ROWID_BASE} - search_body.rowid
         WHERE search_body MATCH ${match} AND ${where}
-        ORDER BY search_body.rowid LIMIT ${BODY_WINDOW}`.execute(db);
+        ORDER BY search_body.rowid LIMIT ${bodyLimit}`.execute(db);
       return {
         candidates: mergeTiers(head.rows, body.rows),
-        capped: head.rows.length >= HEAD_WINDOW || body.rows.length >= BODY_WINDOW,
+        capped: head.rows.length >= HEAD_WINDOW || body.rows.length >= bodyLimit,
       };
     },
 
