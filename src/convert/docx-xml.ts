@@ -4,7 +4,8 @@
 // part holds a DTD or an entity declaration; htmlparser2 in XML mode only decodes the predefined entities and
 // character references.
 import dingbatToUnicode from 'dingbat-to-unicode';
-import { Parser } from 'htmlparser2';
+import { findParts, paragraphStyles } from './docx-parts.ts';
+import { streamXml } from './xml-stream.ts';
 
 /** One paragraph as the extractor sees it; `kind` is 'title', a heading level 1–6, or undefined. */
 export interface DocxBlock {
@@ -15,22 +16,6 @@ export interface DocxBlock {
 
 /** The XML parts of a docx by path (inflated, after inspection). */
 export type DocxParts = ReadonlyMap<string, Buffer>;
-
-const REL_BASE = [
-  'http://schemas.openxmlformats.org/officeDocument/2006/relationships/',
-  'http://purl.oclc.org/ooxml/officeDocument/relationships/',
-];
-
-// Namespaces by URI → the prefixes this walker names elements with (documents may bind any prefix).
-const NAMESPACES: Record<string, string> = {
-  'http://schemas.openxmlformats.org/wordprocessingml/2006/main': 'w',
-  'http://purl.oclc.org/ooxml/wordprocessingml/main': 'w',
-  'http://schemas.openxmlformats.org/markup-compatibility/2006': 'mc',
-  'urn:schemas-microsoft-com:vml': 'v',
-  'http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing': 'wp',
-  'http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing': 'wp',
-  'http://schemas.openxmlformats.org/package/2006/relationships': 'rel',
-};
 
 // Elements whose children are read (mammoth's readers that pass content through); any other element is skipped
 // with everything inside it, as mammoth skips elements it does not know.
@@ -63,77 +48,6 @@ const CONTAINERS = new Set([
   'w:tr',
   'w:tc',
 ]);
-
-/** Finds the main document and its styles/footnotes/endnotes parts the way mammoth does (relationships, fallbacks). */
-export function findParts(parts: DocxParts): {
-  document: string;
-  styles: string;
-  footnotes: string;
-  endnotes: string;
-} {
-  const target = (relsPath: string, base: string, type: string, fallback: string) => {
-    const rels = parts.get(relsPath);
-    for (const r of rels ? relationships(rels) : []) {
-      if (!REL_BASE.some((b) => r.type === b + type)) continue;
-      const path = joinPath(base, r.target);
-      if (parts.has(path)) return path;
-    }
-    return fallback;
-  };
-  const document = target('_rels/.rels', '', 'officeDocument', 'word/document.xml');
-  const dir = document.includes('/') ? document.slice(0, document.lastIndexOf('/')) : '';
-  const name = document.slice(dir ? dir.length + 1 : 0);
-  const docRels = `${dir ? `${dir}/` : ''}_rels/${name}.rels`;
-  return {
-    document,
-    styles: target(docRels, dir, 'styles', 'word/styles.xml'),
-    footnotes: target(docRels, dir, 'footnotes', 'word/footnotes.xml'),
-    endnotes: target(docRels, dir, 'endnotes', 'word/endnotes.xml'),
-  };
-}
-
-function joinPath(base: string, target: string): string {
-  const segments = target.startsWith('/') ? [] : base.split('/').filter(Boolean);
-  for (const s of target.split('/')) {
-    if (s === '' || s === '.') continue;
-    if (s === '..') segments.pop();
-    else segments.push(s);
-  }
-  return segments.join('/');
-}
-
-/** The relationships of a .rels part. */
-export function relationships(xml: Buffer): Array<{ type: string; target: string }> {
-  const out: Array<{ type: string; target: string }> = [];
-  parse(xml, {
-    open(name, attrs) {
-      if (name === 'rel:Relationship' && attrs.Type && attrs.Target)
-        out.push({ type: attrs.Type, target: attrs.Target });
-      return true;
-    },
-  });
-  return out;
-}
-
-/** Paragraph style names by style id (styles.xml). */
-export function paragraphStyles(xml: Buffer | undefined): Map<string, string> {
-  const names = new Map<string, string>();
-  if (!xml) return names;
-  let current: string | undefined;
-  parse(xml, {
-    open(name, attrs) {
-      if (name === 'w:style') current = attrs['w:type'] === 'paragraph' ? attrs['w:styleId'] : undefined;
-      else if (name === 'w:name' && current !== undefined && attrs['w:val'] !== undefined) {
-        names.set(current, attrs['w:val']);
-      }
-      return true;
-    },
-    close(name) {
-      if (name === 'w:style') current = undefined;
-    },
-  });
-  return names;
-}
 
 // What a paragraph produced, in emission order: its blocks, page-break and note-reference markers, and then the
 // same from paragraphs nested inside it (text boxes), which mammoth emits after the paragraph that holds them.
@@ -173,7 +87,7 @@ function walkPart(xml: Buffer, styles: Map<string, string>, notes?: Map<string, 
     if (p.text.trim()) p.items.push({ block: { text: p.text, kind: p.kind } });
     p.text = '';
   };
-  parse(xml, {
+  streamXml(xml, {
     open(name, attrs) {
       if (notes && (name === 'w:footnote' || name === 'w:endnote')) {
         const type = attrs['w:type'];
@@ -329,93 +243,3 @@ function styleKind(name: string, id: string): DocxBlock['kind'] {
   const m = /^(?:heading|标题)\s*([1-6])$/.exec(key);
   return m ? Number(m[1]) : undefined;
 }
-
-interface Handlers {
-  /** An element opens; return false to skip everything inside it. */
-  open(name: string, attrs: Record<string, string>): boolean;
-  text?(data: string): void;
-  close?(name: string): void;
-}
-
-/**
- * Streams an XML part through htmlparser2, naming elements by their namespace's usual prefix (only when a part
- * binds another prefix: Word always writes w:, mc:, v:…), skipping subtrees the handler refuses and mc:Choice (as
- * mammoth keeps only mc:Fallback).
- */
-function parse(xml: Buffer, h: Handlers): void {
-  // Namespace scopes in force, innermost last, with the element depth that declared them.
-  const scopes: Array<{ depth: number; map: Map<string, string> }> = [];
-  let renaming = false;
-  let depth = 0;
-  let skip = 0;
-  let ending = false;
-  let justOpened: string | undefined;
-  const canonical = (raw: string): string => {
-    if (!renaming) return raw;
-    const colon = raw.indexOf(':');
-    const prefix = colon < 0 ? '' : raw.slice(0, colon);
-    for (let i = scopes.length - 1; i >= 0; i--) {
-      const mapped = scopes[i]!.map.get(prefix);
-      if (mapped !== undefined) return `${mapped}:${raw.slice(colon + 1)}`;
-    }
-    return raw;
-  };
-  const canonicalAttrs = (attrs: Record<string, string>): Record<string, string> => {
-    if (!renaming) return attrs;
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(attrs)) out[k.includes(':') && !k.startsWith('xmlns') ? canonical(k) : k] = v;
-    return out;
-  };
-  const parser = new Parser(
-    {
-      onopentag(raw, attrs) {
-        justOpened = raw;
-        depth++;
-        let map: Map<string, string> | undefined;
-        for (const k in attrs) {
-          if (k !== 'xmlns' && !k.startsWith('xmlns:')) continue;
-          const mapped = NAMESPACES[attrs[k]!];
-          if (mapped === undefined) continue;
-          const prefix = k === 'xmlns' ? '' : k.slice(6);
-          map ??= new Map();
-          map.set(prefix, mapped);
-          if (prefix !== mapped) renaming = true;
-        }
-        if (map) scopes.push({ depth, map });
-        if (skip > 0) {
-          skip++;
-          return;
-        }
-        const name = canonical(raw);
-        if (name === 'mc:Choice' || !h.open(name, canonicalAttrs(attrs))) skip = 1;
-      },
-      ontext(data) {
-        justOpened = undefined;
-        if (skip === 0) h.text?.(data);
-      },
-      onclosetag(raw, implied) {
-        // Closed by the parser, not by the part (an element left open at a parent's end tag or at the end): not
-        // well-formed XML, which Word refuses too. A self-closing element is also reported as implied, right after
-        // it opened.
-        if (ending || (implied && justOpened !== raw)) throw new Error(`unclosed element ${raw}`);
-        justOpened = undefined;
-        if (skip > 0) skip--;
-        else h.close?.(canonical(raw));
-        if (scopes.length > 0 && scopes[scopes.length - 1]!.depth === depth) scopes.pop();
-        depth--;
-      },
-    },
-    { xmlMode: true, decodeEntities: true, recognizeSelfClosing: true },
-  );
-  // Fed in slices: no string as large as the part is ever made, so the heap grows gradually and a worker over its
-  // cap is stopped cleanly instead of failing one huge allocation (which takes the whole process down).
-  const decoder = new TextDecoder('utf-8', { ignoreBOM: false });
-  for (let at = 0; at < xml.length; at += CHUNK_BYTES) {
-    parser.write(decoder.decode(xml.subarray(at, at + CHUNK_BYTES), { stream: true }));
-  }
-  parser.write(decoder.decode());
-  ending = true;
-  parser.end();
-}
-
-const CHUNK_BYTES = 256 * 1024;
