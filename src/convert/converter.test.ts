@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createConverter } from './converter.ts';
 import { extractDocx } from './extract-docx.ts';
-import { buildZip, docxEntries, fixtureDir, wordParagraph } from './testing-zip.ts';
+import { buildZip, docxEntries, fixtureDir } from './testing-zip.ts';
 import { ConversionError, DEFAULT_LIMITS } from './types.ts';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));

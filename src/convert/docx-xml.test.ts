@@ -8,7 +8,6 @@ import { describe, test } from 'node:test';
 import { CORPUS_DIR } from '../testing/paths.ts';
 import { type DocxBlock, readDocxBlocks } from './docx-xml.ts';
 import { mammothBlocks } from './testing-mammoth.ts';
-import { buildZip, docxEntries, wordParagraph } from './testing-zip.ts';
 import { DEFAULT_LIMITS } from './types.ts';
 import { scanZip } from './zip-inspect.ts';
 
