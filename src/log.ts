@@ -1,19 +1,92 @@
-import pino, { type Logger } from 'pino';
+import { isatty } from 'node:tty';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import { prettyFactory } from 'pino-pretty';
 
 export type { Logger };
 
 /**
- * The root logger; modules take `log.child({ module })`. Requests and jobs add their own ids.
- * Lines are buffered and written asynchronously (an access line per request must not cost a write syscall each);
- * pino flushes the buffer when the process exits.
+ * The binding of the access logger, `log.child({ module: 'http' })`: Fastify's logger and the front cache
+ * (web/app.ts, web/front-cache.ts), which write one line per request.
  */
-export function createLogger(level: string): Logger {
+const ACCESS_BINDING = '"module":"http"';
+
+/** How often buffered access lines are written out at the latest. */
+const ACCESS_FLUSH_MS = 1000;
+
+export interface LogOptions {
+  /** Where lines go: 1 for the server, 2 for CLI commands (their stdout carries their results). */
+  fd?: number;
+  /** Human lines (pino-pretty) instead of JSON; by default when `fd` is a terminal. */
+  pretty?: boolean;
+}
+
+/**
+ * The root logger; modules take `log.child({ module })`. Requests and jobs add their own ids.
+ *
+ * Every line is written at once (a synchronous write), so startup, shutdown, warnings and errors are on the
+ * terminal or in the log even if the process is killed the next moment. The one exception is the access line of a
+ * request (a line of the `module: 'http'` logger below warn): those are gathered up to 4 KB, so a busy server does
+ * not pay a write per request, and written out before the next other line, at least every second, on
+ * `log.flush()` and when the process exits.
+ */
+export function createLogger(level: string, opts: LogOptions = {}): Logger {
+  const fd = opts.fd ?? 1;
+  const pretty = opts.pretty ?? isatty(fd);
   return pino(
     {
       level,
       base: { pid: process.pid },
       redact: { paths: ['req.headers.cookie', 'password', '*.password'], remove: true },
     },
-    pino.destination({ dest: 1, sync: false, minLength: 4096 }),
+    output(fd, pretty),
   );
+}
+
+/** A pino destination that writes synchronously and batches only access lines (see `createLogger`). */
+function output(fd: number, pretty: boolean): DestinationStream {
+  // Sync writes; with minLength, `write` only buffers until 4 KB are waiting and `flush` writes them at once.
+  const sink = pino.destination({ dest: fd, sync: true, minLength: 4096 });
+  const format = pretty
+    ? prettyFactory({
+        colorize: isatty(fd) && !process.env.NO_COLOR,
+        translateTime: 'SYS:HH:MM:ss.l',
+        ignore: 'pid,hostname',
+        singleLine: true,
+      })
+    : undefined;
+  let buffered = false;
+  const flush = () => {
+    if (!buffered) return;
+    buffered = false;
+    sink.flush();
+  };
+  const timer = setInterval(flush, ACCESS_FLUSH_MS);
+  timer.unref();
+  process.once('exit', flush);
+
+  const stream = {
+    // pino fills these in before each write when the symbol is set.
+    [pino.symbols.needsMetadataGsym]: true as const,
+    lastLevel: 0,
+    lastTime: '',
+    lastMsg: '',
+    lastObj: {},
+    lastLogger: undefined as unknown as Logger,
+    write(line: string) {
+      sink.write(format ? format(line) : line);
+      buffered = true;
+      if (stream.lastLevel >= 40 || !isAccessLogger(stream.lastLogger)) flush();
+    },
+    /** `log.flush(cb)`: everything buffered is written before `cb` runs. */
+    flush(cb?: (err?: Error) => void) {
+      flush();
+      cb?.();
+    },
+  };
+  return stream;
+}
+
+function isAccessLogger(logger: Logger | undefined): boolean {
+  const bindings = (logger as unknown as Record<symbol, unknown> | undefined)?.[pino.symbols.chindingsSym];
+  return typeof bindings === 'string' && bindings.includes(ACCESS_BINDING);
 }

@@ -1,10 +1,10 @@
-import pino from 'pino';
 import { buildDeps } from '../compose.ts';
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { AppError } from '../errors.ts';
 import { t } from '../i18n/t.ts';
+import { createLogger } from '../log.ts';
 import type { Command, OpenDeps } from './command.ts';
 import { createAdmin } from './commands/create-admin.ts';
 import { importCommand } from './commands/import.ts';
@@ -30,7 +30,8 @@ const open: OpenDeps = async () => {
   const config = loadConfig();
   const database = openDatabase(config.database.url);
   await migrate(database);
-  const deps = buildDeps(config, pino({ level: process.env.LOG_LEVEL ?? 'warn' }), database);
+  // Logs go to stderr: stdout carries the command's results (`wenyuan import` prints one JSON line per file).
+  const deps = buildDeps(config, createLogger(process.env.LOG_LEVEL ?? 'warn', { fd: 2 }), database);
   return {
     deps,
     async close() {
