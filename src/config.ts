@@ -15,7 +15,14 @@ export interface Config {
   };
   readonly dataDir: string;
   readonly database: { readonly url: string; readonly dialect: 'sqlite' | 'postgres' };
-  readonly storage: { readonly dir: string };
+  readonly storage: {
+    readonly dir: string;
+    /**
+     * Days the blobs of a deleted or rejected document are kept before the collector may remove them (reconvert,
+     * and shared or re-uploaded content, stay safe meanwhile); also how long any blob stays after a write or touch.
+     */
+    readonly gcGraceDays: number;
+  };
   readonly upload: { readonly maxBytes: number };
   readonly jobs: {
     readonly concurrency: number;
@@ -172,7 +179,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     dataDir,
     database: { url: databaseUrl, dialect },
-    storage: { dir: resolve(dataDir, r.str('STORAGE_DIR', 'blobs')) },
+    storage: {
+      dir: resolve(dataDir, r.str('STORAGE_DIR', 'blobs')),
+      gcGraceDays: r.int('BLOB_GC_GRACE_DAYS', 7, 1, 3650),
+    },
     upload: { maxBytes },
     jobs: {
       concurrency: r.int('JOB_CONCURRENCY', 2, 1, 64),

@@ -5,6 +5,8 @@ import { openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import type { Deps } from './deps.ts';
 import { needsAdmin } from './features/accounts/service.ts';
+import { collectGarbage, sweepTempFiles } from './features/documents/gc.ts';
+import { type Scheduler, startScheduler } from './jobs/schedule.ts';
 import { startWorker, type Worker } from './jobs/worker.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createApp, type RateLimits } from './web/app.ts';
@@ -33,6 +35,8 @@ export async function startServer(
   const applied = await migrate(database);
   if (applied.length) log.info({ applied }, 'migrations applied');
   const deps = buildDeps(config, log, database);
+  // Temp files a crash left behind (only stale ones: another process on this DATA_DIR may be writing one now).
+  await sweepTempFiles(deps);
 
   let app: FastifyInstance | undefined;
   let url: string | undefined;
@@ -53,6 +57,23 @@ export async function startServer(
           log,
         })
       : undefined;
+  // Hourly maintenance (temp sweep, blob collection), run by one worker process per hour.
+  const scheduler: Scheduler | undefined =
+    config.role !== 'web'
+      ? startScheduler({
+          database,
+          log,
+          tasks: [
+            {
+              name: 'maintenance.gc',
+              everyMs: 60 * 60 * 1000,
+              run: async (signal) => {
+                await collectGarbage(deps, { signal });
+              },
+            },
+          ],
+        })
+      : undefined;
 
   if (await needsAdmin(deps)) {
     log.warn('no administrator yet: create one with `npx wenyuan create-admin --email you@example.com`');
@@ -68,6 +89,7 @@ export async function startServer(
       stopping ??= (async () => {
         // Stop taking requests first, then let jobs in flight finish (bounded), then close the pools.
         await app?.close();
+        await scheduler?.stop();
         await worker?.stop(config.shutdownMs);
         await deps.converter.close();
         await database.close();

@@ -7,6 +7,7 @@ import { t } from '../i18n/t.ts';
 import { createLogger } from '../log.ts';
 import type { Command, OpenDeps } from './command.ts';
 import { createAdmin } from './commands/create-admin.ts';
+import { gc } from './commands/gc.ts';
 import { importCommand } from './commands/import.ts';
 import { ledger } from './commands/ledger.ts';
 import { reindex } from './commands/reindex.ts';
@@ -15,6 +16,7 @@ import { stage } from './commands/stage.ts';
 /** Every command of `npx wenyuan <command>`. Thin wrappers over the services. */
 const COMMANDS: Record<string, Command> = {
   'create-admin': createAdmin,
+  gc,
   import: importCommand,
   ledger,
   reindex,

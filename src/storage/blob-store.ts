@@ -23,8 +23,16 @@ export function parseBlobKey(key: string): BlobKey {
 
 /** Where uploaded and derived files live (local disk by default, S3 later). Content-addressed and immutable. */
 export interface BlobStore {
-  /** Moves a fully written temporary file into the store under `key`. If the key exists the temp file is discarded. */
+  /**
+   * Moves a fully written temporary file into the store under `key`. If the key exists the temp file is discarded
+   * and the stored blob is touched (see `touch`): the caller is about to reference it.
+   */
   putFile(tempPath: string, key: BlobKey): Promise<void>;
+  /**
+   * Refreshes the blob's modification time before a new reference to it is committed, so that a concurrent
+   * `collect` keeps it. False when the blob is missing (collected, or never stored).
+   */
+  touch(key: BlobKey): Promise<boolean>;
   /** Whether the blob exists. */
   has(key: BlobKey): Promise<boolean>;
   /** Size in bytes, or undefined when missing. */
@@ -33,8 +41,21 @@ export interface BlobStore {
   read(key: BlobKey, range?: { start: number; end: number }): Readable;
   /** Runs `fn` with a local file path holding the blob (the file itself for local storage). */
   withLocalFile<T>(key: BlobKey, fn: (path: string) => Promise<T>): Promise<T>;
+  /** Size and modification time, or undefined when missing. */
+  stat(key: BlobKey): Promise<{ size: number; mtimeMs: number } | undefined>;
   /** Removes the blob; missing is not an error. */
   delete(key: BlobKey): Promise<void>;
+  /**
+   * Removes a blob the caller found unreferenced, unless it was written or touched at or after `touchedBefore`
+   * (epoch ms): someone may be adding a reference right now. Returns the bytes freed, or undefined when the blob
+   * was kept or missing. The check and the removal are one step with respect to `putFile` and `touch`.
+   */
+  collect(key: BlobKey, touchedBefore: number): Promise<number | undefined>;
   /** A fresh path for a temporary file on the same filesystem as the store (for atomic renames). */
   tempPath(prefix: string): string;
+  /**
+   * Removes temporary files last modified before `modifiedBefore` (epoch ms): leftovers of a crash. Files still
+   * being written are fresh (every write moves their modification time). `dryRun` only counts them.
+   */
+  sweepTemp(modifiedBefore: number, opts?: { dryRun?: boolean }): Promise<{ files: number; bytes: number }>;
 }

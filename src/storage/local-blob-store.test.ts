@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
@@ -40,4 +40,44 @@ test('keys that could escape the store are impossible to build', () => {
     assert.throws(() => parseBlobKey(bad));
   }
   assert.throws(() => blobKey('original', '../'.repeat(22)));
+});
+
+const DAY = 24 * 60 * 60 * 1000;
+
+test('the store sweeps only stale temp files, and collects only blobs untouched since the cutoff', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wy-gc-store-'));
+  try {
+    const store = createLocalBlobStore(dir);
+    const key = blobKey('original', 'ab'.repeat(32));
+    const put = async () => {
+      const tmp = store.tempPath('upload');
+      writeFileSync(tmp, '同志们');
+      await store.putFile(tmp, key);
+    };
+    await put();
+    const old = new Date(Date.now() - 10 * DAY);
+    await store.withLocalFile(key, async (p) => utimesSync(p, old, old));
+    // Storing the same bytes again is a new reference: it refreshes the blob's time.
+    await put();
+    const cutoff = Date.now() - DAY;
+    assert.equal(await store.collect(key, cutoff), undefined, 'touched after the cutoff: kept');
+    assert.ok(await store.has(key));
+    await store.withLocalFile(key, async (p) => utimesSync(p, old, old));
+    assert.equal(await store.collect(key, cutoff), Buffer.byteLength('同志们'));
+    assert.equal(await store.has(key), false);
+    assert.equal(await store.touch(key), false, 'a collected blob cannot be touched back');
+    assert.equal(await store.collect(key, cutoff), undefined, 'missing is not an error');
+    assert.deepEqual(readdirSync(join(dir, '.tmp')), [], 'nothing left aside');
+
+    const stale = join(dir, '.tmp', 'upload-stale');
+    writeFileSync(stale, 'x'.repeat(100));
+    utimesSync(stale, old, old);
+    writeFileSync(join(dir, '.tmp', 'upload-live'), 'y');
+    assert.deepEqual(await store.sweepTemp(cutoff, { dryRun: true }), { files: 1, bytes: 100 });
+    assert.ok(existsSync(stale));
+    assert.deepEqual(await store.sweepTemp(cutoff), { files: 1, bytes: 100 });
+    assert.deepEqual(readdirSync(join(dir, '.tmp')), ['upload-live']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

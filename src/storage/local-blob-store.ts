@@ -1,10 +1,27 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, mkdirSync } from 'node:fs';
-import { link, rm, stat, unlink } from 'node:fs/promises';
+import { link, lstat, readdir, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BlobKey, type BlobStore, parseBlobKey } from './blob-store.ts';
 
-/** Blobs as files under one directory, fanned out by hash prefix: `<dir>/<ns>/ab/cd/<hash>`. */
+const errCode = (err: unknown) => (err as NodeJS.ErrnoException).code;
+
+/**
+ * Blobs as files under one directory, fanned out by hash prefix: `<dir>/<ns>/ab/cd/<hash>`.
+ *
+ * Collection and new references (why `collect` cannot remove a blob someone is starting to use):
+ * content-addressed blobs are shared, so an upload may re-reference the blob of a long-deleted document at the very
+ * moment the collector decides it is dead. Every writer touches the blob (`putFile` on an existing key, `touch`)
+ * before it commits the row that references it; the collector checks the database first, then moves the file aside
+ * (an atomic rename), then reads the moved file's modification time, and only then deletes it.
+ * - A writer that touched before the rename touched the same inode: the collector sees a fresh time and puts the
+ *   file back.
+ * - A writer that touches after the rename finds the path empty: `putFile` links its own copy again, `touch`
+ *   reports the blob missing and the caller refuses cleanly.
+ * - A writer whose row committed before the collector's database check is seen by that check.
+ * The one gap is the collector's process dying between moving a freshly touched blob aside and putting it back;
+ * the moved file then sits in `.tmp` (named `gc-<hash>-…`) until the temp sweep.
+ */
 export function createLocalBlobStore(dir: string): BlobStore {
   const tmpDir = join(dir, '.tmp');
   mkdirSync(tmpDir, { recursive: true });
@@ -15,25 +32,50 @@ export function createLocalBlobStore(dir: string): BlobStore {
     return join(dir, ns, hash.slice(0, 2), hash.slice(2, 4), hash);
   };
 
+  const touchPath = async (path: string): Promise<boolean> => {
+    const now = new Date();
+    try {
+      await utimes(path, now, now);
+      return true;
+    } catch (err) {
+      if (errCode(err) === 'ENOENT') return false;
+      throw err;
+    }
+  };
+
   return {
     async putFile(tempPath, key) {
       const target = pathOf(key);
       mkdirSync(join(target, '..'), { recursive: true });
       try {
-        // link() fails if the target exists, so two uploads of the same content never clobber each other.
-        await link(tempPath, target);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        // link() fails if the target exists, so two uploads of the same content never clobber each other. An
+        // existing blob is touched instead; if the collector moved it aside in between, link again.
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await link(tempPath, target);
+            return;
+          } catch (err) {
+            if (errCode(err) !== 'EEXIST' || attempt >= 3) throw err;
+          }
+          if (await touchPath(target)) return;
+        }
       } finally {
         await rm(tempPath, { force: true });
       }
+    },
+    async touch(key) {
+      return touchPath(pathOf(key));
     },
     async has(key) {
       return (await this.size(key)) !== undefined;
     },
     async size(key) {
+      return (await this.stat(key))?.size;
+    },
+    async stat(key) {
       try {
-        return (await stat(pathOf(key))).size;
+        const st = await stat(pathOf(key));
+        return { size: st.size, mtimeMs: st.mtimeMs };
       } catch {
         return undefined;
       }
@@ -49,8 +91,47 @@ export function createLocalBlobStore(dir: string): BlobStore {
         if (err.code !== 'ENOENT') throw err;
       });
     },
+    async collect(key, touchedBefore) {
+      const target = pathOf(key);
+      const aside = join(tmpDir, `gc-${key.slice(key.indexOf('/') + 1)}-${randomBytes(6).toString('hex')}`);
+      try {
+        await rename(target, aside);
+      } catch (err) {
+        if (errCode(err) === 'ENOENT') return undefined;
+        throw err;
+      }
+      const st = await stat(aside);
+      if (st.mtimeMs >= touchedBefore) {
+        // Touched by a writer while we decided: put it back (unless a writer already stored the same bytes again).
+        await link(aside, target).catch((err) => {
+          if (errCode(err) !== 'EEXIST') throw err;
+        });
+        await unlink(aside);
+        return undefined;
+      }
+      await unlink(aside);
+      return st.size;
+    },
     tempPath(prefix) {
       return join(tmpDir, `${prefix.replace(/[^a-z0-9-]/gi, '')}-${randomBytes(12).toString('hex')}`);
+    },
+    async sweepTemp(modifiedBefore, opts = {}) {
+      let files = 0;
+      let bytes = 0;
+      for (const name of await readdir(tmpDir)) {
+        const path = join(tmpDir, name);
+        try {
+          const st = await lstat(path);
+          if (!st.isFile() || st.mtimeMs >= modifiedBefore) continue;
+          if (!opts.dryRun) await unlink(path);
+          files++;
+          bytes += st.size;
+        } catch (err) {
+          // Gone meanwhile: its writer finished (renamed or removed it), or another process swept it.
+          if (errCode(err) !== 'ENOENT') throw err;
+        }
+      }
+      return { files, bytes };
     },
   };
 }

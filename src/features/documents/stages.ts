@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { minhash } from '../../convert/similarity.ts';
 import type { Deps } from '../../deps.ts';
 import { badRequest, forbidden, gone, notFound } from '../../errors.ts';
+import { parseBlobKey } from '../../storage/blob-store.ts';
 import { parseId, requireUser } from '../../web/guards.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import type { SessionUser } from '../accounts/service.ts';
@@ -12,9 +13,22 @@ import { saveBands } from './dedup.ts';
 import { canDeleteDocument } from './policy.ts';
 import * as repo from './repo.ts';
 
+/**
+ * Whether a rejected document's original is still stored. The blobs of rejected documents are collected after
+ * BLOB_GC_GRACE_DAYS (features/documents/gc.ts); touching the blob also keeps it from a collector deciding right now,
+ * so a conversion queued after this check finds its file.
+ */
+async function originalStillStored(deps: Pick<Deps, 'blobs'>, blobKey: string): Promise<boolean> {
+  try {
+    return await deps.blobs.touch(parseBlobKey(blobKey));
+  } catch {
+    return false;
+  }
+}
+
 /** Queues one rejected document for conversion again (owner or admin). */
 export async function reconvertDocument(
-  deps: Pick<Deps, 'database' | 'queue'>,
+  deps: Pick<Deps, 'database' | 'queue' | 'blobs'>,
   id: number,
   viewer: SessionUser,
 ): Promise<void> {
@@ -26,6 +40,7 @@ export async function reconvertDocument(
   if (doc.status !== 'rejected') throw badRequest('document.reconvertNotRejected');
   // An operator's decision on a near duplicate is not a conversion failure: converting again cannot change it.
   if (doc.reject_code === 'duplicate.rejected') throw badRequest('duplicate.reconvertDecided');
+  if (!(await originalStillStored(deps, doc.blob_key))) throw badRequest('document.reconvertSourceGone');
   await db.transaction().execute(async (trx) => {
     const moved = await repo.transitionDocument(trx, id, ['rejected'], {
       status: 'uploaded',
@@ -49,7 +64,7 @@ export type Stage = (typeof STAGES)[number];
  * `dedup` for every published document. Returns how many documents were queued or indexed.
  */
 export async function rerunStage(
-  deps: Pick<Deps, 'database' | 'queue'>,
+  deps: Pick<Deps, 'database' | 'queue' | 'blobs'>,
   stage: Stage,
   opts: { all?: boolean } = {},
 ): Promise<number> {
@@ -58,13 +73,15 @@ export async function rerunStage(
   if (stage === 'convert') {
     const rows = await db
       .selectFrom('documents')
-      .select(['id', 'status'])
+      .select(['id', 'status', 'blob_key'])
       .where('extracted_at', 'is', null)
       .where('status', 'in', ['uploaded', 'converting', 'rejected'])
       .orderBy('id')
       .execute();
     for (const r of rows) {
       const id = Number(r.id);
+      // A rejected document whose original was collected stays rejected: there is nothing left to convert.
+      if (r.status === 'rejected' && !(await originalStillStored(deps, r.blob_key))) continue;
       await db.transaction().execute(async (trx) => {
         if (r.status === 'rejected') {
           const moved = await repo.transitionDocument(trx, id, ['rejected'], {

@@ -44,6 +44,7 @@ export const documentsMessages = {
   'duplicate.reconvertDecided': '该文档已经人工审核未通过，不能重新转换',
   'document.reconvert': '重新转换',
   'document.reconvertNotRejected': '只有未通过的文档可以重新转换',
+  'document.reconvertSourceGone': '原文件已过保留期并被清理，无法重新转换，请重新上传',
   'gongwen.toc': '目录（免费部分）',
   'gongwen.docNumber': '发文字号',
   'gongwen.addressee': '主送',
