@@ -91,6 +91,14 @@ export interface DocumentsTable {
   /** The operator who approved or rejected a document held for review, and when. */
   reviewed_by: number | null;
   reviewed_at: Millis | null;
+  /** The takedown (see features/documents/takedown.ts): when, why (a TakedownCode), what caused it, the note. */
+  taken_down_at: Millis | null;
+  takedown_code: string | null;
+  /** What caused it: `report:<id>`, `notice:<id>`, `user:<id>` (a banned uploader), or null (a moderator). */
+  takedown_ref: string | null;
+  takedown_note: string | null;
+  /** The status it was taken down from (`published` or `review`): where a restore sends it back. */
+  takedown_from: DocumentStatus | null;
 }
 
 /** LSH bands of documents' MinHash signatures: (band, hash) → documents sharing it. */
@@ -131,9 +139,17 @@ export interface ReportsTable {
   reporter_id: number;
   reason: string;
   detail: string;
-  status: 'open' | 'resolved' | 'dismissed';
+  /** One open report per (reporter, document) — a partial unique index. */
+  status: ReportStatus;
   created_at: Millis;
+  /** How it was closed (see features/reports/decisions.ts), the moderator's reason, who and when. */
+  decision: string | null;
+  decision_reason: string | null;
+  resolved_by: number | null;
+  resolved_at: Millis | null;
 }
+
+export type ReportStatus = 'open' | 'dismissed' | 'actioned';
 
 export interface FollowsTable {
   follower_id: number;

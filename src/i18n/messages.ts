@@ -5,6 +5,7 @@
 import { adminMessages } from './messages/admin.ts';
 import { creditsMessages } from './messages/credits.ts';
 import { documentsMessages } from './messages/documents.ts';
+import { reportsMessages } from './messages/reports.ts';
 import { searchMessages } from './messages/search.ts';
 import { siteMessages } from './messages/site.ts';
 
@@ -14,6 +15,7 @@ export const zhCN = {
   ...searchMessages,
   ...creditsMessages,
   ...adminMessages,
+  ...reportsMessages,
 } as const;
 
 /** A key of the message catalog. */

@@ -14,7 +14,10 @@ export type TxKind =
   | 'clawback'
   | 'payout_request'
   | 'payout_reject'
-  | 'payout_paid';
+  | 'payout_paid'
+  /** Earnings of a taken-down document moved aside, and given back on restore (decision 0010). */
+  | 'hold'
+  | 'release';
 
 /** Well-known account codes. System accounts are where money enters or leaves the ledger. */
 export const ACCOUNTS = {

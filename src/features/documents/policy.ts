@@ -1,7 +1,7 @@
 import type { Document } from '../../db/schema.ts';
 import type { SessionUser } from '../accounts/service.ts';
 
-type DocLike = Pick<Document, 'owner_id' | 'status' | 'price'>;
+type DocLike = Pick<Document, 'owner_id' | 'status' | 'price'> & Partial<Pick<Document, 'takedown_code'>>;
 
 const isOwnerOrAdmin = (viewer: SessionUser | undefined, doc: DocLike) =>
   !!viewer && (viewer.id === doc.owner_id || viewer.role === 'admin');
@@ -19,12 +19,30 @@ export function canDeleteDocument(viewer: SessionUser | undefined, doc: DocLike)
 }
 
 /**
+ * Takedowns for a legal reason — the law forbids serving the content (著作权, 个人信息, 保密, 违法) — answer
+ * 451 Unavailable For Legal Reasons; the others answer 410 Gone.
+ */
+export function isLegalTakedown(code: string | null | undefined): boolean {
+  return code === 'copyright' || code === 'privacy' || code === 'secret' || code === 'illegal';
+}
+
+/**
+ * Whether the buyers of a taken-down document keep downloading it (decision 0010): yes, as after a deletion, unless
+ * serving the file is itself the wrong — a legal takedown or pornography. Then every copy stops, and the uploader's
+ * earnings from it are held until it is restored.
+ */
+export function buyersKeepAccess(code: string | null | undefined): boolean {
+  return !isLegalTakedown(code) && code !== 'porn';
+}
+
+/**
  * The original file: free documents for any logged-in reader, any document for its owner or an admin, and a paid
- * one for its buyers — who keep it after the uploader deletes it (not after a takedown).
+ * one for its buyers — who keep it after the uploader deletes it, and after a takedown unless `buyersKeepAccess`
+ * says otherwise (decision 0010).
  */
 export function canDownloadDocument(viewer: SessionUser | undefined, doc: DocLike, purchased = false): boolean {
   if (!viewer) return false;
-  if (purchased) return doc.status !== 'taken_down';
+  if (purchased) return doc.status !== 'taken_down' || buyersKeepAccess(doc.takedown_code);
   if (isOwnerOrAdmin(viewer, doc)) return doc.status !== 'deleted';
   return doc.status === 'published' && doc.price === 0;
 }

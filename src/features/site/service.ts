@@ -1,4 +1,5 @@
-import type { Category, PreviewMode } from '../../db/schema.ts';
+import type { Kysely } from 'kysely';
+import type { Category, DB, PreviewMode } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
 import { badRequest, conflict } from '../../errors.ts';
 import * as repo from './repo.ts';
@@ -131,4 +132,12 @@ export async function editCategory(
     await repo.bumpSiteRev(trx);
   });
   cache.delete(deps.database);
+}
+
+/**
+ * Bumps the site revision inside the caller's transaction, so every cached page (anonymous page cache, front cache)
+ * is rendered again: for changes that reach other documents' pages, such as a takedown leaving related lists.
+ */
+export async function invalidateCachedPages(db: Kysely<DB>): Promise<void> {
+  await repo.bumpSiteRev(db);
 }
