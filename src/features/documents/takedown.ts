@@ -4,7 +4,7 @@
 // selling, the uploader is told why (with the counter-notice path), the staff action is audited, the first-upload
 // reward comes back and the uploader's earnings from it are held (docs/decisions/0010-takedown-and-money.md).
 import type { Deps } from '../../deps.ts';
-import { conflict, forbidden, notFound } from '../../errors.ts';
+import { AppError, conflict, forbidden, notFound } from '../../errors.ts';
 import { t } from '../../i18n/t.ts';
 import type { SessionUser } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
@@ -12,6 +12,7 @@ import { holdTakedownEarnings, releaseTakedownEarnings } from '../credits/holds.
 import { clawBackUploadReward } from '../credits/rewards.ts';
 import { canModerate } from '../moderation/policy.ts';
 import { notify } from '../notifications/service.ts';
+import { closeOpenReportsOfDocument } from '../reports/closing.ts';
 import { syncDocumentIndex } from '../search/service.ts';
 import { invalidateCachedPages } from '../site/service.ts';
 import { buyersKeepAccess, isLegalTakedown } from './policy.ts';
@@ -38,6 +39,37 @@ export function isTakedownCode(code: unknown): code is TakedownCode {
   return typeof code === 'string' && (TAKEDOWN_CODES as readonly string[]).includes(code);
 }
 
+/**
+ * What a taken-down document answers everywhere it used to be shown (page, page images, purchase): 451 for a legal
+ * takedown, 410 otherwise, with the reason in zh-CN. Carries what the page needs to tell the uploader more.
+ */
+export class TakenDownError extends AppError {
+  readonly documentId: number;
+  readonly ownerId: number;
+  readonly title: string;
+  readonly note: string | null;
+  constructor(doc: {
+    id: number;
+    owner_id: number;
+    title: string;
+    takedown_code: string | null;
+    takedown_note: string | null;
+  }) {
+    const code = isTakedownCode(doc.takedown_code) ? doc.takedown_code : 'other';
+    super(
+      isLegalTakedown(code) ? 451 : 410,
+      'taken_down',
+      isLegalTakedown(code) ? 'takedown.page.legal' : 'takedown.page.gone',
+      { reason: t(`takedown.code.${code}`) },
+    );
+    this.name = 'TakenDownError';
+    this.documentId = Number(doc.id);
+    this.ownerId = Number(doc.owner_id);
+    this.title = doc.title;
+    this.note = doc.takedown_note;
+  }
+}
+
 type Actor = Pick<SessionUser, 'id' | 'role'>;
 type TakedownDeps = Pick<Deps, 'database' | 'search' | 'log'>;
 
@@ -49,8 +81,9 @@ const cleanNote = (note: string | undefined) => (note ?? '').normalize('NFC').tr
  *
  * 1. One transaction: `published | review → taken_down` (guarded: 409 when it is already taken down, deleted or not
  *    public yet), with when/why/what-caused-it/note and the status it came from; the site revision is bumped so no
- *    cached page (its own, or another document's related list) still shows it; the uploader is notified with the
- *    reason and the counter-notice path; the action is audited.
+ *    cached page (its own, or another document's related list) still shows it; every open report on it closes as
+ *    actioned (each reporter notified); the uploader is notified with the reason and the counter-notice path; the
+ *    action is audited.
  * 2. After commit: out of the search index (results, suggestions, related lists), the first-upload reward clawed
  *    back, the uploader's earnings from it held. These are idempotent; a failure is logged and repaired by re-running
  *    (`wenyuan reindex`, or the same takedown's money step on restore/retake).
@@ -82,6 +115,15 @@ export async function takeDownDocument(
     // Someone else moved it between the read and the update (another moderator, the uploader deleting it).
     if (!moved) throw conflict('takedown.alreadyTakenDown');
     await invalidateCachedPages(trx);
+    // The reports on it were right, whatever caused the takedown: all of them close as actioned.
+    await closeOpenReportsOfDocument(trx, {
+      documentId: before.id,
+      title: before.title,
+      decision: 'takedown',
+      actor,
+      reason: t(`takedown.code.${input.code}`),
+      ip: input.ip,
+    });
     await notify(trx, {
       userId: before.owner_id,
       kind: note ? 'takedown.withNote' : 'takedown',

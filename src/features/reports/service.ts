@@ -1,9 +1,13 @@
+import { sql } from 'kysely';
 import type { Deps } from '../../deps.ts';
-import { badRequest, gone, notFound } from '../../errors.ts';
+import { badRequest, conflict, gone, notFound } from '../../errors.ts';
 import type { SessionUser } from '../accounts/service.ts';
 
-/** The reasons a reader can pick; the message keys are `report.reason.<code>`. */
-export const REPORT_REASONS = ['copyright', 'illegal', 'mismatch', 'spam', 'privacy', 'other'] as const;
+/**
+ * The reasons a reader can pick, in this order. Each is also the takedown code a moderator's 下架 uses, so its label
+ * is `takedown.code.<code>` (reports filed before this list may carry the legacy code `illegal`, also a takedown code).
+ */
+export const REPORT_REASONS = ['copyright', 'privacy', 'secret', 'spam', 'porn', 'mismatch', 'other'] as const;
 export type ReportReason = (typeof REPORT_REASONS)[number];
 
 /** The document being reported (title for the form); 404/410 when it cannot be reported. */
@@ -30,6 +34,8 @@ export async function fileReport(
   const detail = input.detail.normalize('NFC').trim();
   if ([...detail].length > 1000) throw badRequest('report.detailTooLong');
   if (input.reason === 'other' && !detail) throw badRequest('report.detailRequired');
+  // One open report per reader and document: the partial unique index decides, so two concurrent submissions
+  // cannot both get in; the second (and any later one while the first is open) changes nothing and answers 409.
   const row = await deps.database.db
     .insertInto('reports')
     .values({
@@ -40,7 +46,10 @@ export async function fileReport(
       status: 'open',
       created_at: Date.now(),
     })
+    // The conflict target names the partial index by its predicate, as a literal (a bound parameter cannot match it).
+    .onConflict((oc) => oc.columns(['reporter_id', 'document_id']).where('status', '=', sql.lit('open')).doNothing())
     .returning('id')
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  if (!row) throw conflict('report.duplicate');
   return Number(row.id);
 }

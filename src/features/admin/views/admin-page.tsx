@@ -2,6 +2,7 @@ import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
 import { formatDate } from '../../../web/format.ts';
 import { Layout } from '../../../web/views/layout.tsx';
+import { reasonLabel } from '../../reports/views/admin-reports-page.tsx';
 import type { SiteSettings } from '../../site/service.ts';
 import type { listOpenReports, listRecentUsers } from '../service.ts';
 
@@ -156,14 +157,19 @@ export function AdminPage({
 
       <section class="card">
         <h2>{t('admin.reports')}</h2>
+        <p>
+          <a class="button" href="/admin/reports">
+            {t('reports.admin.openList')}
+          </a>
+        </p>
         {reports.length === 0 ? (
           <p class="empty">{t('admin.noReports')}</p>
         ) : (
           <ul class="admin-list">
             {reports.map((r) => (
               <li key={r.id}>
-                <a href={`/d/${r.document_id}`}>{r.title}</a> · {t(`report.reason.${r.reason as 'other'}`)} ·{' '}
-                {r.reporter} · {formatDate(r.created_at)}
+                <a href={`/admin/reports#report-${r.id}`}>{r.title}</a> · {reasonLabel(r.reason)} · {r.reporter} ·{' '}
+                {formatDate(r.created_at)}
                 {r.detail && <p class="muted">{r.detail}</p>}
               </li>
             ))}

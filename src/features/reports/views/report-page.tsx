@@ -39,7 +39,7 @@ export function ReportPage(props: {
               {REPORT_REASONS.map((r) => (
                 <label class="choice" key={r}>
                   <input type="radio" name="reason" value={r} required checked={values?.reason === r} />{' '}
-                  {t(`report.reason.${r}`)}
+                  {t(`takedown.code.${r}`)}
                 </label>
               ))}
             </fieldset>
