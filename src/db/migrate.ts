@@ -8,6 +8,7 @@ import * as dedup from './migrations/20261127130000-dedup.ts';
 import * as review from './migrations/20261127140000-review.ts';
 import * as searchOrder from './migrations/20261127150000-search-order.ts';
 import * as reportsTakedown from './migrations/20261130110000-reports-takedown.ts';
+import * as copyright from './migrations/20261130120000-copyright.ts';
 import type { DB } from './schema.ts';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Database['dialect']): Promise<void> };
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '20261127140000-review': review,
   '20261127150000-search-order': searchOrder,
   '20261130110000-reports-takedown': reportsTakedown,
+  '20261130120000-copyright': copyright,
 };
 
 /** Runs pending migrations under Kysely's migration lock (advisory lock on Postgres, write lock on SQLite). */

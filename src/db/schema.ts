@@ -99,6 +99,8 @@ export interface DocumentsTable {
   takedown_note: string | null;
   /** The status it was taken down from (`published` or `review`): where a restore sends it back. */
   takedown_from: DocumentStatus | null;
+  /** Who earns from sales from now on, after an approved 认领 (copyright claim); null = the uploader. */
+  earnings_user_id: number | null;
 }
 
 /** LSH bands of documents' MinHash signatures: (band, hash) → documents sharing it. */
@@ -269,6 +271,109 @@ export interface SearchQueriesTable {
   last_at: Millis;
 }
 
+/** A copyright filing (decision 0013): a notice (take documents down) or a 认领 claim (the work's earnings). */
+export interface CopyrightNoticesTable {
+  id: Generated<number>;
+  kind: 'notice' | 'claim';
+  filer_id: number;
+  /** notice: submitted → processed | rejected | withdrawn; claim: submitted → approved | rejected | withdrawn. */
+  status: 'submitted' | 'processed' | 'approved' | 'rejected' | 'withdrawn';
+  holder_kind: 'person' | 'organisation';
+  holder_name: string;
+  id_type: 'id_card' | 'passport' | 'uscc' | 'other';
+  /** A person's identity number is kept masked (the proof files carry the document); a 统一社会信用代码 in full. */
+  id_number: string;
+  phone: string;
+  email: string;
+  address: string;
+  work_title: string;
+  work_author: string;
+  work_published: string;
+  proof_text: string;
+  sworn_at: Millis;
+  decided_by: number | null;
+  decided_at: Millis | null;
+  decision_reason: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+/** A document named by a copyright filing, and where it stands in that filing's flow. */
+export interface CopyrightNoticeDocumentsTable {
+  notice_id: number;
+  document_id: number;
+  /** The uploader when the filing was made (the party the notice is forwarded to). */
+  uploader_id: number;
+  title: string;
+  status: 'named' | 'taken_down' | 'countered' | 'restored' | 'kept_down' | 'not_public';
+  updated_at: Millis;
+}
+
+/** The uploader's counter-notice for one document of one notice. */
+export interface CopyrightCounterNoticesTable {
+  id: Generated<number>;
+  notice_id: number;
+  document_id: number;
+  user_id: number;
+  name: string;
+  contact: string;
+  address: string;
+  statement: string;
+  evidence_text: string;
+  sworn_at: Millis;
+  created_at: Millis;
+}
+
+/** A proof or evidence file (blob `proof/<sha256>`), shown and served to staff only. */
+export interface CopyrightFilesTable {
+  id: Generated<number>;
+  notice_id: number;
+  counter_notice_id: number | null;
+  blob_key: string;
+  filename: string;
+  mime: string;
+  size_bytes: number;
+  uploaded_by: number;
+  created_at: Millis;
+}
+
+/** One dated step of a copyright filing's timeline (`kind` names a catalog entry `copyright.event.<kind>`). */
+export interface CopyrightEventsTable {
+  id: Generated<number>;
+  notice_id: number;
+  document_id: number | null;
+  kind: string;
+  actor_id: number | null;
+  reason: string;
+  created_at: Millis;
+}
+
+/** Where a real-name verification stands. */
+export type VerificationStatus = 'pending' | 'approved' | 'rejected' | 'revoked';
+
+/** One real-name submission. Name and number are sealed (`v1.<kid>.…`); the fingerprint is a keyed HMAC. */
+export interface VerificationsTable {
+  id: Generated<number>;
+  user_id: number;
+  legal_name_sealed: string;
+  id_number_sealed: string;
+  id_number_fingerprint: string;
+  status: VerificationStatus;
+  /** Why it was rejected or revoked (shown to the applicant); empty otherwise. */
+  reason: string;
+  submitted_at: Millis;
+  reviewed_by: number | null;
+  reviewed_at: Millis | null;
+  revoked_by: number | null;
+  revoked_at: Millis | null;
+}
+
+/** The optional photo of the card, sealed as bytes. */
+export interface VerificationPhotosTable {
+  verification_id: number;
+  sealed: Buffer;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -291,6 +396,11 @@ export interface DB {
   downloads: DownloadsTable;
   search_excerpts: SearchExcerptsTable;
   search_queries: SearchQueriesTable;
+  copyright_notices: CopyrightNoticesTable;
+  copyright_notice_documents: CopyrightNoticeDocumentsTable;
+  copyright_counter_notices: CopyrightCounterNoticesTable;
+  copyright_files: CopyrightFilesTable;
+  copyright_events: CopyrightEventsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -3,6 +3,7 @@
  * `{name}` placeholders are filled by `t()`.
  */
 import { adminMessages } from './messages/admin.ts';
+import { copyrightMessages } from './messages/copyright.ts';
 import { creditsMessages } from './messages/credits.ts';
 import { documentsMessages } from './messages/documents.ts';
 import { reportsMessages } from './messages/reports.ts';
@@ -16,6 +17,7 @@ export const zhCN = {
   ...creditsMessages,
   ...adminMessages,
   ...reportsMessages,
+  ...copyrightMessages,
 } as const;
 
 /** A key of the message catalog. */

@@ -1,9 +1,12 @@
 import type { Readable } from 'node:stream';
 
-/** Namespaces of stored blobs. Keys are `<namespace>/<64 hex>`: nothing a user types ever becomes a path. */
-export type BlobNamespace = 'original' | 'avatar' | 'site' | 'page' | 'pdf';
+/**
+ * Namespaces of stored blobs. Keys are `<namespace>/<64 hex>`: nothing a user types ever becomes a path. `proof`
+ * holds copyright proof and evidence files (features/copyright), served to staff only and never collected.
+ */
+export type BlobNamespace = 'original' | 'avatar' | 'site' | 'page' | 'pdf' | 'proof';
 
-const KEY_RE = /^(original|avatar|site|page|pdf)\/([0-9a-f]{64})$/;
+const KEY_RE = /^(original|avatar|site|page|pdf|proof)\/([0-9a-f]{64})$/;
 
 /** A validated blob key. */
 export type BlobKey = string & { readonly __blobKey: unique symbol };

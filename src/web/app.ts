@@ -11,6 +11,8 @@ import type { Deps } from '../deps.ts';
 import { accountRoutes } from '../features/accounts/routes.ts';
 import { resolveSession, type SessionUser } from '../features/accounts/service.ts';
 import { adminRoutes } from '../features/admin/routes.ts';
+import { copyrightAdminRoutes } from '../features/copyright/admin-routes.ts';
+import { copyrightRoutes } from '../features/copyright/routes.ts';
 import { creditsAdminRoutes } from '../features/credits/admin-routes.ts';
 import { creditsRoutes } from '../features/credits/routes.ts';
 import { pageImageRoutes } from '../features/documents/page-images.ts';
@@ -202,5 +204,7 @@ export async function createApp(deps: Deps, opts: { rateLimits?: Partial<RateLim
   await app.register(reviewRoutes(web));
   await app.register(creditsRoutes(web));
   await app.register(creditsAdminRoutes(web));
+  await app.register(copyrightRoutes(web));
+  await app.register(copyrightAdminRoutes(web));
   return app;
 }

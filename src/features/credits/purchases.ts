@@ -53,7 +53,9 @@ export async function getPurchaseQuote(deps: Pick<Deps, 'database'>, buyer: Sess
  *
  * 1. The document must be published, paid, and not the buyer's own; the terms must be accepted (recorded once).
  * 2. One transaction: claim `purchase:<buyer>:<doc>` (a second purchase — concurrent or later — finds the key taken),
- *    debit the wallet with a guarded update (余额不足 rolls everything back), credit the uploader's earnings and
+ *    debit the wallet with a guarded update (余额不足 rolls everything back), credit the earnings of the uploader (or
+ *    of the claimant, once a 认领 is approved: `documents.earnings_user_id`; recorded as the purchase's seller, so a
+ *    refund reverses the right account) and
  *    the platform's share, and create the entitlement.
  * 3. A repeated purchase answers with the existing entitlement; nothing is charged twice.
  */
@@ -78,13 +80,16 @@ export async function purchaseDocument(
   if (doc.status === 'deleted') throw gone();
   if (doc.status !== 'published') throw notFound();
   if (doc.price <= 0) throw badRequest('credits.notForSale');
-  if (doc.owner_id === buyer.id) throw badRequest('credits.ownDocument');
+  // Who earns from this sale: the uploader, or the author whose 认领 was approved (decision 0013). Earning from a
+  // sale to oneself would only move credits from wallet to earnings, so neither may buy.
+  const sellerId = Number(doc.earnings_user_id ?? doc.owner_id);
+  if (doc.owner_id === buyer.id || sellerId === buyer.id) throw badRequest('credits.ownDocument');
   if (!accepted) {
     if (!opts.acceptTerms) throw badRequest('credits.termsRequired');
     await repo.insertTermsAcceptance(db, buyer.id, TERMS_VERSION, Date.now());
   }
   const share = platformShare(doc.price, deps.config.credits.platformSharePercent);
-  const { wallet, earnings, platform } = await saleAccounts(db, buyer.id, doc.owner_id);
+  const { wallet, earnings, platform } = await saleAccounts(db, buyer.id, sellerId);
 
   // 2. The purchase itself.
   const purchaseId = await inTransaction(deps, async (trx) => {
@@ -107,7 +112,7 @@ export async function purchaseDocument(
         created = await repo.insertPurchase(trx, {
           buyerId: buyer.id,
           documentId: doc.id,
-          sellerId: doc.owner_id,
+          sellerId,
           price: doc.price,
           platformShare: share,
           transactionId: txId,
