@@ -40,7 +40,10 @@ export async function getPurchaseQuote(deps: Pick<Deps, 'database'>, buyer: Sess
   const doc = await repo.findSellableDocument(db, documentId);
   if (!doc) throw notFound();
   const purchase = await repo.findPurchase(db, buyer.id, documentId);
-  if (doc.status !== 'published' && purchase?.status !== 'active') throw doc.status === 'deleted' ? gone() : notFound();
+  if (doc.status !== 'published' && purchase?.status !== 'active') {
+    if (doc.status === 'taken_down') throw gone('takedown.noPurchase');
+    throw doc.status === 'deleted' ? gone() : notFound();
+  }
   const [balance, termsAccepted] = await Promise.all([
     repo.balanceOf(db, `wallet:${buyer.id}`),
     repo.hasAcceptedTerms(db, buyer.id, TERMS_VERSION),
@@ -78,6 +81,7 @@ export async function purchaseDocument(
   }
   if (!doc) throw notFound();
   if (doc.status === 'deleted') throw gone();
+  if (doc.status === 'taken_down') throw gone('takedown.noPurchase');
   if (doc.status !== 'published') throw notFound();
   if (doc.price <= 0) throw badRequest('credits.notForSale');
   // Who earns from this sale: the uploader, or the author whose 认领 was approved (decision 0013). Earning from a
@@ -93,6 +97,13 @@ export async function purchaseDocument(
 
   // 2. The purchase itself.
   const purchaseId = await inTransaction(deps, async (trx) => {
+    // Still for sale, held so until commit: a takedown racing this purchase either waits for it (and then holds its
+    // earnings) or wins, and the purchase is refused (decision 0010). SQLite's write lock serialises the two anyway.
+    const live = await (deps.database.dialect === 'postgres'
+      ? trx.selectFrom('documents').select('status').where('id', '=', doc.id).forShare()
+      : trx.selectFrom('documents').select('status').where('id', '=', doc.id)
+    ).executeTakeFirst();
+    if (live?.status !== 'published') throw live?.status === 'taken_down' ? gone('takedown.noPurchase') : gone();
     let created: number | undefined;
     await post(
       trx,

@@ -2,15 +2,18 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { notFound } from '../../errors.ts';
 import { t } from '../../i18n/t.ts';
+import { wantsJson } from '../../web/error-handler.ts';
 import { parseId, requireUser } from '../../web/guards.ts';
 import { negotiateCoding } from '../../web/page-cache.ts';
 import { renderDocument, sendPage } from '../../web/render.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import { getSiteSettings } from '../site/service.ts';
 import * as service from './service.ts';
+import { TakenDownError } from './takedown.ts';
 import { acceptUpload, type UploadPart } from './upload.ts';
 import { ConfirmDeletePage } from './views/confirm-delete-page.tsx';
 import { DocumentPageView } from './views/document-page.tsx';
+import { TakenDownPage } from './views/taken-down-page.tsx';
 import { MyDocumentsPage, statusLabel } from './views/my-documents-page.tsx';
 import { UploadPage } from './views/upload-page.tsx';
 
@@ -68,13 +71,22 @@ export function documentRoutes(web: WebContext) {
     app.get<{ Params: { id: string }; Querystring: { purchased?: string } }>('/d/:id', async (req, reply) => {
       const id = parseId(req.params.id);
       if (!id) throw notFound();
-      if (req.user) {
-        const page = await service.getDocumentPage(deps, id, req.user);
-        const autoDownload = req.query.purchased === '1' && page.purchased;
-        const ctx = await web.pageContext(req, reply, autoDownload ? { flash: t('credits.purchased') } : {});
-        return sendPage(reply, h(DocumentPageView, { ctx, page, autoDownload }));
+      try {
+        if (req.user) {
+          const page = await service.getDocumentPage(deps, id, req.user);
+          const autoDownload = req.query.purchased === '1' && page.purchased;
+          const ctx = await web.pageContext(req, reply, autoDownload ? { flash: t('credits.purchased') } : {});
+          return sendPage(reply, h(DocumentPageView, { ctx, page, autoDownload }));
+        }
+        return await sendAnonymousDocumentPage(web, id, req, reply);
+      } catch (err) {
+        // A taken-down document: the notice page (never cached: only published pages are), JSON clients the error.
+        if (!(err instanceof TakenDownError) || wantsJson(req)) throw err;
+        const ctx = await web.pageContext(req, reply);
+        const owner = req.user?.id === err.ownerId ? { documentId: id, note: err.note } : undefined;
+        const message = t(err.messageKey, err.params);
+        return sendPage(reply, h(TakenDownPage, { ctx, status: err.status, message, owner }), err.status);
       }
-      return sendAnonymousDocumentPage(web, id, req, reply);
     });
 
     app.get<{ Params: { id: string } }>('/d/:id/delete', async (req, reply) => {

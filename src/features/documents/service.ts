@@ -5,10 +5,12 @@ import { issueDownloadUrl } from '../credits/downloads.ts';
 import { hasEntitlement } from '../credits/purchases.ts';
 import { clawBackUploadReward } from '../credits/rewards.ts';
 import { type RelatedDocument, relatedDocuments, syncDocumentIndex } from '../search/service.ts';
+import { closeOpenReportsOfDocument } from '../reports/closing.ts';
 import { getSiteSettings } from '../site/service.ts';
 import { canDeleteDocument, canDownloadDocument, canViewDocument } from './policy.ts';
 import { computePreview, type Preview, pickFragment, type StoredText } from './preview.ts';
 import * as repo from './repo.ts';
+import { TakenDownError } from './takedown.ts';
 
 /** What the document page renders. `preview` holds only the free part. */
 export interface DocumentPage {
@@ -32,6 +34,8 @@ export async function getDocumentPage(
   const doc = await repo.findDocumentPage(db, id);
   if (!doc) throw notFound();
   if (doc.status === 'deleted') throw gone();
+  // Taken down: 451 or 410 with the reason, for everyone — the uploader and staff included (decision 0010).
+  if (doc.status === 'taken_down') throw new TakenDownError(doc);
   if (!canViewDocument(viewer, doc)) throw notFound();
   const site = await getSiteSettings(deps);
   const text = doc.extracted_at ? await repo.findDocumentText(db, id) : undefined;
@@ -97,14 +101,24 @@ export async function deleteDocument(
   id: number,
   viewer: SessionUser,
 ): Promise<void> {
-  await getDeletableDocument(deps, id, viewer);
-  const moved = await repo.transitionDocument(
-    deps.database.db,
-    id,
-    ['uploaded', 'converting', 'review', 'published', 'rejected', 'taken_down'],
-    { status: 'deleted', deleted_at: Date.now() },
-  );
-  if (!moved) throw gone();
+  const doc = await getDeletableDocument(deps, id, viewer);
+  await deps.database.db.transaction().execute(async (trx) => {
+    const moved = await repo.transitionDocument(
+      trx,
+      id,
+      ['uploaded', 'converting', 'review', 'published', 'rejected', 'taken_down'],
+      { status: 'deleted', deleted_at: Date.now() },
+    );
+    if (!moved) throw gone();
+    // Its open reports have nothing left to decide: closed, and each reporter told why.
+    const byOwner = viewer.id === doc.owner_id;
+    await closeOpenReportsOfDocument(trx, {
+      documentId: id,
+      title: doc.title,
+      decision: byOwner ? 'uploader_deleted' : 'staff_deleted',
+      actor: byOwner ? undefined : viewer,
+    });
+  });
   // Out of search at once (results, suggestions, related documents).
   await syncDocumentIndex(deps, id);
   // A first-upload reward does not survive its document.
@@ -130,7 +144,10 @@ export async function startDownload(deps: Pick<Deps, 'database'>, id: number, vi
   if (!doc) throw notFound();
   const purchased = !!viewer && doc.price > 0 && (await hasEntitlement(deps, viewer.id, id));
   if (doc.status === 'deleted' && !purchased) throw gone();
-  if (!canDownloadDocument(viewer, doc, purchased)) throw forbidden('document.paidDownloadUnavailable');
+  if (!canDownloadDocument(viewer, doc, purchased)) {
+    if (doc.status === 'taken_down') throw new TakenDownError(doc);
+    throw forbidden('document.paidDownloadUnavailable');
+  }
   if (viewer?.id !== doc.owner_id) await repo.incrementDownloads(deps.database.db, id);
   return doc;
 }

@@ -53,9 +53,7 @@ export const reportsMessages = {
   'docs.admin.userTakedownTitle': '下架该用户全部文档',
   'docs.admin.userTakedownHint': '该用户已被封禁。下架其全部已发布和待审核的文档，每篇文档单独通知并记入审计日志。',
   'docs.admin.userTakedownSubmit': '下架该用户全部文档',
-  'docs.admin.userTakedownDone': '已下架该用户 {n} 篇文档；跳过 {skipped} 篇',
 
-  'sitemap.pageTitle': '站点地图',
   'takedown.alreadyTakenDown': '该文档已被下架，无需重复操作',
   'takedown.deleted': '该文档已被删除，无法下架',
   'takedown.notPublic': '该文档尚未公开（转换中或未通过），无需下架',
@@ -69,7 +67,6 @@ export const reportsMessages = {
     '文档《{title}》下架期间，其销售收益 {amount} 文币已暂扣；文档恢复后将退回你的收益账户。',
 
   'report.duplicate': '你已举报过该文档，我们正在处理，请勿重复提交',
-  'report.reasonInvalid': '请选择举报原因',
 
   'reports.reason.uploaderDeleted': '文档已被上传者删除',
   'reports.reason.staffDeleted': '文档已被管理员删除',
@@ -105,7 +102,6 @@ export const reportsMessages = {
   'reports.admin.documentState': '文档状态',
   'reports.admin.outcome': '处理结果',
   'reports.admin.resolvedBy': '处理人',
-  'reports.admin.resolvedAt': '处理时间',
   'reports.admin.dismiss': '驳回举报',
   'reports.admin.dismissReason': '驳回原因（举报人可见）',
   'reports.admin.takedown': '下架文档',
