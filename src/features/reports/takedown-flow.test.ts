@@ -189,7 +189,11 @@ for (const dialect of DIALECTS) {
       for (const [url, fields] of posts) {
         assert.equal((await user.postForm(url, fields, { csrf: await user.csrf('/') })).statusCode, 403, url);
         // A visitor's post is not a page view: 401 (a page redirects to login only on GET).
-        assert.equal((await visitor.postForm(url, fields, { csrf: await visitor.csrf('/login') })).statusCode, 401, url);
+        assert.equal(
+          (await visitor.postForm(url, fields, { csrf: await visitor.csrf('/login') })).statusCode,
+          401,
+          url,
+        );
       }
       assert.equal(await auditCount(), audits);
       const doc = await db().selectFrom('documents').select('status').where('id', '=', aId).executeTakeFirstOrThrow();
