@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import pino from 'pino';
 import { buildDeps, jobHandlers } from '../compose.ts';
 import { loadConfig } from '../config.ts';
@@ -18,6 +18,8 @@ export interface TestApp {
   readonly tdb: TestDatabase;
   readonly dataDir: string;
   readonly worker: Worker | undefined;
+  /** Every route the app registered (including the HEAD twins of GET routes and plugin routes), in order. */
+  readonly routes: readonly RouteOptions[];
   close(): Promise<void>;
 }
 
@@ -39,8 +41,10 @@ export async function createTestApp(
   });
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const deps: Deps = buildDeps(config, log, tdb.database);
+  const routes: RouteOptions[] = [];
   const app = await createApp(deps, {
     rateLimits: { authPerMinute: 1000, uploadsPerHour: 1000, reportsPerHour: 1000, ...opts.rateLimits },
+    onRoute: (route) => routes.push(route),
   });
   await app.ready();
   const worker =
@@ -61,6 +65,7 @@ export async function createTestApp(
     tdb,
     dataDir,
     worker,
+    routes,
     async close() {
       await app.close();
       await worker?.stop(2000);

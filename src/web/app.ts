@@ -6,7 +6,7 @@ import fastifyFormbody from '@fastify/formbody';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController, type RouteOptions } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { accountRoutes } from '../features/accounts/routes.ts';
 import { resolveSession, type SessionUser } from '../features/accounts/service.ts';
@@ -29,10 +29,11 @@ import { sitemapRoutes } from '../features/sitemap/routes.ts';
 import { userRoutes } from '../features/users/routes.ts';
 import { assetVersions, BUILD_DIR, PUBLIC_DIR } from './assets.ts';
 import { SESSION_COOKIE } from './cookies.ts';
-import { installErrorHandler } from './error-handler.ts';
+import { installErrorHandler, sendFrameworkError } from './error-handler.ts';
 import { createFrontHandler, type FrontHandler } from './front-cache.ts';
 import { createPageCache } from './page-cache.ts';
 import { createPageContextFactory } from './page-context.ts';
+import { NoQuery } from './schemas.ts';
 import { computeSecurityHeaders } from './security-headers.ts';
 import type { WebContext } from './web-context.ts';
 
@@ -56,7 +57,10 @@ export interface RateLimits {
 const DEFAULT_LIMITS: RateLimits = { authPerMinute: 10, uploadsPerHour: 30, reportsPerHour: 20 };
 
 /** Builds the Fastify app over the given dependencies. Does not listen. */
-export async function createApp(deps: Deps, opts: { rateLimits?: Partial<RateLimits> } = {}): Promise<FastifyInstance> {
+export async function createApp(
+  deps: Deps,
+  opts: { rateLimits?: Partial<RateLimits>; onRoute?: (route: RouteOptions) => void } = {},
+): Promise<FastifyInstance> {
   const { config } = deps;
   // Anonymous page hits are answered before the framework (web/front-cache.ts); set once the routes exist.
   let front: FrontHandler | undefined;
@@ -86,7 +90,15 @@ export async function createApp(deps: Deps, opts: { rateLimits?: Partial<RateLim
       return () => `${prefix}-${(++n).toString(36)}`;
     })(),
     routerOptions: { ignoreTrailingSlash: true },
+    // Errors raised before routing (a path that does not decode, an over-long parameter) skip the hooks: they get the
+    // security headers here and the zh-CN answer from the one error mapper.
+    frameworkErrors: (error, req, reply) => {
+      reply.headers(securityHeaders);
+      return sendFrameworkError(error, req, reply, pageContext);
+    },
   });
+  // Lets tests see every route as it is registered (the route fuzzer enumerates them this way).
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
 
   const securityHeaders = computeSecurityHeaders({
     contentSecurityPolicy: {
@@ -187,7 +199,7 @@ export async function createApp(deps: Deps, opts: { rateLimits?: Partial<RateLim
   };
   front = createFrontHandler(web, securityHeaders, deps.log.child({ module: 'http' }), config.log.access);
 
-  app.get('/healthz', async (_req, reply) => {
+  app.get('/healthz', { schema: { querystring: NoQuery } }, async (_req, reply) => {
     await deps.database.db.selectFrom('settings').select('key').limit(1).execute();
     return reply
       .header('cache-control', 'no-store')

@@ -23,8 +23,13 @@ function toAppError(err: FastifyError | AppError | Error): AppError | undefined 
     return new AppError(413, 'too_large', 'error.validation');
   }
   if (status === 429) return new AppError(429, 'rate_limited', 'error.rateLimited');
+  // Route schemas (web/schemas.ts): a path parameter that does not match names no page; other input is a 400.
+  if ((err as FastifyError).validationContext === 'params') return new AppError(404, 'not_found', 'error.notFound');
   if ((err as FastifyError).validation || code === 'FST_ERR_VALIDATION')
     return new AppError(400, 'bad_request', 'error.validation');
+  // Raised before routing: a path that does not decode (`/d/%FF`) or a parameter over the router's length cap.
+  if (code === 'FST_ERR_BAD_URL' || code === 'FST_ERR_MAX_PARAM_LENGTH')
+    return new AppError(404, 'not_found', 'error.notFound');
   if (status === 404) return new AppError(404, 'not_found', 'error.notFound');
   if (status && status >= 400 && status < 500) return new AppError(status, 'bad_request', 'error.validation');
   return undefined;
@@ -43,6 +48,21 @@ export async function sendError(
   }
   const ctx = await pageContext(req, reply);
   return sendPage(reply, h(ErrorPage, { ctx, status: err.status, message }), err.status);
+}
+
+/**
+ * Fastify's `frameworkErrors`: errors raised before a route is found (bad URL, over-long parameter) take the same
+ * mapping and the same zh-CN answer as every other error.
+ */
+export async function sendFrameworkError(
+  error: FastifyError,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  pageContext: PageContextFactory,
+) {
+  const appErr = toAppError(error) ?? new AppError(500, 'internal', 'error.internal', { requestId: req.id }, false);
+  if (appErr.status >= 500) req.log.error({ err: error }, 'framework error');
+  return sendError(req, reply, appErr, pageContext);
 }
 
 /** Installs the one error mapper and the not-found handler. Stack traces never reach a client. */

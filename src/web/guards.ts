@@ -3,10 +3,44 @@ import { type AppError, forbidden, unauthorized } from '../errors.ts';
 import type { SessionUser } from '../features/accounts/service.ts';
 import { wantsJson } from './error-handler.ts';
 
-/** A local path to return to after login; anything else (//evil, https:) falls back to `/`. */
+/** True when `s` holds a C0 or C1 control, DEL, any Unicode white space (browsers drop tab/CR/LF inside URLs and
+ * trim the rest) or a backslash (which browsers read as `/`). */
+export function hasUnsafeUrlChar(s: string): boolean {
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (c <= 0x1f || (c >= 0x7f && c <= 0x9f) || ch === '\\' || /\s/u.test(ch)) return true;
+  }
+  return false;
+}
+/** A placeholder origin: a path resolved against it must stay on it. */
+const SAME_ORIGIN = 'http://same-origin.invalid';
+
+/**
+ * A same-origin path to return to (after login, after following…), or `fallback`. Refused: anything but a string
+ * starting with `/`; any control character, white space or backslash, raw or percent-encoded in the path (`/%09/x`,
+ * `/\\evil`, `/%5Cevil`); anything a browser would resolve to another origin (`//evil`, `/%2F/evil` after
+ * decoding, `/.//evil` after dot-segment removal). What is returned is rebuilt by the URL parser from the path,
+ * query and fragment: ASCII only (safe in a Location header) and never protocol-relative.
+ */
 export function safeNext(raw: unknown, fallback = '/'): string {
-  if (typeof raw !== 'string' || !raw.startsWith('/') || raw.startsWith('//') || raw.includes('\\')) return fallback;
-  return raw.slice(0, 500);
+  if (typeof raw !== 'string' || raw.length > 2000 || !raw.startsWith('/') || hasUnsafeUrlChar(raw)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(raw, SAME_ORIGIN);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== SAME_ORIGIN) return fallback;
+  let path: string;
+  try {
+    path = decodeURIComponent(url.pathname);
+  } catch {
+    return fallback;
+  }
+  if (path.startsWith('//') || hasUnsafeUrlChar(path)) return fallback;
+  const out = url.pathname + url.search + url.hash;
+  if (out.startsWith('//') || out.length > 2000) return fallback;
+  return out;
 }
 
 /**

@@ -5,11 +5,20 @@ import { t } from '../../i18n/t.ts';
 import { SESSION_COOKIE } from '../../web/cookies.ts';
 import { safeNext } from '../../web/guards.ts';
 import { sendPage } from '../../web/render.ts';
+import { ActionBody, FormBody, Next, NoQuery, Opt, Query } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import * as service from './service.ts';
 import { type AuthFormState, LoginPage, RegisterPage } from './views/auth-pages.tsx';
 
 type Body = Record<string, string | undefined>;
+
+const nextQuery = { querystring: Query({ next: Next }) };
+const credentials = { identifier: Opt(320), password: Opt(1024), next: Next };
+const loginSchema = { querystring: NoQuery, body: FormBody(credentials) };
+const registerSchema = {
+  querystring: NoQuery,
+  body: FormBody({ ...credentials, passwordConfirm: Opt(1024), displayName: Opt(200) }),
+};
 
 /** Login, registration and logout. */
 export function accountRoutes(web: WebContext) {
@@ -43,12 +52,12 @@ export function accountRoutes(web: WebContext) {
   }
 
   return async (app: FastifyInstance) => {
-    app.get<{ Querystring: { next?: string } }>('/login', async (req, reply) => {
+    app.get<{ Querystring: { next?: string } }>('/login', { schema: nextQuery }, async (req, reply) => {
       if (req.user) return reply.redirect(safeNext(req.query.next), 303);
       return renderForm(req, reply, LoginPage, { next: safeNext(req.query.next) });
     });
 
-    app.post<{ Body: Body }>('/login', { config: authLimit }, async (req, reply) => {
+    app.post<{ Body: Body }>('/login', { schema: loginSchema, config: authLimit }, async (req, reply) => {
       const next = safeNext(req.body.next);
       try {
         const userId = await service.verifyCredentials(deps, req.body.identifier ?? '', req.body.password ?? '');
@@ -61,12 +70,12 @@ export function accountRoutes(web: WebContext) {
       }
     });
 
-    app.get<{ Querystring: { next?: string } }>('/register', async (req, reply) => {
+    app.get<{ Querystring: { next?: string } }>('/register', { schema: nextQuery }, async (req, reply) => {
       if (req.user) return reply.redirect('/', 303);
       return renderForm(req, reply, RegisterPage, { next: safeNext(req.query.next) });
     });
 
-    app.post<{ Body: Body }>('/register', { config: authLimit }, async (req, reply) => {
+    app.post<{ Body: Body }>('/register', { schema: registerSchema, config: authLimit }, async (req, reply) => {
       const next = safeNext(req.body.next);
       try {
         const userId = await service.registerUser(deps, {
@@ -89,7 +98,7 @@ export function accountRoutes(web: WebContext) {
       }
     });
 
-    app.post('/logout', async (req, reply) => {
+    app.post('/logout', { schema: { querystring: NoQuery, body: ActionBody() } }, async (req, reply) => {
       const token = req.cookies[SESSION_COOKIE];
       if (token) await service.endSession(deps, token);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });

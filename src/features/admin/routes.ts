@@ -6,7 +6,9 @@ import { h } from 'preact';
 import { badRequest, notFound } from '../../errors.ts';
 import { blobKey } from '../../storage/blob-store.ts';
 import { parseId, requireAdmin } from '../../web/guards.ts';
+import { readFirstFile } from '../../web/multipart.ts';
 import { sendPage } from '../../web/render.ts';
+import { FormRoute, IdParams, MultipartBody, MultipartQuery, NoQuery, Opt } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import { countReviewQueue } from '../review/service.ts';
 import { addCategory, editCategory, getSiteSettings, updateSiteSettings } from '../site/service.ts';
@@ -14,7 +16,19 @@ import * as service from './service.ts';
 import { AdminPage } from './views/admin-page.tsx';
 
 type Body = Record<string, string | undefined>;
+type IdBodyRoute = { Params: { id: string }; Body: Body };
 const int = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
+const settingsSchema = FormRoute({
+  previewMode: Opt(20),
+  previewValue: Opt(20),
+  previewMaxPercent: Opt(20),
+  serviceText: Opt(5000),
+  serviceWechat: Opt(1000),
+});
+const documentPreviewSchema = FormRoute({ documentId: Opt(20), mode: Opt(20), value: Opt(20) });
+const categorySchema = FormRoute({ slug: Opt(200), name: Opt(200), sortOrder: Opt(20) });
+const editCategorySchema = { ...FormRoute({ name: Opt(200), sortOrder: Opt(20) }), params: IdParams };
+const badgesSchema = { ...FormRoute({ verified: Opt(20), provider: Opt(20) }), params: IdParams };
 
 /** The operator console. Every route requires an admin. */
 export function adminRoutes(web: WebContext) {
@@ -25,7 +39,7 @@ export function adminRoutes(web: WebContext) {
       requireAdmin(req);
     });
 
-    app.get('/admin', async (req, reply) => {
+    app.get('/admin', { schema: { querystring: NoQuery } }, async (req, reply) => {
       const [site, reports, users, heldForReview] = await Promise.all([
         getSiteSettings(deps),
         service.listOpenReports(deps),
@@ -36,7 +50,7 @@ export function adminRoutes(web: WebContext) {
       return sendPage(reply, h(AdminPage, { ctx, site, reports, users, heldForReview }));
     });
 
-    app.post<{ Body: Body }>('/admin/settings', async (req, reply) => {
+    app.post<{ Body: Body }>('/admin/settings', { schema: settingsSchema }, async (req, reply) => {
       const b = req.body;
       await updateSiteSettings(deps, {
         previewMode: b.previewMode as 'pages' | 'percent' | undefined,
@@ -48,10 +62,10 @@ export function adminRoutes(web: WebContext) {
       return reply.redirect('/admin', 303);
     });
 
-    app.post('/admin/service-qr', async (req, reply) => {
-      const file = await req.file({ limits: { fileSize: 1024 * 1024 } });
-      if (!file) throw badRequest('upload.noFile');
-      const buf = await file.toBuffer();
+    const qrSchema = { querystring: MultipartQuery, body: MultipartBody };
+    app.post('/admin/service-qr', { schema: qrSchema }, async (req, reply) => {
+      const buf = await readFirstFile(req, 1024 * 1024);
+      if (!buf) throw badRequest('upload.noFile');
       const type = await fileTypeFromBuffer(buf);
       if (!type || !['image/png', 'image/jpeg', 'image/webp'].includes(type.mime)) throw badRequest('admin.qrInvalid');
       const key = blobKey('site', createHash('sha256').update(buf).digest('hex'));
@@ -62,7 +76,7 @@ export function adminRoutes(web: WebContext) {
       return reply.redirect('/admin', 303);
     });
 
-    app.post<{ Body: Body }>('/admin/document-preview', async (req, reply) => {
+    app.post<{ Body: Body }>('/admin/document-preview', { schema: documentPreviewSchema }, async (req, reply) => {
       const id = parseId(req.body.documentId);
       if (!id) throw notFound();
       const mode = req.body.mode;
@@ -74,7 +88,7 @@ export function adminRoutes(web: WebContext) {
       return reply.redirect(`/d/${id}`, 303);
     });
 
-    app.post<{ Body: Body }>('/admin/categories', async (req, reply) => {
+    app.post<{ Body: Body }>('/admin/categories', { schema: categorySchema }, async (req, reply) => {
       await addCategory(deps, {
         slug: req.body.slug ?? '',
         name: req.body.name ?? '',
@@ -83,14 +97,14 @@ export function adminRoutes(web: WebContext) {
       return reply.redirect('/admin', 303);
     });
 
-    app.post<{ Params: { id: string }; Body: Body }>('/admin/categories/:id', async (req, reply) => {
+    app.post<IdBodyRoute>('/admin/categories/:id', { schema: editCategorySchema }, async (req, reply) => {
       const id = parseId(req.params.id);
       if (!id) throw notFound();
       await editCategory(deps, id, { name: req.body.name ?? '', sortOrder: int(req.body.sortOrder) ?? 0 });
       return reply.redirect('/admin', 303);
     });
 
-    app.post<{ Params: { id: string }; Body: Body }>('/admin/users/:id/badges', async (req, reply) => {
+    app.post<IdBodyRoute>('/admin/users/:id/badges', { schema: badgesSchema }, async (req, reply) => {
       const id = parseId(req.params.id);
       if (!id) throw notFound();
       await service.setUserBadges(deps, id, {

@@ -3,6 +3,7 @@ import { h } from 'preact';
 import { notFound } from '../../errors.ts';
 import { parseId, requireAdmin } from '../../web/guards.ts';
 import { sendPage } from '../../web/render.ts';
+import { FormRoute, IdParams, Opt, Query } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import { grantCredits } from './grants.ts';
 import { decidePayout } from './payouts.ts';
@@ -12,7 +13,12 @@ import { AdminFinancePage } from './views/admin-finance-page.tsx';
 import { getFinanceOverview } from './wallet.ts';
 
 type Body = Record<string, string | undefined>;
+type PayoutRoute = { Params: { id: string }; Body: Body };
 const int = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : Number(v));
+const grantSchema = FormRoute({ userId: Opt(20), amount: Opt(20), reason: Opt(2000), requestKey: Opt(100) });
+const refundSchema = FormRoute({ purchaseId: Opt(20), reason: Opt(2000) });
+const payoutSchema = { ...FormRoute({ action: Opt(20), note: Opt(2000) }), params: IdParams };
+const rewardsSchema = FormRoute({ signin: Opt(20), firstUpload: Opt(20) });
 
 /** The admin finance console under /admin/finance. Every route requires an admin. */
 export function creditsAdminRoutes(web: WebContext) {
@@ -22,7 +28,8 @@ export function creditsAdminRoutes(web: WebContext) {
       requireAdmin(req);
     });
 
-    app.get<{ Querystring: { notice?: string } }>('/admin/finance', async (req, reply) => {
+    const financeSchema = { querystring: Query({ notice: Opt(20) }) };
+    app.get<{ Querystring: { notice?: string } }>('/admin/finance', { schema: financeSchema }, async (req, reply) => {
       const [overview, rewards] = await Promise.all([getFinanceOverview(deps), getRewardSettings(deps)]);
       const ctx = await web.pageContext(req, reply);
       return sendPage(
@@ -37,7 +44,7 @@ export function creditsAdminRoutes(web: WebContext) {
       );
     });
 
-    app.post<{ Body: Body }>('/admin/finance/grant', async (req, reply) => {
+    app.post<{ Body: Body }>('/admin/finance/grant', { schema: grantSchema }, async (req, reply) => {
       const admin = requireAdmin(req);
       const userId = parseId(req.body.userId);
       if (!userId) throw notFound();
@@ -50,7 +57,7 @@ export function creditsAdminRoutes(web: WebContext) {
       return reply.redirect('/admin/finance', 303);
     });
 
-    app.post<{ Body: Body }>('/admin/finance/refund', async (req, reply) => {
+    app.post<{ Body: Body }>('/admin/finance/refund', { schema: refundSchema }, async (req, reply) => {
       const admin = requireAdmin(req);
       const id = parseId(req.body.purchaseId);
       if (!id) throw notFound();
@@ -58,7 +65,7 @@ export function creditsAdminRoutes(web: WebContext) {
       return reply.redirect('/admin/finance', 303);
     });
 
-    app.post<{ Params: { id: string }; Body: Body }>('/admin/finance/payouts/:id', async (req, reply) => {
+    app.post<PayoutRoute>('/admin/finance/payouts/:id', { schema: payoutSchema }, async (req, reply) => {
       const admin = requireAdmin(req);
       const id = parseId(req.params.id);
       const action = req.body.action;
@@ -67,7 +74,7 @@ export function creditsAdminRoutes(web: WebContext) {
       return reply.redirect('/admin/finance', 303);
     });
 
-    app.post<{ Body: Body }>('/admin/finance/rewards', async (req, reply) => {
+    app.post<{ Body: Body }>('/admin/finance/rewards', { schema: rewardsSchema }, async (req, reply) => {
       await updateRewardSettings(deps, { signin: int(req.body.signin), firstUpload: int(req.body.firstUpload) });
       return reply.redirect('/admin/finance', 303);
     });

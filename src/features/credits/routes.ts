@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { h } from 'preact';
 import { badRequest, notFound } from '../../errors.ts';
@@ -8,6 +9,7 @@ import { contentDisposition } from '../../web/content-disposition.ts';
 import { wantsJson } from '../../web/error-handler.ts';
 import { parseId, requireUser } from '../../web/guards.ts';
 import { sendPage } from '../../web/render.ts';
+import { ActionBody, FormBody, IdParams, NoQuery, Opt, Query, Str } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import { getSiteSettings } from '../site/service.ts';
 import { resolveDownload } from './downloads.ts';
@@ -23,12 +25,32 @@ import { getEarnings, getWallet, HISTORY_FILTERS, type HistoryFilter } from './w
 
 type Body = Record<string, string | undefined>;
 const page = (raw: string | undefined) => Math.max(1, Number.parseInt(raw ?? '1', 10) || 1);
+type BuyRoute = { Params: { id: string }; Body: Body | null };
+type WalletQuery = { kind?: string; page?: string; notice?: string; n?: string };
+type NotifyRoute = { Params: { provider: string }; Body: Record<string, string> };
+type ReturnQuery = { out_trade_no?: string };
+
+const byId = { params: IdParams, querystring: NoQuery };
+const buySchema = { ...byId, body: ActionBody({ acceptTerms: Opt(20) }) };
+// Token format is the service's to judge (an expired or forged link gets its own message).
+const downloadSchema = { params: Type.Object({ token: Str(200) }), querystring: NoQuery };
+const walletSchema = { querystring: Query({ kind: Opt(20), page: Opt(20), notice: Opt(20), n: Opt(20) }) };
+const amountForm = { querystring: NoQuery, body: FormBody({ amount: Opt(20) }) };
+// The provider's return URL carries its own signed parameters too; only out_trade_no is read.
+const topupReturn = { querystring: Query({ out_trade_no: Opt(100) }) };
+// Server to server: every field one string (a repeated field is refused); the signature is checked by the service.
+const notifySchema = {
+  params: Type.Object({ provider: Type.String({ pattern: '^[a-z0-9_-]{1,40}$' }) }),
+  querystring: NoQuery,
+  body: Type.Record(Type.String(), Str(100_000)),
+};
+const noticeQuery = { querystring: Query({ notice: Opt(20) }) };
 
 /** Purchase, signed downloads, 我的钱包, 充值 (and the provider's notify), 我的收益 with payouts. */
 export function creditsRoutes(web: WebContext) {
   const { deps } = web;
   return async (app: FastifyInstance) => {
-    app.get<{ Params: { id: string } }>('/d/:id/buy', async (req, reply) => {
+    app.get<{ Params: { id: string } }>('/d/:id/buy', { schema: byId }, async (req, reply) => {
       const user = requireUser(req, reply);
       if (!user) return reply;
       const id = parseId(req.params.id);
@@ -40,7 +62,7 @@ export function creditsRoutes(web: WebContext) {
       return sendPage(reply, h(BuyPage, { ctx, quote, termsVersion: TERMS_VERSION }));
     });
 
-    app.post<{ Params: { id: string }; Body: Body }>('/d/:id/buy', async (req, reply) => {
+    app.post<BuyRoute>('/d/:id/buy', { schema: buySchema }, async (req, reply) => {
       const user = requireUser(req, reply)!;
       const id = parseId(req.params.id);
       if (!id) throw notFound();
@@ -50,7 +72,7 @@ export function creditsRoutes(web: WebContext) {
     });
 
     // The signed, user-bound download URL: the original file, with ranges for resumable downloads.
-    app.get<{ Params: { token: string } }>('/dl/:token', async (req, reply) => {
+    app.get<{ Params: { token: string } }>('/dl/:token', { schema: downloadSchema }, async (req, reply) => {
       const doc = await resolveDownload(deps, req.user, req.params.token);
       const key = parseBlobKey(doc.blob_key);
       const size = await deps.blobs.size(key);
@@ -73,43 +95,41 @@ export function creditsRoutes(web: WebContext) {
       return reply.header('content-length', size).send(deps.blobs.read(key));
     });
 
-    app.get<{ Querystring: { kind?: string; page?: string; notice?: string; n?: string } }>(
-      '/my/wallet',
-      async (req, reply) => {
-        const user = requireUser(req, reply);
-        if (!user) return reply;
-        const filter = (HISTORY_FILTERS as readonly string[]).includes(req.query.kind ?? '')
-          ? (req.query.kind as HistoryFilter)
-          : 'all';
-        const p = page(req.query.page);
-        const wallet = await getWallet(deps, user, { filter, page: p });
-        const n = Number.parseInt(req.query.n ?? '0', 10) || 0;
-        const flash =
-          req.query.notice === 'signin'
-            ? t('credits.signinOk', { n, unit: (await getSiteSettings(deps)).creditName })
-            : req.query.notice === 'signed'
-              ? t('credits.signinAgain')
-              : undefined;
-        const ctx = await web.pageContext(req, reply, { flash });
-        return sendPage(reply, h(WalletPage, { ctx, wallet, filter, page: p }));
-      },
-    );
+    app.get<{ Querystring: WalletQuery }>('/my/wallet', { schema: walletSchema }, async (req, reply) => {
+      const user = requireUser(req, reply);
+      if (!user) return reply;
+      const filter = (HISTORY_FILTERS as readonly string[]).includes(req.query.kind ?? '')
+        ? (req.query.kind as HistoryFilter)
+        : 'all';
+      const p = page(req.query.page);
+      const wallet = await getWallet(deps, user, { filter, page: p });
+      const n = Number.parseInt(req.query.n ?? '0', 10) || 0;
+      const flash =
+        req.query.notice === 'signin'
+          ? t('credits.signinOk', { n, unit: (await getSiteSettings(deps)).creditName })
+          : req.query.notice === 'signed'
+            ? t('credits.signinAgain')
+            : undefined;
+      const ctx = await web.pageContext(req, reply, { flash });
+      return sendPage(reply, h(WalletPage, { ctx, wallet, filter, page: p }));
+    });
 
-    app.post('/my/wallet/signin', async (req, reply) => {
+    const signinSchema = { querystring: NoQuery, body: ActionBody() };
+    app.post('/my/wallet/signin', { schema: signinSchema }, async (req, reply) => {
       const user = requireUser(req, reply)!;
       const r = await dailySignIn(deps, user);
       if (wantsJson(req)) return reply.send(r);
       return reply.redirect(r.credited ? `/my/wallet?notice=signin&n=${r.amount}` : '/my/wallet?notice=signed', 303);
     });
 
-    app.get('/my/wallet/topup', async (req, reply) => {
+    app.get('/my/wallet/topup', { schema: { querystring: NoQuery } }, async (req, reply) => {
       const user = requireUser(req, reply);
       if (!user) return reply;
       const ctx = await web.pageContext(req, reply);
       return sendPage(reply, h(TopupPage, { ctx, available: !!deps.payments }));
     });
 
-    app.post<{ Body: Body }>('/my/wallet/topup', async (req, reply) => {
+    app.post<{ Body: Body }>('/my/wallet/topup', { schema: amountForm }, async (req, reply) => {
       const user = requireUser(req, reply)!;
       const amount = Number(req.body?.amount ?? '');
       if (!Number.isSafeInteger(amount)) throw badRequest('credits.topupAmountInvalid', { min: 1, max: 5000 });
@@ -117,28 +137,28 @@ export function creditsRoutes(web: WebContext) {
       return reply.redirect(payUrl, 303);
     });
 
-    app.get<{ Querystring: { out_trade_no?: string } }>('/my/wallet/topup/return', async (req, reply) => {
+    app.get<{ Querystring: ReturnQuery }>('/my/wallet/topup/return', { schema: topupReturn }, async (req, reply) => {
       const user = requireUser(req, reply);
       if (!user) return reply;
-      const order = await getTopupOrder(deps, user, String(req.query.out_trade_no ?? ''));
+      const order = await getTopupOrder(deps, user, req.query.out_trade_no ?? '');
       const ctx = await web.pageContext(req, reply);
       return sendPage(reply, h(TopupReturnPage, { ctx, order }));
     });
 
     // Server-to-server from the provider: no session and no CSRF token — the signature is the authentication.
-    app.post<{ Params: { provider: string }; Body: Record<string, string> }>(
+    app.post<NotifyRoute>(
       '/payments/:provider/notify',
-      { config: { csrf: false } },
+      { schema: notifySchema, config: { csrf: false } },
       async (req, reply) => {
         const provider = deps.payments;
         if (!provider || provider.name !== req.params.provider) throw notFound();
-        const body = Object.fromEntries(Object.entries(req.body ?? {}).map(([k, v]) => [k, String(v)]));
-        const outcome = await handlePaymentNotify(deps, provider, body);
+        // The schema guarantees an object of single strings.
+        const outcome = await handlePaymentNotify(deps, provider, req.body);
         return reply.type('text/plain; charset=utf-8').send(outcome.ack);
       },
     );
 
-    app.get<{ Querystring: { notice?: string } }>('/my/earnings', async (req, reply) => {
+    app.get<{ Querystring: { notice?: string } }>('/my/earnings', { schema: noticeQuery }, async (req, reply) => {
       const user = requireUser(req, reply);
       if (!user) return reply;
       const earnings = await getEarnings(deps, user);
@@ -150,7 +170,7 @@ export function creditsRoutes(web: WebContext) {
       );
     });
 
-    app.post<{ Body: Body }>('/my/earnings/payout', async (req, reply) => {
+    app.post<{ Body: Body }>('/my/earnings/payout', { schema: amountForm }, async (req, reply) => {
       const user = requireUser(req, reply)!;
       await requestPayout(deps, user, Number(req.body?.amount ?? ''));
       if (wantsJson(req)) return reply.send({ ok: true });

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { RenderResult } from '../../convert/render-pdf.ts';
 import type { Deps } from '../../deps.ts';
@@ -15,6 +16,7 @@ import { t } from '../../i18n/t.ts';
 import type { JobHandler } from '../../jobs/worker.ts';
 import { type BlobKey, blobKey, parseBlobKey } from '../../storage/blob-store.ts';
 import { parseId } from '../../web/guards.ts';
+import { IdParam, NoQuery } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import { getSiteSettings } from '../site/service.ts';
 import { computePreview, type Preview } from './preview.ts';
@@ -149,7 +151,11 @@ async function sha256File(path: string): Promise<string> {
 export function pageImageRoutes(web: WebContext) {
   const { deps } = web;
   return async (app: FastifyInstance) => {
-    app.get<{ Params: { id: string; file: string } }>('/d/:id/pages/:file', async (req, reply) => {
+    const schema = {
+      params: Type.Object({ id: IdParam, file: Type.String({ pattern: '^[0-9]{1,4}\\.(webp|png)$' }) }),
+      querystring: NoQuery,
+    };
+    app.get<{ Params: { id: string; file: string } }>('/d/:id/pages/:file', { schema }, async (req, reply) => {
       const id = parseId(req.params.id);
       const m = /^(\d{1,4})\.(webp|png)$/.exec(req.params.file);
       if (!id || !m) throw notFound();

@@ -4,24 +4,30 @@ import { notFound } from '../../errors.ts';
 import { t } from '../../i18n/t.ts';
 import { wantsJson } from '../../web/error-handler.ts';
 import { parseId, requireUser } from '../../web/guards.ts';
+import { multipartParts } from '../../web/multipart.ts';
 import { negotiateCoding } from '../../web/page-cache.ts';
 import { renderDocument, sendPage } from '../../web/render.ts';
+import { ActionBody, IdParams, MultipartBody, MultipartQuery, NoQuery, Opt, Query } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import { getSiteSettings } from '../site/service.ts';
 import * as service from './service.ts';
 import { TakenDownError } from './takedown.ts';
-import { acceptUpload, type UploadPart } from './upload.ts';
+import { acceptUpload } from './upload.ts';
 import { ConfirmDeletePage } from './views/confirm-delete-page.tsx';
 import { DocumentPageView } from './views/document-page.tsx';
-import { TakenDownPage } from './views/taken-down-page.tsx';
 import { MyDocumentsPage, statusLabel } from './views/my-documents-page.tsx';
+import { TakenDownPage } from './views/taken-down-page.tsx';
 import { UploadPage } from './views/upload-page.tsx';
+
+type ListQuery = { page?: string; notice?: string };
+type DocumentPageRoute = { Params: { id: string }; Querystring: { purchased?: string } };
 
 /** Upload, document page, delete, download and the uploader's status list. */
 export function documentRoutes(web: WebContext) {
   const { deps } = web;
   return async (app: FastifyInstance) => {
-    app.get('/upload', async (req, reply) => {
+    const byId = { params: IdParams, querystring: NoQuery };
+    app.get('/upload', { schema: { querystring: NoQuery } }, async (req, reply) => {
       if (!requireUser(req, reply)) return reply;
       const ctx = await web.pageContext(req, reply);
       return sendPage(reply, h(UploadPage, { ctx, maxBytes: deps.config.upload.maxBytes }));
@@ -29,7 +35,10 @@ export function documentRoutes(web: WebContext) {
 
     app.post(
       '/upload',
-      { config: { rateLimit: { max: web.limits.uploadsPerHour, timeWindow: '1 hour' } } },
+      {
+        schema: { querystring: MultipartQuery, body: MultipartBody },
+        config: { rateLimit: { max: web.limits.uploadsPerHour, timeWindow: '1 hour' } },
+      },
       async (req, reply) => {
         const user = requireUser(req, reply)!;
         const id = await acceptUpload(deps, user.id, multipartParts(req));
@@ -39,7 +48,8 @@ export function documentRoutes(web: WebContext) {
       },
     );
 
-    app.get<{ Querystring: { page?: string; notice?: string } }>('/my/documents', async (req, reply) => {
+    const myDocuments = { querystring: Query({ page: Opt(20), notice: Opt(20) }) };
+    app.get<{ Querystring: ListQuery }>('/my/documents', { schema: myDocuments }, async (req, reply) => {
       const user = requireUser(req, reply);
       if (!user) return reply;
       const page = Math.max(1, Number.parseInt(req.query.page ?? '1', 10) || 1);
@@ -54,7 +64,7 @@ export function documentRoutes(web: WebContext) {
       return sendPage(reply, h(MyDocumentsPage, { ctx, docs, page }));
     });
 
-    app.get<{ Params: { id: string } }>('/api/documents/:id/status', async (req, reply) => {
+    app.get<{ Params: { id: string } }>('/api/documents/:id/status', { schema: byId }, async (req, reply) => {
       const user = requireUser(req, reply)!;
       const id = parseId(req.params.id);
       if (!id) throw notFound();
@@ -68,7 +78,8 @@ export function documentRoutes(web: WebContext) {
       });
     });
 
-    app.get<{ Params: { id: string }; Querystring: { purchased?: string } }>('/d/:id', async (req, reply) => {
+    const documentPage = { params: IdParams, querystring: Query({ purchased: Opt(20) }) };
+    app.get<DocumentPageRoute>('/d/:id', { schema: documentPage }, async (req, reply) => {
       const id = parseId(req.params.id);
       if (!id) throw notFound();
       try {
@@ -89,7 +100,7 @@ export function documentRoutes(web: WebContext) {
       }
     });
 
-    app.get<{ Params: { id: string } }>('/d/:id/delete', async (req, reply) => {
+    app.get<{ Params: { id: string } }>('/d/:id/delete', { schema: byId }, async (req, reply) => {
       const user = requireUser(req, reply);
       if (!user) return reply;
       const id = parseId(req.params.id);
@@ -99,7 +110,8 @@ export function documentRoutes(web: WebContext) {
       return sendPage(reply, h(ConfirmDeletePage, { ctx, doc }));
     });
 
-    app.post<{ Params: { id: string } }>('/d/:id/delete', async (req, reply) => {
+    const deleteAction = { ...byId, body: ActionBody() };
+    app.post<{ Params: { id: string } }>('/d/:id/delete', { schema: deleteAction }, async (req, reply) => {
       const user = requireUser(req, reply)!;
       const id = parseId(req.params.id);
       if (!id) throw notFound();
@@ -108,7 +120,7 @@ export function documentRoutes(web: WebContext) {
       return reply.redirect('/my/documents?notice=deleted', 303);
     });
 
-    app.get<{ Params: { id: string } }>('/d/:id/download', async (req, reply) => {
+    app.get<{ Params: { id: string } }>('/d/:id/download', { schema: byId }, async (req, reply) => {
       const id = parseId(req.params.id);
       if (!id) throw notFound();
       if (!req.user) return reply.redirect(`/login?next=${encodeURIComponent(`/d/${id}`)}`, 303);
@@ -118,14 +130,6 @@ export function documentRoutes(web: WebContext) {
       return reply.header('cache-control', 'private, no-store').redirect(next, 303);
     });
   };
-}
-
-/** Maps @fastify/multipart parts to the library-neutral shape the upload service takes. */
-async function* multipartParts(req: FastifyRequest): AsyncIterable<UploadPart> {
-  for await (const part of req.parts()) {
-    if (part.type === 'file') yield { type: 'file', name: part.fieldname, filename: part.filename, stream: part.file };
-    else yield { type: 'field', name: part.fieldname, value: String(part.value ?? '') };
-  }
 }
 
 /**

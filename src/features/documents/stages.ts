@@ -7,6 +7,7 @@ import type { Deps } from '../../deps.ts';
 import { badRequest, forbidden, gone, notFound } from '../../errors.ts';
 import { parseBlobKey } from '../../storage/blob-store.ts';
 import { parseId, requireUser } from '../../web/guards.ts';
+import { ActionBody, IdParams, NoQuery } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import type { SessionUser } from '../accounts/service.ts';
 import { saveBands } from './dedup.ts';
@@ -133,7 +134,8 @@ export async function rerunStage(
 export function stageRoutes(web: WebContext) {
   const { deps } = web;
   return async (app: FastifyInstance) => {
-    app.post<{ Params: { id: string } }>('/d/:id/reconvert', async (req, reply) => {
+    const schema = { params: IdParams, querystring: NoQuery, body: ActionBody() };
+    app.post<{ Params: { id: string } }>('/d/:id/reconvert', { schema }, async (req, reply) => {
       const user = requireUser(req, reply);
       if (!user) return reply;
       const id = parseId(req.params.id);

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { notFound } from '../../errors.ts';
 import { parseBlobKey } from '../../storage/blob-store.ts';
 import { PUBLIC_DIR } from '../../web/assets.ts';
+import { NoQuery } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import { getSiteSettings } from '../site/service.ts';
 
@@ -10,8 +11,9 @@ import { getSiteSettings } from '../site/service.ts';
 export function pwaRoutes(web: WebContext) {
   const manifest = readFileSync(`${PUBLIC_DIR}manifest.webmanifest`);
   const serviceWorker = readFileSync(`${PUBLIC_DIR}sw.js`);
+  const schema = { querystring: NoQuery };
   return async (app: FastifyInstance) => {
-    app.get('/manifest.webmanifest', async (_req, reply) =>
+    app.get('/manifest.webmanifest', { schema }, async (_req, reply) =>
       reply
         .type('application/manifest+json; charset=utf-8')
         .header('cache-control', 'public, max-age=3600')
@@ -19,7 +21,7 @@ export function pwaRoutes(web: WebContext) {
     );
 
     // Served from the root so its scope covers the whole site; never cached long, so updates roll out.
-    app.get('/sw.js', async (_req, reply) =>
+    app.get('/sw.js', { schema }, async (_req, reply) =>
       reply
         .type('text/javascript; charset=utf-8')
         .header('cache-control', 'no-cache')
@@ -27,7 +29,7 @@ export function pwaRoutes(web: WebContext) {
         .send(serviceWorker),
     );
 
-    app.get('/site/service-qr', async (_req, reply) => {
+    app.get('/site/service-qr', { schema }, async (_req, reply) => {
       const site = await getSiteSettings(web.deps);
       if (!site.serviceQrKey) throw notFound();
       return reply

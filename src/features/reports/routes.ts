@@ -4,15 +4,24 @@ import { AppError, notFound } from '../../errors.ts';
 import { t } from '../../i18n/t.ts';
 import { parseId, requireUser } from '../../web/guards.ts';
 import { sendPage } from '../../web/render.ts';
+import { FormBody, IdParams, NoQuery, Opt, Query } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import { fileReport, getReportTarget } from './service.ts';
 import { ReportPage } from './views/report-page.tsx';
+
+type ReportFormRoute = { Params: { id: string }; Querystring: { done?: string } };
 
 /** 违规举报 form and submission. */
 export function reportRoutes(web: WebContext) {
   const { deps } = web;
   return async (app: FastifyInstance) => {
-    app.get<{ Params: { id: string }; Querystring: { done?: string } }>('/d/:id/report', async (req, reply) => {
+    const form = { params: IdParams, querystring: Query({ done: Opt(20) }) };
+    const submit = {
+      params: IdParams,
+      querystring: NoQuery,
+      body: FormBody({ reason: Opt(200), detail: Opt(10_000) }),
+    };
+    app.get<ReportFormRoute>('/d/:id/report', { schema: form }, async (req, reply) => {
       if (!requireUser(req, reply)) return reply;
       const id = parseId(req.params.id);
       if (!id) throw notFound();
@@ -23,7 +32,7 @@ export function reportRoutes(web: WebContext) {
 
     app.post<{ Params: { id: string }; Body: { reason?: string; detail?: string } }>(
       '/d/:id/report',
-      { config: { rateLimit: { max: web.limits.reportsPerHour, timeWindow: '1 hour' } } },
+      { schema: submit, config: { rateLimit: { max: web.limits.reportsPerHour, timeWindow: '1 hour' } } },
       async (req, reply) => {
         const user = requireUser(req, reply)!;
         const id = parseId(req.params.id);

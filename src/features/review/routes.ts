@@ -3,11 +3,14 @@ import { h } from 'preact';
 import { notFound } from '../../errors.ts';
 import { parseId, requireAdmin } from '../../web/guards.ts';
 import { sendPage } from '../../web/render.ts';
+import { ActionBody, IdParams, NoQuery, Opt, PageQuery } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import * as service from './service.ts';
 import { ReviewPage } from './views/review-page.tsx';
 
 /** The operator's queue of documents held as near duplicates. Every route requires an admin. */
+type RejectRoute = { Params: { id: string }; Body: { reason?: string } | null };
+
 export function reviewRoutes(web: WebContext) {
   const { deps } = web;
   return async (app: FastifyInstance) => {
@@ -16,14 +19,17 @@ export function reviewRoutes(web: WebContext) {
       requireAdmin(req);
     });
 
-    app.get<{ Querystring: { page?: string } }>('/admin/review', async (req, reply) => {
+    const list = { querystring: PageQuery };
+    app.get<{ Querystring: { page?: string } }>('/admin/review', { schema: list }, async (req, reply) => {
       const page = Math.max(1, Number.parseInt(req.query.page ?? '1', 10) || 1);
       const queue = await service.listReviewQueue(deps, page);
       const ctx = await web.pageContext(req, reply);
       return sendPage(reply, h(ReviewPage, { ctx, queue }));
     });
 
-    app.post<{ Params: { id: string } }>('/admin/review/:id/approve', async (req, reply) => {
+    const approve = { params: IdParams, querystring: NoQuery, body: ActionBody() };
+    const reject = { params: IdParams, querystring: NoQuery, body: ActionBody({ reason: Opt(2000) }) };
+    app.post<{ Params: { id: string } }>('/admin/review/:id/approve', { schema: approve }, async (req, reply) => {
       const id = parseId(req.params.id);
       if (!id) throw notFound();
       await service.approveHeldDocument(deps, requireAdmin(req), id);
@@ -31,7 +37,7 @@ export function reviewRoutes(web: WebContext) {
       return reply.redirect('/admin/review', 303);
     });
 
-    app.post<{ Params: { id: string }; Body: { reason?: string } }>('/admin/review/:id/reject', async (req, reply) => {
+    app.post<RejectRoute>('/admin/review/:id/reject', { schema: reject }, async (req, reply) => {
       const id = parseId(req.params.id);
       if (!id) throw notFound();
       await service.rejectHeldDocument(deps, requireAdmin(req), id, req.body?.reason);

@@ -1,20 +1,26 @@
+import type { Static } from '@sinclair/typebox';
 import type { Category } from '../../db/schema.ts';
 import type { SearchFilters, SearchSort } from '../../search/search-index.ts';
+import { Opt, Query } from '../../web/schemas.ts';
 import type { SearchParams } from './service.ts';
 
-/** The query string of /search and /api/search. Unknown or malformed values are ignored, never an error. */
-export interface SearchQueryString {
-  q?: string;
-  page?: string;
-  sort?: string;
-  cat?: string;
-  fmt?: string;
-  price?: string;
-  pmin?: string;
-  pmax?: string;
-  pages?: string;
-  since?: string;
-}
+/**
+ * The query string of /search and /api/search: each field one string (a repeated field is refused with 400 by
+ * the route schema). Unknown fields and malformed single values are ignored, never an error.
+ */
+export const SearchQuerySchema = Query({
+  q: Opt(1000),
+  page: Opt(20),
+  sort: Opt(20),
+  cat: Opt(100),
+  fmt: Opt(20),
+  price: Opt(20),
+  pmin: Opt(20),
+  pmax: Opt(20),
+  pages: Opt(20),
+  since: Opt(20),
+});
+export type SearchQueryString = Static<typeof SearchQuerySchema>;
 
 const SORTS: readonly SearchSort[] = ['relevance', 'latest', 'downloads', 'rating'];
 const FORMATS = ['docx', 'pdf', 'txt'] as const;

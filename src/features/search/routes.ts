@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { h } from 'preact';
 import { sendPage } from '../../web/render.ts';
+import { Opt, Query } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import { getSiteSettings } from '../site/service.ts';
-import { normaliseQuery, type SearchQueryString, searchUrl, toSearchParams } from './params.ts';
+import { normaliseQuery, SearchQuerySchema, type SearchQueryString, searchUrl, toSearchParams } from './params.ts';
 import { searchDocuments, suggest } from './service.ts';
 import { SearchPage } from './views/search-page.tsx';
 
@@ -11,14 +12,15 @@ import { SearchPage } from './views/search-page.tsx';
 export function searchRoutes(web: WebContext) {
   const { deps } = web;
   return async (app: FastifyInstance) => {
-    app.get<{ Querystring: SearchQueryString }>('/search', async (req, reply) => {
+    const schema = { querystring: SearchQuerySchema };
+    app.get<{ Querystring: SearchQueryString }>('/search', { schema }, async (req, reply) => {
       const ctx = await web.pageContext(req, reply);
       const query = normaliseQuery(req.query, ctx.site.categories);
       const results = await searchDocuments(deps, toSearchParams(query, ctx.site.categories));
       return sendPage(reply, h(SearchPage, { ctx, query: { ...query, page: results.page || 1 }, results }));
     });
 
-    app.get<{ Querystring: SearchQueryString }>('/api/search', async (req, reply) => {
+    app.get<{ Querystring: SearchQueryString }>('/api/search', { schema }, async (req, reply) => {
       const site = await getSiteSettings(deps);
       const query = normaliseQuery(req.query, site.categories);
       const r = await searchDocuments(deps, toSearchParams(query, site.categories));
@@ -59,7 +61,8 @@ export function searchRoutes(web: WebContext) {
       });
     });
 
-    app.get<{ Querystring: { q?: string } }>('/api/suggest', async (req, reply) => {
+    const suggestSchema = { querystring: Query({ q: Opt(1000) }) };
+    app.get<{ Querystring: { q?: string } }>('/api/suggest', { schema: suggestSchema }, async (req, reply) => {
       const items = await suggest(deps, req.query.q ?? '');
       return reply.header('cache-control', 'private, max-age=30').send({ q: req.query.q ?? '', items });
     });

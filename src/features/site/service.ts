@@ -101,6 +101,9 @@ export async function updateSiteSettings(deps: Pick<Deps, 'database' | 'queue'>,
   }
 }
 
+/** A category's position: an integer the column holds on every dialect (PostgreSQL's integer is 32-bit). */
+const validSortOrder = (n: number) => Number.isInteger(n) && Math.abs(n) <= 1_000_000;
+
 /** Adds a category (operator). */
 export async function addCategory(
   deps: Pick<Deps, 'database'>,
@@ -108,7 +111,8 @@ export async function addCategory(
 ) {
   const slug = input.slug.trim().toLowerCase();
   const name = input.name.trim();
-  if (!/^[a-z0-9-]{1,40}$/.test(slug) || name.length < 1 || name.length > 20) throw badRequest('admin.categoryInvalid');
+  if (!/^[a-z0-9-]{1,40}$/.test(slug) || name.length < 1 || name.length > 20 || !validSortOrder(input.sortOrder))
+    throw badRequest('admin.categoryInvalid');
   const existing = (await getSiteSettings(deps)).categories;
   if (existing.some((c) => c.slug === slug)) throw conflict('admin.categoryExists');
   await deps.database.db.transaction().execute(async (trx) => {
@@ -125,7 +129,7 @@ export async function editCategory(
   input: { name: string; sortOrder: number },
 ) {
   const name = input.name.trim();
-  if (name.length < 1 || name.length > 20 || !Number.isInteger(input.sortOrder))
+  if (name.length < 1 || name.length > 20 || !validSortOrder(input.sortOrder))
     throw badRequest('admin.categoryInvalid');
   await deps.database.db.transaction().execute(async (trx) => {
     await repo.updateCategory(trx, id, { name, sortOrder: input.sortOrder });

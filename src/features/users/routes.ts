@@ -5,16 +5,23 @@ import { t } from '../../i18n/t.ts';
 import { parseBlobKey } from '../../storage/blob-store.ts';
 import { parseId, requireUser, safeNext } from '../../web/guards.ts';
 import { sendPage } from '../../web/render.ts';
+import { ActionBody, FormBody, IdParams, Next, NoQuery, Opt, PageQuery } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import { listPublishedDocuments } from '../documents/service.ts';
 import * as service from './service.ts';
 import { ProfilePage, ProfileSettingsPage } from './views/profile-pages.tsx';
 
+type FollowRoute = { Params: { id: string }; Body: { next?: string } | null };
+type ProfileRoute = { Params: { id: string }; Querystring: { page?: string } };
+type SettingsRoute = { Body: { displayName?: string; bio?: string } };
+
 /** Uploader profiles, follow/unfollow, avatars and the profile settings form. */
 export function userRoutes(web: WebContext) {
   const { deps } = web;
   return async (app: FastifyInstance) => {
-    app.get<{ Params: { id: string }; Querystring: { page?: string } }>('/u/:id', async (req, reply) => {
+    const byId = { params: IdParams, querystring: NoQuery };
+    const profile = { params: IdParams, querystring: PageQuery };
+    app.get<ProfileRoute>('/u/:id', { schema: profile }, async (req, reply) => {
       const id = parseId(req.params.id);
       if (!id) throw notFound();
       const { profile, following } = await service.getProfile(deps, id, req.user);
@@ -45,8 +52,9 @@ export function userRoutes(web: WebContext) {
       );
     });
 
+    const followSchema = { ...byId, body: ActionBody({ next: Next }) };
     for (const action of ['follow', 'unfollow'] as const) {
-      app.post<{ Params: { id: string }; Body: { next?: string } }>(`/u/:id/${action}`, async (req, reply) => {
+      app.post<FollowRoute>(`/u/:id/${action}`, { schema: followSchema }, async (req, reply) => {
         const user = requireUser(req, reply)!;
         const id = parseId(req.params.id);
         if (!id) throw notFound();
@@ -58,7 +66,7 @@ export function userRoutes(web: WebContext) {
       });
     }
 
-    app.get<{ Params: { id: string } }>('/u/:id/avatar', async (req, reply) => {
+    app.get<{ Params: { id: string } }>('/u/:id/avatar', { schema: byId }, async (req, reply) => {
       const id = parseId(req.params.id);
       if (!id) throw notFound();
       const { profile } = await service.getProfile(deps, id, undefined);
@@ -69,7 +77,7 @@ export function userRoutes(web: WebContext) {
         .send(deps.blobs.read(parseBlobKey(profile.avatar_key)));
     });
 
-    app.get('/settings/profile', async (req, reply) => {
+    app.get('/settings/profile', { schema: { querystring: NoQuery } }, async (req, reply) => {
       const user = requireUser(req, reply);
       if (!user) return reply;
       const { profile } = await service.getProfile(deps, user.id, user);
@@ -77,7 +85,8 @@ export function userRoutes(web: WebContext) {
       return sendPage(reply, h(ProfileSettingsPage, { ctx, displayName: profile.display_name, bio: profile.bio }));
     });
 
-    app.post<{ Body: { displayName?: string; bio?: string } }>('/settings/profile', async (req, reply) => {
+    const settings = { querystring: NoQuery, body: FormBody({ displayName: Opt(200), bio: Opt(2000) }) };
+    app.post<SettingsRoute>('/settings/profile', { schema: settings }, async (req, reply) => {
       const user = requireUser(req, reply)!;
       const input = { displayName: req.body.displayName ?? '', bio: req.body.bio ?? '' };
       try {

@@ -13,6 +13,7 @@ export const documentsMessages = {
   'upload.agree': '上传即表示您拥有该文档的合法权利，并同意平台的分享规则',
   'upload.tooLarge': '文件过大：上限为 {max}',
   'upload.noFile': '请选择要上传的文件',
+  'upload.malformed': '上传的内容不完整或格式有误，请重新选择文件上传',
   'upload.empty': '文件为空',
   'upload.unsupportedFormat': '此格式暂不支持（.{ext}）',
   'upload.encrypted': '文档已加密，无法读取内容',
