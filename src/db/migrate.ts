@@ -9,6 +9,7 @@ import * as review from './migrations/20261127140000-review.ts';
 import * as searchOrder from './migrations/20261127150000-search-order.ts';
 import * as reportsTakedown from './migrations/20261130110000-reports-takedown.ts';
 import * as copyright from './migrations/20261130120000-copyright.ts';
+import * as pii from './migrations/20261130140000-pii.ts';
 import type { DB } from './schema.ts';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Database['dialect']): Promise<void> };
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '20261127150000-search-order': searchOrder,
   '20261130110000-reports-takedown': reportsTakedown,
   '20261130120000-copyright': copyright,
+  '20261130140000-pii': pii,
 };
 
 /** Runs pending migrations under Kysely's migration lock (advisory lock on Postgres, write lock on SQLite). */

@@ -101,6 +101,25 @@ export interface DocumentsTable {
   takedown_from: DocumentStatus | null;
   /** Who earns from sales from now on, after an approved 认领 (copyright claim); null = the uploader. */
   earnings_user_id: number | null;
+  /**
+   * The PII screen (decision 0012): null when nothing was found; `held` until a moderator decides; `cleared`
+   * (published as is), `masked` (published with the numbers masked; original withheld) or `rejected`.
+   */
+  pii_state: PiiState | null;
+}
+
+/** Where a document stands with the PII screen (see DocumentsTable.pii_state). */
+export type PiiState = 'held' | 'cleared' | 'masked' | 'rejected';
+
+/** One number the PII screen found in a document: kind, field, UTF-16 offsets and the masked form (never the number). */
+export interface DocumentPiiTable {
+  document_id: number;
+  seq: number;
+  kind: 'idNumber' | 'mobile' | 'bankCard';
+  field: 'body' | 'title' | 'description';
+  start_offset: number;
+  end_offset: number;
+  masked: string;
 }
 
 /** LSH bands of documents' MinHash signatures: (band, hash) → documents sharing it. */
@@ -401,6 +420,7 @@ export interface DB {
   copyright_counter_notices: CopyrightCounterNoticesTable;
   copyright_files: CopyrightFilesTable;
   copyright_events: CopyrightEventsTable;
+  document_pii: DocumentPiiTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -6,6 +6,7 @@ import { adminMessages } from './messages/admin.ts';
 import { copyrightMessages } from './messages/copyright.ts';
 import { creditsMessages } from './messages/credits.ts';
 import { documentsMessages } from './messages/documents.ts';
+import { privacyMessages } from './messages/privacy.ts';
 import { reportsMessages } from './messages/reports.ts';
 import { searchMessages } from './messages/search.ts';
 import { siteMessages } from './messages/site.ts';
@@ -18,6 +19,7 @@ export const zhCN = {
   ...adminMessages,
   ...reportsMessages,
   ...copyrightMessages,
+  ...privacyMessages,
 } as const;
 
 /** A key of the message catalog. */

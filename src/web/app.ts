@@ -23,6 +23,7 @@ import { homeRoutes } from '../features/home/routes.ts';
 import { pwaRoutes } from '../features/pwa/routes.ts';
 import { reportAdminRoutes } from '../features/reports/admin-routes.ts';
 import { reportRoutes } from '../features/reports/routes.ts';
+import { privacyRoutes } from '../features/privacy/routes.ts';
 import { reviewRoutes } from '../features/review/routes.ts';
 import { searchRoutes } from '../features/search/routes.ts';
 import { sitemapRoutes } from '../features/sitemap/routes.ts';
@@ -220,6 +221,7 @@ export async function createApp(
   await app.register(sitemapRoutes(web));
   await app.register(adminRoutes(web));
   await app.register(reviewRoutes(web));
+  await app.register(privacyRoutes(web));
   await app.register(creditsRoutes(web));
   await app.register(creditsAdminRoutes(web));
   await app.register(copyrightRoutes(web));

@@ -33,6 +33,9 @@ export async function reuseExactDuplicate(
     .where('documents.blob_key', '=', blobKey)
     .where('documents.id', '<>', documentId)
     .where('documents.status', 'in', ['published', 'review', 'taken_down'])
+    // A document published masked keeps masked text while its original (these same bytes) holds the numbers:
+    // reusing that text would let the copy past the PII screen.
+    .where((eb) => eb.or([eb('documents.pii_state', 'is', null), eb('documents.pii_state', '<>', 'masked')]))
     .orderBy('documents.id')
     .limit(1)
     .executeTakeFirst();

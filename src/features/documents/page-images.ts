@@ -43,10 +43,11 @@ export function fullyFreePages(preview: Preview | undefined, pageCount: number |
 
 /** The stored images of a document that may be shown under `preview`. */
 export function visiblePageImages(
-  doc: { page_images: string | null; page_count: number | null },
+  doc: { page_images: string | null; page_count: number | null; pii_state?: string | null },
   preview: Preview | undefined,
 ): PageImage[] {
-  if (!doc.page_images) return [];
+  // Never for a document published with its numbers masked: the images show the original (decision 0012).
+  if (!doc.page_images || doc.pii_state === 'masked') return [];
   const free = fullyFreePages(preview, doc.page_count);
   try {
     return (JSON.parse(doc.page_images) as PageImage[]).filter((i) => i.n >= 1 && i.n <= free);
@@ -76,6 +77,11 @@ export function renderPagesHandler(
     async run({ documentId }, { log }) {
       const doc = await repo.findDocumentById(db, documentId);
       if (doc?.status !== 'published') return;
+      // Published with its numbers masked: images would be rendered from the original, which still shows them.
+      if (doc.pii_state === 'masked') {
+        await finish(documentId, []);
+        return;
+      }
       const text = await repo.findDocumentText(db, documentId);
       if (!text) return;
       const site = await getSiteSettings(deps);

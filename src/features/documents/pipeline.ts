@@ -8,6 +8,7 @@ import type { Deps } from '../../deps.ts';
 import type { JobHandler } from '../../jobs/worker.ts';
 import { blobKey, parseBlobKey } from '../../storage/blob-store.ts';
 import { rewardFirstUpload } from '../credits/rewards.ts';
+import { heldParams, recordMatches, screenForPii } from '../privacy/service.ts';
 import { syncDocumentIndex } from '../search/service.ts';
 import { findNearDuplicate, reuseExactDuplicate, saveBands } from './dedup.ts';
 import * as repo from './repo.ts';
@@ -51,31 +52,51 @@ export function convertDocumentHandler(
       const near = sig ? await findNearDuplicate(db, documentId, doc.owner_id, sig) : undefined;
       const score = near ? Math.round(near.score * 100) : null;
 
+      // 2c. The PII screen: an identity, mobile or bank-card number in the text, the title or the description holds
+      //     the document for a moderator (/admin/privacy) before anything is public. It comes before the duplicate
+      //     review: the near-duplicate fields are stored too, and that queue takes the document afterwards.
+      // A blank title at upload falls back to the title the file states (公文 files name themselves well).
+      const title = doc.title_auto === 1 && extracted.title ? extracted.title.slice(0, 100) : doc.title;
+      const pii = screenForPii({ body: extracted.body, title, description: doc.description });
+      const privacy = pii.length > 0;
+      const held = privacy || !!near;
+
       // 3. Store the text and publish in one transaction.
       const now = Date.now();
       await db.transaction().execute(async (trx) => {
         await repo.saveDocumentText(trx, documentId, extracted);
         if (sig) await saveBands(trx, documentId, sig);
         const moved = await repo.transitionDocument(trx, documentId, ['converting'], {
-          status: near ? 'review' : 'published',
+          status: held ? 'review' : 'published',
           page_count: extracted.pageCount,
           char_count: extracted.charCount,
           extracted_at: now,
-          published_at: near ? null : now,
-          reject_code: near ? 'duplicate.near' : null,
-          reject_params: near ? JSON.stringify({ id: near.id, title: near.title, score: score! }) : null,
+          published_at: held ? null : now,
+          reject_code: privacy ? 'privacy.held' : near ? 'duplicate.near' : null,
+          reject_params: privacy
+            ? JSON.stringify(heldParams(pii))
+            : near
+              ? JSON.stringify({ id: near.id, title: near.title, score: score! })
+              : null,
+          pii_state: privacy ? 'held' : null,
           pdf_key: pdfKey,
           minhash: sig ? JSON.stringify(sig) : null,
           dup_of: near?.id ?? null,
           dup_score: score,
-          // A blank title at upload falls back to the title the file states (公文 files name themselves well).
-          ...(doc.title_auto === 1 && extracted.title ? { title: extracted.title.slice(0, 100) } : {}),
+          title,
         });
-        if (moved && !near) await repo.markProvider(trx, doc.owner_id);
+        // The matches (kind, field, offsets, masked form) for the moderator; none left from an earlier conversion.
+        if (moved) await recordMatches(trx, documentId, pii);
+        if (moved && !held) await repo.markProvider(trx, doc.owner_id);
         // Page images of the free part, rendered after publication so the text preview is never held up.
-        if (moved && !near && deps.config.convert.pageImages)
+        if (moved && !held && deps.config.convert.pageImages)
           await deps.queue.enqueue('document.pages', { documentId }, { trx, dedupeKey: `pages:${documentId}` });
       });
+      if (privacy) {
+        // Counts only: a number never reaches the log.
+        log.info({ documentId, matches: pii.length, duplicateOf: near?.id }, 'held for a privacy check');
+        return;
+      }
       if (near) {
         log.info({ documentId, duplicateOf: near.id, score }, 'near duplicate held for review');
         return;

@@ -1,7 +1,7 @@
 import type { Document } from '../../db/schema.ts';
 import type { SessionUser } from '../accounts/service.ts';
 
-type DocLike = Pick<Document, 'owner_id' | 'status' | 'price'> & Partial<Pick<Document, 'takedown_code'>>;
+type DocLike = Pick<Document, 'owner_id' | 'status' | 'price'> & Partial<Pick<Document, 'takedown_code' | 'pii_state'>>;
 
 const isOwnerOrAdmin = (viewer: SessionUser | undefined, doc: DocLike) =>
   !!viewer && (viewer.id === doc.owner_id || viewer.role === 'admin');
@@ -42,7 +42,15 @@ export function buyersKeepAccess(code: string | null | undefined): boolean {
  */
 export function canDownloadDocument(viewer: SessionUser | undefined, doc: DocLike, purchased = false): boolean {
   if (!viewer) return false;
+  // Published with its personal numbers masked: the original still holds them, so only its owner and admins get
+  // it (decision 0012).
+  if (isOriginalWithheld(doc)) return isOwnerOrAdmin(viewer, doc) && doc.status !== 'deleted';
   if (purchased) return doc.status !== 'taken_down' || buyersKeepAccess(doc.takedown_code);
   if (isOwnerOrAdmin(viewer, doc)) return doc.status !== 'deleted';
   return doc.status === 'published' && doc.price === 0;
+}
+
+/** Whether the original file is withheld from readers: the document was published with its numbers masked. */
+export function isOriginalWithheld(doc: Partial<Pick<Document, 'pii_state'>>): boolean {
+  return doc.pii_state === 'masked';
 }

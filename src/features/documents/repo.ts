@@ -178,6 +178,7 @@ export function listOwnedDocuments(db: Kysely<DB>, ownerId: number, limit: numbe
       'price',
       'created_at',
       'download_count',
+      'pii_state',
     ])
     .where('owner_id', '=', ownerId)
     .where('status', '!=', 'deleted')

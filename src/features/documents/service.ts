@@ -4,10 +4,12 @@ import type { SessionUser } from '../accounts/service.ts';
 import { issueDownloadUrl } from '../credits/downloads.ts';
 import { hasEntitlement } from '../credits/purchases.ts';
 import { clawBackUploadReward } from '../credits/rewards.ts';
+import { maskPii } from '../privacy/scan.ts';
+import { maskForDisplay } from '../privacy/service.ts';
 import { type RelatedDocument, relatedDocuments, syncDocumentIndex } from '../search/service.ts';
 import { closeOpenReportsOfDocument } from '../reports/closing.ts';
 import { getSiteSettings } from '../site/service.ts';
-import { canDeleteDocument, canDownloadDocument, canViewDocument } from './policy.ts';
+import { canDeleteDocument, canDownloadDocument, canViewDocument, isOriginalWithheld } from './policy.ts';
 import { computePreview, type Preview, pickFragment, type StoredText } from './preview.ts';
 import * as repo from './repo.ts';
 import { TakenDownError } from './takedown.ts';
@@ -31,8 +33,11 @@ export async function getDocumentPage(
   viewer: SessionUser | undefined,
 ): Promise<DocumentPage> {
   const { db } = deps.database;
-  const doc = await repo.findDocumentPage(db, id);
-  if (!doc) throw notFound();
+  const row = await repo.findDocumentPage(db, id);
+  if (!row) throw notFound();
+  // Held by the PII screen: its owner and admins read it with the numbers masked (only /admin/privacy shows them).
+  const doc =
+    row.pii_state === 'held' ? { ...row, title: maskPii(row.title), description: maskPii(row.description) } : row;
   if (doc.status === 'deleted') throw gone();
   // Taken down: 451 or 410 with the reason, for everyone — the uploader and staff included (decision 0010).
   if (doc.status === 'taken_down') throw new TakenDownError(doc);
@@ -41,11 +46,12 @@ export async function getDocumentPage(
   const text = doc.extracted_at ? await repo.findDocumentText(db, id) : undefined;
   let preview: Preview | undefined;
   if (text) {
-    const stored: StoredText = {
+    let stored: StoredText = {
       body: text.body,
       pageStarts: JSON.parse(text.page_starts),
       headings: JSON.parse(text.headings),
     };
+    if (doc.pii_state === 'held') stored = maskForDisplay(stored);
     preview = computePreview(stored, {
       mode: doc.preview_mode ?? site.previewMode,
       value: doc.preview_value ?? site.previewValue,
@@ -146,6 +152,7 @@ export async function startDownload(deps: Pick<Deps, 'database'>, id: number, vi
   if (doc.status === 'deleted' && !purchased) throw gone();
   if (!canDownloadDocument(viewer, doc, purchased)) {
     if (doc.status === 'taken_down') throw new TakenDownError(doc);
+    if (isOriginalWithheld(doc)) throw forbidden('privacy.downloadWithheld');
     throw forbidden('document.paidDownloadUnavailable');
   }
   if (viewer?.id !== doc.owner_id) await repo.incrementDownloads(deps.database.db, id);

@@ -41,6 +41,7 @@ export async function reconvertDocument(
   if (doc.status !== 'rejected') throw badRequest('document.reconvertNotRejected');
   // An operator's decision on a near duplicate is not a conversion failure: converting again cannot change it.
   if (doc.reject_code === 'duplicate.rejected') throw badRequest('duplicate.reconvertDecided');
+  if (doc.reject_code === 'privacy.rejected') throw badRequest('privacy.reconvertDecided');
   if (!(await originalStillStored(deps, doc.blob_key))) throw badRequest('document.reconvertSourceGone');
   await db.transaction().execute(async (trx) => {
     const moved = await repo.transitionDocument(trx, id, ['rejected'], {

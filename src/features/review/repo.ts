@@ -3,7 +3,8 @@ import type { DB } from '../../db/schema.ts';
 
 /**
  * Documents held for review as near duplicates, oldest upload first, each with its uploader and the earlier
- * document it resembles (left-joined: that document may since have been deleted).
+ * document it resembles (left-joined: that document may since have been deleted). Only `duplicate.near`: documents
+ * the PII screen holds wait in /admin/privacy first.
  */
 export function listHeldDocuments(db: Kysely<DB>, limit: number, offset: number) {
   return db
@@ -25,6 +26,7 @@ export function listHeldDocuments(db: Kysely<DB>, limit: number, offset: number)
       'eu.display_name as earlier_owner_name',
     ])
     .where('d.status', '=', 'review')
+    .where('d.reject_code', '=', 'duplicate.near')
     .orderBy('d.created_at', 'asc')
     .orderBy('d.id', 'asc')
     .limit(limit)
@@ -41,6 +43,7 @@ export async function countHeldDocuments(db: Kysely<DB>): Promise<number> {
     .selectFrom('documents')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('status', '=', 'review')
+    .where('reject_code', '=', 'duplicate.near')
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -53,6 +56,7 @@ export function findReviewSubject(db: Kysely<DB>, id: number) {
     .select([
       'd.id',
       'd.status',
+      'd.reject_code',
       'd.owner_id',
       'd.dup_of',
       'd.dup_score',

@@ -251,6 +251,7 @@ for (const dialect of DIALECTS) {
             ...row,
             title: `排队文档${String(i).padStart(2, '0')}`,
             status: 'review' as const,
+            reject_code: 'duplicate.near',
             published_at: null,
             reviewed_by: null,
             reviewed_at: null,

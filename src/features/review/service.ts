@@ -34,7 +34,8 @@ export function countReviewQueue(deps: Pick<Deps, 'database'>): Promise<number> 
 async function pendingSubject(db: Deps['database']['db'], id: number) {
   const doc = await repo.findReviewSubject(db, id);
   if (!doc) throw notFound();
-  if (doc.status !== 'review') throw conflict('review.notPending');
+  // Held by the PII screen: that decision comes first, in /admin/privacy.
+  if (doc.status !== 'review' || doc.reject_code !== 'duplicate.near') throw conflict('review.notPending');
   return doc;
 }
 

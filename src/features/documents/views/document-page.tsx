@@ -3,6 +3,7 @@ import type { PageContext } from '../../../web/context.ts';
 import { formatBytes, formatDate, isoDate } from '../../../web/format.ts';
 import { jsonForScript } from '../../../web/render.ts';
 import { Layout } from '../../../web/views/layout.tsx';
+import { isOriginalWithheld } from '../policy.ts';
 import type { DocumentPage } from '../service.ts';
 import { DownloadTerms } from './download-terms.tsx';
 import { FormatBadge } from './format-badge.tsx';
@@ -163,6 +164,19 @@ function DownloadBox({ ctx, page }: { ctx: PageContext; page: DocumentPage }) {
     : doc.price > 0
       ? t('document.downloadPaid', { price })
       : t('document.downloadFree');
+  // Published with its personal numbers masked: readers get the masked text only, never the original (decision 0012).
+  if (isOriginalWithheld(doc) && ctx.user?.id !== doc.owner_id && ctx.user?.role !== 'admin')
+    return (
+      <section class="download-box" aria-labelledby="download-title">
+        <h2 id="download-title" class="visually-hidden">
+          {t('document.downloadTitle')}
+        </h2>
+        <p class="download-box__action" data-original-withheld>
+          {t('privacy.maskedNotice')}
+        </p>
+        <DownloadTerms documentId={doc.id} />
+      </section>
+    );
   return (
     <section class="download-box" aria-labelledby="download-title">
       <h2 id="download-title" class="visually-hidden">

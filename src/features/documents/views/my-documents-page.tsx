@@ -3,6 +3,7 @@ import { isMessageKey, t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
 import { formatDate } from '../../../web/format.ts';
 import { Layout } from '../../../web/views/layout.tsx';
+import { maskPii } from '../../privacy/scan.ts';
 import { FormatBadge } from './format-badge.tsx';
 
 type Row = Pick<
@@ -17,7 +18,8 @@ type Row = Pick<
   | 'price'
   | 'created_at'
   | 'download_count'
->;
+> &
+  Partial<Pick<Document, 'pii_state'>>;
 
 /** The status label (排队中 / 转换中 / 已发布 / 未通过) and, when rejected, the reason in words. */
 export function statusLabel(doc: Pick<Row, 'status' | 'reject_code' | 'reject_params'>): {
@@ -33,13 +35,16 @@ export function statusLabel(doc: Pick<Row, 'status' | 'reject_code' | 'reject_pa
   let reason = isMessageKey(doc.reject_code)
     ? t(doc.reject_code, params)
     : t('convert.failed', { detail: doc.reject_code });
-  // An operator who rejected a near duplicate may have said why.
-  if (doc.reject_code === 'duplicate.rejected' && params.reason)
+  // An operator who rejected a near duplicate, or a document held for privacy, may have said why.
+  if ((doc.reject_code === 'duplicate.rejected' || doc.reject_code === 'privacy.rejected') && params.reason)
     reason = t('duplicate.rejectedWithReason', { message: reason, reason: params.reason });
   const duplicate = doc.reject_code === 'duplicate.near' || doc.reject_code === 'duplicate.rejected';
   if (duplicate && params.id) return { label, reason, link: `/d/${Number(params.id)}` };
   return { label, reason };
 }
+
+/** Rejections an operator decided: converting again cannot change them, so 重新转换 is not offered. */
+const DECIDED = new Set(['duplicate.rejected', 'privacy.rejected']);
 
 /** 我的文档: every upload with its pipeline status; converting ones are polled by the client script. */
 export function MyDocumentsPage({ ctx, docs, page }: { ctx: PageContext; docs: Row[]; page: number }) {
@@ -68,7 +73,8 @@ export function MyDocumentsPage({ ctx, docs, page }: { ctx: PageContext; docs: R
                 return (
                   <tr id={`doc-${d.id}`} key={d.id}>
                     <td>
-                      <FormatBadge format={d.format} /> <a href={`/d/${d.id}`}>{d.title}</a>
+                      <FormatBadge format={d.format} />{' '}
+                      <a href={`/d/${d.id}`}>{d.pii_state === 'held' ? maskPii(d.title) : d.title}</a>
                     </td>
                     <td>
                       <span
@@ -87,7 +93,7 @@ export function MyDocumentsPage({ ctx, docs, page }: { ctx: PageContext; docs: R
                           {t('duplicate.viewEarlier')}
                         </a>
                       )}
-                      {d.status === 'rejected' && d.reject_code !== 'duplicate.rejected' && (
+                      {d.status === 'rejected' && !DECIDED.has(d.reject_code ?? '') && (
                         <form class="status__retry" method="post" action={`/d/${d.id}/reconvert`}>
                           <input type="hidden" name="_csrf" value={ctx.csrfToken} />
                           <button type="submit" class="button button--small">
