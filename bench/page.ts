@@ -25,6 +25,7 @@ import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { makeIdNumber } from '../src/testing/verification.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const SEED_FILE = resolve(REPO, '../shared/seed/seed-speech.docx');
@@ -207,9 +208,10 @@ class Visitor {
 
 /**
  * Seeds one published document the way a user would:
- * 1. register (which logs in); 2. upload the seed .docx; 3. poll the status API until the worker publishes it.
+ * 1. register (which logs in); 2. submit the real-name verification (selling needs it), approved by an admin the CLI
+ * creates; 3. upload the seed .docx; 4. poll the status API until the worker publishes it.
  */
-async function seed(base: string): Promise<number> {
+async function seed(base: string, env: Record<string, string>): Promise<number> {
   const v = new Visitor(base);
   const password = 'correct horse 1';
   const registered = await v.fetch('/register', {
@@ -224,6 +226,7 @@ async function seed(base: string): Promise<number> {
     }),
   });
   if (registered.status !== 303) throw new Error(`register answered ${registered.status}: ${await registered.text()}`);
+  await verifySeller(base, v, env);
 
   const form = new FormData();
   form.set('title', '在高新区创建全国文明城市工作推进会上的讲话');
@@ -249,6 +252,41 @@ async function seed(base: string): Promise<number> {
     if (Date.now() > until) throw new Error(`seed document still ${s.status} after 180 s`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** Real-name verification of the seeding user: their submission, approved by an admin made with `create-admin`. */
+async function verifySeller(base: string, seller: Visitor, env: Record<string, string>) {
+  const admin = { email: 'bench-admin@example.com', password: 'bench-admin-password' };
+  execFileSync(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/index.ts', 'create-admin', '--email', admin.email, '--password', admin.password],
+    { cwd: REPO, env: { ...process.env, ...env }, stdio: 'pipe' },
+  );
+  const form = new FormData();
+  form.set('legalName', '张小笔');
+  form.set('idNumber', makeIdNumber());
+  form.set('consent', '1');
+  const token = await seller.csrf('/account/verification');
+  const submitted = await seller.fetch(`/account/verification?_csrf=${encodeURIComponent(token)}`, {
+    method: 'POST',
+    headers: { accept: 'application/json' },
+    body: form,
+  });
+  if (submitted.status !== 201) throw new Error(`verification answered ${submitted.status}: ${await submitted.text()}`);
+  const { id } = (await submitted.json()) as { id: number };
+  const a = new Visitor(base);
+  const login = await a.fetch('/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: await a.csrf('/login'), identifier: admin.email, password: admin.password }),
+  });
+  if (login.status !== 303) throw new Error(`admin login answered ${login.status}`);
+  const approved = await a.fetch(`/admin/verifications/${id}/approve`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    body: new URLSearchParams({ _csrf: await a.csrf('/admin/verifications') }),
+  });
+  if (approved.status !== 200) throw new Error(`approval answered ${approved.status}: ${await approved.text()}`);
 }
 
 /** The process and every process it started (LibreOffice runs as a grandchild), read from /proc. */
@@ -387,7 +425,7 @@ async function benchWenyuan(
   let wy = await startWenyuan(`wenyuan-${label}-seed`, dataDir, databaseUrl, true);
   try {
     console.log(`  seeding ${label} through HTTP …`);
-    const id = await seed(wy.url);
+    const id = await seed(wy.url, { DATA_DIR: dataDir, DATABASE_URL: databaseUrl });
     await settle(wy, `/d/${id}`);
     const seedRssMb = rssMb(wy.proc.pid!);
     const page = await httpGet(`${wy.url}/d/${id}`);

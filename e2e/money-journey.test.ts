@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { type FakeAlipayGateway, startFakeAlipayGateway } from '../src/payments/
 import { launchBrowser } from '../src/testing/browser.ts';
 import { SEED_DOCX } from '../src/testing/paths.ts';
 import { freePort, HttpClient, type ServerProcess, spawnServer } from '../src/testing/process.ts';
+import { makeIdNumber } from '../src/testing/verification.ts';
 
 const SHOTS = join(process.cwd(), 'tmp', 'e2e');
 
@@ -21,6 +23,21 @@ before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   gateway = await startFakeAlipayGateway();
   const port = await freePort();
+  // An admin to approve the uploader's real-name verification.
+  execFileSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/cli/index.ts',
+      'create-admin',
+      '--email',
+      'admin@example.com',
+      '--password',
+      'admin-password-1',
+    ],
+    { env: { ...process.env, DATA_DIR: dataDir }, stdio: 'pipe' },
+  );
   server = await spawnServer({
     DATA_DIR: dataDir,
     PORT: String(port),
@@ -43,6 +60,11 @@ test('top up through the gateway → buy a paid document → download the identi
   // 1. An uploader publishes the seed speech at 300 文币.
   const uploader = new HttpClient(server.url);
   assert.equal(await uploader.register('uploader@example.com', '基层小笔杆'), 303);
+  // Selling needs real-name verification: the uploader submits, an admin approves (both over HTTP).
+  const verification = await uploader.submitVerification('王小笔', makeIdNumber());
+  const admin = new HttpClient(server.url);
+  assert.equal(await admin.login('admin@example.com', 'admin-password-1'), 303);
+  assert.equal((await admin.postForm(`/admin/verifications/${verification}/approve`, {})).status, 200);
   const docId = await uploader.upload(SEED_DOCX, { title: '', category: '1', price: '300' });
   const until = Date.now() + 60_000;
   while ((await uploader.status(docId)) !== 'published') {

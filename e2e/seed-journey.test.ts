@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { maskIdNumber } from '../src/features/verification/id-number.ts';
 import { launchBrowser, launchPersistentContext } from '../src/testing/browser.ts';
 import { SEED_DOCX, SEED_TXT } from '../src/testing/paths.ts';
 import { type ServerProcess, spawnServer } from '../src/testing/process.ts';
+import { makeIdNumber } from '../src/testing/verification.ts';
 
 const seedLines = readFileSync(SEED_TXT, 'utf8')
   .split('\n')
@@ -17,6 +19,7 @@ const TITLE = seedLines[0]!;
 const OPENING = seedLines[2]!.slice(0, 30);
 const PAST_CUT = seedLines.at(-1)!.slice(0, 20);
 const SHOTS = join(process.cwd(), 'tmp', 'e2e');
+const ID_NUMBER = makeIdNumber({ region: '330106', birth: '19860412', seq: '215' });
 
 let server: ServerProcess;
 let browser: Browser;
@@ -80,14 +83,37 @@ test('register → upload the seed as a paid document → published → anonymou
   await owner.fill('#bio', '分享文档素材,服务帮助笔杆子');
   await Promise.all([owner.waitForURL(/\/u\/\d+$/), owner.click('#main button[type=submit]')]);
 
-  // 3. Upload the seed speech as a paid document.
+  // 3. Selling needs real-name verification: the upload form says so; the owner submits name and number, an admin
+  //     approves in 实名审核 (the number stays masked there).
+  await owner.goto(`${server.url}/upload`);
+  assert.ok(await owner.locator('[data-needs-verification] a[href="/account/verification"]').isVisible());
+  await owner.goto(`${server.url}/account/verification`);
+  await owner.fill('#legalName', '张小笔');
+  await owner.fill('#idNumber', ID_NUMBER);
+  await owner.check('input[name=consent]');
+  await Promise.all([
+    owner.waitForURL(/\/account\/verification\?notice=submitted/),
+    owner.click('#main button[type=submit]'),
+  ]);
+  assert.ok((await owner.locator('#main').innerText()).includes('审核中'));
+  const adminCtx = await browser.newContext({ locale: 'zh-CN' });
+  const admin = await adminCtx.newPage();
+  await login(admin, 'admin@example.com', 'admin-password-1');
+  await admin.goto(`${server.url}/admin/verifications`);
+  const row = admin.locator('tr', { hasText: '基层小笔杆' });
+  assert.ok((await row.innerText()).includes(maskIdNumber(ID_NUMBER)));
+  assert.ok(!(await admin.content()).includes(ID_NUMBER), 'masked for staff');
+  await Promise.all([admin.waitForURL(/notice=approved/), row.locator('button', { hasText: '通过' }).click()]);
+  await adminCtx.close();
+
+  // 4. Upload the seed speech as a paid document.
   await owner.goto(`${server.url}/upload`);
   await owner.selectOption('#category', { label: '讲话稿' });
   await owner.fill('#price', '300');
   await owner.setInputFiles('#file', SEED_DOCX);
   await Promise.all([owner.waitForURL(/\/my\/documents/), owner.click('#main button[type=submit]')]);
 
-  // 4. The status list turns to 已发布 by itself (the client polls).
+  // 5. The status list turns to 已发布 by itself (the client polls).
   const status = owner.locator('[data-doc-status]').first();
   await status.waitFor();
   await owner.waitForFunction(
@@ -101,16 +127,6 @@ test('register → upload the seed as a paid document → published → anonymou
   const href = await owner.locator('#main table a[href^="/d/"]').first().getAttribute('href');
   assert.ok(href);
   const docUrl = `${server.url}${href}`;
-
-  // 5. An admin grants the 实名认证 badge.
-  const adminCtx = await browser.newContext();
-  const admin = await adminCtx.newPage();
-  await login(admin, 'admin@example.com', 'admin-password-1');
-  await admin.goto(`${server.url}/admin`);
-  const row = admin.locator('form', { hasText: '基层小笔杆' });
-  await row.locator('input[name=verified]').check();
-  await Promise.all([admin.waitForURL(`${server.url}/admin`), row.locator('button[type=submit]').click()]);
-  await adminCtx.close();
 
   // 6. An anonymous reader opens the page.
   const readerCtx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import type { Config } from './config.ts';
 import { createConverter } from './convert/converter.ts';
 import { createOfficeConverter } from './convert/libreoffice.ts';
+import { createPiiCipher, decodeKey } from './crypto/pii-cipher.ts';
 import type { Database } from './db/database.ts';
 import type { Deps } from './deps.ts';
+import { releaseRewardHandler } from './features/credits/rewards.ts';
 import { renderPagesHandler } from './features/documents/page-images.ts';
 import { convertDocumentHandler } from './features/documents/pipeline.ts';
 import { searchReindexHandler } from './features/search/jobs.ts';
@@ -44,7 +46,25 @@ export function buildDeps(config: Config, log: Logger, database: Database): Deps
     payments: config.alipay ? createAlipayProvider(config.alipay) : undefined,
     downloadUrlSecret: config.credits.downloadUrlSecret ?? persistedSecret(config.dataDir, 'download-url.secret'),
     search: buildSearchIndex(config, database),
+    pii: buildPiiCipher(config),
   };
+}
+
+/**
+ * The PII cipher over the configured keys, or keys generated once into DATA_DIR (0600) for a zero-configuration
+ * start. Production should set PII_ENCRYPTION_KEY and PII_LOOKUP_KEY from outside DATA_DIR (decision 0011).
+ */
+function buildPiiCipher(config: Config) {
+  const key = (raw: string) => {
+    const k = decodeKey(raw);
+    if (!k) throw new Error('a PII key is not 32 bytes of base64');
+    return k;
+  };
+  return createPiiCipher({
+    key: key(config.pii.encryptionKey ?? persistedSecret(config.dataDir, 'pii-encryption.key')),
+    oldKeys: config.pii.oldEncryptionKeys.map(key),
+    lookupKey: key(config.pii.lookupKey ?? persistedSecret(config.dataDir, 'pii-lookup.key')),
+  });
 }
 
 /** The search port for the database's dialect (FTS5 or tsvector), behind the hot-query cache. */
@@ -85,5 +105,6 @@ export function jobHandlers(deps: Deps): JobHandlers {
     'document.convert': convertDocumentHandler(deps),
     'document.pages': renderPagesHandler(deps),
     'search.reindex': searchReindexHandler(deps),
+    'credits.releaseReward': releaseRewardHandler(deps),
   };
 }

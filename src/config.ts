@@ -56,6 +56,18 @@ export interface Config {
     /** HMAC key for signed download URLs; undefined means "derive one and keep it under DATA_DIR". */
     readonly downloadUrlSecret: string | undefined;
     readonly downloadUrlTtlSeconds: number;
+    /** Days a first-upload reward stays pending (visible, not spendable) before it reaches the wallet. */
+    readonly rewardHoldDays: number;
+  };
+  /**
+   * Keys for personal information at rest (decision 0011), base64 of 32 bytes each; undefined means "generate one
+   * and keep it under DATA_DIR". `encryptionKey` seals new values, `oldEncryptionKeys` only open older ones,
+   * `lookupKey` keys the fingerprints that find equal identity numbers.
+   */
+  readonly pii: {
+    readonly encryptionKey: string | undefined;
+    readonly oldEncryptionKeys: readonly string[];
+    readonly lookupKey: string | undefined;
   };
   /** Alipay page pay; undefined when not configured (top-up is then unavailable, grants still work). */
   readonly alipay:
@@ -154,7 +166,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const r = new Reader(env);
   const dataDir = resolve(cwd, r.str('DATA_DIR', './data'));
   const port = r.int('PORT', 3000, 0, 65535);
-  const host = r.str('HOST', '0.0.0.0');
+  // Loopback unless told otherwise: a zero-config start is not reachable from the LAN (HOST=0.0.0.0 exposes it).
+  const host = r.str('HOST', '127.0.0.1');
   const databaseUrl = r.str('DATABASE_URL', `sqlite:${resolve(dataDir, 'wenyuan.db')}`);
   let dialect: 'sqlite' | 'postgres' = 'sqlite';
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) dialect = 'postgres';
@@ -217,11 +230,38 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       downloadDailyCapIp: r.int('DOWNLOAD_DAILY_CAP_IP', 200, 1, 1_000_000),
       downloadUrlSecret: env.DOWNLOAD_URL_SECRET || undefined,
       downloadUrlTtlSeconds: r.int('DOWNLOAD_URL_TTL_SECONDS', 300, 10, 86_400),
+      rewardHoldDays: r.int('REWARD_HOLD_DAYS', 7, 0, 365),
     },
+    pii: readPiiKeys(r, env),
     alipay: readAlipay(r, env, cwd),
   };
   if (r.problems.length) throw new ConfigError(r.problems);
   return deepFreeze(config);
+}
+
+/** A 32-byte key in base64 or base64url (`openssl rand -base64 32`). */
+const KEY_32 = /^[A-Za-z0-9+/_-]{43}=?$/;
+
+/** PII_ENCRYPTION_KEY, PII_ENCRYPTION_OLD_KEYS (comma-separated) and PII_LOOKUP_KEY; values are never echoed. */
+function readPiiKeys(r: Reader, env: Env): Config['pii'] {
+  const one = (name: string, raw: string | undefined): string | undefined => {
+    const v = raw?.trim();
+    if (!v) return undefined;
+    if (!KEY_32.test(v)) {
+      r.problems.push(`${name} must be 32 bytes in base64 (openssl rand -base64 32)`);
+      return undefined;
+    }
+    return v;
+  };
+  const old = (env.PII_ENCRYPTION_OLD_KEYS ?? '')
+    .split(',')
+    .map((k, i) => one(`PII_ENCRYPTION_OLD_KEYS[${i}]`, k))
+    .filter((k): k is string => k !== undefined);
+  return {
+    encryptionKey: one('PII_ENCRYPTION_KEY', env.PII_ENCRYPTION_KEY),
+    oldEncryptionKeys: old,
+    lookupKey: one('PII_LOOKUP_KEY', env.PII_LOOKUP_KEY),
+  };
 }
 
 /** Alipay keys come inline or from files (`…_FILE`); all three of app id and both keys, or none. */

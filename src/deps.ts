@@ -1,5 +1,6 @@
 import type { Config } from './config.ts';
 import type { Converter } from './convert/converter.ts';
+import type { PiiCipher } from './crypto/pii-cipher.ts';
 import type { Database } from './db/database.ts';
 import type { JobQueue } from './jobs/job-queue.ts';
 import type { Logger } from './log.ts';
@@ -21,4 +22,6 @@ export interface Deps {
   readonly downloadUrlSecret: string;
   /** Full-text search (SQLite FTS5 or PostgreSQL tsvector, chosen by dialect in compose.ts). */
   readonly search: SearchIndex;
+  /** Seals personal information at rest (identity numbers, legal names, card photos); keys from config or DATA_DIR. */
+  readonly pii: PiiCipher;
 }

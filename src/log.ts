@@ -10,6 +10,22 @@ export type { Logger };
  */
 const ACCESS_BINDING = '"module":"http"';
 
+/**
+ * Fields never written to a log, wherever a caller puts them: session cookies, passwords, and the identity fields of
+ * real-name verification (the services log ids, never these; this is the net under them).
+ */
+export const REDACTED_PATHS = [
+  'req.headers.cookie',
+  'password',
+  '*.password',
+  'idNumber',
+  '*.idNumber',
+  'legalName',
+  '*.legalName',
+  'photo',
+  '*.photo',
+] as const;
+
 /** How often buffered access lines are written out at the latest. */
 const ACCESS_FLUSH_MS = 1000;
 
@@ -36,7 +52,7 @@ export function createLogger(level: string, opts: LogOptions = {}): Logger {
     {
       level,
       base: { pid: process.pid },
-      redact: { paths: ['req.headers.cookie', 'password', '*.password'], remove: true },
+      redact: { paths: [...REDACTED_PATHS], remove: true },
     },
     output(fd, pretty),
   );

@@ -3,6 +3,9 @@ import { startServer } from './server.ts';
 
 /** Entry point: `tsx src/main.ts [--role=web|worker|all] [--port=3000]`. */
 async function main(): Promise<void> {
+  // Everything this process creates — the database and its WAL, secrets, blobs, temp files, directories — is the
+  // owner's alone; no other account on the machine can read uploads, sessions or keys.
+  process.umask(0o077);
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig({ ...process.env, ...argvOverrides(process.argv.slice(2)) });

@@ -10,6 +10,7 @@ import { createAdmin } from './commands/create-admin.ts';
 import { gc } from './commands/gc.ts';
 import { importCommand } from './commands/import.ts';
 import { ledger } from './commands/ledger.ts';
+import { pii } from './commands/pii.ts';
 import { reindex } from './commands/reindex.ts';
 import { stage } from './commands/stage.ts';
 
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
   gc,
   import: importCommand,
   ledger,
+  pii,
   reindex,
   stage,
 };

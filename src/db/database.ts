@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
@@ -53,7 +53,15 @@ function withStatementCache(sqlite: SqliteDatabase.Database, max = 256) {
 }
 
 function openSqlite(path: string): Database {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    // A new database file is the owner's alone (SQLite gives its -wal and -shm files the same mode).
+    try {
+      closeSync(openSync(path, 'wx', 0o600));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
   const sqlite = new SqliteDatabase(path);
   // WAL lets readers run beside one writer and lets web and worker processes share the file;
   // busy_timeout makes a second process wait for the write lock instead of failing at once.

@@ -7,8 +7,11 @@ import * as ingest from './migrations/20261127120000-ingest.ts';
 import * as dedup from './migrations/20261127130000-dedup.ts';
 import * as review from './migrations/20261127140000-review.ts';
 import * as searchOrder from './migrations/20261127150000-search-order.ts';
+import * as authThrottle from './migrations/20261130090000-auth-throttle.ts';
+import * as governance from './migrations/20261130100000-governance.ts';
 import * as reportsTakedown from './migrations/20261130110000-reports-takedown.ts';
 import * as copyright from './migrations/20261130120000-copyright.ts';
+import * as verification from './migrations/20261130130000-verification.ts';
 import * as pii from './migrations/20261130140000-pii.ts';
 import type { DB } from './schema.ts';
 
@@ -23,8 +26,11 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '20261127130000-dedup': dedup,
   '20261127140000-review': review,
   '20261127150000-search-order': searchOrder,
-  '20261130110000-reports-takedown': reportsTakedown,
+  '20261130090000-auth-throttle': authThrottle,
+  '20261130100000-governance': governance,
   '20261130120000-copyright': copyright,
+  '20261130110000-reports-takedown': reportsTakedown,
+  '20261130130000-verification': verification,
   '20261130140000-pii': pii,
 };
 

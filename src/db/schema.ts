@@ -12,7 +12,7 @@ export interface UsersTable {
   display_name: string;
   bio: string;
   avatar_key: string | null;
-  role: 'user' | 'admin';
+  role: UserRole;
   real_name_verified: number;
   is_provider: number;
   /** Bumped whenever anything shown on a cached page about this user changes (name, bio, badges, followers). */
@@ -20,7 +20,14 @@ export interface UsersTable {
   follower_count: number;
   created_at: Millis;
   updated_at: Millis;
+  /** End of the live ban (a far-future value for a permanent one); null or past when not banned. */
+  banned_until: Millis | null;
+  /** End of the live mute (no upload, comment or report); null or past when not muted. */
+  muted_until: Millis | null;
 }
+
+/** Who a user is to the site: a reader/uploader, a moderator (reports, reviews, notices) or an administrator. */
+export type UserRole = 'user' | 'moderator' | 'admin';
 
 export interface SessionsTable {
   /** sha256 of the cookie token: a leaked database does not leak live sessions. */
@@ -188,7 +195,7 @@ export interface SettingsTable {
 export interface LedgerAccountsTable {
   id: Generated<number>;
   code: string;
-  kind: 'wallet' | 'earnings' | 'platform' | 'system';
+  kind: 'wallet' | 'earnings' | 'pending' | 'platform' | 'system';
   user_id: number | null;
   balance: number;
   allow_negative: number;
@@ -288,6 +295,54 @@ export interface SearchQueriesTable {
   query: string;
   hits: number;
   last_at: Millis;
+}
+
+/** Login back-off per account or address (consecutive failures and the end of the current block). */
+export interface AuthThrottleTable {
+  key: string;
+  failures: number;
+  last_failure_at: Millis;
+  blocked_until: Millis;
+}
+
+/** 站内信: one message to one user. `kind` names a catalog entry `notify.<kind>`; `params` fills it (JSON). */
+export interface NotificationsTable {
+  id: Generated<number>;
+  user_id: number;
+  kind: string;
+  params: string;
+  link: string | null;
+  created_at: Millis;
+  read_at: Millis | null;
+}
+
+/** One staff action. Append-only (the database refuses UPDATE and DELETE). */
+export interface AuditLogTable {
+  id: Generated<number>;
+  actor_id: number | null;
+  actor_role: string;
+  action: string;
+  target_type: string;
+  target_id: number | null;
+  /** JSON of the relevant fields before and after the action (never secrets or unmasked identity numbers). */
+  before: string | null;
+  after: string | null;
+  reason: string;
+  ip: string;
+  created_at: Millis;
+}
+
+/** A ban or a mute, timed (`ends_at`) or permanent (null), until revoked. */
+export interface PunishmentsTable {
+  id: Generated<number>;
+  user_id: number;
+  kind: 'ban' | 'mute';
+  reason: string;
+  starts_at: Millis;
+  ends_at: Millis | null;
+  created_by: number;
+  revoked_at: Millis | null;
+  revoked_by: number | null;
 }
 
 /** A copyright filing (decision 0013): a notice (take documents down) or a 认领 claim (the work's earnings). */
@@ -415,6 +470,12 @@ export interface DB {
   downloads: DownloadsTable;
   search_excerpts: SearchExcerptsTable;
   search_queries: SearchQueriesTable;
+  auth_throttle: AuthThrottleTable;
+  notifications: NotificationsTable;
+  audit_log: AuditLogTable;
+  punishments: PunishmentsTable;
+  verifications: VerificationsTable;
+  verification_photos: VerificationPhotosTable;
   copyright_notices: CopyrightNoticesTable;
   copyright_notice_documents: CopyrightNoticeDocumentsTable;
   copyright_counter_notices: CopyrightCounterNoticesTable;

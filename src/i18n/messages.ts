@@ -6,10 +6,12 @@ import { adminMessages } from './messages/admin.ts';
 import { copyrightMessages } from './messages/copyright.ts';
 import { creditsMessages } from './messages/credits.ts';
 import { documentsMessages } from './messages/documents.ts';
+import { governanceMessages } from './messages/governance.ts';
 import { privacyMessages } from './messages/privacy.ts';
 import { reportsMessages } from './messages/reports.ts';
 import { searchMessages } from './messages/search.ts';
 import { siteMessages } from './messages/site.ts';
+import { verificationMessages } from './messages/verification.ts';
 
 export const zhCN = {
   ...siteMessages,
@@ -17,6 +19,8 @@ export const zhCN = {
   ...searchMessages,
   ...creditsMessages,
   ...adminMessages,
+  ...governanceMessages,
+  ...verificationMessages,
   ...reportsMessages,
   ...copyrightMessages,
   ...privacyMessages,

@@ -6,10 +6,17 @@ export interface JobCatalog {
   'document.convert': { documentId: number };
   /** Render WebP images of the free pages of a published document (from its PDF, or LibreOffice's). */
   'document.pages': { documentId: number };
+  /** Move a held first-upload reward to the wallet once its holding period is over. */
+  'credits.releaseReward': { documentId: number };
 }
 
 /** A job name from the catalog. */
 export type JobName = keyof JobCatalog;
 
 /** The names, for the boot-time check that every job has exactly one handler. */
-export const JOB_NAMES: readonly JobName[] = ['search.reindex', 'document.convert', 'document.pages'];
+export const JOB_NAMES: readonly JobName[] = [
+  'search.reindex',
+  'document.convert',
+  'document.pages',
+  'credits.releaseReward',
+];

@@ -2,10 +2,17 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import pino from 'pino';
 import { createTestDatabase, DIALECTS } from '../testing/test-db.ts';
+import { JOB_NAMES } from './catalog.ts';
 import { createJobQueue } from './job-queue.ts';
-import { startWorker } from './worker.ts';
+import { type JobHandlers, startWorker } from './worker.ts';
 
 const silent = pino({ level: 'silent' });
+
+/** A handler that does nothing for every job in the catalog; a test overrides the ones it exercises. */
+const idleHandlers = () =>
+  Object.fromEntries(
+    JOB_NAMES.map((n) => [n, { async run() {}, async onFinalFailure() {} }]),
+  ) as unknown as JobHandlers;
 
 for (const dialect of DIALECTS) {
   describe(`job queue on ${dialect}`, async () => {
@@ -67,8 +74,7 @@ for (const dialect of DIALECTS) {
         backoffMs: 5,
         log: silent,
         handlers: {
-          'document.pages': { async run() {}, async onFinalFailure() {} },
-          'search.reindex': { async run() {}, async onFinalFailure() {} },
+          ...idleHandlers(),
           'document.convert': {
             async run(payload, { job }) {
               if (payload.documentId !== 4) return;
@@ -99,8 +105,7 @@ for (const dialect of DIALECTS) {
         backoffMs: 5,
         log: silent,
         handlers: {
-          'document.pages': { async run() {}, async onFinalFailure() {} },
-          'search.reindex': { async run() {}, async onFinalFailure() {} },
+          ...idleHandlers(),
           'document.convert': {
             async run() {
               runs++;
@@ -133,8 +138,7 @@ for (const dialect of DIALECTS) {
         backoffMs: 5,
         log: silent,
         handlers: {
-          'document.pages': { async run() {}, async onFinalFailure() {} },
-          'search.reindex': { async run() {}, async onFinalFailure() {} },
+          ...idleHandlers(),
           'document.convert': {
             async run() {
               started = true;

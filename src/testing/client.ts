@@ -63,6 +63,46 @@ export class TestClient {
     return this.postForm('/register', { identifier, displayName, password, passwordConfirm: password }, { csrf });
   }
 
+  /**
+   * Posts a multipart form (fields, and a file part when given) to `url` with the CSRF token of `csrfPage` in the
+   * query string, as the site's multipart forms do.
+   */
+  async postMultipart(
+    url: string,
+    fields: Record<string, string>,
+    opts: { file?: { field: string; name: string; data: Buffer }; csrfPage?: string; accept?: string } = {},
+  ): Promise<LightMyRequestResponse> {
+    const csrf = await this.csrf(opts.csrfPage ?? url);
+    const boundary = `----wenyuan${Math.random().toString(16).slice(2)}`;
+    const chunks: Buffer[] = [];
+    for (const [k, v] of Object.entries(fields)) {
+      chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+    }
+    if (opts.file) {
+      chunks.push(
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="${opts.file.field}"; filename="${opts.file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+        ),
+        opts.file.data,
+        Buffer.from('\r\n'),
+      );
+    }
+    chunks.push(Buffer.from(`--${boundary}--\r\n`));
+    const sep = url.includes('?') ? '&' : '?';
+    return this.remember(
+      await this.app.inject({
+        method: 'POST',
+        url: `${url}${sep}_csrf=${encodeURIComponent(csrf)}`,
+        payload: Buffer.concat(chunks),
+        headers: {
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          cookie: this.cookieHeader(),
+          ...(opts.accept ? { accept: opts.accept } : {}),
+        },
+      }),
+    );
+  }
+
   /** Uploads a file (path, or name + bytes) with form fields, the way the upload form does. */
   async upload(
     file: string | { name: string; data: Buffer },

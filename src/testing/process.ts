@@ -108,6 +108,44 @@ export class HttpClient {
     return res.status;
   }
 
+  /** Logs in through the form; returns the status (303 on success). */
+  async login(identifier: string, password: string): Promise<number> {
+    const _csrf = await this.csrf('/login');
+    const res = await this.request('/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf, identifier, password }).toString(),
+    });
+    return res.status;
+  }
+
+  /** Posts a form (with a CSRF token from `csrfPage`) asking for JSON; returns status and parsed body. */
+  async postForm(path: string, fields: Record<string, string>, csrfPage = '/notifications') {
+    const _csrf = await this.csrf(csrfPage);
+    const res = await this.request(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams({ _csrf, ...fields }).toString(),
+    });
+    return { status: res.status, json: (await res.json()) as unknown };
+  }
+
+  /** Submits the real-name verification form; returns the submission id. */
+  async submitVerification(legalName: string, idNumber: string): Promise<number> {
+    const csrf = await this.csrf('/account/verification');
+    const form = new FormData();
+    form.set('legalName', legalName);
+    form.set('idNumber', idNumber);
+    form.set('consent', '1');
+    const res = await this.request(`/account/verification?_csrf=${encodeURIComponent(csrf)}`, {
+      method: 'POST',
+      body: form,
+      headers: { accept: 'application/json' },
+    });
+    if (res.status !== 201) throw new Error(`verification failed: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { id: number }).id;
+  }
+
   /** Uploads a file through the upload form; returns the new document id. */
   async upload(path: string, fields: Record<string, string>): Promise<number> {
     const csrf = await this.csrf('/upload');

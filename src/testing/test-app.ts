@@ -8,7 +8,8 @@ import { loadConfig } from '../config.ts';
 import type { Dialect } from '../db/database.ts';
 import type { Deps } from '../deps.ts';
 import { startWorker, type Worker } from '../jobs/worker.ts';
-import { createApp } from '../web/app.ts';
+import type { Logger } from '../log.ts';
+import { createApp, type RateLimits } from '../web/app.ts';
 import { createTestDatabase, type TestDatabase } from './test-db.ts';
 
 /** A whole app over a fresh database of one dialect, with a temp data directory and an in-process worker. */
@@ -26,7 +27,13 @@ export interface TestApp {
 /** Builds a test app. `env` overrides configuration keys exactly as the environment would. */
 export async function createTestApp(
   dialect: Dialect,
-  opts: { env?: Record<string, string>; worker?: boolean; rateLimits?: { authPerMinute?: number } } = {},
+  opts: {
+    env?: Record<string, string>;
+    worker?: boolean;
+    rateLimits?: Partial<RateLimits>;
+    /** The logger the app and worker write to (default: pino at TEST_LOG_LEVEL, silent unless set). */
+    log?: Logger;
+  } = {},
 ): Promise<TestApp> {
   const tdb = await createTestDatabase(dialect);
   const dataDir = mkdtempSync(join(tmpdir(), 'wy-data-'));
@@ -39,11 +46,17 @@ export async function createTestApp(
     PAGE_IMAGES: 'false',
     ...opts.env,
   });
-  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const log = opts.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const deps: Deps = buildDeps(config, log, tdb.database);
   const routes: RouteOptions[] = [];
   const app = await createApp(deps, {
-    rateLimits: { authPerMinute: 1000, uploadsPerHour: 1000, reportsPerHour: 1000, ...opts.rateLimits },
+    rateLimits: {
+      authPerMinute: 1000,
+      uploadsPerHour: 1000,
+      uploadsPerAddressPerHour: 1000,
+      reportsPerHour: 1000,
+      ...opts.rateLimits,
+    },
     onRoute: (route) => routes.push(route),
   });
   await app.ready();

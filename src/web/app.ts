@@ -8,9 +8,11 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController, type RouteOptions } from 'fastify';
 import type { Deps } from '../deps.ts';
+import { AppError } from '../errors.ts';
 import { accountRoutes } from '../features/accounts/routes.ts';
 import { resolveSession, type SessionUser } from '../features/accounts/service.ts';
 import { adminRoutes } from '../features/admin/routes.ts';
+import { auditRoutes } from '../features/audit/routes.ts';
 import { copyrightAdminRoutes } from '../features/copyright/admin-routes.ts';
 import { copyrightRoutes } from '../features/copyright/routes.ts';
 import { creditsAdminRoutes } from '../features/credits/admin-routes.ts';
@@ -20,14 +22,17 @@ import { documentRoutes } from '../features/documents/routes.ts';
 import { documentStaffRoutes } from '../features/documents/staff-routes.ts';
 import { stageRoutes } from '../features/documents/stages.ts';
 import { homeRoutes } from '../features/home/routes.ts';
+import { moderationRoutes } from '../features/moderation/routes.ts';
+import { notificationRoutes } from '../features/notifications/routes.ts';
+import { privacyRoutes } from '../features/privacy/routes.ts';
 import { pwaRoutes } from '../features/pwa/routes.ts';
 import { reportAdminRoutes } from '../features/reports/admin-routes.ts';
 import { reportRoutes } from '../features/reports/routes.ts';
-import { privacyRoutes } from '../features/privacy/routes.ts';
 import { reviewRoutes } from '../features/review/routes.ts';
 import { searchRoutes } from '../features/search/routes.ts';
 import { sitemapRoutes } from '../features/sitemap/routes.ts';
 import { userRoutes } from '../features/users/routes.ts';
+import { verificationRoutes } from '../features/verification/routes.ts';
 import { assetVersions, BUILD_DIR, PUBLIC_DIR } from './assets.ts';
 import { SESSION_COOKIE } from './cookies.ts';
 import { installErrorHandler, sendFrameworkError } from './error-handler.ts';
@@ -48,14 +53,26 @@ declare module 'fastify' {
   }
 }
 
-/** Limits for the routes attackers like; tests may loosen them. */
+/**
+ * Limits for the routes attackers like; tests may loosen them. Per-address limits are bursts counted in each
+ * process; the ones that must hold across processes (login back-off, uploads per user) are counted in the database.
+ */
 export interface RateLimits {
+  /** Login and registration posts per address per minute (an office behind one NAT shares it). */
   readonly authPerMinute: number;
+  /** Uploads per user per hour (counted from the documents table). */
   readonly uploadsPerHour: number;
+  /** Uploads per address per hour, well above one person's limit so an office is not refused. */
+  readonly uploadsPerAddressPerHour: number;
   readonly reportsPerHour: number;
 }
 
-const DEFAULT_LIMITS: RateLimits = { authPerMinute: 10, uploadsPerHour: 30, reportsPerHour: 20 };
+const DEFAULT_LIMITS: RateLimits = {
+  authPerMinute: 30,
+  uploadsPerHour: 30,
+  uploadsPerAddressPerHour: 300,
+  reportsPerHour: 20,
+};
 
 /** Builds the Fastify app over the given dependencies. Does not listen. */
 export async function createApp(
@@ -140,7 +157,14 @@ export async function createApp(
       (req.headers['x-csrf-token'] as string | undefined) ??
       (req.query as Record<string, string> | undefined)?._csrf,
   });
-  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyRateLimit, {
+    global: false,
+    // The plugin's own 429 goes through the one error mapper, which says in words when to try again.
+    errorResponseBuilder: (_req, ctx) =>
+      new AppError(429, 'rate_limited', 'error.rateLimitedWait', {
+        retryAfter: Math.max(1, Math.ceil(ctx.ttl / 1000)),
+      }),
+  });
   await app.register(fastifyStatic, {
     root: PUBLIC_DIR,
     prefix: '/static/',
@@ -224,6 +248,10 @@ export async function createApp(
   await app.register(privacyRoutes(web));
   await app.register(creditsRoutes(web));
   await app.register(creditsAdminRoutes(web));
+  await app.register(notificationRoutes(web));
+  await app.register(auditRoutes(web));
+  await app.register(moderationRoutes(web));
+  await app.register(verificationRoutes(web));
   await app.register(copyrightRoutes(web));
   await app.register(copyrightAdminRoutes(web));
   return app;

@@ -10,4 +10,6 @@ export interface PageContext {
   readonly assets: { readonly css: string; readonly js: string };
   readonly path: string;
   readonly flash?: string | undefined;
+  /** Unread 站内信 of the logged-in user (absent for visitors). */
+  readonly unread?: number | undefined;
 }

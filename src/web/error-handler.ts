@@ -2,6 +2,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { h } from 'preact';
 import { AppError } from '../errors.ts';
 import { type MessageKey, t } from '../i18n/t.ts';
+import { formatWait } from './format.ts';
+import { safeNext } from './guards.ts';
 import type { PageContextFactory } from './page-context.ts';
 import { sendPage } from './render.ts';
 import { ErrorPage } from './views/error-page.tsx';
@@ -35,16 +37,33 @@ function toAppError(err: FastifyError | AppError | Error): AppError | undefined 
   return undefined;
 }
 
+/**
+ * The zh-CN sentence for an AppError, for the error page or a form's error line. A 429 that knows how long to wait
+ * (`params.retryAfter`, seconds) says so in words and sets `Retry-After`.
+ */
+export function describeError(reply: FastifyReply, err: AppError): string {
+  const retryAfter = err.params.retryAfter;
+  if (err.status === 429 && typeof retryAfter === 'number') {
+    reply.header('retry-after', String(retryAfter));
+    return t(err.messageKey, { ...err.params, wait: formatWait(retryAfter) });
+  }
+  return t(err.messageKey, err.params);
+}
+
 /** Sends an AppError as JSON `{error:{code,message}}` or as a friendly zh-CN page. */
 export async function sendError(
   req: FastifyRequest,
   reply: FastifyReply,
   err: AppError,
   pageContext: PageContextFactory,
-  message = t(err.messageKey, err.params),
+  message = describeError(reply, err),
 ) {
   if (wantsJson(req)) {
     return reply.status(err.status).send({ error: { code: err.code, message } });
+  }
+  // A visitor opening a page that needs an account goes to the login form, and comes back afterwards.
+  if (err.status === 401 && (req.method === 'GET' || req.method === 'HEAD')) {
+    return reply.redirect(`/login?next=${encodeURIComponent(safeNext(req.url))}`, 303);
   }
   const ctx = await pageContext(req, reply);
   return sendPage(reply, h(ErrorPage, { ctx, status: err.status, message }), err.status);

@@ -4,6 +4,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { TestClient, waitForStatus } from '../testing/client.ts';
 import { SEED_DOCX } from '../testing/paths.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
+import { markVerifiedByEmail } from '../testing/verification.ts';
 
 let t: TestApp;
 let base: string;
@@ -14,6 +15,7 @@ before(async () => {
   t = await createTestApp('sqlite');
   owner = new TestClient(t.app);
   await owner.register('front@example.com', '前端缓存');
+  await markVerifiedByEmail(t.deps, 'front@example.com');
   const up = await owner.upload(SEED_DOCX, { title: '', category: '1', price: '200' });
   docId = (up.json() as { id: number }).id;
   await waitForStatus(owner, docId);
@@ -63,15 +65,16 @@ test('logged-in readers never get the shared page, and changes are never served 
   const mine = await (await fetch(`${base}/d/${docId}`, { headers: { cookie } })).text();
   assert.ok(mine.includes('删除文档'), 'the owner sees the delete action');
 
+  // The owner is verified (selling needs it); clearing the badge with a new user revision must show at once.
   const before = await (await fetch(`${base}/d/${docId}`)).text();
-  assert.ok(!before.includes('badge--verified'));
+  assert.ok(before.includes('badge--verified'));
   await t.deps.database.db
     .updateTable('users')
-    .set((eb) => ({ real_name_verified: 1, rev: eb('rev', '+', 1) }))
+    .set((eb) => ({ real_name_verified: 0, rev: eb('rev', '+', 1) }))
     .where('email', '=', 'front@example.com')
     .execute();
   const afterChange = await (await fetch(`${base}/d/${docId}`)).text();
-  assert.ok(afterChange.includes('badge--verified'), 'a new revision renders anew');
+  assert.ok(!afterChange.includes('badge--verified'), 'a new revision renders anew');
 
   await t.deps.database.db
     .updateTable('documents')

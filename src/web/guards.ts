@@ -61,6 +61,18 @@ export function requireAdmin(req: FastifyRequest): SessionUser {
   return req.user;
 }
 
+/** True for the roles that moderate (reports, reviews, notices, verifications, users): moderators and admins. */
+export function isStaff(user: Pick<SessionUser, 'role'> | undefined): boolean {
+  return user?.role === 'moderator' || user?.role === 'admin';
+}
+
+/** Returns the logged-in moderator or admin, or throws (401 when anonymous — pages then go to login — 403 otherwise). */
+export function requireStaff(req: FastifyRequest): SessionUser {
+  if (!req.user) throw unauthorized();
+  if (!isStaff(req.user)) throw forbidden() as AppError;
+  return req.user;
+}
+
 /** Parses a positive integer id from a route parameter; undefined for anything else. */
 export function parseId(raw: unknown): number | undefined {
   if (typeof raw !== 'string' || !/^[1-9]\d{0,15}$/.test(raw)) return undefined;

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
+import { unreadCount } from '../features/notifications/service.ts';
 import { getSiteSettings } from '../features/site/service.ts';
 import type { PageContext } from './context.ts';
 
@@ -16,8 +17,11 @@ export function createPageContextFactory(
   assets: { css: string; js: string },
 ): PageContextFactory {
   return async (req, reply, opts = {}) => {
-    const site = await getSiteSettings(deps);
+    const [site, unread] = await Promise.all([
+      getSiteSettings(deps),
+      req.user ? unreadCount(deps, req.user.id) : undefined,
+    ]);
     const csrfToken = req.user || opts.forms ? reply.generateCsrf() : undefined;
-    return { user: req.user, csrfToken, site, assets, path: req.url, flash: opts.flash };
+    return { user: req.user, csrfToken, site, assets, path: req.url, flash: opts.flash, unread };
   };
 }

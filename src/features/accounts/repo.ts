@@ -48,6 +48,8 @@ export function findSessionWithUser(db: Kysely<DB>, id: string, now: number) {
       'users.display_name',
       'users.role',
       'users.real_name_verified',
+      'users.banned_until',
+      'users.muted_until',
     ])
     .where('sessions.id', '=', id)
     .where('sessions.expires_at', '>', now)
@@ -77,4 +79,18 @@ export async function countAdmins(db: Kysely<DB>): Promise<number> {
     .where('role', '=', 'admin')
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** The user's live ban (the latest unrevoked one still running), for the login message. */
+export function findActiveBan(db: Kysely<DB>, userId: number, now: number) {
+  return db
+    .selectFrom('punishments')
+    .select(['reason', 'ends_at'])
+    .where('user_id', '=', userId)
+    .where('kind', '=', 'ban')
+    .where('revoked_at', 'is', null)
+    .where('starts_at', '<=', now)
+    .where((eb) => eb.or([eb('ends_at', 'is', null), eb('ends_at', '>', now)]))
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
 }

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { AppError } from '../../errors.ts';
-import { t } from '../../i18n/t.ts';
 import { SESSION_COOKIE } from '../../web/cookies.ts';
+import { describeError } from '../../web/error-handler.ts';
 import { safeNext } from '../../web/guards.ts';
 import { sendPage } from '../../web/render.ts';
 import { ActionBody, FormBody, Next, NoQuery, Opt, Query } from '../../web/schemas.ts';
@@ -60,12 +60,16 @@ export function accountRoutes(web: WebContext) {
     app.post<{ Body: Body }>('/login', { schema: loginSchema, config: authLimit }, async (req, reply) => {
       const next = safeNext(req.body.next);
       try {
-        const userId = await service.verifyCredentials(deps, req.body.identifier ?? '', req.body.password ?? '');
+        const userId = await service.login(deps, {
+          identifier: req.body.identifier ?? '',
+          password: req.body.password ?? '',
+          ip: req.ip,
+        });
         await setSession(req, reply, userId);
         return reply.redirect(next, 303);
       } catch (err) {
         if (!(err instanceof AppError) || req.headers.accept?.includes('application/json')) throw err;
-        const state = { identifier: req.body.identifier, next, error: t(err.messageKey, err.params) };
+        const state = { identifier: req.body.identifier, next, error: describeError(reply, err) };
         return renderForm(req, reply, LoginPage, state, err.status);
       }
     });
@@ -92,7 +96,7 @@ export function accountRoutes(web: WebContext) {
           identifier: req.body.identifier,
           displayName: req.body.displayName,
           next,
-          error: t(err.messageKey, err.params),
+          error: describeError(reply, err),
         };
         return renderForm(req, reply, RegisterPage, state, err.status);
       }

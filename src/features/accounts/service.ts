@@ -1,16 +1,21 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
+import type { UserRole } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
-import { type AppError, badRequest, conflict } from '../../errors.ts';
+import { AppError, badRequest, conflict } from '../../errors.ts';
+import { formatDateTime } from '../../web/format.ts';
 import { type Identifier, parseIdentifier } from './identifier.ts';
 import * as repo from './repo.ts';
+import { assertNotBlocked, clearFailures, FREE_FAILURES, recordFailure, throttleKeys } from './throttle.ts';
 
 /** The logged-in user as the web layer sees it. */
 export interface SessionUser {
   readonly id: number;
   readonly displayName: string;
-  readonly role: 'user' | 'admin';
+  readonly role: UserRole;
   readonly sessionId: string;
+  /** End of a live mute (no upload, comment or report), if any. */
+  readonly mutedUntil?: number | null;
 }
 
 // OWASP's argon2id baseline (m=19 MiB, t=2, p=1).
@@ -36,7 +41,7 @@ export async function registerUser(
     password: string;
     passwordConfirm?: string;
     displayName: string;
-    role?: 'user' | 'admin';
+    role?: UserRole;
   },
 ): Promise<number> {
   const id = parseIdentifier(input.identifier);
@@ -72,6 +77,31 @@ export async function registerUser(
   }
 }
 
+/**
+ * Logs in with back-off: refused with 429 while the account or the address is blocked (the password is not even
+ * checked then); a failure counts against both; a success clears the account's count. Returns the user id.
+ */
+export async function login(
+  deps: Pick<Deps, 'database'>,
+  input: { identifier: string; password: string; ip: string },
+  now = Date.now(),
+): Promise<number> {
+  const { db } = deps.database;
+  const keys = throttleKeys(input.identifier, input.ip);
+  await assertNotBlocked(db, [keys.account, keys.address], now);
+  try {
+    const userId = await verifyCredentials(deps, input.identifier, input.password);
+    await clearFailures(db, keys.account);
+    return userId;
+  } catch (err) {
+    if (err instanceof AppError && err.messageKey === 'auth.invalidCredentials') {
+      await recordFailure(db, keys.account, FREE_FAILURES.account, now);
+      await recordFailure(db, keys.address, FREE_FAILURES.address, now);
+    }
+    throw err;
+  }
+}
+
 /** Checks credentials; returns the user id or throws a generic "账号或密码错误". */
 export async function verifyCredentials(deps: Pick<Deps, 'database'>, identifier: string, password: string) {
   const id: Identifier | undefined = parseIdentifier(identifier);
@@ -83,6 +113,14 @@ export async function verifyCredentials(deps: Pick<Deps, 'database'>, identifier
   }
   const ok = await verify(user.password_hash, password).catch(() => false);
   if (!ok) throw badRequest('auth.invalidCredentials');
+  // Only the account's owner (who knows the password) learns that it is banned, why and until when.
+  if (user.banned_until && user.banned_until > Date.now()) {
+    const ban = await repo.findActiveBan(deps.database.db, user.id, Date.now());
+    throw new AppError(403, 'banned', ban?.ends_at ? 'auth.bannedUntil' : 'auth.bannedForever', {
+      reason: ban?.reason ?? '',
+      until: ban?.ends_at ? formatDateTime(ban.ends_at) : '',
+    });
+  }
   return user.id;
 }
 
@@ -120,10 +158,18 @@ export async function resolveSession(
   const id = sha256(token);
   const row = await repo.findSessionWithUser(deps.database.db, id, now);
   if (!row) return undefined;
+  // A ban ends every session at once (the ban also deletes them; this covers a ban that raced a request).
+  if (row.banned_until && row.banned_until > now) return undefined;
   if (now - row.last_seen_at > 10 * 60_000) {
     await repo.touchSession(deps.database.db, id, now, now + deps.config.session.ttlDays * 86_400_000);
   }
-  return { id: row.id, displayName: row.display_name, role: row.role, sessionId: id };
+  return {
+    id: row.id,
+    displayName: row.display_name,
+    role: row.role,
+    sessionId: id,
+    mutedUntil: row.muted_until && row.muted_until > now ? row.muted_until : null,
+  };
 }
 
 /** Ends a session (logout). */

@@ -4,6 +4,7 @@ import { TestClient, waitForStatus } from '../../testing/client.ts';
 import { SEED_DOCX } from '../../testing/paths.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { DIALECTS } from '../../testing/test-db.ts';
+import { markVerifiedByEmail } from '../../testing/verification.ts';
 
 for (const dialect of DIALECTS) {
   describe(`operator console and cached pages on ${dialect}`, () => {
@@ -23,6 +24,8 @@ for (const dialect of DIALECTS) {
         .execute();
       writer = new TestClient(t.app);
       await writer.register('writer@example.com', '基层小笔杆');
+      // Selling needs real-name verification, granted only by an approved submission.
+      await markVerifiedByEmail(t.deps, 'writer@example.com');
       const up = await writer.upload(SEED_DOCX, { title: '', category: '1', price: '100' });
       docId = (up.json() as { id: number }).id;
       await waitForStatus(writer, docId);
@@ -37,7 +40,9 @@ for (const dialect of DIALECTS) {
     after(() => t.close());
 
     test('only admins reach /admin', async () => {
-      assert.equal((await new TestClient(t.app).get('/admin')).statusCode, 401);
+      const visitor = await new TestClient(t.app).get('/admin');
+      assert.equal(visitor.statusCode, 303);
+      assert.equal(visitor.headers.location, '/login?next=%2Fadmin');
       assert.equal((await writer.get('/admin')).statusCode, 403);
       assert.equal(
         (await writer.postForm('/admin/settings', { previewValue: '9' }, { csrf: await writer.csrf('/upload') }))
@@ -47,22 +52,48 @@ for (const dialect of DIALECTS) {
       assert.equal((await admin.get('/admin')).statusCode, 200);
     });
 
-    test('a badge granted by an admin shows at once on the cached anonymous page', async () => {
+    test('a badge changed by an admin shows at once on the cached anonymous page; 实名认证 is no checkbox', async () => {
       const anon = new TestClient(t.app);
       const first = await anon.get(`/d/${docId}`);
-      assert.ok(!first.body.includes('badge--verified'));
+      assert.ok(first.body.includes('badge--provider'), 'publishing made the writer a provider');
+      assert.ok(first.body.includes('badge--verified'), 'the approved verification shows');
       const etag = first.headers.etag as string;
       assert.equal((await anon.get(`/d/${docId}`, { 'if-none-match': etag })).statusCode, 304);
 
+      const consolePage = await admin.get('/admin');
+      assert.ok(!consolePage.body.includes('name="verified"'), 'no 实名认证 checkbox on the console');
+      // The form without `provider` clears that badge; a `verified` field is ignored either way.
       const res = await admin.postForm(
         `/admin/users/${writerId}/badges`,
-        { verified: '1', provider: '1' },
+        { verified: '0' },
         { csrf: await admin.csrf('/admin') },
       );
       assert.equal(res.statusCode, 303);
       const after = await anon.get(`/d/${docId}`, { 'if-none-match': etag });
       assert.equal(after.statusCode, 200, 'the old ETag no longer matches');
-      assert.ok(after.body.includes('实名认证'));
+      assert.ok(!after.body.includes('badge--provider'));
+      assert.ok(after.body.includes('badge--verified'), 'only a revocation clears 实名认证');
+
+      const reader = new TestClient(t.app);
+      await reader.register('unverified@example.com', '未认证用户');
+      const readerId = (
+        await t.deps.database.db
+          .selectFrom('users')
+          .select('id')
+          .where('email', '=', 'unverified@example.com')
+          .executeTakeFirstOrThrow()
+      ).id;
+      await admin.postForm(
+        `/admin/users/${readerId}/badges`,
+        { verified: '1', provider: '1' },
+        { csrf: await admin.csrf('/admin') },
+      );
+      const row = await t.deps.database.db
+        .selectFrom('users')
+        .select(['real_name_verified', 'is_provider'])
+        .where('id', '=', readerId)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(row, { real_name_verified: 0, is_provider: 1 }, 'no form field sets 实名认证');
     });
 
     test('following changes the count on the cached page; following oneself is refused', async () => {

@@ -12,8 +12,10 @@ import { FormRoute, IdParams, MultipartBody, MultipartQuery, NoQuery, Opt } from
 import type { WebContext } from '../../web/web-context.ts';
 import { countReviewQueue } from '../review/service.ts';
 import { addCategory, editCategory, getSiteSettings, updateSiteSettings } from '../site/service.ts';
+import { getDashboard } from './dashboard.ts';
 import * as service from './service.ts';
 import { AdminPage } from './views/admin-page.tsx';
+import { DashboardPage } from './views/dashboard-page.tsx';
 
 type Body = Record<string, string | undefined>;
 type IdBodyRoute = { Params: { id: string }; Body: Body };
@@ -28,7 +30,7 @@ const settingsSchema = FormRoute({
 const documentPreviewSchema = FormRoute({ documentId: Opt(20), mode: Opt(20), value: Opt(20) });
 const categorySchema = FormRoute({ slug: Opt(200), name: Opt(200), sortOrder: Opt(20) });
 const editCategorySchema = { ...FormRoute({ name: Opt(200), sortOrder: Opt(20) }), params: IdParams };
-const badgesSchema = { ...FormRoute({ verified: Opt(20), provider: Opt(20) }), params: IdParams };
+const badgesSchema = { ...FormRoute({ provider: Opt(20) }), params: IdParams };
 
 /** The operator console. Every route requires an admin. */
 export function adminRoutes(web: WebContext) {
@@ -48,6 +50,13 @@ export function adminRoutes(web: WebContext) {
       ]);
       const ctx = await web.pageContext(req, reply);
       return sendPage(reply, h(AdminPage, { ctx, site, reports, users, heldForReview }));
+    });
+
+    app.get('/admin/dashboard', { schema: { querystring: NoQuery } }, async (req, reply) => {
+      const dashboard = await getDashboard(deps);
+      reply.header('cache-control', 'private, no-store');
+      const ctx = await web.pageContext(req, reply);
+      return sendPage(reply, h(DashboardPage, { ctx, dashboard }));
     });
 
     app.post<{ Body: Body }>('/admin/settings', { schema: settingsSchema }, async (req, reply) => {
@@ -107,10 +116,7 @@ export function adminRoutes(web: WebContext) {
     app.post<IdBodyRoute>('/admin/users/:id/badges', { schema: badgesSchema }, async (req, reply) => {
       const id = parseId(req.params.id);
       if (!id) throw notFound();
-      await service.setUserBadges(deps, id, {
-        verified: req.body.verified === '1',
-        provider: req.body.provider === '1',
-      });
+      await service.setUserBadges(deps, id, { provider: req.body.provider === '1' });
       return reply.redirect('/admin', 303);
     });
   };

@@ -34,18 +34,17 @@ export function listRecentUsers(deps: Pick<Deps, 'database'>, limit = 50) {
 }
 
 /**
- * Sets a user's 实名认证 / 内容提供者 flags (the verification workflow itself comes later; the flag is real).
- * Bumps the revision so cached pages showing the badge are re-rendered.
+ * Sets a user's 内容提供者 badge. The 实名认证 badge is not set here: it follows an approved real-name verification
+ * (features/verification). Bumps the revision so cached pages showing the badge are re-rendered.
  */
 export async function setUserBadges(
   deps: Pick<Deps, 'database'>,
   userId: number,
-  flags: { verified: boolean; provider: boolean },
+  flags: { provider: boolean },
 ): Promise<void> {
   const r = await deps.database.db
     .updateTable('users')
     .set((eb) => ({
-      real_name_verified: flags.verified ? 1 : 0,
       is_provider: flags.provider ? 1 : 0,
       rev: eb('rev', '+', 1),
       updated_at: Date.now(),

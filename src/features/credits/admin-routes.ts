@@ -39,6 +39,7 @@ export function creditsAdminRoutes(web: WebContext) {
           overview,
           rewards,
           sharePercent: deps.config.credits.platformSharePercent,
+          rewardHoldDays: deps.config.credits.rewardHoldDays,
           requestKey: crypto.randomUUID(),
         }),
       );

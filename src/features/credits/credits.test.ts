@@ -5,6 +5,7 @@ import { TestClient, waitForStatus } from '../../testing/client.ts';
 import { SEED_TXT } from '../../testing/paths.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { DIALECTS } from '../../testing/test-db.ts';
+import { markVerified } from '../../testing/verification.ts';
 import { grantCredits } from './grants.ts';
 import { ACCOUNTS } from './ledger.ts';
 import * as repo from './repo.ts';
@@ -20,6 +21,7 @@ for (const dialect of DIALECTS) {
     let admin: TestClient;
     let docId: number;
     const ids: Record<string, number> = {};
+    let writerVerification: number;
     const idOf = async (email: string) =>
       Number(
         (await t.deps.database.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow())
@@ -41,6 +43,8 @@ for (const dialect of DIALECTS) {
         .where('email', '=', 'admin@example.com')
         .execute();
       for (const e of ['writer', 'buyer', 'admin']) ids[e] = await idOf(`${e}@example.com`);
+      // Selling needs real-name verification.
+      writerVerification = (await markVerified(t.deps, ids.writer!)).id;
       const up = await writer.upload(
         { name: '关于加强基层治理的讲话.txt', data: FILE },
         { title: '', category: '1', price: '100' },
@@ -50,12 +54,13 @@ for (const dialect of DIALECTS) {
     });
     after(() => t.close());
 
-    test('the first original upload earns the first-upload reward; an identical file earns nothing', async () => {
-      // The reward follows the publication (same job, just after it commits).
-      for (let i = 0; i < 100 && (await balance(ACCOUNTS.wallet(ids.writer!))) === 0; i++) {
+    test('the first original upload earns the first-upload reward (held); an identical file earns nothing', async () => {
+      // The reward follows the publication (same job, just after it commits), held until the holding period ends.
+      for (let i = 0; i < 100 && (await balance(ACCOUNTS.pending(ids.writer!))) === 0; i++) {
         await new Promise((r) => setTimeout(r, 50));
       }
-      assert.equal(await balance(ACCOUNTS.wallet(ids.writer!)), 100);
+      assert.equal(await balance(ACCOUNTS.pending(ids.writer!)), 100);
+      assert.equal(await balance(ACCOUNTS.wallet(ids.writer!)), 0);
       const other = new TestClient(t.app);
       await other.register('copier@example.com', '搬运工');
       const up = await other.upload(
@@ -170,14 +175,17 @@ for (const dialect of DIALECTS) {
       const earnings = await writer.get('/my/earnings');
       assert.match(earnings.body, /<svg class="bar-chart"/);
       assert.match(earnings.body, /id="earnings-balance">70</);
-      assert.match(earnings.body, /完成实名认证后才能申请提现/);
+      assert.match(earnings.body, /action="\/my\/earnings\/payout"/, 'the verified writer may ask for a payout');
     });
 
     test('the buyer keeps the file after the uploader deletes it; others get 410; the reward is clawed back', async () => {
       const writerBefore = await balance(ACCOUNTS.wallet(ids.writer!));
+      assert.equal(await balance(ACCOUNTS.pending(ids.writer!)), 100);
       const csrf = await writer.csrf(`/d/${docId}/delete`);
       assert.equal((await writer.postForm(`/d/${docId}/delete`, {}, { csrf })).statusCode, 303);
-      assert.equal(await balance(ACCOUNTS.wallet(ids.writer!)), writerBefore - 100);
+      // Still held: all of it comes back from pending; the wallet is untouched.
+      assert.equal(await balance(ACCOUNTS.pending(ids.writer!)), 0);
+      assert.equal(await balance(ACCOUNTS.wallet(ids.writer!)), writerBefore);
       const dl = await buyer.get(`/d/${docId}/download`);
       assert.equal(dl.statusCode, 303);
       const file = await buyer.get(dl.headers.location as string);
@@ -190,14 +198,20 @@ for (const dialect of DIALECTS) {
     });
 
     test('payouts need real-name verification; admin approves and marks paid', async () => {
+      // An admin revokes the writer's verification: payouts are refused until a new one is approved.
+      const revoked = await admin.postForm(
+        `/admin/verifications/${writerVerification}/revoke`,
+        { reason: '证件信息需要复核' },
+        { csrf: await admin.csrf('/admin/verifications?status=approved') },
+      );
+      assert.equal(revoked.statusCode, 303);
       const csrf = await writer.csrf('/my/earnings');
       const refused = await writer.postForm('/my/earnings/payout', { amount: '100' }, { csrf });
       assert.equal(refused.statusCode, 403);
-      await t.deps.database.db
-        .updateTable('users')
-        .set({ real_name_verified: 1 })
-        .where('id', '=', ids.writer!)
-        .execute();
+      const unverified = await writer.get('/my/earnings');
+      assert.match(unverified.body, /完成实名认证后才能申请提现/);
+      assert.ok(unverified.body.includes('href="/account/verification"'));
+      await markVerified(t.deps, ids.writer!);
       const tooMuch = await writer.postForm('/my/earnings/payout', { amount: '1000' }, { csrf });
       assert.equal(tooMuch.statusCode, 402);
       // Earnings are 70 < the 100 minimum: a second sale makes it possible.

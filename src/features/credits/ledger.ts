@@ -23,6 +23,8 @@ export type TxKind =
 export const ACCOUNTS = {
   wallet: (userId: number) => `wallet:${userId}`,
   earnings: (userId: number) => `earnings:${userId}`,
+  /** Credits granted but held (a first-upload reward in its holding period): shown, not spendable. */
+  pending: (userId: number) => `pending:${userId}`,
   platform: 'platform:revenue',
   alipay: 'system:alipay',
   grants: 'system:grants',
@@ -36,6 +38,8 @@ export const accounts = {
   wallet: (db: Kysely<DB>, userId: number) => repo.ensureAccount(db, ACCOUNTS.wallet(userId), 'wallet', userId, false),
   earnings: (db: Kysely<DB>, userId: number) =>
     repo.ensureAccount(db, ACCOUNTS.earnings(userId), 'earnings', userId, false),
+  pending: (db: Kysely<DB>, userId: number) =>
+    repo.ensureAccount(db, ACCOUNTS.pending(userId), 'pending', userId, false),
   platform: (db: Kysely<DB>) => repo.ensureAccount(db, ACCOUNTS.platform, 'platform', null, false),
   source: (db: Kysely<DB>, code: typeof ACCOUNTS.alipay | typeof ACCOUNTS.grants | typeof ACCOUNTS.rewards) =>
     repo.ensureAccount(db, code, 'system', null, true),

@@ -18,9 +18,14 @@ export interface PurchaseResult {
   readonly created: boolean;
 }
 
-/** The platform's share of a sale, rounded down (the uploader gets the remainder, so nothing is lost). */
+/**
+ * The platform's share of a sale: `percent` of the price rounded half up to a whole 分, in integer arithmetic
+ * (3 at 30 % → 1, 5 → 2, 10 → 3). The uploader gets the remainder, so the split never loses or invents a 分.
+ * The one place the split is computed (decision 0009): purchases, refunds (which reverse the stored share) and the
+ * price hint on the upload form all use it.
+ */
 export function platformShare(price: number, percent: number): number {
-  return Math.floor((price * percent) / 100);
+  return Math.floor((price * percent + 50) / 100);
 }
 
 /** True when the user holds an active entitlement to the document. */

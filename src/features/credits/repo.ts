@@ -354,15 +354,24 @@ export async function transitionPayout(
   return Number(res.numUpdatedRows) === 1;
 }
 
-/** True when another document, uploaded earlier, has the same content (same blob). */
-export async function hasEarlierCopy(db: Kysely<DB>, documentId: number, blobKey: string): Promise<boolean> {
+/** True when any other document (any owner, any state) has the same bytes (same blob). */
+export async function hasOtherCopy(db: Kysely<DB>, documentId: number, blobKey: string): Promise<boolean> {
   const row = await db
     .selectFrom('documents')
     .select('id')
     .where('blob_key', '=', blobKey)
-    .where('id', '<', documentId)
+    .where('id', '<>', documentId)
     .executeTakeFirst();
   return !!row;
+}
+
+/** What the first-upload reward looks at: the owner, the state, the amount of text and the text's signature. */
+export function findRewardCandidate(db: Kysely<DB>, id: number) {
+  return db
+    .selectFrom('documents')
+    .select(['id', 'owner_id', 'status', 'blob_key', 'char_count', 'minhash'])
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 /** The positive (credited) amount of a transaction, e.g. what a reward paid. */

@@ -17,9 +17,9 @@ const FILTER_KINDS: Record<Exclude<HistoryFilter, 'all'>, TxKind[]> = {
   grant: ['grant'],
 };
 
-/** 我的钱包: balance, today's sign-in state and one page of wallet history. */
+/** 我的钱包: balance, held rewards, today's sign-in state and one page of wallet history. */
 export async function getWallet(
-  deps: Pick<Deps, 'database'>,
+  deps: Pick<Deps, 'database' | 'config'>,
   user: Pick<SessionUser, 'id'>,
   opts: { filter: HistoryFilter; page: number },
 ) {
@@ -38,15 +38,21 @@ export async function getWallet(
     .limit(pageSize + 1)
     .offset((opts.page - 1) * pageSize)
     .execute();
-  const [balance, earnings, signed, rewards] = await Promise.all([
+  const [balance, earnings, pending, reward, signed, rewards] = await Promise.all([
     repo.balanceOf(db, ACCOUNTS.wallet(user.id)),
     repo.balanceOf(db, ACCOUNTS.earnings(user.id)),
+    repo.balanceOf(db, ACCOUNTS.pending(user.id)),
+    repo.findTransactionByKey(db, `first-upload:${user.id}`),
     signedInToday(deps, user.id),
     getRewardSettings(deps),
   ]);
   return {
     balance,
     earnings,
+    /** Credits held (a first-upload reward in its holding period) and when they are due for release. */
+    pending,
+    pendingReleaseAt:
+      pending > 0 && reward ? Number(reward.created_at) + deps.config.credits.rewardHoldDays * 86_400_000 : undefined,
     signedInToday: signed,
     signinReward: rewards.signin,
     rows: rows.slice(0, pageSize).map((r) => ({ ...r, amount: Number(r.amount) })),

@@ -84,8 +84,15 @@ for (const dialect of DIALECTS) {
       assert.match(status.reason, /相似度 100%/);
       const list = (await owner.get('/my/documents')).body;
       assert.ok(list.includes(`href="/d/${seedId}"`), 'the list links to the earlier document');
-      // The author re-uploading their own document is not held.
-      const own = await original.upload(SEED_DOCX, { title: '创城讲话（作者修订）', category: '1', price: '0' });
+      // The author re-uploading the very same file is told they already have it (issue #9) …
+      const same = await original.upload(SEED_DOCX, { title: '创城讲话（再传一次）', category: '1', price: '0' });
+      assert.equal(same.statusCode, 409);
+      // … and a revision of their own document is theirs to publish, not held as a copy.
+      const revised = Buffer.from(['（作者修订稿）', ...seedParas].join('\n'), 'utf8');
+      const own = await original.upload(
+        { name: 'revised.txt', data: revised },
+        { title: '创城讲话（作者修订）', category: '1', price: '0' },
+      );
       assert.equal((await finalStatus(t, (own.json() as { id: number }).id)).status, 'published');
     });
 

@@ -86,6 +86,33 @@ export async function findNearDuplicate(
   return best;
 }
 
+/**
+ * Any other document (any owner, any state) whose text this signature resembles at or above the threshold — what
+ * the first-upload reward must not be paid for. The first match is enough.
+ */
+export async function findSimilarDocument(
+  db: Kysely<DB>,
+  documentId: number,
+  sig: readonly number[],
+): Promise<{ id: number; score: number } | undefined> {
+  const bands = bandHashes(sig);
+  const rows = await db
+    .selectFrom('document_bands')
+    .innerJoin('documents', 'documents.id', 'document_bands.document_id')
+    .select(['documents.id', 'documents.minhash'])
+    .distinct()
+    .where((eb) => eb.or(bands.map((hash, band) => eb.and([eb('band', '=', band), eb('hash', '=', hash)]))))
+    .where('documents.id', '<>', documentId)
+    .limit(MAX_CANDIDATES)
+    .execute();
+  for (const r of rows) {
+    if (!r.minhash) continue;
+    const score = similarity(sig, JSON.parse(r.minhash) as number[]);
+    if (score >= NEAR_DUPLICATE_THRESHOLD) return { id: Number(r.id), score };
+  }
+  return undefined;
+}
+
 /** Indexes a document's bands (replacing any earlier ones), inside the caller's transaction. */
 export async function saveBands(db: Kysely<DB>, documentId: number, sig: readonly number[]): Promise<void> {
   await db.deleteFrom('document_bands').where('document_id', '=', documentId).execute();

@@ -7,6 +7,7 @@ import { TestClient, waitForStatus } from '../../testing/client.ts';
 import { CORPUS_DIR, SEED_DOCX, SEED_TXT } from '../../testing/paths.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { DIALECTS } from '../../testing/test-db.ts';
+import { markVerifiedByEmail } from '../../testing/verification.ts';
 
 const seedLines = readFileSync(SEED_TXT, 'utf8')
   .split('\n')
@@ -56,6 +57,8 @@ for (const dialect of DIALECTS) {
       owner = new TestClient(t.app);
       const res = await owner.register('writer@example.com');
       assert.equal(res.statusCode, 303);
+      // Selling needs real-name verification.
+      await markVerifiedByEmail(t.deps, 'writer@example.com');
     });
     after(() => t.close());
 

@@ -18,6 +18,7 @@ import { TestClient, waitForStatus } from '../../testing/client.ts';
 import { CORPUS_DIR } from '../../testing/paths.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { createTestDatabase, DIALECTS } from '../../testing/test-db.ts';
+import { markVerifiedByEmail } from '../../testing/verification.ts';
 import { grantCredits } from '../credits/grants.ts';
 import { collectGarbage } from './gc.ts';
 
@@ -214,6 +215,7 @@ for (const dialect of DIALECTS) {
       await withApp(dialect, { PAGE_IMAGES: 'true' }, async (t) => {
         const writer = new TestClient(t.app);
         await writer.register('seller@example.com');
+        await markVerifiedByEmail(t.deps, 'seller@example.com');
         const buyer = new TestClient(t.app);
         await buyer.register('reader@example.com');
         const id = await upload(writer, PDF, '50');

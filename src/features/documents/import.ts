@@ -66,6 +66,13 @@ export async function importFile(
       parts(path, { title, category: String(opts.categoryId), price: String(opts.price), description: '' }),
     );
   } catch (err) {
+    // The same bytes already imported for this user: a duplicate of that document, not a failure.
+    if (err instanceof AppError && err.messageKey === 'upload.duplicateOwn') {
+      const reason = t(err.messageKey, err.params);
+      // No new document: `id` names the one this file already is.
+      const existing = Number(err.params.id);
+      return { file: path, status: 'duplicate', reason, id: existing, ms: ms(), duplicateOf: existing };
+    }
     if (err instanceof AppError) {
       return { file: path, status: 'rejected', reason: t(err.messageKey, err.params), id: null, ms: ms() };
     }

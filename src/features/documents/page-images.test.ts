@@ -46,6 +46,7 @@ describe('page images', () => {
   let owner: TestClient;
   let browser: Browser | undefined;
   let base = '';
+  let firstId = 0;
   before(async () => {
     t = await createTestApp('sqlite', { env: { PAGE_IMAGES: 'true' } });
     owner = new TestClient(t.app);
@@ -62,6 +63,7 @@ describe('page images', () => {
     const up = await owner.upload(PDF, { title: '中国哲学复习纲要', category: '1', price: '0' });
     assert.equal(up.statusCode, 201, up.body);
     const { id } = up.json() as { id: number };
+    firstId = id;
     assert.deepEqual(await waitForStatus(owner, id, 60_000), { status: 'published', reason: null });
     const images = await waitForImages(t, id);
     assert.ok(images.length >= 1, 'at least one page image');
@@ -101,6 +103,9 @@ describe('page images', () => {
   });
 
   test('in Chromium the page image and the Chinese text render real glyphs, not tofu', async () => {
+    // The same file again from the same uploader is refused while the first is live (issue #9): delete it first.
+    const del = await owner.postForm(`/d/${firstId}/delete`, {}, { csrf: await owner.csrf(`/d/${firstId}/delete`) });
+    assert.equal(del.statusCode, 303);
     const up = await owner.upload(PDF, { title: '中国哲学复习纲要（浏览器）', category: '1', price: '0' });
     const { id } = up.json() as { id: number };
     await waitForStatus(owner, id, 60_000);

@@ -207,3 +207,27 @@ export async function markProvider(db: Kysely<DB>, userId: number): Promise<void
     .where('is_provider', '=', 0)
     .execute();
 }
+
+/** Creation times of a user's most recent uploads since `since` (at most `limit`, newest first). */
+export async function recentUploadTimes(db: Kysely<DB>, ownerId: number, since: number, limit: number) {
+  const rows = await db
+    .selectFrom('documents')
+    .select('created_at')
+    .where('owner_id', '=', ownerId)
+    .where('created_at', '>', since)
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => Number(r.created_at));
+}
+
+/** The owner's live document with exactly these bytes, if any (deleted ones do not count). */
+export function findOwnCopy(db: Kysely<DB>, ownerId: number, blobKey: string) {
+  return db
+    .selectFrom('documents')
+    .select(['id', 'title'])
+    .where('owner_id', '=', ownerId)
+    .where('blob_key', '=', blobKey)
+    .where('status', '<>', 'deleted')
+    .executeTakeFirst();
+}

@@ -10,6 +10,7 @@ import { renderDocument, sendPage } from '../../web/render.ts';
 import { ActionBody, IdParams, MultipartBody, MultipartQuery, NoQuery, Opt, Query } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import { getSiteSettings } from '../site/service.ts';
+import { isRealNameVerified } from '../verification/service.ts';
 import * as service from './service.ts';
 import { TakenDownError } from './takedown.ts';
 import { acceptUpload } from './upload.ts';
@@ -30,17 +31,21 @@ export function documentRoutes(web: WebContext) {
     app.get('/upload', { schema: { querystring: NoQuery } }, async (req, reply) => {
       if (!requireUser(req, reply)) return reply;
       const ctx = await web.pageContext(req, reply);
-      return sendPage(reply, h(UploadPage, { ctx, maxBytes: deps.config.upload.maxBytes }));
+      const priceHint = service.uploadPriceHint(deps, ctx.site.maxPrice);
+      const canSell = await isRealNameVerified(deps, ctx.user!.id);
+      return sendPage(reply, h(UploadPage, { ctx, maxBytes: deps.config.upload.maxBytes, priceHint, canSell }));
     });
 
     app.post(
       '/upload',
       {
         schema: { querystring: MultipartQuery, body: MultipartBody },
-        config: { rateLimit: { max: web.limits.uploadsPerHour, timeWindow: '1 hour' } },
+        config: { rateLimit: { max: web.limits.uploadsPerAddressPerHour, timeWindow: '1 hour' } },
       },
       async (req, reply) => {
         const user = requireUser(req, reply)!;
+        // Per user, before a byte of the file is read: an office behind one address is not one uploader.
+        await service.assertMayUpload(deps, user, web.limits.uploadsPerHour);
         const id = await acceptUpload(deps, user.id, multipartParts(req));
         if ((req.headers.accept ?? '').includes('application/json'))
           return reply.status(201).send({ id, status: 'uploaded' });

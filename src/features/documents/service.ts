@@ -1,13 +1,14 @@
 import type { Deps } from '../../deps.ts';
-import { forbidden, gone, notFound } from '../../errors.ts';
+import { AppError, forbidden, gone, notFound } from '../../errors.ts';
 import type { SessionUser } from '../accounts/service.ts';
 import { issueDownloadUrl } from '../credits/downloads.ts';
-import { hasEntitlement } from '../credits/purchases.ts';
+import { hasEntitlement, platformShare } from '../credits/purchases.ts';
 import { clawBackUploadReward } from '../credits/rewards.ts';
+import { assertNotMuted } from '../moderation/policy.ts';
 import { maskPii } from '../privacy/scan.ts';
 import { maskForDisplay } from '../privacy/service.ts';
-import { type RelatedDocument, relatedDocuments, syncDocumentIndex } from '../search/service.ts';
 import { closeOpenReportsOfDocument } from '../reports/closing.ts';
+import { type RelatedDocument, relatedDocuments, syncDocumentIndex } from '../search/service.ts';
 import { getSiteSettings } from '../site/service.ts';
 import { canDeleteDocument, canDownloadDocument, canViewDocument, isOriginalWithheld } from './policy.ts';
 import { computePreview, type Preview, pickFragment, type StoredText } from './preview.ts';
@@ -129,6 +130,39 @@ export async function deleteDocument(
   await syncDocumentIndex(deps, id);
   // A first-upload reward does not survive its document.
   await clawBackUploadReward(deps, id);
+}
+
+/** What the upload form says about the platform's share: the percent and what the uploader gets at a few prices. */
+export interface UploadPriceHint {
+  readonly percent: number;
+  readonly examples: readonly { price: number; earn: number }[];
+}
+
+/** The price hint, computed by the same function every sale uses (so the form never promises another split). */
+export function uploadPriceHint(deps: Pick<Deps, 'config'>, maxPrice: number): UploadPriceHint {
+  const percent = deps.config.credits.platformSharePercent;
+  const examples = [3, 5, 10, 99]
+    .filter((p) => p <= maxPrice)
+    .map((price) => ({ price, earn: price - platformShare(price, percent) }));
+  return { percent, examples };
+}
+
+/**
+ * Refuses an upload before a byte of it is read: a muted user (403, until when), or one who has started `max`
+ * uploads in the last hour (429, with when to try again).
+ */
+export async function assertMayUpload(
+  deps: Pick<Deps, 'database'>,
+  user: Pick<SessionUser, 'id' | 'mutedUntil'>,
+  max: number,
+  now = Date.now(),
+) {
+  assertNotMuted(user, now);
+  const hour = 3600_000;
+  const recent = await repo.recentUploadTimes(deps.database.db, user.id, now - hour, max);
+  if (recent.length < max) return;
+  const retryAfter = Math.max(1, Math.ceil((Math.min(...recent) + hour - now) / 1000));
+  throw new AppError(429, 'rate_limited', 'upload.tooMany', { max, retryAfter });
 }
 
 /** The uploader's own documents with their pipeline status. */

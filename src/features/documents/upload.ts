@@ -7,10 +7,11 @@ import { pipeline } from 'node:stream/promises';
 import { sniffFile } from '../../convert/sniff.ts';
 import { isOfficeFormat } from '../../convert/types.ts';
 import type { Deps } from '../../deps.ts';
-import { AppError, badRequest, tooLarge, unsupportedFile } from '../../errors.ts';
+import { AppError, badRequest, conflict, tooLarge, unsupportedFile } from '../../errors.ts';
 import { blobKey } from '../../storage/blob-store.ts';
 import { formatBytes } from '../../web/format.ts';
 import { getSiteSettings } from '../site/service.ts';
+import { assertMaySell } from '../verification/service.ts';
 import * as repo from './repo.ts';
 
 /** One part of an upload form, independent of the multipart library. */
@@ -66,6 +67,7 @@ interface UploadFields {
 
 async function validateFields(
   deps: Pick<Deps, 'database'>,
+  ownerId: number,
   raw: Map<string, string>,
   filename: string,
 ): Promise<UploadFields> {
@@ -84,6 +86,8 @@ async function validateFields(
   if (!/^\d+$/.test(priceRaw) || !Number.isSafeInteger(price) || price > site.maxPrice) {
     throw badRequest('upload.priceInvalid', { max: site.maxPrice });
   }
+  // Selling needs real-name verification (网络安全法 §24); sharing for free does not.
+  if (price > 0) await assertMaySell(deps.database.db, ownerId);
   return { title, titleAuto: !given, categoryId, description, price };
 }
 
@@ -111,7 +115,7 @@ export async function acceptUpload(
     }
     if (!saved) throw badRequest('upload.noFile');
     if (saved.size === 0) throw unsupportedFile('upload.empty');
-    const meta = await validateFields(deps, fields, saved.filename);
+    const meta = await validateFields(deps, ownerId, fields, saved.filename);
     const sniff = await sniffFile(saved.tempPath, extname(saved.filename).slice(1));
     if (!sniff.ok) throw unsupportedFile(sniff.reason, sniff.params);
     // Office formats need LibreOffice; without it the site says so and keeps taking docx/pdf/txt.
@@ -120,10 +124,16 @@ export async function acceptUpload(
     }
 
     const key = blobKey('original', saved.sha256);
+    // The same bytes again from the same uploader: they already have that document (publishing it twice only
+    // floods search and farms rewards). Checked again inside the transaction below.
+    const own = await repo.findOwnCopy(deps.database.db, ownerId, key);
+    if (own) throw conflict('upload.duplicateOwn', { id: Number(own.id), title: own.title });
     await deps.blobs.putFile(saved.tempPath, key);
     const now = Date.now();
     try {
       return await deps.database.db.transaction().execute(async (trx) => {
+        const twin = await repo.findOwnCopy(trx, ownerId, key);
+        if (twin) throw conflict('upload.duplicateOwn', { id: Number(twin.id), title: twin.title });
         const id = await repo.insertDocument(trx, {
           owner_id: ownerId,
           category_id: meta.categoryId,

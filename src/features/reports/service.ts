@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Deps } from '../../deps.ts';
 import { badRequest, conflict, gone, notFound } from '../../errors.ts';
 import type { SessionUser } from '../accounts/service.ts';
+import { assertNotMuted } from '../moderation/policy.ts';
 
 /**
  * The reasons a reader can pick, in this order. Each is also the takedown code a moderator's 下架 uses, so its label
@@ -29,6 +30,7 @@ export async function fileReport(
   reporter: SessionUser,
   input: { documentId: number; reason: string; detail: string },
 ): Promise<number> {
+  assertNotMuted(reporter);
   await getReportTarget(deps, input.documentId);
   if (!(REPORT_REASONS as readonly string[]).includes(input.reason)) throw badRequest('report.reasonRequired');
   const detail = input.detail.normalize('NFC').trim();

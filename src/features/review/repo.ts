@@ -58,6 +58,7 @@ export function findReviewSubject(db: Kysely<DB>, id: number) {
       'd.status',
       'd.reject_code',
       'd.owner_id',
+      'd.title',
       'd.dup_of',
       'd.dup_score',
       'd.reject_params',

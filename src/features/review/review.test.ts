@@ -87,7 +87,7 @@ for (const dialect of DIALECTS) {
     after(() => t.close());
 
     test('only admins reach the queue and its actions', async () => {
-      assert.equal((await anon.get('/admin/review')).statusCode, 401);
+      assert.equal((await anon.get('/admin/review')).headers.location, '/login?next=%2Fadmin%2Freview');
       assert.equal((await anon.postForm(`/admin/review/${heldId}/approve`, {}, { csrf: false })).statusCode, 401);
       assert.equal((await anon.postForm(`/admin/review/${heldId}/reject`, {}, { csrf: false })).statusCode, 401);
       assert.equal((await author.get('/admin/review')).statusCode, 403);

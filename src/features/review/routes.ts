@@ -1,22 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import { h } from 'preact';
 import { notFound } from '../../errors.ts';
-import { parseId, requireAdmin } from '../../web/guards.ts';
+import { parseId, requireStaff } from '../../web/guards.ts';
 import { sendPage } from '../../web/render.ts';
 import { ActionBody, IdParams, NoQuery, Opt, PageQuery } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import * as service from './service.ts';
 import { ReviewPage } from './views/review-page.tsx';
 
-/** The operator's queue of documents held as near duplicates. Every route requires an admin. */
 type RejectRoute = { Params: { id: string }; Body: { reason?: string } | null };
 
+/** The operator's queue of documents held as near duplicates. Every route requires a moderator or an admin. */
 export function reviewRoutes(web: WebContext) {
   const { deps } = web;
   return async (app: FastifyInstance) => {
-    // Encapsulated: guards exactly the routes of this plugin (before the CSRF check, so non-admins get 401/403).
+    // Encapsulated: guards exactly the routes of this plugin (before the CSRF check, so others get 401/403).
     app.addHook('onRequest', async (req) => {
-      requireAdmin(req);
+      requireStaff(req);
     });
 
     const list = { querystring: PageQuery };
@@ -32,7 +32,7 @@ export function reviewRoutes(web: WebContext) {
     app.post<{ Params: { id: string } }>('/admin/review/:id/approve', { schema: approve }, async (req, reply) => {
       const id = parseId(req.params.id);
       if (!id) throw notFound();
-      await service.approveHeldDocument(deps, requireAdmin(req), id);
+      await service.approveHeldDocument(deps, requireStaff(req), id, req.ip);
       if ((req.headers.accept ?? '').includes('application/json')) return reply.send({ id, status: 'published' });
       return reply.redirect('/admin/review', 303);
     });
@@ -40,7 +40,7 @@ export function reviewRoutes(web: WebContext) {
     app.post<RejectRoute>('/admin/review/:id/reject', { schema: reject }, async (req, reply) => {
       const id = parseId(req.params.id);
       if (!id) throw notFound();
-      await service.rejectHeldDocument(deps, requireAdmin(req), id, req.body?.reason);
+      await service.rejectHeldDocument(deps, requireStaff(req), id, req.body?.reason, req.ip);
       if ((req.headers.accept ?? '').includes('application/json')) return reply.send({ id, status: 'rejected' });
       return reply.redirect('/admin/review', 303);
     });

@@ -5,8 +5,10 @@
 import type { Deps } from '../../deps.ts';
 import { badRequest, conflict, notFound } from '../../errors.ts';
 import type { SessionUser } from '../accounts/service.ts';
+import { recordAudit } from '../audit/service.ts';
 import { rewardFirstUpload } from '../credits/rewards.ts';
 import * as documents from '../documents/repo.ts';
+import { notify } from '../notifications/service.ts';
 import { syncDocumentIndex } from '../search/service.ts';
 import * as repo from './repo.ts';
 
@@ -44,7 +46,12 @@ async function pendingSubject(db: Deps['database']['db'], id: number) {
  * job, then indexes it for search and grants the first-upload reward, as the pipeline does on publication.
  * The stored similarity (dup_of, dup_score) is kept for the record.
  */
-export async function approveHeldDocument(deps: ReviewDeps, admin: Pick<SessionUser, 'id'>, id: number) {
+export async function approveHeldDocument(
+  deps: ReviewDeps,
+  admin: Pick<SessionUser, 'id' | 'role'>,
+  id: number,
+  ip = '',
+) {
   const { db } = deps.database;
   const now = Date.now();
   await db.transaction().execute(async (trx) => {
@@ -59,6 +66,21 @@ export async function approveHeldDocument(deps: ReviewDeps, admin: Pick<SessionU
     });
     if (!moved) throw conflict('review.notPending');
     await documents.markProvider(trx, doc.owner_id);
+    await notify(trx, {
+      userId: doc.owner_id,
+      kind: 'review.approved',
+      params: { title: doc.title },
+      link: `/d/${id}`,
+    });
+    await recordAudit(trx, {
+      actor: admin,
+      action: 'review.approve',
+      targetType: 'document',
+      targetId: id,
+      before: { status: 'review', dup_of: doc.dup_of },
+      after: { status: 'published' },
+      ip,
+    });
     if (deps.config.convert.pageImages)
       await deps.queue.enqueue('document.pages', { documentId: id }, { trx, dedupeKey: `pages:${id}` });
   });
@@ -73,9 +95,10 @@ export async function approveHeldDocument(deps: ReviewDeps, admin: Pick<SessionU
  */
 export async function rejectHeldDocument(
   deps: ReviewDeps,
-  admin: Pick<SessionUser, 'id'>,
+  admin: Pick<SessionUser, 'id' | 'role'>,
   id: number,
   rawReason: string | undefined,
+  ip = '',
 ) {
   const reason = (rawReason ?? '').trim();
   if ([...reason].length > MAX_REASON_CHARS) throw badRequest('review.reasonTooLong', { max: MAX_REASON_CHARS });
@@ -98,6 +121,22 @@ export async function rejectHeldDocument(
       reviewed_at: now,
     });
     if (!moved) throw conflict('review.notPending');
+    await notify(trx, {
+      userId: doc.owner_id,
+      kind: 'review.rejected',
+      params: { title: doc.title, reason: reason || '—' },
+      link: '/my/documents',
+    });
+    await recordAudit(trx, {
+      actor: admin,
+      action: 'review.reject',
+      targetType: 'document',
+      targetId: id,
+      before: { status: 'review', dup_of: doc.dup_of },
+      after: { status: 'rejected' },
+      reason,
+      ip,
+    });
   });
   deps.log.info({ documentId: id, admin: admin.id }, 'held document rejected');
   // Held documents are never indexed; this makes sure of it (non-published documents are removed).

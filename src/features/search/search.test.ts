@@ -5,6 +5,7 @@ import { TestClient, waitForStatus } from '../../testing/client.ts';
 import { SEED_DOCX, SEED_TXT } from '../../testing/paths.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { DIALECTS } from '../../testing/test-db.ts';
+import { markVerifiedByEmail } from '../../testing/verification.ts';
 import { computePreview } from '../documents/preview.ts';
 import { getSiteSettings } from '../site/service.ts';
 
@@ -57,6 +58,7 @@ for (const dialect of DIALECTS) {
       owner = new TestClient(t.app);
       anon = new TestClient(t.app);
       await owner.register('searcher@example.com');
+      await markVerifiedByEmail(t.deps, 'searcher@example.com');
       const up = await owner.upload(SEED_DOCX, { title: '', category: '1', description: '', price: '300' });
       assert.equal(up.statusCode, 201, up.body);
       paidId = (up.json() as { id: number }).id;

@@ -56,6 +56,7 @@ export const creditsMessages = {
   'credits.kind.payout_paid': '提现已打款',
   'credits.memo.signin': '每日签到',
   'credits.memo.first-upload': '首次上传奖励',
+  'credits.pending': '待入账：{n} {unit}（首次上传奖励，{date} 起可用；期间文档被删除或下架则不再发放）',
   'credits.col.time': '时间',
   'credits.col.kind': '类型',
   'credits.col.detail': '说明',
@@ -131,7 +132,8 @@ export const creditsMessages = {
   'credits.refundEarningsShort': '上传者收益余额不足（可能已提现），无法自动退款',
   'credits.rewardsTitle': '奖励设置',
   'credits.rewardSignin': '每日签到奖励（{unit}，0 为关闭）',
-  'credits.rewardFirstUpload': '首次上传奖励（{unit}，0 为关闭；重复文件不奖励，下架或删除后收回）',
+  'credits.rewardFirstUpload':
+    '首次上传奖励（{unit}，0 为关闭；仅奖励不少于 {min} 字且不与任何文档重复的文档，先冻结 {days} 天，期间删除或下架则收回）',
   'credits.rewardInvalid': '奖励需为 0–{max} 的整数',
   'credits.platformShare': '平台分成比例：{percent}%（由 PLATFORM_SHARE_PERCENT 配置）',
   'credits.recentTx': '最近流水',

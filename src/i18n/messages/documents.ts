@@ -9,6 +9,9 @@ export const documentsMessages = {
   'upload.category': '分类',
   'upload.description': '简介',
   'upload.price': '下载价格（{unit}，0 为免费）',
+  'upload.priceShare': '平台服务费为售价的 {percent}%（四舍五入到 1 {unit}），其余计入你的收益。例：{examples}',
+  'upload.priceShareExample': '定价 {price} 得 {earn}',
+  'upload.priceShareSeparator': '，',
   'upload.submit': '上传',
   'upload.agree': '上传即表示您拥有该文档的合法权利，并同意平台的分享规则',
   'upload.tooLarge': '文件过大：上限为 {max}',
@@ -24,6 +27,8 @@ export const documentsMessages = {
   'upload.priceInvalid': '价格需为 0–{max} 之间的整数',
   'upload.categoryInvalid': '请选择分类',
   'upload.accepted': '上传成功，文档正在排队转换',
+  'upload.duplicateOwn': '你已上传过该文档（《{title}》），请在“我的文档”中查看',
+  'upload.tooMany': '上传过于频繁：每小时最多上传 {max} 份文档，请在 {wait}后再试',
 
   'convert.encrypted': '文档已加密，无法读取内容',
   'convert.corrupt': '文件已损坏或格式不正确，无法读取',

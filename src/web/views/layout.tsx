@@ -106,10 +106,14 @@ function Header({ ctx }: { ctx: PageContext }) {
           </a>
           {ctx.user ? (
             <>
+              <a href="/notifications" id="nav-notifications">
+                {ctx.unread ? t('nav.notificationsUnread', { n: ctx.unread }) : t('nav.notifications')}
+              </a>
               <a href="/my/documents">{t('nav.myDocuments')}</a>
               <a href="/my/wallet">{t('nav.wallet')}</a>
               <a href={`/u/${ctx.user.id}`}>{ctx.user.displayName}</a>
               {ctx.user.role === 'admin' && <a href="/admin">{t('nav.admin')}</a>}
+              {ctx.user.role === 'moderator' && <a href="/admin/reports">{t('nav.staff')}</a>}
               <form method="post" action="/logout" class="inline-form">
                 <input type="hidden" name="_csrf" value={ctx.csrfToken} />
                 <button type="submit" class="link-button">

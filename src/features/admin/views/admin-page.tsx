@@ -179,16 +179,14 @@ export function AdminPage({
 
       <section class="card">
         <h2>{t('admin.users')}</h2>
+        <p class="muted">{t('verification.badgeNote')}</p>
         <ul class="admin-list">
           {users.map((u) => (
             <li key={u.id}>
               <form class="form form--inline" method="post" action={`/admin/users/${u.id}/badges`}>
                 <Csrf ctx={ctx} />
                 <a href={`/u/${u.id}`}>{u.display_name}</a> <span class="muted">{u.email ?? u.phone}</span>
-                <label>
-                  <input type="checkbox" name="verified" value="1" checked={u.real_name_verified === 1} />{' '}
-                  {t('user.verified')}
-                </label>
+                {u.real_name_verified === 1 && <span class="badge badge--verified">{t('user.verified')}</span>}
                 <label>
                   <input type="checkbox" name="provider" value="1" checked={u.is_provider === 1} /> {t('user.provider')}
                 </label>

@@ -2,7 +2,7 @@ import { isMessageKey, t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
 import { formatDate } from '../../../web/format.ts';
 import { Layout } from '../../../web/views/layout.tsx';
-import type { RewardSettings } from '../rewards.ts';
+import { FIRST_UPLOAD_MIN_CHARS, type RewardSettings } from '../rewards.ts';
 import type { getFinanceOverview } from '../wallet.ts';
 
 type Overview = Awaited<ReturnType<typeof getFinanceOverview>>;
@@ -13,12 +13,14 @@ export function AdminFinancePage({
   overview,
   rewards,
   sharePercent,
+  rewardHoldDays,
   requestKey,
 }: {
   ctx: PageContext;
   overview: Overview;
   rewards: RewardSettings;
   sharePercent: number;
+  rewardHoldDays: number;
   requestKey: string;
 }) {
   const unit = ctx.site.creditName;
@@ -150,7 +152,9 @@ export function AdminFinancePage({
             <input id="reward-signin" name="signin" type="number" min="0" value={String(rewards.signin)} />
           </div>
           <div class="field">
-            <label for="reward-first">{t('credits.rewardFirstUpload', { unit })}</label>
+            <label for="reward-first">
+              {t('credits.rewardFirstUpload', { unit, min: FIRST_UPLOAD_MIN_CHARS, days: rewardHoldDays })}
+            </label>
             <input id="reward-first" name="firstUpload" type="number" min="0" value={String(rewards.firstUpload)} />
           </div>
           <button class="button button--primary" type="submit">

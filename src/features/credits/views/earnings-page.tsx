@@ -1,10 +1,10 @@
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
 import { formatDate } from '../../../web/format.ts';
+import { BarChart } from '../../../web/views/bar-chart.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
 import { MIN_PAYOUT } from '../payouts.ts';
 import type { getEarnings } from '../wallet.ts';
-import { BarChart } from './bar-chart.tsx';
 
 type Earnings = Awaited<ReturnType<typeof getEarnings>>;
 
@@ -88,7 +88,10 @@ export function EarningsPage({
             </button>
           </form>
         ) : (
-          <p class="empty">{t('credits.payoutNeedsVerification')}</p>
+          <p class="empty">
+            {t('credits.payoutNeedsVerification')}{' '}
+            <a href="/account/verification">{t('verification.uploadHintLink')}</a>
+          </p>
         )}
         <h3>{t('credits.payouts')}</h3>
         {earnings.payouts.length === 0 ? (

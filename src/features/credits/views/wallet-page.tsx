@@ -30,6 +30,15 @@ export function WalletPage({
         <p class="wallet__balance">
           {t('credits.balance')}：<strong id="wallet-balance">{wallet.balance}</strong> {unit}
         </p>
+        {wallet.pending > 0 && (
+          <p class="wallet__pending" id="wallet-pending">
+            {t('credits.pending', {
+              n: wallet.pending,
+              unit,
+              date: wallet.pendingReleaseAt ? formatDate(wallet.pendingReleaseAt) : '—',
+            })}
+          </p>
+        )}
         <p class="wallet__actions">
           <a class="button button--primary" href="/my/wallet/topup">
             {t('credits.topup')}

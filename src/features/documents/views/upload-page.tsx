@@ -2,9 +2,21 @@ import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
 import { formatBytes } from '../../../web/format.ts';
 import { Layout } from '../../../web/views/layout.tsx';
+import type { UploadPriceHint } from '../service.ts';
 
 /** The upload form. Multipart bodies are read after preHandler, so the CSRF token rides in the action URL. */
-export function UploadPage({ ctx, maxBytes }: { ctx: PageContext; maxBytes: number }) {
+export function UploadPage({
+  ctx,
+  maxBytes,
+  priceHint,
+  canSell,
+}: {
+  ctx: PageContext;
+  maxBytes: number;
+  priceHint: UploadPriceHint;
+  /** Whether the uploader is real-name verified (a price above 0 needs it). */
+  canSell: boolean;
+}) {
   return (
     <Layout ctx={ctx} title={t('upload.title')} head={<meta name="robots" content="noindex" />}>
       <section class="card">
@@ -44,7 +56,22 @@ export function UploadPage({ ctx, maxBytes }: { ctx: PageContext; maxBytes: numb
               step={1}
               value="0"
               inputMode="numeric"
+              aria-describedby={canSell ? 'price-hint' : 'price-hint price-verification'}
             />
+            <p class="field__hint" id="price-hint">
+              {t('upload.priceShare', {
+                percent: priceHint.percent,
+                unit: ctx.site.creditName,
+                examples: priceHint.examples
+                  .map((e) => t('upload.priceShareExample', { price: e.price, earn: e.earn }))
+                  .join(t('upload.priceShareSeparator')),
+              })}
+            </p>
+            {!canSell && (
+              <p class="field__hint" id="price-verification" data-needs-verification>
+                {t('verification.uploadHint')} <a href="/account/verification">{t('verification.uploadHintLink')}</a>
+              </p>
+            )}
           </div>
           <div class="field">
             <label for="file">{t('upload.file')}</label>

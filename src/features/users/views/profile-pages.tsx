@@ -42,6 +42,9 @@ export function ProfileSettingsPage(props: { ctx: PageContext; displayName: stri
     <Layout ctx={ctx} title={t('nav.settings')} head={<meta name="robots" content="noindex" />}>
       <section class="card">
         <h1>{t('nav.settings')}</h1>
+        <p>
+          <a href="/account/verification">{t('verification.title')}</a>
+        </p>
         {error && (
           <p class="form__errors" role="alert">
             {error}

@@ -1,4 +1,4 @@
-/** One bar: a label on the x axis and its value. */
+/** One bar: a label on the x axis (empty for none, to thin out dense axes) and its value. */
 export interface Bar {
   readonly label: string;
   readonly value: number;
@@ -32,7 +32,7 @@ export function BarChart({ bars, label }: { bars: readonly Bar[]; label: string 
         const x = pad.left + i * slot + (slot - barWidth) / 2;
         const y = height - pad.bottom - h;
         return (
-          <g key={b.label}>
+          <g key={`${i}-${b.label}`}>
             <rect class="bar-chart__bar" x={x} y={y} width={barWidth} height={h}>
               <title>{b.title}</title>
             </rect>
@@ -41,9 +41,11 @@ export function BarChart({ bars, label }: { bars: readonly Bar[]; label: string 
                 {b.value}
               </text>
             )}
-            <text class="bar-chart__label" x={x + barWidth / 2} y={height - pad.bottom + 16} text-anchor="middle">
-              {b.label}
-            </text>
+            {b.label && (
+              <text class="bar-chart__label" x={x + barWidth / 2} y={height - pad.bottom + 16} text-anchor="middle">
+                {b.label}
+              </text>
+            )}
           </g>
         );
       })}

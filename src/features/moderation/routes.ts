@@ -1,0 +1,94 @@
+import type { FastifyInstance } from 'fastify';
+import { h } from 'preact';
+import { type MessageKey, t } from '../../i18n/t.ts';
+import { wantsJson } from '../../web/error-handler.ts';
+import { requireStaff } from '../../web/guards.ts';
+import { sendPage } from '../../web/render.ts';
+import { FormRoute, IdParams, Opt, Query } from '../../web/schemas.ts';
+import type { WebContext } from '../../web/web-context.ts';
+import { changeRole, getUserForStaff, punishUser, revokePunishment, searchUsersForStaff } from './service.ts';
+import { UserDetailPage, UsersPage } from './views/users-pages.tsx';
+
+type Body = Record<string, string | undefined>;
+const NOTICES = {
+  punished: 'moderation.punished',
+  revoked: 'moderation.revokedNotice',
+  role: 'moderation.roleChanged',
+};
+
+/** The staff user list and one user's page: punish (ban/mute), lift a punishment, change the role (admin). */
+export function moderationRoutes(web: WebContext) {
+  const { deps } = web;
+  return async (app: FastifyInstance) => {
+    app.get<{ Querystring: { q?: string; page?: string } }>(
+      '/admin/users',
+      { schema: { querystring: Query({ q: Opt(200), page: Opt(20) }) } },
+      async (req, reply) => {
+        requireStaff(req);
+        const q = req.query.q ?? '';
+        const page = Math.min(1000, Math.max(1, Number.parseInt(req.query.page ?? '1', 10) || 1));
+        const list = await searchUsersForStaff(deps, q, page);
+        reply.header('cache-control', 'private, no-store');
+        if (wantsJson(req)) return reply.send(list);
+        const ctx = await web.pageContext(req, reply);
+        return sendPage(reply, h(UsersPage, { ctx, list, q, page }));
+      },
+    );
+
+    app.get<{ Params: { id: string }; Querystring: { notice?: string } }>(
+      '/admin/users/:id',
+      { schema: { params: IdParams, querystring: Query({ notice: Opt(20) }) } },
+      async (req, reply) => {
+        requireStaff(req);
+        const detail = await getUserForStaff(deps, Number(req.params.id));
+        const key = NOTICES[req.query.notice as keyof typeof NOTICES];
+        reply.header('cache-control', 'private, no-store');
+        const ctx = await web.pageContext(req, reply, { flash: key ? t(key as MessageKey) : undefined });
+        return sendPage(reply, h(UserDetailPage, { ctx, detail }));
+      },
+    );
+
+    app.post<{ Params: { id: string }; Body: Body }>(
+      '/admin/users/:id/punish',
+      { schema: { ...FormRoute({ kind: Opt(20), days: Opt(20), reason: Opt(2000) }), params: IdParams } },
+      async (req, reply) => {
+        const actor = requireStaff(req);
+        const userId = Number(req.params.id);
+        const id = await punishUser(deps, actor, {
+          userId,
+          kind: req.body.kind ?? '',
+          days: Number(req.body.days ?? 'x'),
+          reason: req.body.reason ?? '',
+          ip: req.ip,
+        });
+        if (wantsJson(req)) return reply.status(201).send({ id });
+        return reply.redirect(`/admin/users/${userId}?notice=punished`, 303);
+      },
+    );
+
+    app.post<{ Params: { id: string } }>(
+      '/admin/punishments/:id/revoke',
+      { schema: { ...FormRoute({}), params: IdParams } },
+      async (req, reply) => {
+        const actor = requireStaff(req);
+        const punishmentId = Number(req.params.id);
+        await revokePunishment(deps, actor, { punishmentId, ip: req.ip });
+        if (wantsJson(req)) return reply.send({ ok: true });
+        const back = req.headers.referer?.match(/\/admin\/users\/(\d+)/)?.[1];
+        return reply.redirect(back ? `/admin/users/${back}?notice=revoked` : '/admin/users', 303);
+      },
+    );
+
+    app.post<{ Params: { id: string }; Body: Body }>(
+      '/admin/users/:id/role',
+      { schema: { ...FormRoute({ role: Opt(20) }), params: IdParams } },
+      async (req, reply) => {
+        const actor = requireStaff(req);
+        const userId = Number(req.params.id);
+        await changeRole(deps, actor, { userId, role: req.body.role ?? '', ip: req.ip });
+        if (wantsJson(req)) return reply.send({ ok: true });
+        return reply.redirect(`/admin/users/${userId}?notice=role`, 303);
+      },
+    );
+  };
+}

@@ -1,0 +1,80 @@
+// Real-name verification for tests: sellers of paid documents must be verified, and tests get there through the
+// real service (submit, then a staff approval), never by setting the flag.
+import { randomInt } from 'node:crypto';
+import type { Deps } from '../deps.ts';
+import { idNumberCheckChar } from '../features/verification/id-number.ts';
+import { approveVerification, submitVerification } from '../features/verification/service.ts';
+
+/** A valid 居民身份证号: region, birth date (YYYYMMDD) and sequence given or random, check character computed. */
+export function makeIdNumber(opts: { region?: string; birth?: string; seq?: string } = {}): string {
+  const year = 1950 + randomInt(50);
+  const month = String(1 + randomInt(12)).padStart(2, '0');
+  const day = String(1 + randomInt(28)).padStart(2, '0');
+  const first17 = `${opts.region ?? '110101'}${opts.birth ?? `${year}${month}${day}`}${opts.seq ?? String(randomInt(1000)).padStart(3, '0')}`;
+  return first17 + idNumberCheckChar(first17);
+}
+
+/** A staff account to approve with (an existing moderator or admin other than `notUserId`, or a new moderator). */
+async function reviewer(deps: Pick<Deps, 'database'>, notUserId: number) {
+  const { db } = deps.database;
+  const staff = await db
+    .selectFrom('users')
+    .select(['id', 'role'])
+    .where('role', 'in', ['moderator', 'admin'])
+    .where('id', '!=', notUserId)
+    .orderBy('id')
+    .executeTakeFirst();
+  if (staff) return { id: Number(staff.id), role: staff.role };
+  const now = Date.now();
+  const row = await db
+    .insertInto('users')
+    .values({
+      email: `reviewer-${randomInt(1e9)}@example.com`,
+      phone: null,
+      password_hash: 'x',
+      display_name: '测试审核员',
+      bio: '',
+      avatar_key: null,
+      role: 'moderator',
+      real_name_verified: 0,
+      is_provider: 0,
+      rev: 1,
+      follower_count: 0,
+      created_at: now,
+      updated_at: now,
+      banned_until: null,
+      muted_until: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: Number(row.id), role: 'moderator' as const };
+}
+
+/**
+ * Verifies a user through the real workflow: a submission with a valid random number, approved by a staff account.
+ * Returns the verification id and the number used.
+ */
+export async function markVerified(
+  deps: Pick<Deps, 'database' | 'pii' | 'log'>,
+  userId: number,
+  opts: { legalName?: string; idNumber?: string } = {},
+): Promise<{ id: number; idNumber: string }> {
+  const idNumber = opts.idNumber ?? makeIdNumber();
+  const id = await submitVerification(
+    deps,
+    { id: userId },
+    { legalName: opts.legalName ?? '王测试', idNumber, consent: true },
+  );
+  await approveVerification(deps, await reviewer(deps, userId), id);
+  return { id, idNumber };
+}
+
+/** `markVerified` for a user found by email (tests that registered through the form know the email). */
+export async function markVerifiedByEmail(deps: Pick<Deps, 'database' | 'pii' | 'log'>, email: string) {
+  const user = await deps.database.db
+    .selectFrom('users')
+    .select('id')
+    .where('email', '=', email)
+    .executeTakeFirstOrThrow();
+  return markVerified(deps, Number(user.id));
+}
