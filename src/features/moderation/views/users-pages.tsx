@@ -4,7 +4,8 @@ import { formatDate, formatDateTime } from '../../../web/format.ts';
 import { Layout } from '../../../web/views/layout.tsx';
 import { StaffNav } from '../../../web/views/staff-nav.tsx';
 import { canChangeRole, canPunish, PERMANENT } from '../policy.ts';
-import { type getUserForStaff, PUNISH_DAYS, ROLES, type searchUsersForStaff } from '../service.ts';
+import { type getUserForStaff, ROLES, type searchUsersForStaff } from '../service.ts';
+import { PunishFields } from './punish-fields.tsx';
 
 type UserList = Awaited<ReturnType<typeof searchUsersForStaff>>;
 type UserDetail = Awaited<ReturnType<typeof getUserForStaff>>;
@@ -129,28 +130,7 @@ export function UserDetailPage({ ctx, detail }: { ctx: PageContext; detail: User
           <h2 id="punish-title">{t('moderation.punishTitle')}</h2>
           <form class="form" method="post" action={`/admin/users/${user.id}/punish`}>
             {csrf}
-            <fieldset>
-              <legend>{t('moderation.punishTitle')}</legend>
-              {(['ban', 'mute'] as const).map((k) => (
-                <label key={k}>
-                  <input type="radio" name="kind" value={k} required /> {t(`moderation.kind.${k}`)}
-                </label>
-              ))}
-            </fieldset>
-            <div class="field">
-              <label for="days">{t('moderation.days')}</label>
-              <select id="days" name="days">
-                {PUNISH_DAYS.map((d) => (
-                  <option key={d} value={String(d)}>
-                    {d === 0 ? t('moderation.days.forever') : t('moderation.days.n', { n: d })}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div class="field">
-              <label for="reason">{t('moderation.reason')}</label>
-              <input id="reason" name="reason" required minLength={2} maxLength={200} />
-            </div>
+            <PunishFields ids={{ days: 'days', reason: 'reason' }} />
             <button type="submit" class="button button--danger">
               {t('moderation.punishSubmit')}
             </button>

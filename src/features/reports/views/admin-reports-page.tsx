@@ -3,7 +3,7 @@ import type { PageContext } from '../../../web/context.ts';
 import { formatDateTime } from '../../../web/format.ts';
 import { Layout } from '../../../web/views/layout.tsx';
 import { StaffNav } from '../../../web/views/staff-nav.tsx';
-import { PUNISH_DAYS } from '../../moderation/service.ts';
+import { PunishFields } from '../../moderation/views/punish-fields.tsx';
 import type { listReports, ReportRow } from '../decisions.ts';
 
 type ReportList = Awaited<ReturnType<typeof listReports>>;
@@ -139,28 +139,7 @@ function ReportItem({ ctx, r }: { ctx: PageContext; r: ReportRow }) {
             <summary>{t('reports.admin.punish')}</summary>
             <form class="form" method="post" action={`${base}/punish`}>
               {csrf}
-              <fieldset>
-                <legend>{t('moderation.punishTitle')}</legend>
-                {(['ban', 'mute'] as const).map((k) => (
-                  <label key={k}>
-                    <input type="radio" name="kind" value={k} required /> {t(`moderation.kind.${k}`)}
-                  </label>
-                ))}
-              </fieldset>
-              <div class="field">
-                <label for={`days-${r.id}`}>{t('moderation.days')}</label>
-                <select id={`days-${r.id}`} name="days">
-                  {PUNISH_DAYS.map((d) => (
-                    <option key={d} value={String(d)}>
-                      {d === 0 ? t('moderation.days.forever') : t('moderation.days.n', { n: d })}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div class="field">
-                <label for={`punish-${r.id}`}>{t('moderation.reason')}</label>
-                <input id={`punish-${r.id}`} name="reason" required minLength={2} maxLength={200} />
-              </div>
+              <PunishFields ids={{ days: `days-${r.id}`, reason: `punish-${r.id}` }} />
               <button type="submit" class="button button--danger">
                 {t('reports.admin.punish')}
               </button>{' '}
