@@ -13,6 +13,7 @@ import * as reportsTakedown from './migrations/20261130110000-reports-takedown.t
 import * as copyright from './migrations/20261130120000-copyright.ts';
 import * as verification from './migrations/20261130130000-verification.ts';
 import * as pii from './migrations/20261130140000-pii.ts';
+import * as uploadsEdit from './migrations/20261201130000-uploads-edit.ts';
 import type { DB } from './schema.ts';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Database['dialect']): Promise<void> };
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '20261130110000-reports-takedown': reportsTakedown,
   '20261130130000-verification': verification,
   '20261130140000-pii': pii,
+  '20261201130000-uploads-edit': uploadsEdit,
 };
 
 /** Runs pending migrations under Kysely's migration lock (advisory lock on Postgres, write lock on SQLite). */
