@@ -13,6 +13,7 @@ import * as reportsTakedown from './migrations/20261130110000-reports-takedown.t
 import * as copyright from './migrations/20261130120000-copyright.ts';
 import * as verification from './migrations/20261130130000-verification.ts';
 import * as pii from './migrations/20261130140000-pii.ts';
+import * as accountRecovery from './migrations/20261201090000-account-recovery.ts';
 import * as uploadsEdit from './migrations/20261201130000-uploads-edit.ts';
 import type { DB } from './schema.ts';
 
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '20261130110000-reports-takedown': reportsTakedown,
   '20261130130000-verification': verification,
   '20261130140000-pii': pii,
+  '20261201090000-account-recovery': accountRecovery,
   '20261201130000-uploads-edit': uploadsEdit,
 };
 

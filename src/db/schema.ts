@@ -24,6 +24,30 @@ export interface UsersTable {
   banned_until: Millis | null;
   /** End of the live mute (no upload, comment or report); null or past when not muted. */
   muted_until: Millis | null;
+  /** When the account proved control of its email or phone; null until then (no selling, no payouts). */
+  contact_verified_at: Millis | null;
+}
+
+/** What an account token proves: the contact (verify), a password reset, or a registration to confirm. */
+export type AccountTokenPurpose = 'verify' | 'reset' | 'register';
+
+/** A link token or SMS code, kept only as a keyed hash (decision 0015). */
+export interface AccountTokensTable {
+  id: Generated<number>;
+  /** Null for a registration still to be confirmed and for decoy rows of unknown identifiers. */
+  user_id: number | null;
+  purpose: AccountTokenPurpose;
+  channel: 'email' | 'sms';
+  /** The normalised email or phone it was sent to (rate limits count by it). */
+  identifier: string;
+  token_hash: string;
+  expires_at: Millis;
+  used_at: Millis | null;
+  attempts: number;
+  created_at: Millis;
+  ip: string;
+  pending_name: string | null;
+  pending_password_hash: string | null;
 }
 
 /** Who a user is to the site: a reader/uploader, a moderator (reports, reviews, notices) or an administrator. */
@@ -451,6 +475,7 @@ export interface VerificationPhotosTable {
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
+  account_tokens: AccountTokensTable;
   categories: CategoriesTable;
   documents: DocumentsTable;
   document_texts: DocumentTextsTable;

@@ -2,6 +2,7 @@
  * The zh-CN message catalog. Every string a user reads comes from here; code refers to keys.
  * `{name}` placeholders are filled by `t()`.
  */
+import { accountsMessages } from './messages/accounts.ts';
 import { adminMessages } from './messages/admin.ts';
 import { copyrightMessages } from './messages/copyright.ts';
 import { creditsMessages } from './messages/credits.ts';
@@ -24,6 +25,7 @@ export const zhCN = {
   ...reportsMessages,
   ...copyrightMessages,
   ...privacyMessages,
+  ...accountsMessages,
 } as const;
 
 /** A key of the message catalog. */
