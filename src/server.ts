@@ -9,6 +9,7 @@ import { collectGarbage, sweepTempFiles } from './features/documents/gc.ts';
 import { type Scheduler, startScheduler } from './jobs/schedule.ts';
 import { startWorker, type Worker } from './jobs/worker.ts';
 import { createLogger, type Logger } from './log.ts';
+import { appParts } from './routes.ts';
 import { createApp, type RateLimits } from './web/app.ts';
 
 /** A running wenyuan process: its parts, its address (web role) and how to stop it gracefully. */
@@ -41,7 +42,7 @@ export async function startServer(
   let app: FastifyInstance | undefined;
   let url: string | undefined;
   if (config.role !== 'worker') {
-    app = await createApp(deps, { rateLimits: opts.rateLimits });
+    app = await createApp(deps, appParts, { rateLimits: opts.rateLimits });
     url = await app.listen({ host: config.http.host, port: config.http.port });
     log.info({ url, role: config.role }, 'wenyuan is listening');
   }

@@ -9,6 +9,7 @@ import type { Dialect } from '../db/database.ts';
 import type { Deps } from '../deps.ts';
 import { startWorker, type Worker } from '../jobs/worker.ts';
 import type { Logger } from '../log.ts';
+import { appParts } from '../routes.ts';
 import { createApp, type RateLimits } from '../web/app.ts';
 import { createTestDatabase, type TestDatabase } from './test-db.ts';
 
@@ -49,7 +50,7 @@ export async function createTestApp(
   const log = opts.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const deps: Deps = buildDeps(config, log, tdb.database);
   const routes: RouteOptions[] = [];
-  const app = await createApp(deps, {
+  const app = await createApp(deps, appParts, {
     rateLimits: {
       authPerMinute: 1000,
       uploadsPerHour: 1000,

@@ -9,35 +9,14 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController, type RouteOptions } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { accountRoutes } from '../features/accounts/routes.ts';
-import { resolveSession, type SessionUser } from '../features/accounts/service.ts';
-import { adminRoutes } from '../features/admin/routes.ts';
-import { auditRoutes } from '../features/audit/routes.ts';
-import { copyrightAdminRoutes } from '../features/copyright/admin-routes.ts';
-import { copyrightRoutes } from '../features/copyright/routes.ts';
-import { creditsAdminRoutes } from '../features/credits/admin-routes.ts';
-import { creditsRoutes } from '../features/credits/routes.ts';
-import { pageImageRoutes } from '../features/documents/page-images.ts';
-import { documentRoutes } from '../features/documents/routes.ts';
-import { documentStaffRoutes } from '../features/documents/staff-routes.ts';
-import { stageRoutes } from '../features/documents/stages.ts';
-import { homeRoutes } from '../features/home/routes.ts';
-import { moderationRoutes } from '../features/moderation/routes.ts';
-import { notificationRoutes } from '../features/notifications/routes.ts';
-import { privacyRoutes } from '../features/privacy/routes.ts';
-import { pwaRoutes } from '../features/pwa/routes.ts';
-import { reportAdminRoutes } from '../features/reports/admin-routes.ts';
-import { reportRoutes } from '../features/reports/routes.ts';
-import { reviewRoutes } from '../features/review/routes.ts';
-import { searchRoutes } from '../features/search/routes.ts';
-import { sitemapRoutes } from '../features/sitemap/routes.ts';
-import { userRoutes } from '../features/users/routes.ts';
-import { verificationRoutes } from '../features/verification/routes.ts';
 import { assetVersions, BUILD_DIR, PUBLIC_DIR } from './assets.ts';
+import type { SessionUser } from './context.ts';
 import { SESSION_COOKIE } from './cookies.ts';
 import { installErrorHandler, sendFrameworkError } from './error-handler.ts';
+import type { AnonymousPages } from './front-cache.ts';
 import { createFrontHandler, type FrontHandler } from './front-cache.ts';
 import { createPageCache } from './page-cache.ts';
+import type { PageSources } from './page-context.ts';
 import { createPageContextFactory } from './page-context.ts';
 import { NoQuery } from './schemas.ts';
 import { computeSecurityHeaders } from './security-headers.ts';
@@ -74,9 +53,26 @@ const DEFAULT_LIMITS: RateLimits = {
   reportsPerHour: 20,
 };
 
-/** Builds the Fastify app over the given dependencies. Does not listen. */
+/** A feature's routes: a Fastify plugin built over the web context. */
+export type RoutePlugin = (web: WebContext) => (app: FastifyInstance) => Promise<void>;
+
+/**
+ * What the composition root (src/routes.ts) plugs into the app: the feature routes and the few feature services the
+ * shell itself needs. Passing them in keeps the dependency one-way: features import web/, never the reverse.
+ */
+export interface AppParts {
+  /** Route plugins, registered in this order. */
+  readonly routes: readonly RoutePlugin[];
+  /** The signed-in user behind a session cookie, if the session is live. */
+  readonly resolveSession: (deps: Deps, token: string) => Promise<SessionUser | undefined>;
+  readonly pageSources: PageSources;
+  readonly anonymousPages: AnonymousPages;
+}
+
+/** Builds the Fastify app over the given dependencies and parts. Does not listen. */
 export async function createApp(
   deps: Deps,
+  parts: AppParts,
   opts: { rateLimits?: Partial<RateLimits>; onRoute?: (route: RouteOptions) => void } = {},
 ): Promise<FastifyInstance> {
   const { config } = deps;
@@ -186,7 +182,7 @@ export async function createApp(
   // Resolve the session only when the cookie is there: anonymous page views never touch the sessions table.
   app.addHook('onRequest', async (req) => {
     const token = req.cookies[SESSION_COOKIE];
-    if (token) req.user = await resolveSession(deps, token);
+    if (token) req.user = await parts.resolveSession(deps, token);
   });
 
   // Every state change carries a CSRF token; there is no route that can forget it.
@@ -213,7 +209,7 @@ export async function createApp(
   }
 
   const assets = assetVersions();
-  const pageContext = createPageContextFactory(deps, assets);
+  const pageContext = createPageContextFactory(deps, assets, parts.pageSources);
   installErrorHandler(app, pageContext);
   const web: WebContext = {
     deps,
@@ -222,7 +218,13 @@ export async function createApp(
     assets,
     limits: { ...DEFAULT_LIMITS, ...opts.rateLimits },
   };
-  front = createFrontHandler(web, securityHeaders, deps.log.child({ module: 'http' }), config.log.access);
+  front = createFrontHandler(
+    web,
+    parts.anonymousPages,
+    securityHeaders,
+    deps.log.child({ module: 'http' }),
+    config.log.access,
+  );
 
   app.get('/healthz', { schema: { querystring: NoQuery } }, async (_req, reply) => {
     await deps.database.db.selectFrom('settings').select('key').limit(1).execute();
@@ -231,28 +233,6 @@ export async function createApp(
       .send({ ok: true, pageCache: { entries: web.pageCache.size, frontHits: front?.hits ?? 0 } });
   });
 
-  await app.register(pwaRoutes(web));
-  await app.register(homeRoutes(web));
-  await app.register(searchRoutes(web));
-  await app.register(accountRoutes(web));
-  await app.register(documentRoutes(web));
-  await app.register(pageImageRoutes(web));
-  await app.register(stageRoutes(web));
-  await app.register(userRoutes(web));
-  await app.register(reportRoutes(web));
-  await app.register(reportAdminRoutes(web));
-  await app.register(documentStaffRoutes(web));
-  await app.register(sitemapRoutes(web));
-  await app.register(adminRoutes(web));
-  await app.register(reviewRoutes(web));
-  await app.register(privacyRoutes(web));
-  await app.register(creditsRoutes(web));
-  await app.register(creditsAdminRoutes(web));
-  await app.register(notificationRoutes(web));
-  await app.register(auditRoutes(web));
-  await app.register(moderationRoutes(web));
-  await app.register(verificationRoutes(web));
-  await app.register(copyrightRoutes(web));
-  await app.register(copyrightAdminRoutes(web));
+  for (const routes of parts.routes) await app.register(routes(web));
   return app;
 }

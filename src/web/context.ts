@@ -1,5 +1,30 @@
-import type { SessionUser } from '../features/accounts/service.ts';
-import type { SiteSettings } from '../features/site/service.ts';
+import type { Category, PreviewMode, UserRole } from '../db/schema.ts';
+
+/** The signed-in user of a request, resolved from the session cookie. */
+export interface SessionUser {
+  readonly id: number;
+  readonly displayName: string;
+  readonly role: UserRole;
+  readonly sessionId: string;
+  /** End of a live mute (no upload, comment or report), if any. */
+  readonly mutedUntil?: number | null;
+}
+
+/** Operator-editable site settings, with defaults for a fresh install. */
+export interface SiteSettings {
+  readonly rev: number;
+  /** How much of a document is free to read: the first N pages, or P percent of the text. */
+  readonly previewMode: PreviewMode;
+  readonly previewValue: number;
+  /** A paid document never shows more than this share of its text, whatever the mode says. */
+  readonly previewMaxPercent: number;
+  readonly maxPrice: number;
+  readonly creditName: string;
+  readonly serviceText: string;
+  readonly serviceWechat: string;
+  readonly serviceQrKey: string | null;
+  readonly categories: readonly Category[];
+}
 
 /** What every page needs from the request: who is looking, a CSRF token for forms, site settings, asset versions. */
 export interface PageContext {

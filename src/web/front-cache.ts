@@ -1,9 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  ANONYMOUS_PAGE_HEADERS,
-  anonymousPageVersion,
-  anonymousPageVersionSync,
-} from '../features/documents/routes.ts';
 import type { Logger } from '../log.ts';
 import { SESSION_COOKIE } from './cookies.ts';
 import { negotiateCoding } from './page-cache.ts';
@@ -13,6 +8,19 @@ import type { WebContext } from './web-context.ts';
 export interface FrontHandler {
   serve(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
   readonly hits: number;
+}
+
+/** A cached anonymous page's validator: its ETag and the site-settings revision it was rendered under. */
+export type PageVersionTag = { etag: string; siteRev: number };
+
+/** How the document feature tells the front cache whether a cached anonymous page is still current. */
+export interface AnonymousPages {
+  /** The current version of `/d/<id>` for a visitor; undefined when it is not published. */
+  version(web: WebContext, id: number): Promise<PageVersionTag | undefined>;
+  /** As `version`, synchronously where the database allows; null = not published, undefined = ask `version`. */
+  versionSync(web: WebContext, id: number): PageVersionTag | null | undefined;
+  /** Headers of every anonymous document page response. */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 const DOC_PATH = /^\/d\/([1-9]\d{0,15})$/;
@@ -26,6 +34,7 @@ const DOC_PATH = /^\/d\/([1-9]\d{0,15})$/;
  */
 export function createFrontHandler(
   web: WebContext,
+  pages: AnonymousPages,
   securityHeaders: Readonly<Record<string, string>>,
   log: Logger,
   accessLog: boolean,
@@ -40,15 +49,15 @@ export function createFrontHandler(
     const path = req.url as string;
     // SQLite answers synchronously: no promise hop between the request and the response.
     const id = Number(m[1]);
-    const sync = anonymousPageVersionSync(web, id);
-    const version = sync === undefined ? await anonymousPageVersion(web, id) : sync;
+    const sync = pages.versionSync(web, id);
+    const version = sync === undefined ? await pages.version(web, id) : sync;
     if (!version) return false;
     const page = web.pageCache.get(path, version.etag);
     if (!page) return false;
 
     const reqId = `${prefix}-f${(++n).toString(36)}`;
     for (const [k, v] of Object.entries(securityHeaders)) res.setHeader(k, v);
-    for (const [k, v] of Object.entries(ANONYMOUS_PAGE_HEADERS)) res.setHeader(k, v);
+    for (const [k, v] of Object.entries(pages.headers)) res.setHeader(k, v);
     res.setHeader('etag', version.etag);
     let status = 200;
     if (req.headers['if-none-match'] === version.etag) {

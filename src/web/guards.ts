@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type AppError, forbidden, unauthorized } from '../errors.ts';
-import type { SessionUser } from '../features/accounts/service.ts';
+import type { SessionUser } from './context.ts';
 import { wantsJson } from './error-handler.ts';
 
 /** True when `s` holds a C0 or C1 control, DEL, any Unicode white space (browsers drop tab/CR/LF inside URLs and

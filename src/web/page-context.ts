@@ -1,8 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
-import { unreadCount } from '../features/notifications/service.ts';
-import { getSiteSettings } from '../features/site/service.ts';
-import type { PageContext } from './context.ts';
+import type { PageContext, SiteSettings } from './context.ts';
+
+/** Where the page context's shared parts come from (feature services, plugged in by the composition root). */
+export interface PageSources {
+  readonly siteSettings: (deps: Pick<Deps, 'database'>) => Promise<SiteSettings>;
+  readonly unreadCount: (deps: Pick<Deps, 'database'>, userId: number) => Promise<number>;
+}
 
 /** Builds the PageContext for a request. `forms` forces a CSRF token even for an anonymous visitor. */
 export type PageContextFactory = (
@@ -15,11 +19,12 @@ export type PageContextFactory = (
 export function createPageContextFactory(
   deps: Pick<Deps, 'database'>,
   assets: { css: string; js: string },
+  sources: PageSources,
 ): PageContextFactory {
   return async (req, reply, opts = {}) => {
     const [site, unread] = await Promise.all([
-      getSiteSettings(deps),
-      req.user ? unreadCount(deps, req.user.id) : undefined,
+      sources.siteSettings(deps),
+      req.user ? sources.unreadCount(deps, req.user.id) : undefined,
     ]);
     const csrfToken = req.user || opts.forms ? reply.generateCsrf() : undefined;
     return { user: req.user, csrfToken, site, assets, path: req.url, flash: opts.flash, unread };

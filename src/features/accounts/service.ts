@@ -3,20 +3,14 @@ import { hash, verify } from '@node-rs/argon2';
 import type { UserRole } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError, badRequest, conflict } from '../../errors.ts';
+import type { SessionUser } from '../../web/context.ts';
 import { formatDateTime } from '../../web/format.ts';
 import { type Identifier, parseIdentifier } from './identifier.ts';
 import * as repo from './repo.ts';
 import { assertNotBlocked, clearFailures, FREE_FAILURES, recordFailure, throttleKeys } from './throttle.ts';
 
-/** The logged-in user as the web layer sees it. */
-export interface SessionUser {
-  readonly id: number;
-  readonly displayName: string;
-  readonly role: UserRole;
-  readonly sessionId: string;
-  /** End of a live mute (no upload, comment or report), if any. */
-  readonly mutedUntil?: number | null;
-}
+/** The signed-in user of a request (the shape lives in web/context.ts). */
+export type { SessionUser };
 
 // OWASP's argon2id baseline (m=19 MiB, t=2, p=1).
 const ARGON2 = { algorithm: 2 /* Argon2id */, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;

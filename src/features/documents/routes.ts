@@ -3,6 +3,7 @@ import { h } from 'preact';
 import { notFound } from '../../errors.ts';
 import { t } from '../../i18n/t.ts';
 import { wantsJson } from '../../web/error-handler.ts';
+import type { AnonymousPages, PageVersionTag } from '../../web/front-cache.ts';
 import { parseId, requireUser } from '../../web/guards.ts';
 import { multipartParts } from '../../web/multipart.ts';
 import { negotiateCoding } from '../../web/page-cache.ts';
@@ -152,8 +153,6 @@ export function anonymousPageVersionSync(web: WebContext, id: number): PageVersi
   return toPageVersionTag(web, id, version ?? undefined) ?? null;
 }
 
-type PageVersionTag = { etag: string; siteRev: number };
-
 function toPageVersionTag(
   web: WebContext,
   id: number,
@@ -172,6 +171,13 @@ export const ANONYMOUS_PAGE_HEADERS = {
   vary: 'Cookie, Accept-Encoding',
   'content-type': 'text/html; charset=utf-8',
 } as const;
+
+/** The document page's versions and headers, for the front cache (plugged in by the composition root). */
+export const anonymousDocumentPages: AnonymousPages = {
+  version: anonymousPageVersion,
+  versionSync: anonymousPageVersionSync,
+  headers: ANONYMOUS_PAGE_HEADERS,
+};
 
 /**
  * The anonymous document page, the bulk of a 文库's traffic: a matching ETag answers 304, a cached render is sent

@@ -2,23 +2,11 @@ import type { Kysely } from 'kysely';
 import type { Category, DB, PreviewMode } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
 import { badRequest, conflict } from '../../errors.ts';
+import type { SiteSettings } from '../../web/context.ts';
 import * as repo from './repo.ts';
 
-/** Operator-editable site settings, with defaults for a fresh install. */
-export interface SiteSettings {
-  readonly rev: number;
-  /** How much of a document is free to read: the first N pages, or P percent of the text. */
-  readonly previewMode: PreviewMode;
-  readonly previewValue: number;
-  /** A paid document never shows more than this share of its text, whatever the mode says. */
-  readonly previewMaxPercent: number;
-  readonly maxPrice: number;
-  readonly creditName: string;
-  readonly serviceText: string;
-  readonly serviceWechat: string;
-  readonly serviceQrKey: string | null;
-  readonly categories: readonly Category[];
-}
+/** Operator-editable site settings (the shape lives in web/context.ts: every page carries it). */
+export type { SiteSettings };
 
 const DEFAULTS = {
   previewMode: 'pages' as PreviewMode,

@@ -1,6 +1,6 @@
-import { FormatBadge } from '../../features/documents/views/format-badge.tsx';
 import { t } from '../../i18n/t.ts';
 import { formatDate } from '../format.ts';
+import { FormatBadge } from './format-badge.tsx';
 
 /** The fields a document card shows. */
 export interface DocCard {

@@ -6,7 +6,7 @@ import { Layout } from '../../../web/views/layout.tsx';
 import { isOriginalWithheld } from '../policy.ts';
 import type { DocumentPage } from '../service.ts';
 import { DownloadTerms } from './download-terms.tsx';
-import { FormatBadge } from './format-badge.tsx';
+import { FormatBadge } from '../../../web/views/format-badge.tsx';
 import { GongwenOutline } from './gongwen-outline.tsx';
 import { PageImages } from './page-images.tsx';
 import { PreviewText } from './preview-text.tsx';

@@ -4,7 +4,7 @@ import type { PageContext } from '../../../web/context.ts';
 import { formatDate } from '../../../web/format.ts';
 import { Layout } from '../../../web/views/layout.tsx';
 import { maskPii } from '../../privacy/scan.ts';
-import { FormatBadge } from './format-badge.tsx';
+import { FormatBadge } from '../../../web/views/format-badge.tsx';
 
 type Row = Pick<
   Document,

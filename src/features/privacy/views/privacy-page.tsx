@@ -5,7 +5,7 @@ import { formatDate } from '../../../web/format.ts';
 import { Pager } from '../../../web/views/doc-list.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
 import { StaffNav } from '../../../web/views/staff-nav.tsx';
-import { FormatBadge } from '../../documents/views/format-badge.tsx';
+import { FormatBadge } from '../../../web/views/format-badge.tsx';
 import { type HeldForPrivacy, MAX_REASON_CHARS, type PiiExcerpt } from '../service.ts';
 
 interface Queue {

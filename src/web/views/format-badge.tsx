@@ -1,4 +1,4 @@
-import { t } from '../../../i18n/t.ts';
+import { t } from '../../i18n/t.ts';
 
 /** The file format as a coloured badge (DOCX / PDF / TXT). */
 export function FormatBadge({ format }: { format: string }) {

@@ -1,0 +1,65 @@
+import { accountRoutes } from './features/accounts/routes.ts';
+import { resolveSession } from './features/accounts/service.ts';
+import { adminRoutes } from './features/admin/routes.ts';
+import { auditRoutes } from './features/audit/routes.ts';
+import { copyrightAdminRoutes } from './features/copyright/admin-routes.ts';
+import { copyrightRoutes } from './features/copyright/routes.ts';
+import { creditsAdminRoutes } from './features/credits/admin-routes.ts';
+import { creditsRoutes } from './features/credits/routes.ts';
+import { pageImageRoutes } from './features/documents/page-images.ts';
+import { anonymousDocumentPages, documentRoutes } from './features/documents/routes.ts';
+import { documentStaffRoutes } from './features/documents/staff-routes.ts';
+import { stageRoutes } from './features/documents/stages.ts';
+import { homeRoutes } from './features/home/routes.ts';
+import { moderationRoutes } from './features/moderation/routes.ts';
+import { notificationRoutes } from './features/notifications/routes.ts';
+import { unreadCount } from './features/notifications/service.ts';
+import { privacyRoutes } from './features/privacy/routes.ts';
+import { pwaRoutes } from './features/pwa/routes.ts';
+import { reportAdminRoutes } from './features/reports/admin-routes.ts';
+import { reportRoutes } from './features/reports/routes.ts';
+import { reviewRoutes } from './features/review/routes.ts';
+import { searchRoutes } from './features/search/routes.ts';
+import { getSiteSettings } from './features/site/service.ts';
+import { sitemapRoutes } from './features/sitemap/routes.ts';
+import { userRoutes } from './features/users/routes.ts';
+import { verificationRoutes } from './features/verification/routes.ts';
+import type { AppParts, RoutePlugin } from './web/app.ts';
+
+/**
+ * Every feature's routes, in registration order. The composition root owns this list, so web/ never imports a
+ * feature: add a new feature's route plugin here.
+ */
+const ROUTES: readonly RoutePlugin[] = [
+  pwaRoutes,
+  homeRoutes,
+  searchRoutes,
+  accountRoutes,
+  documentRoutes,
+  pageImageRoutes,
+  stageRoutes,
+  userRoutes,
+  reportRoutes,
+  reportAdminRoutes,
+  documentStaffRoutes,
+  sitemapRoutes,
+  adminRoutes,
+  reviewRoutes,
+  privacyRoutes,
+  creditsRoutes,
+  creditsAdminRoutes,
+  notificationRoutes,
+  auditRoutes,
+  moderationRoutes,
+  verificationRoutes,
+  copyrightRoutes,
+  copyrightAdminRoutes,
+];
+
+/** What the web shell needs from the features: their routes, sessions, page sources and the front cache's pages. */
+export const appParts: AppParts = {
+  routes: ROUTES,
+  resolveSession,
+  pageSources: { siteSettings: (deps) => getSiteSettings(deps), unreadCount },
+  anonymousPages: anonymousDocumentPages,
+};
