@@ -10,8 +10,8 @@ import type { Deps } from '../deps.ts';
 import { startWorker, type Worker } from '../jobs/worker.ts';
 import type { Logger } from '../log.ts';
 import type { Mailer } from '../mail/mailer.ts';
-import type { SmsSender } from '../sms/sms-sender.ts';
 import { appParts } from '../routes.ts';
+import type { SmsSender } from '../sms/sms-sender.ts';
 import { createApp, type RateLimits } from '../web/app.ts';
 import { createTestDatabase, type TestDatabase } from './test-db.ts';
 
