@@ -8,12 +8,11 @@ import { copyrightMessages } from './messages/copyright.ts';
 import { creditsMessages } from './messages/credits.ts';
 import { documentsMessages } from './messages/documents.ts';
 import { governanceMessages } from './messages/governance.ts';
-import { passwordsMessages } from './messages/passwords.ts';
+import { imagesMessages } from './messages/images.ts';
 import { privacyMessages } from './messages/privacy.ts';
 import { reportsMessages } from './messages/reports.ts';
 import { searchMessages } from './messages/search.ts';
 import { siteMessages } from './messages/site.ts';
-import { transportsMessages } from './messages/transports.ts';
 import { verificationMessages } from './messages/verification.ts';
 
 export const zhCN = {
@@ -28,8 +27,7 @@ export const zhCN = {
   ...copyrightMessages,
   ...privacyMessages,
   ...accountsMessages,
-  ...passwordsMessages,
-  ...transportsMessages,
+  ...imagesMessages,
 } as const;
 
 /** A key of the message catalog. */
