@@ -14,11 +14,16 @@ import { searchReindexHandler } from './features/search/jobs.ts';
 import { createJobQueue } from './jobs/job-queue.ts';
 import type { JobHandlers } from './jobs/worker.ts';
 import type { Logger } from './log.ts';
+import { createNullMailer, type Mailer } from './mail/mailer.ts';
+import { createSmtpMailer } from './mail/smtp-mailer.ts';
 import { createAlipayProvider } from './payments/alipay-provider.ts';
 import { withQueryCache } from './search/cached-search-index.ts';
 import { createPostgresSearchIndex } from './search/postgres-search-index.ts';
 import type { SearchIndex } from './search/search-index.ts';
 import { createSqliteSearchIndex } from './search/sqlite-search-index.ts';
+import { createAliyunSms } from './sms/aliyun-sms.ts';
+import { createConsoleSms } from './sms/console-sms.ts';
+import { createNullSms, type SmsSender } from './sms/sms-sender.ts';
 import { createLocalBlobStore } from './storage/local-blob-store.ts';
 
 /**
@@ -47,7 +52,33 @@ export function buildDeps(config: Config, log: Logger, database: Database): Deps
     downloadUrlSecret: config.credits.downloadUrlSecret ?? persistedSecret(config.dataDir, 'download-url.secret'),
     search: buildSearchIndex(config, database),
     pii: buildPiiCipher(config),
+    mailer: buildMailer(config, log),
+    sms: buildSms(config, log),
   };
+}
+
+/** SMTP when SMTP_URL is set; otherwise the null mailer, and mail-based flows say they are unavailable. */
+function buildMailer(config: Config, log: Logger): Mailer {
+  const { smtpUrl, from, timeoutMs } = config.mail;
+  return smtpUrl ? createSmtpMailer({ url: smtpUrl, from, timeoutMs, log }) : createNullMailer();
+}
+
+/** The SMS adapter SMS_PROVIDER names (config has checked that Aliyun's keys are all there). */
+function buildSms(config: Config, log: Logger): SmsSender {
+  const { provider, aliyun, timeoutMs } = config.sms;
+  if (provider === 'console') return createConsoleSms(log);
+  if (provider === 'aliyun' && aliyun) {
+    return createAliyunSms({
+      accessKeyId: aliyun.accessKeyId,
+      accessKeySecret: aliyun.accessKeySecret,
+      signName: aliyun.signName,
+      templates: { verify: aliyun.templateVerify, reset: aliyun.templateReset },
+      endpoint: aliyun.endpoint,
+      timeoutMs,
+      log,
+    });
+  }
+  return createNullSms();
 }
 
 /**

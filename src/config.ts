@@ -79,7 +79,31 @@ export interface Config {
         readonly keyType: 'PKCS1' | 'PKCS8';
       }
     | undefined;
+  /**
+   * Outgoing mail (verification and reset links). `smtpUrl` undefined means no mail transport: the site then says
+   * that recovery by email is unavailable.
+   */
+  readonly mail: { readonly smtpUrl: string | undefined; readonly from: string; readonly timeoutMs: number };
+  /** SMS codes: `console` (the code goes to the log; the embedded default), Aliyun 短信服务, or `none`. */
+  readonly sms: {
+    readonly provider: SmsProvider;
+    readonly timeoutMs: number;
+    /** Set exactly when provider is `aliyun`. */
+    readonly aliyun:
+      | {
+          readonly accessKeyId: string;
+          readonly accessKeySecret: string;
+          readonly signName: string;
+          readonly templateVerify: string;
+          readonly templateReset: string;
+          readonly endpoint: string;
+        }
+      | undefined;
+  };
 }
+
+/** Which SMS adapter runs (SMS_PROVIDER). */
+export type SmsProvider = 'aliyun' | 'console' | 'none';
 
 type Env = Record<string, string | undefined>;
 
@@ -234,6 +258,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     pii: readPiiKeys(r, env),
     alipay: readAlipay(r, env, cwd),
+    mail: readMail(r, env),
+    sms: readSms(r, env),
   };
   if (r.problems.length) throw new ConfigError(r.problems);
   return deepFreeze(config);
@@ -290,6 +316,73 @@ function readAlipay(r: Reader, env: Env, cwd: string): Config['alipay'] {
     publicKey,
     gateway: r.str('ALIPAY_GATEWAY', 'https://openapi.alipay.com/gateway.do'),
     keyType: r.oneOf<'PKCS1' | 'PKCS8'>('ALIPAY_KEY_TYPE', 'PKCS8', ['PKCS1', 'PKCS8']),
+  };
+}
+
+/** `Name <addr@host>` or `addr@host`, one line (it becomes the From header). */
+const MAIL_FROM = /^(?:[^<>\r\n]*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/;
+
+/** SMTP_URL (smtp:// or smtps://, with a host), MAIL_FROM, SMTP_TIMEOUT_MS. The URL is never echoed: it holds a password. */
+function readMail(r: Reader, env: Env): Config['mail'] {
+  const smtpUrl = env.SMTP_URL?.trim() || undefined;
+  if (smtpUrl) {
+    let ok = false;
+    try {
+      const u = new URL(smtpUrl);
+      ok = (u.protocol === 'smtp:' || u.protocol === 'smtps:') && u.hostname !== '';
+    } catch {
+      ok = false;
+    }
+    if (!ok) r.problems.push('SMTP_URL must look like smtp://user:password@host:587 or smtps://user:password@host:465');
+  }
+  const from = r.str('MAIL_FROM', '文苑 <no-reply@localhost>').trim();
+  if (!MAIL_FROM.test(from))
+    r.problems.push(`MAIL_FROM=${JSON.stringify(from)} must look like 文苑 <no-reply@example.com>`);
+  return { smtpUrl, from, timeoutMs: r.int('SMTP_TIMEOUT_MS', 15_000, 1000, 300_000) };
+}
+
+const ALIYUN_SMS_KEYS = [
+  'ALIYUN_SMS_ACCESS_KEY_ID',
+  'ALIYUN_SMS_ACCESS_KEY_SECRET',
+  'ALIYUN_SMS_SIGN_NAME',
+  'ALIYUN_SMS_TEMPLATE_VERIFY',
+  'ALIYUN_SMS_TEMPLATE_RESET',
+] as const;
+
+/** SMS_PROVIDER and its keys: Aliyun needs all five ALIYUN_SMS_* values, and they mean nothing to another provider. */
+function readSms(r: Reader, env: Env): Config['sms'] {
+  const provider = r.oneOf<SmsProvider>('SMS_PROVIDER', 'console', ['aliyun', 'console', 'none']);
+  const timeoutMs = r.int('SMS_TIMEOUT_MS', 10_000, 1000, 120_000);
+  const given = [...ALIYUN_SMS_KEYS, 'ALIYUN_SMS_ENDPOINT'].filter((k) => env[k]?.trim());
+  if (provider !== 'aliyun') {
+    if (given.length)
+      r.problems.push(
+        `${given.join(', ')} set but SMS_PROVIDER is ${provider}: set SMS_PROVIDER=aliyun or remove them`,
+      );
+    return { provider, timeoutMs, aliyun: undefined };
+  }
+  const missing = ALIYUN_SMS_KEYS.filter((k) => !env[k]?.trim());
+  if (missing.length) r.problems.push(`SMS_PROVIDER=aliyun needs ${missing.join(', ')}`);
+  const v = (k: string) => env[k]?.trim() ?? '';
+  for (const k of ['ALIYUN_SMS_TEMPLATE_VERIFY', 'ALIYUN_SMS_TEMPLATE_RESET']) {
+    if (v(k) && !/^SMS_\w+$/.test(v(k)))
+      r.problems.push(`${k}=${JSON.stringify(v(k))} must be a template code such as SMS_123456789`);
+  }
+  const endpoint = r.str('ALIYUN_SMS_ENDPOINT', 'https://dysmsapi.aliyuncs.com/');
+  if (!/^https?:\/\/[^/\s]+/.test(endpoint))
+    r.problems.push(`ALIYUN_SMS_ENDPOINT=${JSON.stringify(endpoint)} must be an http(s) URL`);
+  if (missing.length) return { provider, timeoutMs, aliyun: undefined };
+  return {
+    provider,
+    timeoutMs,
+    aliyun: {
+      accessKeyId: v('ALIYUN_SMS_ACCESS_KEY_ID'),
+      accessKeySecret: v('ALIYUN_SMS_ACCESS_KEY_SECRET'),
+      signName: v('ALIYUN_SMS_SIGN_NAME'),
+      templateVerify: v('ALIYUN_SMS_TEMPLATE_VERIFY'),
+      templateReset: v('ALIYUN_SMS_TEMPLATE_RESET'),
+      endpoint,
+    },
   };
 }
 

@@ -4,8 +4,10 @@ import type { PiiCipher } from './crypto/pii-cipher.ts';
 import type { Database } from './db/database.ts';
 import type { JobQueue } from './jobs/job-queue.ts';
 import type { Logger } from './log.ts';
+import type { Mailer } from './mail/mailer.ts';
 import type { PaymentProvider } from './payments/payment-provider.ts';
 import type { SearchIndex } from './search/search-index.ts';
+import type { SmsSender } from './sms/sms-sender.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 
 /** Everything a service may use, built once in main.ts (or a test) and passed down. No singletons. */
@@ -24,4 +26,8 @@ export interface Deps {
   readonly search: SearchIndex;
   /** Seals personal information at rest (identity numbers, legal names, card photos); keys from config or DATA_DIR. */
   readonly pii: PiiCipher;
+  /** Outgoing mail: SMTP when SMTP_URL is set, else the null mailer (`configured` false). */
+  readonly mailer: Mailer;
+  /** SMS codes: console (the log) by default, Aliyun, or none (`configured` false). */
+  readonly sms: SmsSender;
 }

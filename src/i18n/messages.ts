@@ -9,10 +9,12 @@ import { creditsMessages } from './messages/credits.ts';
 import { documentsMessages } from './messages/documents.ts';
 import { governanceMessages } from './messages/governance.ts';
 import { imagesMessages } from './messages/images.ts';
+import { passwordsMessages } from './messages/passwords.ts';
 import { privacyMessages } from './messages/privacy.ts';
 import { reportsMessages } from './messages/reports.ts';
 import { searchMessages } from './messages/search.ts';
 import { siteMessages } from './messages/site.ts';
+import { transportsMessages } from './messages/transports.ts';
 import { verificationMessages } from './messages/verification.ts';
 
 export const zhCN = {
@@ -27,6 +29,8 @@ export const zhCN = {
   ...copyrightMessages,
   ...privacyMessages,
   ...accountsMessages,
+  ...passwordsMessages,
+  ...transportsMessages,
   ...imagesMessages,
 } as const;
 

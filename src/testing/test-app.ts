@@ -9,7 +9,9 @@ import type { Dialect } from '../db/database.ts';
 import type { Deps } from '../deps.ts';
 import { startWorker, type Worker } from '../jobs/worker.ts';
 import type { Logger } from '../log.ts';
+import type { Mailer } from '../mail/mailer.ts';
 import { appParts } from '../routes.ts';
+import type { SmsSender } from '../sms/sms-sender.ts';
 import { createApp, type RateLimits } from '../web/app.ts';
 import { createTestDatabase, type TestDatabase } from './test-db.ts';
 
@@ -34,6 +36,13 @@ export async function createTestApp(
     rateLimits?: Partial<RateLimits>;
     /** The logger the app and worker write to (default: pino at TEST_LOG_LEVEL, silent unless set). */
     log?: Logger;
+    /**
+     * The mail transport (default: from config — the null mailer unless `env.SMTP_URL` is set, e.g. to an
+     * in-process capture server from testing/smtp-capture.ts).
+     */
+    mailer?: Mailer;
+    /** The SMS sender (default: from config — console; testing/recording-sms.ts records codes for a test). */
+    sms?: SmsSender;
   } = {},
 ): Promise<TestApp> {
   const tdb = await createTestDatabase(dialect);
@@ -48,7 +57,8 @@ export async function createTestApp(
     ...opts.env,
   });
   const log = opts.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const deps: Deps = buildDeps(config, log, tdb.database);
+  const built = buildDeps(config, log, tdb.database);
+  const deps: Deps = { ...built, mailer: opts.mailer ?? built.mailer, sms: opts.sms ?? built.sms };
   const routes: RouteOptions[] = [];
   const app = await createApp(deps, appParts, {
     rateLimits: {
