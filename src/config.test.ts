@@ -77,3 +77,46 @@ test('credits: platform share, download caps, and Alipay keys set together (inli
     assert.equal(err.problems.length, 3, err.message);
   }
 });
+
+test('mail and SMS: console SMS and no mail by default; SMTP_URL, MAIL_FROM and Aliyun keys checked', () => {
+  const c = loadConfig({});
+  assert.equal(c.mail.smtpUrl, undefined);
+  assert.equal(c.mail.from, '文苑 <no-reply@localhost>');
+  assert.equal(c.sms.provider, 'console');
+  assert.equal(c.sms.aliyun, undefined);
+
+  const aliyun = {
+    SMS_PROVIDER: 'aliyun',
+    ALIYUN_SMS_ACCESS_KEY_ID: 'LTAI5tKey',
+    ALIYUN_SMS_ACCESS_KEY_SECRET: 'secret',
+    ALIYUN_SMS_SIGN_NAME: '文苑',
+    ALIYUN_SMS_TEMPLATE_VERIFY: 'SMS_1001',
+    ALIYUN_SMS_TEMPLATE_RESET: 'SMS_1002',
+  };
+  const a = loadConfig({ ...aliyun, SMTP_URL: 'smtps://u:p@smtp.example.cn', MAIL_FROM: 'no-reply@example.cn' });
+  assert.equal(a.mail.smtpUrl, 'smtps://u:p@smtp.example.cn');
+  assert.equal(a.sms.aliyun?.endpoint, 'https://dysmsapi.aliyuncs.com/');
+  assert.equal(a.sms.aliyun?.templateReset, 'SMS_1002');
+
+  const problems = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+      return [];
+    } catch (err) {
+      assert.ok(err instanceof ConfigError);
+      return err.problems;
+    }
+  };
+  const bad = problems({ SMTP_URL: 'http://user:topsecret@x', MAIL_FROM: 'nobody', SMS_PROVIDER: 'twilio' });
+  assert.equal(bad.length, 3, bad.join('\n'));
+  assert.ok(!bad.join('\n').includes('topsecret'), 'the SMTP password was echoed');
+  assert.match(bad.join('\n'), /SMS_PROVIDER/);
+  const half = problems({ SMS_PROVIDER: 'aliyun', ALIYUN_SMS_ACCESS_KEY_ID: 'LTAI5tKey' });
+  assert.equal(half.length, 1);
+  assert.match(half[0] as string, /ALIYUN_SMS_ACCESS_KEY_SECRET, ALIYUN_SMS_SIGN_NAME/);
+  const stray = problems({ ALIYUN_SMS_ACCESS_KEY_ID: 'LTAI5tKey' });
+  assert.match(stray.join('\n'), /set but SMS_PROVIDER is console/);
+  assert.equal(problems({ ...aliyun, ALIYUN_SMS_TEMPLATE_VERIFY: '模板' }).length, 1);
+  assert.equal(problems({ MAIL_FROM: '文苑 <a@b.cn>\r\nBcc: x@y.cn' }).length, 1);
+  assert.equal(loadConfig({ SMS_PROVIDER: 'none' }).sms.provider, 'none');
+});
