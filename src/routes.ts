@@ -6,11 +6,13 @@ import { copyrightAdminRoutes } from './features/copyright/admin-routes.ts';
 import { copyrightRoutes } from './features/copyright/routes.ts';
 import { creditsAdminRoutes } from './features/credits/admin-routes.ts';
 import { creditsRoutes } from './features/credits/routes.ts';
+import { documentEditRoutes } from './features/documents/edit-routes.ts';
 import { pageImageRoutes } from './features/documents/page-images.ts';
 import { anonymousDocumentPages, documentRoutes } from './features/documents/routes.ts';
 import { documentStaffRoutes } from './features/documents/staff-routes.ts';
 import { stageRoutes } from './features/documents/stages.ts';
 import { homeRoutes } from './features/home/routes.ts';
+import { libraryRoutes } from './features/library/routes.ts';
 import { moderationRoutes } from './features/moderation/routes.ts';
 import { notificationRoutes } from './features/notifications/routes.ts';
 import { unreadCount } from './features/notifications/service.ts';
@@ -36,6 +38,8 @@ const ROUTES: readonly RoutePlugin[] = [
   searchRoutes,
   accountRoutes,
   documentRoutes,
+  documentEditRoutes,
+  libraryRoutes,
   pageImageRoutes,
   stageRoutes,
   userRoutes,

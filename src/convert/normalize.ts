@@ -79,6 +79,8 @@ const JUNK_TITLES = [
   /^(untitled|title|document|doc|new document|无标题|标题|文档|新建文档|新建 microsoft word 文档)\s*\d*$/i,
   /^(powerpoint 演示文稿|幻灯片 ?\d+|slide ?\d+)$/i,
   /^[\s\d\p{P}\p{S}]*$/u,
+  // A 发文字号 placeholder styled as the title in 公文 templates: 〔2020〕号, 〔2020〕XX号.
+  /^[〔［[(（]\s*\d{4}\s*[〕］\])）]\s*[\p{L}\p{N}]{0,8}\s*号$/u,
 ];
 // A bare file name as title keeps its stem: '关于印发某办法的通知.doc' is still a fair title.
 const FILE_EXTENSION = /\.(docx?|wps|pdf|txt|rtf|odt|pptx?|xlsx?|md|html?|tex|dvi|ps)$/i;

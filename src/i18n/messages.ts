@@ -9,6 +9,7 @@ import { creditsMessages } from './messages/credits.ts';
 import { documentsMessages } from './messages/documents.ts';
 import { governanceMessages } from './messages/governance.ts';
 import { imagesMessages } from './messages/images.ts';
+import { libraryMessages } from './messages/library.ts';
 import { passwordsMessages } from './messages/passwords.ts';
 import { privacyMessages } from './messages/privacy.ts';
 import { reportsMessages } from './messages/reports.ts';
@@ -32,6 +33,7 @@ export const zhCN = {
   ...passwordsMessages,
   ...transportsMessages,
   ...imagesMessages,
+  ...libraryMessages,
 } as const;
 
 /** A key of the message catalog. */

@@ -12,6 +12,7 @@ import { heldParams, recordMatches, screenForPii } from '../privacy/service.ts';
 import { syncDocumentIndex } from '../search/service.ts';
 import { findNearDuplicate, reuseExactDuplicate, saveBands } from './dedup.ts';
 import * as repo from './repo.ts';
+import { titleFromText } from './title.ts';
 
 /**
  * The conversion job: extract text, count pages and characters, store the text, publish.
@@ -55,8 +56,9 @@ export function convertDocumentHandler(
       // 2c. The PII screen: an identity, mobile or bank-card number in the text, the title or the description holds
       //     the document for a moderator (/admin/privacy) before anything is public. It comes before the duplicate
       //     review: the near-duplicate fields are stored too, and that queue takes the document afterwards.
-      // A blank title at upload falls back to the title the file states (公文 files name themselves well).
-      const title = doc.title_auto === 1 && extracted.title ? extracted.title.slice(0, 100) : doc.title;
+      // A blank title at upload falls back to the title the file states (公文 files name themselves well), and a
+      // generic file name (`1.docx`) to the document's own heading (title.ts).
+      const title = doc.title_auto === 1 ? titleFromText(doc, extracted) : doc.title;
       const pii = screenForPii({ body: extracted.body, title, description: doc.description });
       const privacy = pii.length > 0;
       const held = privacy || !!near;

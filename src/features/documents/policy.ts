@@ -3,7 +3,9 @@ import type { SessionUser } from '../accounts/service.ts';
 
 type DocLike = Pick<Document, 'owner_id' | 'status' | 'price'> & Partial<Pick<Document, 'takedown_code' | 'pii_state'>>;
 
-const isOwnerOrAdmin = (viewer: SessionUser | undefined, doc: DocLike) =>
+type Viewer = Pick<SessionUser, 'id' | 'role'>;
+
+const isOwnerOrAdmin = (viewer: Viewer | undefined, doc: DocLike) =>
   !!viewer && (viewer.id === doc.owner_id || viewer.role === 'admin');
 
 /** Anyone may see a published document; the owner and admins also see it while converting or rejected. */
@@ -40,7 +42,7 @@ export function buyersKeepAccess(code: string | null | undefined): boolean {
  * one for its buyers — who keep it after the uploader deletes it, and after a takedown unless `buyersKeepAccess`
  * says otherwise (decision 0010).
  */
-export function canDownloadDocument(viewer: SessionUser | undefined, doc: DocLike, purchased = false): boolean {
+export function canDownloadDocument(viewer: Viewer | undefined, doc: DocLike, purchased = false): boolean {
   if (!viewer) return false;
   // Published with its personal numbers masked: the original still holds them, so only its owner and admins get
   // it (decision 0012).

@@ -182,7 +182,8 @@ export async function getDocumentStatus(deps: Pick<Deps, 'database'>, id: number
 export async function startDownload(deps: Pick<Deps, 'database'>, id: number, viewer: SessionUser | undefined) {
   const doc = await repo.findDocumentById(deps.database.db, id);
   if (!doc) throw notFound();
-  const purchased = !!viewer && doc.price > 0 && (await hasEntitlement(deps, viewer.id, id));
+  // An entitlement whatever the price is now: a document made free (or deleted) after it was sold stays the buyer's.
+  const purchased = !!viewer && viewer.id !== doc.owner_id && (await hasEntitlement(deps, viewer.id, id));
   if (doc.status === 'deleted' && !purchased) throw gone();
   if (!canDownloadDocument(viewer, doc, purchased)) {
     if (doc.status === 'taken_down') throw new TakenDownError(doc);

@@ -13,6 +13,7 @@ import { formatBytes } from '../../web/format.ts';
 import { getSiteSettings } from '../site/service.ts';
 import { assertMaySell } from '../verification/service.ts';
 import * as repo from './repo.ts';
+import { checkTitle, normalizeTitle, titleFromFileName } from './title.ts';
 
 /** One part of an upload form, independent of the multipart library. */
 export type UploadPart =
@@ -56,6 +57,32 @@ async function saveToTemp(
   return { tempPath, filename, size, sha256: hash.digest('hex') };
 }
 
+/**
+ * What a price above 0 requires of the uploader, on upload and when an upload is edited (documents/edit.ts): the
+ * one place to add a requirement for selling. Selling needs real-name verification (网络安全法 §24); sharing for
+ * free does not.
+ */
+export async function assertMaySetPrice(deps: Pick<Deps, 'database'>, ownerId: number, price: number): Promise<void> {
+  if (price > 0) await assertMaySell(deps.database.db, ownerId);
+}
+
+/** A description as stored (NFC, trimmed); 400 past 2000 characters. The same rule on upload and edit. */
+export function checkDescription(raw: string | undefined): string {
+  const description = (raw ?? '').trim().normalize('NFC');
+  if ([...description].length > 2000) throw badRequest('upload.descriptionTooLong');
+  return description;
+}
+
+/** A price in whole credits from 0 to the site's maximum (blank is 0); 400 otherwise. Upload and edit alike. */
+export function checkPrice(raw: string | undefined, maxPrice: number): number {
+  const priceRaw = (raw ?? '0').trim() || '0';
+  const price = Number(priceRaw);
+  if (!/^\d+$/.test(priceRaw) || !Number.isSafeInteger(price) || price > maxPrice) {
+    throw badRequest('upload.priceInvalid', { max: maxPrice });
+  }
+  return price;
+}
+
 /** The metadata fields of the upload form, validated. */
 interface UploadFields {
   title: string;
@@ -72,22 +99,14 @@ async function validateFields(
   filename: string,
 ): Promise<UploadFields> {
   const site = await getSiteSettings(deps);
-  const fallbackTitle = filename.replace(/\.[^.]+$/, '');
-  const given = raw.get('title')?.trim() ?? '';
-  const title = (given || fallbackTitle).normalize('NFC').replace(/\s+/g, ' ');
-  const titleLen = [...title].length;
-  if (titleLen < 2 || titleLen > 100) throw badRequest('upload.titleInvalid');
+  // A blank title falls back to the file name (a generic one is replaced by the pipeline: see title.ts).
+  const given = normalizeTitle(raw.get('title') ?? '');
+  const title = given ? checkTitle(given) : titleFromFileName(filename);
   const categoryId = Number(raw.get('category'));
   if (!site.categories.some((c) => c.id === categoryId)) throw badRequest('upload.categoryInvalid');
-  const description = (raw.get('description') ?? '').trim().normalize('NFC');
-  if ([...description].length > 2000) throw badRequest('upload.descriptionTooLong');
-  const priceRaw = (raw.get('price') ?? '0').trim() || '0';
-  const price = Number(priceRaw);
-  if (!/^\d+$/.test(priceRaw) || !Number.isSafeInteger(price) || price > site.maxPrice) {
-    throw badRequest('upload.priceInvalid', { max: site.maxPrice });
-  }
-  // Selling needs real-name verification (网络安全法 §24); sharing for free does not.
-  if (price > 0) await assertMaySell(deps.database.db, ownerId);
+  const description = checkDescription(raw.get('description'));
+  const price = checkPrice(raw.get('price'), site.maxPrice);
+  await assertMaySetPrice(deps, ownerId, price);
   return { title, titleAuto: !given, categoryId, description, price };
 }
 

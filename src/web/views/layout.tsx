@@ -111,6 +111,8 @@ function Header({ ctx }: { ctx: PageContext }) {
               </a>
               <a href="/my/documents">{t('nav.myDocuments')}</a>
               <a href="/my/wallet">{t('nav.wallet')}</a>
+              <a href="/my/purchases">{t('nav.purchases')}</a>
+              <a href="/my/downloads">{t('nav.downloads')}</a>
               <a href={`/u/${ctx.user.id}`}>{ctx.user.displayName}</a>
               {ctx.user.role === 'admin' && <a href="/admin">{t('nav.admin')}</a>}
               {ctx.user.role === 'moderator' && <a href="/admin/reports">{t('nav.staff')}</a>}

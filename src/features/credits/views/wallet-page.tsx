@@ -54,6 +54,7 @@ export function WalletPage({
           <a href="/my/earnings">
             {t('nav.earnings')}（{wallet.earnings} {unit}）
           </a>
+          <a href="/my/purchases">{t('library.walletLink')}</a>
         </p>
       </section>
       <section class="card" aria-labelledby="history-title">
