@@ -24,7 +24,10 @@ import { createSqliteSearchIndex } from './search/sqlite-search-index.ts';
 import { createAliyunSms } from './sms/aliyun-sms.ts';
 import { createConsoleSms } from './sms/console-sms.ts';
 import { createNullSms, type SmsSender } from './sms/sms-sender.ts';
+import type { BlobStore } from './storage/blob-store.ts';
+import { createDatabaseCollectClaims } from './storage/collect-claims.ts';
 import { createLocalBlobStore } from './storage/local-blob-store.ts';
+import { createS3BlobStore } from './storage/s3-blob-store.ts';
 
 /**
  * Chooses the ports once (blob store, job queue, converter…) over an open database. The only place that decides
@@ -35,7 +38,7 @@ export function buildDeps(config: Config, log: Logger, database: Database): Deps
     config,
     log,
     database,
-    blobs: createLocalBlobStore(config.storage.dir),
+    blobs: buildBlobStore(config, database),
     queue: createJobQueue(database, { maxAttempts: config.jobs.maxAttempts }),
     converter: createConverter({
       concurrency: config.jobs.concurrency,
@@ -96,6 +99,13 @@ function buildPiiCipher(config: Config) {
     oldKeys: config.pii.oldEncryptionKeys.map(key),
     lookupKey: key(config.pii.lookupKey ?? persistedSecret(config.dataDir, 'pii-lookup.key')),
   });
+}
+
+/** The local store (DATA_DIR/blobs or STORAGE_URL=file:…), or the S3 bucket STORAGE_URL names (temp files stay local). */
+function buildBlobStore(config: Config, database: Database): BlobStore {
+  const { s3, dir } = config.storage;
+  if (!s3) return createLocalBlobStore(dir);
+  return createS3BlobStore({ s3, tempDir: join(dir, '.tmp'), claims: createDatabaseCollectClaims(database.db) });
 }
 
 /** The search port for the database's dialect (FTS5 or tsvector), behind the hot-query cache. */

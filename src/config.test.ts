@@ -120,3 +120,57 @@ test('mail and SMS: console SMS and no mail by default; SMTP_URL, MAIL_FROM and 
   assert.equal(problems({ MAIL_FROM: '文苑 <a@b.cn>\r\nBcc: x@y.cn' }).length, 1);
   assert.equal(loadConfig({ SMS_PROVIDER: 'none' }).sms.provider, 'none');
 });
+
+test('STORAGE_URL: local by default, a file: directory, or an S3 bucket with its options and credentials', () => {
+  assert.equal(loadConfig({}, '/srv/w').storage.s3, undefined);
+  assert.equal(loadConfig({ STORAGE_URL: 'file:/mnt/blobs' }, '/srv/w').storage.dir, '/mnt/blobs');
+  assert.equal(loadConfig({ STORAGE_URL: 'file:blobs2' }, '/srv/w').storage.dir, '/srv/w/blobs2');
+  assert.equal(loadConfig({ STORAGE_URL: 'file:///mnt/x' }, '/srv/w').storage.dir, '/mnt/x');
+  const c = loadConfig(
+    {
+      STORAGE_URL:
+        's3://wenyuan-files/prod/blobs?endpoint=https://oss-cn-hangzhou.aliyuncs.com/&region=oss-cn-hangzhou',
+      AWS_ACCESS_KEY_ID: 'AK',
+      AWS_SECRET_ACCESS_KEY: 'SK',
+      STORAGE_PRESIGN: 'true',
+    },
+    '/srv/w',
+  );
+  assert.deepEqual(c.storage.s3, {
+    bucket: 'wenyuan-files',
+    prefix: 'prod/blobs/',
+    endpoint: 'https://oss-cn-hangzhou.aliyuncs.com',
+    region: 'oss-cn-hangzhou',
+    forcePathStyle: false,
+    credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' },
+  });
+  assert.equal(c.storage.presign, true);
+  assert.equal(c.storage.dir, '/srv/w/data/blobs', 'temp files stay local');
+  const aws = loadConfig({ STORAGE_URL: 's3://bucket-1', AWS_REGION: 'cn-north-1' }).storage.s3;
+  assert.deepEqual(aws, {
+    bucket: 'bucket-1',
+    prefix: '',
+    endpoint: undefined,
+    region: 'cn-north-1',
+    forcePathStyle: false,
+    credentials: undefined,
+  });
+  assert.throws(
+    () =>
+      loadConfig({
+        STORAGE_URL: 's3://user:pw@B?forcePathStyle=maybe&bucket=x',
+        AWS_ACCESS_KEY_ID: 'only-one',
+      }),
+    (err: unknown) =>
+      err instanceof ConfigError &&
+      [
+        'bad bucket name',
+        'must not carry credentials',
+        'unknown parameter bucket',
+        'forcePathStyle must be',
+        'or neither',
+      ].every((p) => err.message.includes(p)),
+  );
+  assert.throws(() => loadConfig({ STORAGE_URL: 'ftp://x' }), /STORAGE_URL must start with file: or s3:\/\//);
+  assert.throws(() => loadConfig({ STORAGE_PRESIGN: 'true' }), /STORAGE_PRESIGN=true needs an s3:\/\/ STORAGE_URL/);
+});

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The roles one process can play: serve HTTP, run background jobs, or both (the default). */
 export type Role = 'all' | 'web' | 'worker';
@@ -16,7 +17,15 @@ export interface Config {
   readonly dataDir: string;
   readonly database: { readonly url: string; readonly dialect: 'sqlite' | 'postgres' };
   readonly storage: {
+    /**
+     * The local blob directory (STORAGE_URL=file:…, else DATA_DIR/STORAGE_DIR). With S3 it still holds the temp
+     * files: uploads are written here first, then sent to the bucket.
+     */
     readonly dir: string;
+    /** The S3-compatible bucket when STORAGE_URL is s3://…; undefined means the local store. */
+    readonly s3: S3StorageConfig | undefined;
+    /** Downloads redirect to a short-lived pre-signed URL of the store (STORAGE_PRESIGN, S3 only). */
+    readonly presign: boolean;
     /**
      * Days the blobs of a deleted or rejected document are kept before the collector may remove them (reconvert,
      * and shared or re-uploaded content, stay safe meanwhile); also how long any blob stays after a write or touch.
@@ -100,6 +109,21 @@ export interface Config {
         }
       | undefined;
   };
+}
+
+/** An S3-compatible bucket (AWS S3, MinIO, Alibaba OSS, Tencent COS), from STORAGE_URL and the AWS_* variables. */
+export interface S3StorageConfig {
+  readonly bucket: string;
+  /** Key prefix inside the bucket: '' or ending in '/'. */
+  readonly prefix: string;
+  /** Undefined for AWS itself; the service URL otherwise (`http://127.0.0.1:9000`). */
+  readonly endpoint: string | undefined;
+  readonly region: string;
+  readonly forcePathStyle: boolean;
+  /** Undefined: the SDK's own chain (instance role, shared profile). */
+  readonly credentials:
+    | { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string }
+    | undefined;
 }
 
 /** Which SMS adapter runs (SMS_PROVIDER). */
@@ -216,10 +240,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     dataDir,
     database: { url: databaseUrl, dialect },
-    storage: {
-      dir: resolve(dataDir, r.str('STORAGE_DIR', 'blobs')),
-      gcGraceDays: r.int('BLOB_GC_GRACE_DAYS', 7, 1, 3650),
-    },
+    storage: readStorage(r, env, cwd, dataDir),
     upload: { maxBytes },
     jobs: {
       concurrency: r.int('JOB_CONCURRENCY', 2, 1, 64),
@@ -383,6 +404,72 @@ function readSms(r: Reader, env: Env): Config['sms'] {
       templateReset: v('ALIYUN_SMS_TEMPLATE_RESET'),
       endpoint,
     },
+  };
+}
+
+/**
+ * STORAGE_URL: unset (DATA_DIR/STORAGE_DIR), `file:<dir>` (relative to the working directory) or
+ * `s3://bucket/optional/prefix?endpoint=…&region=…&forcePathStyle=true`. The URL never carries credentials: those
+ * come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (/ AWS_SESSION_TOKEN), both or neither.
+ */
+function readStorage(r: Reader, env: Env, cwd: string, dataDir: string): Config['storage'] {
+  const gcGraceDays = r.int('BLOB_GC_GRACE_DAYS', 7, 1, 3650);
+  const presign = r.bool('STORAGE_PRESIGN', false);
+  let dir = resolve(dataDir, r.str('STORAGE_DIR', 'blobs'));
+  const raw = env.STORAGE_URL?.trim() ?? '';
+  let s3: S3StorageConfig | undefined;
+  if (raw.startsWith('file:')) {
+    const rest = raw.slice('file:'.length);
+    dir = rest.startsWith('//') ? fileURLToPath(raw) : resolve(cwd, rest);
+  } else if (raw.startsWith('s3://')) {
+    s3 = readS3(r, env, raw);
+  } else if (raw) {
+    r.problems.push(`STORAGE_URL must start with file: or s3:// (got ${JSON.stringify(raw.slice(0, 80))})`);
+  }
+  if (presign && !s3)
+    r.problems.push('STORAGE_PRESIGN=true needs an s3:// STORAGE_URL (the local store streams downloads)');
+  return { dir, s3, presign, gcGraceDays };
+}
+
+function readS3(r: Reader, env: Env, raw: string): S3StorageConfig | undefined {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    r.problems.push('STORAGE_URL must look like s3://bucket/prefix?endpoint=https://…&region=…');
+    return undefined;
+  }
+  const bucket = u.hostname;
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket))
+    r.problems.push(`STORAGE_URL: bad bucket name ${JSON.stringify(bucket)}`);
+  if (u.username || u.password)
+    r.problems.push('STORAGE_URL must not carry credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
+  const path = decodeURIComponent(u.pathname).replace(/^\/+|\/+$/g, '');
+  if (path && !/^[A-Za-z0-9._\-/]+$/.test(path))
+    r.problems.push(`STORAGE_URL: prefix ${JSON.stringify(path)} may use letters, digits and . _ - / only`);
+  const known = new Set(['endpoint', 'region', 'forcePathStyle']);
+  for (const k of u.searchParams.keys())
+    if (!known.has(k)) r.problems.push(`STORAGE_URL: unknown parameter ${k} (endpoint, region, forcePathStyle)`);
+  const endpoint = u.searchParams.get('endpoint') || undefined;
+  if (endpoint && !/^https?:\/\/[^/\s]+/.test(endpoint))
+    r.problems.push(`STORAGE_URL: endpoint ${JSON.stringify(endpoint)} must be an http(s) URL`);
+  const style = u.searchParams.get('forcePathStyle') ?? 'false';
+  if (!['true', 'false'].includes(style)) r.problems.push('STORAGE_URL: forcePathStyle must be true or false');
+  const accessKeyId = env.AWS_ACCESS_KEY_ID?.trim();
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY?.trim();
+  if (!!accessKeyId !== !!secretAccessKey)
+    r.problems.push('set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither');
+  const sessionToken = env.AWS_SESSION_TOKEN?.trim() || undefined;
+  return {
+    bucket,
+    prefix: path ? `${path}/` : '',
+    endpoint: endpoint?.replace(/\/$/, ''),
+    region: u.searchParams.get('region') || env.AWS_REGION?.trim() || 'us-east-1',
+    forcePathStyle: style === 'true',
+    credentials:
+      accessKeyId && secretAccessKey
+        ? { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) }
+        : undefined,
   };
 }
 

@@ -15,6 +15,7 @@ import * as verification from './migrations/20261130130000-verification.ts';
 import * as pii from './migrations/20261130140000-pii.ts';
 import * as accountRecovery from './migrations/20261201090000-account-recovery.ts';
 import * as uploadsEdit from './migrations/20261201130000-uploads-edit.ts';
+import * as blobClaims from './migrations/20261201140000-blob-claims.ts';
 import type { DB } from './schema.ts';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Database['dialect']): Promise<void> };
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '20261130140000-pii': pii,
   '20261201090000-account-recovery': accountRecovery,
   '20261201130000-uploads-edit': uploadsEdit,
+  '20261201140000-blob-claims': blobClaims,
 };
 
 /** Runs pending migrations under Kysely's migration lock (advisory lock on Postgres, write lock on SQLite). */

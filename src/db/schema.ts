@@ -209,6 +209,13 @@ export interface FollowsTable {
   created_at: Millis;
 }
 
+/** A collector deleting a blob from the S3 store right now (decision 0016); stale after the lease. */
+export interface BlobClaimsTable {
+  key: string;
+  claim: string;
+  claimed_at: Millis;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -484,6 +491,7 @@ export interface DB {
   reports: ReportsTable;
   follows: FollowsTable;
   settings: SettingsTable;
+  blob_claims: BlobClaimsTable;
   ledger_accounts: LedgerAccountsTable;
   ledger_transactions: LedgerTransactionsTable;
   ledger_entries: LedgerEntriesTable;

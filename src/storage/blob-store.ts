@@ -24,7 +24,7 @@ export function parseBlobKey(key: string): BlobKey {
   return key as BlobKey;
 }
 
-/** Where uploaded and derived files live (local disk by default, S3 later). Content-addressed and immutable. */
+/** Where uploaded and derived files live (local disk by default, or an S3 bucket). Content-addressed and immutable. */
 export interface BlobStore {
   /**
    * Moves a fully written temporary file into the store under `key`. If the key exists the temp file is discarded
@@ -61,4 +61,14 @@ export interface BlobStore {
    * being written are fresh (every write moves their modification time). `dryRun` only counts them.
    */
   sweepTemp(modifiedBefore: number, opts?: { dryRun?: boolean }): Promise<{ files: number; bytes: number }>;
+  /** Every stored blob with its size, in no promised order (backups copy the store by key). */
+  list(): AsyncIterable<{ key: BlobKey; size: number }>;
+  /**
+   * A short-lived URL the client can download the blob from directly, with the given response headers; only
+   * stores that can sign one (S3) have it. The caller has authorised the download.
+   */
+  presignDownload?(
+    key: BlobKey,
+    opts: { contentDisposition: string; contentType: string; expiresInSeconds: number },
+  ): Promise<string>;
 }

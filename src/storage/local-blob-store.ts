@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, mkdirSync } from 'node:fs';
-import { link, lstat, readdir, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
+import { link, readdir, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BlobKey, type BlobStore, parseBlobKey } from './blob-store.ts';
+import { createTempFiles } from './temp-files.ts';
 
 const errCode = (err: unknown) => (err as NodeJS.ErrnoException).code;
 
@@ -23,8 +24,8 @@ const errCode = (err: unknown) => (err as NodeJS.ErrnoException).code;
  * the moved file then sits in `.tmp` (named `gc-<hash>-…`) until the temp sweep.
  */
 export function createLocalBlobStore(dir: string): BlobStore {
-  const tmpDir = join(dir, '.tmp');
-  mkdirSync(tmpDir, { recursive: true });
+  const temp = createTempFiles(join(dir, '.tmp'));
+  const tmpDir = temp.dir;
 
   // The key was validated against a strict pattern, so this join cannot leave `dir`.
   const pathOf = (key: BlobKey) => {
@@ -73,8 +74,9 @@ export function createLocalBlobStore(dir: string): BlobStore {
       return (await this.stat(key))?.size;
     },
     async stat(key) {
+      const path = pathOf(key); // an invalid key throws, it is not "missing"
       try {
-        const st = await stat(pathOf(key));
+        const st = await stat(path);
         return { size: st.size, mtimeMs: st.mtimeMs };
       } catch {
         return undefined;
@@ -84,7 +86,9 @@ export function createLocalBlobStore(dir: string): BlobStore {
       return createReadStream(pathOf(key), range);
     },
     async withLocalFile(key, fn) {
-      return fn(pathOf(key));
+      const path = pathOf(key);
+      await stat(path); // a missing blob fails here (ENOENT), not somewhere inside fn
+      return fn(path);
     },
     async delete(key) {
       await unlink(pathOf(key)).catch((err: NodeJS.ErrnoException) => {
@@ -112,26 +116,36 @@ export function createLocalBlobStore(dir: string): BlobStore {
       await unlink(aside);
       return st.size;
     },
-    tempPath(prefix) {
-      return join(tmpDir, `${prefix.replace(/[^a-z0-9-]/gi, '')}-${randomBytes(12).toString('hex')}`);
-    },
-    async sweepTemp(modifiedBefore, opts = {}) {
-      let files = 0;
-      let bytes = 0;
-      for (const name of await readdir(tmpDir)) {
-        const path = join(tmpDir, name);
-        try {
-          const st = await lstat(path);
-          if (!st.isFile() || st.mtimeMs >= modifiedBefore) continue;
-          if (!opts.dryRun) await unlink(path);
-          files++;
-          bytes += st.size;
-        } catch (err) {
-          // Gone meanwhile: its writer finished (renamed or removed it), or another process swept it.
-          if (errCode(err) !== 'ENOENT') throw err;
+    async *list() {
+      // <dir>/<ns>/ab/cd/<hash>: only names that make a valid key (a stray file is not a blob).
+      const names = async (p: string) =>
+        readdir(p).catch((err: NodeJS.ErrnoException) => {
+          if (err.code === 'ENOENT') return [] as string[];
+          throw err;
+        });
+      for (const ns of (await names(dir)).filter((n) => /^[a-z]+$/.test(n)).sort()) {
+        for (const a of (await names(join(dir, ns))).sort()) {
+          for (const b of (await names(join(dir, ns, a))).sort()) {
+            for (const hash of (await names(join(dir, ns, a, b))).sort()) {
+              if (hash.slice(0, 2) !== a || hash.slice(2, 4) !== b) continue;
+              let key: BlobKey;
+              try {
+                key = parseBlobKey(`${ns}/${hash}`);
+              } catch {
+                continue;
+              }
+              const st = await this.stat(key);
+              if (st) yield { key, size: st.size };
+            }
+          }
         }
       }
-      return { files, bytes };
+    },
+    tempPath(prefix) {
+      return temp.path(prefix);
+    },
+    async sweepTemp(modifiedBefore, opts = {}) {
+      return temp.sweep(modifiedBefore, opts);
     },
   };
 }

@@ -77,9 +77,19 @@ export function creditsRoutes(web: WebContext) {
       const key = parseBlobKey(doc.blob_key);
       const size = await deps.blobs.size(key);
       if (size === undefined) throw notFound();
+      const disposition = contentDisposition(`${doc.title}.${doc.format}`);
+      if (deps.config.storage.presign && deps.blobs.presignDownload) {
+        // The bytes come from the object store directly; the link is not bound to the user, so it lives one minute.
+        const url = await deps.blobs.presignDownload(key, {
+          contentDisposition: disposition,
+          contentType: 'application/octet-stream',
+          expiresInSeconds: 60,
+        });
+        return reply.header('cache-control', 'private, no-store').redirect(url, 302);
+      }
       reply
         .header('content-type', 'application/octet-stream')
-        .header('content-disposition', contentDisposition(`${doc.title}.${doc.format}`))
+        .header('content-disposition', disposition)
         .header('cache-control', 'private, no-store')
         .header('accept-ranges', 'bytes')
         .header('x-content-type-options', 'nosniff');
