@@ -1,6 +1,4 @@
-import { recoveryRoutes } from './features/accounts/recovery-routes.ts';
 import { accountRoutes } from './features/accounts/routes.ts';
-import { securityRoutes } from './features/accounts/security-routes.ts';
 import { resolveSession } from './features/accounts/service.ts';
 import { adminRoutes } from './features/admin/routes.ts';
 import { auditRoutes } from './features/audit/routes.ts';
@@ -39,8 +37,6 @@ const ROUTES: readonly RoutePlugin[] = [
   homeRoutes,
   searchRoutes,
   accountRoutes,
-  recoveryRoutes,
-  securityRoutes,
   documentRoutes,
   documentEditRoutes,
   libraryRoutes,

@@ -254,6 +254,19 @@ export interface LedgerEntriesTable {
   created_at: Millis;
 }
 
+/**
+ * A credit not yet folded into its account's `balance` (decision 0017): purchases append the seller's and the
+ * platform's credits here instead of updating those hot rows; the settle step moves them into the balance.
+ */
+export interface LedgerUnsettledTable {
+  id: Generated<number>;
+  account_id: number;
+  /** The transaction whose (positive) entry this is. */
+  transaction_id: number;
+  amount: number;
+  created_at: Millis;
+}
+
 export interface PurchasesTable {
   id: Generated<number>;
   buyer_id: number;
@@ -495,6 +508,7 @@ export interface DB {
   ledger_accounts: LedgerAccountsTable;
   ledger_transactions: LedgerTransactionsTable;
   ledger_entries: LedgerEntriesTable;
+  ledger_unsettled: LedgerUnsettledTable;
   purchases: PurchasesTable;
   terms_acceptances: TermsAcceptancesTable;
   topup_orders: TopupOrdersTable;
