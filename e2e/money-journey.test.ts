@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import { type FakeAlipayGateway, startFakeAlipayGateway } from '../src/payments/fake-alipay-gateway.ts';
 import { launchBrowser } from '../src/testing/browser.ts';
 import { SEED_DOCX } from '../src/testing/paths.ts';
-import { freePort, HttpClient, type ServerProcess, spawnServer } from '../src/testing/process.ts';
+import { freePort, HttpClient, type ServerProcess, spawnServer, verifyContactByCli } from '../src/testing/process.ts';
 import { makeIdNumber } from '../src/testing/verification.ts';
 
 const SHOTS = join(process.cwd(), 'tmp', 'e2e');
@@ -60,6 +60,8 @@ test('top up through the gateway → buy a paid document → download the identi
   // 1. An uploader publishes the seed speech at 300 文币.
   const uploader = new HttpClient(server.url);
   assert.equal(await uploader.register('uploader@example.com', '基层小笔杆'), 303);
+  // No SMTP_URL here: the operator vouches for the uploader's email (selling needs a verified contact).
+  verifyContactByCli(dataDir, 'uploader@example.com');
   // Selling needs real-name verification: the uploader submits, an admin approves (both over HTTP).
   const verification = await uploader.submitVerification('王小笔', makeIdNumber());
   const admin = new HttpClient(server.url);

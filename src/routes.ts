@@ -1,4 +1,6 @@
+import { recoveryRoutes } from './features/accounts/recovery-routes.ts';
 import { accountRoutes } from './features/accounts/routes.ts';
+import { securityRoutes } from './features/accounts/security-routes.ts';
 import { resolveSession } from './features/accounts/service.ts';
 import { adminRoutes } from './features/admin/routes.ts';
 import { auditRoutes } from './features/audit/routes.ts';
@@ -11,6 +13,7 @@ import { pageImageRoutes } from './features/documents/page-images.ts';
 import { anonymousDocumentPages, documentRoutes } from './features/documents/routes.ts';
 import { documentStaffRoutes } from './features/documents/staff-routes.ts';
 import { stageRoutes } from './features/documents/stages.ts';
+import { favoriteRoutes } from './features/favorites/routes.ts';
 import { homeRoutes } from './features/home/routes.ts';
 import { libraryRoutes } from './features/library/routes.ts';
 import { moderationRoutes } from './features/moderation/routes.ts';
@@ -18,6 +21,7 @@ import { notificationRoutes } from './features/notifications/routes.ts';
 import { unreadCount } from './features/notifications/service.ts';
 import { privacyRoutes } from './features/privacy/routes.ts';
 import { pwaRoutes } from './features/pwa/routes.ts';
+import { ratingRoutes } from './features/ratings/routes.ts';
 import { reportAdminRoutes } from './features/reports/admin-routes.ts';
 import { reportRoutes } from './features/reports/routes.ts';
 import { reviewRoutes } from './features/review/routes.ts';
@@ -37,6 +41,8 @@ const ROUTES: readonly RoutePlugin[] = [
   homeRoutes,
   searchRoutes,
   accountRoutes,
+  recoveryRoutes,
+  securityRoutes,
   documentRoutes,
   documentEditRoutes,
   libraryRoutes,
@@ -58,6 +64,8 @@ const ROUTES: readonly RoutePlugin[] = [
   verificationRoutes,
   copyrightRoutes,
   copyrightAdminRoutes,
+  favoriteRoutes,
+  ratingRoutes,
 ];
 
 /** What the web shell needs from the features: their routes, sessions, page sources and the front cache's pages. */

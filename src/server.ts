@@ -5,7 +5,6 @@ import { openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import type { Deps } from './deps.ts';
 import { needsAdmin } from './features/accounts/service.ts';
-import { type Settler, startSettling } from './features/credits/settle.ts';
 import { collectGarbage, sweepTempFiles } from './features/documents/gc.ts';
 import { type Scheduler, startScheduler } from './jobs/schedule.ts';
 import { startWorker, type Worker } from './jobs/worker.ts';
@@ -76,8 +75,6 @@ export async function startServer(
           ],
         })
       : undefined;
-  // Hot accounts' deferred credits folded into balances every 200 ms (decision 0017), by every worker process.
-  const settler: Settler | undefined = config.role !== 'web' ? startSettling(deps, log) : undefined;
 
   if (await needsAdmin(deps)) {
     log.warn('no administrator yet: create one with `npx wenyuan create-admin --email you@example.com`');
@@ -94,7 +91,6 @@ export async function startServer(
         // Stop taking requests first, then let jobs in flight finish (bounded), then close the pools.
         await app?.close();
         await scheduler?.stop();
-        await settler?.stop();
         await worker?.stop(config.shutdownMs);
         await deps.converter.close();
         await database.close();

@@ -13,6 +13,7 @@ import { ledger } from './commands/ledger.ts';
 import { pii } from './commands/pii.ts';
 import { reindex } from './commands/reindex.ts';
 import { stage } from './commands/stage.ts';
+import { verifyContact } from './commands/verify-contact.ts';
 
 /** Every command of `npx wenyuan <command>`. Thin wrappers over the services. */
 const COMMANDS: Record<string, Command> = {
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, Command> = {
   pii,
   reindex,
   stage,
+  'verify-contact': verifyContact,
 };
 
 const usage = () =>

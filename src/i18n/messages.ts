@@ -7,11 +7,13 @@ import { adminMessages } from './messages/admin.ts';
 import { copyrightMessages } from './messages/copyright.ts';
 import { creditsMessages } from './messages/credits.ts';
 import { documentsMessages } from './messages/documents.ts';
+import { favoritesMessages } from './messages/favorites.ts';
 import { governanceMessages } from './messages/governance.ts';
 import { imagesMessages } from './messages/images.ts';
 import { libraryMessages } from './messages/library.ts';
 import { passwordsMessages } from './messages/passwords.ts';
 import { privacyMessages } from './messages/privacy.ts';
+import { ratingsMessages } from './messages/ratings.ts';
 import { reportsMessages } from './messages/reports.ts';
 import { searchMessages } from './messages/search.ts';
 import { siteMessages } from './messages/site.ts';
@@ -34,6 +36,8 @@ export const zhCN = {
   ...transportsMessages,
   ...imagesMessages,
   ...libraryMessages,
+  ...favoritesMessages,
+  ...ratingsMessages,
 } as const;
 
 /** A key of the message catalog. */

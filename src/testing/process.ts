@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { basename } from 'node:path';
@@ -166,4 +166,16 @@ export class HttpClient {
     const res = await this.get(`/api/documents/${id}/status`, { accept: 'application/json' });
     return (JSON.parse(res.text) as { status: string }).status;
   }
+}
+
+/**
+ * `wenyuan verify-contact --email …` against a server's DATA_DIR: the operator's way to vouch for an email when no
+ * SMTP_URL is set (journeys that are not about verification need a seller whose email counts as verified).
+ */
+export function verifyContactByCli(dataDir: string, email: string): void {
+  execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'verify-contact', '--email', email], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dataDir },
+    stdio: 'pipe',
+  });
 }

@@ -13,6 +13,7 @@ import type { Mailer } from '../mail/mailer.ts';
 import { appParts } from '../routes.ts';
 import type { SmsSender } from '../sms/sms-sender.ts';
 import { createApp, type RateLimits } from '../web/app.ts';
+import { rememberTestApp } from './app-registry.ts';
 import { createTestDatabase, type TestDatabase } from './test-db.ts';
 
 /** A whole app over a fresh database of one dialect, with a temp data directory and an in-process worker. */
@@ -71,6 +72,7 @@ export async function createTestApp(
     onRoute: (route) => routes.push(route),
   });
   await app.ready();
+  rememberTestApp(app, deps);
   const worker =
     opts.worker === false
       ? undefined

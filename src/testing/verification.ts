@@ -1,5 +1,6 @@
 // Real-name verification for tests: sellers of paid documents must be verified, and tests get there through the
-// real service (submit, then a staff approval), never by setting the flag.
+// real service (submit, then a staff approval), never by setting the flag. The contact (email or phone) verification
+// that comes first is set in the database here: its own tests (features/accounts) run the real flows.
 import { randomInt } from 'node:crypto';
 import type { Deps } from '../deps.ts';
 import { idNumberCheckChar } from '../features/verification/id-number.ts';
@@ -50,8 +51,19 @@ async function reviewer(deps: Pick<Deps, 'database'>, notUserId: number) {
   return { id: Number(row.id), role: 'moderator' as const };
 }
 
+/** Marks a user's email or phone verified in the database (for tests that are not about that verification). */
+export async function markContactVerified(deps: Pick<Deps, 'database'>, userId: number): Promise<void> {
+  await deps.database.db
+    .updateTable('users')
+    .set({ contact_verified_at: Date.now() })
+    .where('id', '=', userId)
+    .where('contact_verified_at', 'is', null)
+    .execute();
+}
+
 /**
- * Verifies a user through the real workflow: a submission with a valid random number, approved by a staff account.
+ * Verifies a user through the real workflow (the contact is marked verified first: submitting requires it): a
+ * submission with a valid random number, approved by a staff account.
  * Returns the verification id and the number used.
  */
 export async function markVerified(
@@ -60,6 +72,7 @@ export async function markVerified(
   opts: { legalName?: string; idNumber?: string } = {},
 ): Promise<{ id: number; idNumber: string }> {
   const idNumber = opts.idNumber ?? makeIdNumber();
+  await markContactVerified(deps, userId);
   const id = await submitVerification(
     deps,
     { id: userId },

@@ -8,6 +8,8 @@ export interface SessionUser {
   readonly sessionId: string;
   /** End of a live mute (no upload, comment or report), if any. */
   readonly mutedUntil?: number | null;
+  /** False while the account has not verified its email or phone (a banner asks; selling and payouts wait). */
+  readonly contactVerified?: boolean;
 }
 
 /** Operator-editable site settings, with defaults for a fresh install. */

@@ -21,15 +21,21 @@ for (const dialect of DIALECTS) {
     });
     after(() => t.close());
 
-    test('register stores an argon2id hash and logs in; logout ends the session', async () => {
+    test('without SMTP, register by email stores an argon2id hash and logs in; logout ends the session', async () => {
       const c = new TestClient(t.app);
-      const res = await c.register('13800138000', '基层小笔杆', 'secret-password');
+      const form = await c.get('/register');
+      assert.ok(
+        form.body.includes('本站尚未配置邮件发送') && form.body.includes('SMTP_URL'),
+        'says verification is off',
+      );
+      const res = await c.register('first@example.com', '基层小笔杆', 'secret-password', { verifyContact: false });
       assert.equal(res.statusCode, 303);
       const user = await t.deps.database.db
         .selectFrom('users')
         .selectAll()
-        .where('phone', '=', '13800138000')
+        .where('email', '=', 'first@example.com')
         .executeTakeFirstOrThrow();
+      assert.equal(user.contact_verified_at, null, 'no transport: the account starts unverified');
       assert.match(user.password_hash, /^\$argon2id\$/);
       assert.ok((await c.get('/upload')).body.includes('上传文档'));
       const sid = c.cookies.get('wy_sid')!;

@@ -50,6 +50,7 @@ export function findSessionWithUser(db: Kysely<DB>, id: string, now: number) {
       'users.real_name_verified',
       'users.banned_until',
       'users.muted_until',
+      'users.contact_verified_at',
     ])
     .where('sessions.id', '=', id)
     .where('sessions.expires_at', '>', now)

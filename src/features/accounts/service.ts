@@ -6,6 +6,7 @@ import { AppError, badRequest, conflict } from '../../errors.ts';
 import type { SessionUser } from '../../web/context.ts';
 import { formatDateTime } from '../../web/format.ts';
 import { type Identifier, parseIdentifier } from './identifier.ts';
+import { newPasswordProblem } from './new-password.ts';
 import * as repo from './repo.ts';
 import { assertNotBlocked, clearFailures, FREE_FAILURES, recordFailure, throttleKeys } from './throttle.ts';
 
@@ -19,15 +20,11 @@ let dummyHash: Promise<string> | undefined;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-/** Validates a new password; returns the problem, if any. */
-function passwordProblem(password: string, confirm?: string): AppError | undefined {
-  if (password.length < 8) return badRequest('auth.passwordTooShort');
-  if (password.length > 128) return badRequest('auth.passwordTooLong');
-  if (confirm !== undefined && confirm !== password) return badRequest('auth.passwordMismatch');
-  return undefined;
-}
-
-/** Creates an account (argon2id hash) and returns its id. `role` admin only from the CLI. */
+/**
+ * Creates an account (argon2id hash) at once and returns its id; the contact stays unverified unless the caller
+ * vouches for it (`contactVerified`: the CLI's operator). `role` admin only from the CLI. The web registers through
+ * registration.ts, which calls this only when it has no transport to confirm the identifier with.
+ */
 export async function registerUser(
   deps: Pick<Deps, 'database'>,
   input: {
@@ -36,13 +33,14 @@ export async function registerUser(
     passwordConfirm?: string;
     displayName: string;
     role?: UserRole;
+    contactVerified?: boolean;
   },
 ): Promise<number> {
   const id = parseIdentifier(input.identifier);
   if (!id) throw badRequest('auth.identifierInvalid');
   const displayName = input.displayName.normalize('NFC').trim();
   if ([...displayName].length < 2 || [...displayName].length > 20) throw badRequest('auth.displayNameInvalid');
-  const problem = passwordProblem(input.password, input.passwordConfirm);
+  const problem = newPasswordProblem(input.password, input.passwordConfirm, { identifier: id.value, displayName });
   if (problem) throw problem;
   const { db } = deps.database;
   if (await repo.findUserByIdentifier(db, id.kind, id.value)) throw conflict('auth.identifierTaken');
@@ -63,6 +61,7 @@ export async function registerUser(
       follower_count: 0,
       created_at: now,
       updated_at: now,
+      contact_verified_at: input.contactVerified ? now : null,
     });
   } catch (err) {
     // Two registrations raced past the check above; the unique index decides.
@@ -162,6 +161,7 @@ export async function resolveSession(
     displayName: row.display_name,
     role: row.role,
     sessionId: id,
+    contactVerified: row.contact_verified_at !== null,
     mutedUntil: row.muted_until && row.muted_until > now ? row.muted_until : null,
   };
 }

@@ -1,5 +1,6 @@
 import type { Deps } from '../../deps.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../errors.ts';
+import { assertContactVerified } from '../accounts/contact.ts';
 import type { SessionUser } from '../accounts/service.ts';
 import { ACCOUNTS, accounts, inTransaction, post } from './ledger.ts';
 import * as repo from './repo.ts';
@@ -8,8 +9,8 @@ import * as repo from './repo.ts';
 export const MIN_PAYOUT = 100;
 
 /**
- * An uploader asks to be paid out (real-name verified only). The amount moves from earnings to payout clearing in
- * the same transaction that records the request, so it cannot be requested twice.
+ * An uploader asks to be paid out (verified email or phone and real-name verification required). The amount moves
+ * from earnings to payout clearing in the same transaction that records the request, so it cannot be requested twice.
  */
 export async function requestPayout(
   deps: Pick<Deps, 'database'>,
@@ -17,6 +18,7 @@ export async function requestPayout(
   amount: number,
 ): Promise<number> {
   const { db } = deps.database;
+  await assertContactVerified(db, user.id);
   if (!(await repo.isRealNameVerified(db, user.id))) throw forbidden('credits.payoutNeedsVerification');
   if (!Number.isSafeInteger(amount) || amount < MIN_PAYOUT)
     throw badRequest('credits.payoutAmountInvalid', { min: MIN_PAYOUT });

@@ -12,6 +12,7 @@ import type { DB, VerificationStatus } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../errors.ts';
 import { formatBytes } from '../../web/format.ts';
+import { assertContactVerified } from '../accounts/contact.ts';
 import type { SessionUser } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import { canAdminister, canModerate } from '../moderation/policy.ts';
@@ -113,8 +114,12 @@ export function isRealNameVerified(deps: Pick<Deps, 'database'>, userId: number)
   return repo.isRealNameVerified(deps.database.db, userId);
 }
 
-/** Refuses (403) a sale — a paid upload or a price above 0 — by a user without an approved verification. */
+/**
+ * Refuses (403) a sale — a paid upload or a price above 0 — by a user whose email or phone is not verified, or who
+ * has no approved verification.
+ */
 export async function assertMaySell(db: Kysely<DB>, userId: number): Promise<void> {
+  await assertContactVerified(db, userId);
   if (!(await repo.isRealNameVerified(db, userId))) throw forbidden('verification.requiredToSell');
 }
 
@@ -152,6 +157,8 @@ export async function submitVerification(
   user: Pick<SessionUser, 'id'>,
   input: SubmissionInput,
 ): Promise<number> {
+  // Real-name verification is the first step of selling: it waits for a verified email or phone.
+  await assertContactVerified(deps.database.db, user.id);
   // 1–2.
   const { name, number } = validateSubmission(input);
   const photo = input.photo && input.photo.length > 0 ? input.photo : undefined;

@@ -3,7 +3,7 @@ export const accountsMessages = {
   // The gate on selling and withdrawing.
   'account.contactUnverified':
     '请先验证你的邮箱或手机号：未验证的账号可以阅读和购买，但不能出售文档、申请实名认证或提现。验证入口：账号安全 › 验证邮箱/手机（/settings/verify）',
-  'account.banner.unverified': '你的{channel}尚未验证：可以阅读和购买，但验证前不能出售文档或提现。',
+  'account.banner.unverified': '你的邮箱或手机号尚未验证：可以阅读和购买，但验证前不能出售文档或提现。',
   'account.banner.verifyNow': '立即验证',
   'account.channel.email': '邮箱',
   'account.channel.phone': '手机号',
@@ -24,6 +24,8 @@ export const accountsMessages = {
   'account.send.failed': '发送失败，请稍后再试。如果一直失败，请联系站点管理员。',
   'account.transport.email': '邮件发送',
   'account.transport.sms': '短信发送',
+  'account.smsConsole':
+    '本站短信为控制台模式：验证码不会发到手机，而是写入服务器日志，请联系站点管理员获取。管理员设置 SMS_PROVIDER=aliyun 后即发送真实短信。',
   'account.unavailable':
     '本站尚未配置{transport}，暂时无法通过{channel}接收验证码或链接，因此{channel}验证和找回密码不可用。请联系站点管理员：设置 {env} 即可开启（见 README 的配置表）；管理员也可以用 npx wenyuan verify-contact 手动验证账号。',
 

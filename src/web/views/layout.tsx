@@ -44,6 +44,7 @@ export function Layout({ ctx, title, description, canonical, head, aside, childr
             {ctx.flash}
           </p>
         )}
+        {ctx.user?.contactVerified === false && <VerifyBanner />}
         <div class={aside ? 'page page--with-aside' : 'page'}>
           <main id="main">{children}</main>
           {aside && (
@@ -110,10 +111,12 @@ function Header({ ctx }: { ctx: PageContext }) {
                 {ctx.unread ? t('nav.notificationsUnread', { n: ctx.unread }) : t('nav.notifications')}
               </a>
               <a href="/my/documents">{t('nav.myDocuments')}</a>
+              <a href="/favorites">{t('nav.favorites')}</a>
               <a href="/my/wallet">{t('nav.wallet')}</a>
               <a href="/my/purchases">{t('nav.purchases')}</a>
               <a href="/my/downloads">{t('nav.downloads')}</a>
               <a href={`/u/${ctx.user.id}`}>{ctx.user.displayName}</a>
+              <a href="/settings/security">{t('security.title')}</a>
               {ctx.user.role === 'admin' && <a href="/admin">{t('nav.admin')}</a>}
               {ctx.user.role === 'moderator' && <a href="/admin/reports">{t('nav.staff')}</a>}
               <form method="post" action="/logout" class="inline-form">
@@ -140,6 +143,15 @@ function Header({ ctx }: { ctx: PageContext }) {
         ))}
       </nav>
     </header>
+  );
+}
+
+/** Asks an account that has not verified its email or phone to do so (it may read and buy, not sell). */
+function VerifyBanner() {
+  return (
+    <p class="flash verify-banner" role="status">
+      {t('account.banner.unverified')} <a href="/settings/verify">{t('account.banner.verifyNow')}</a>
+    </p>
   );
 }
 

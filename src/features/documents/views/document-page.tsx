@@ -1,12 +1,13 @@
+import type { ComponentChildren } from 'preact';
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
 import { formatBytes, formatDate, isoDate } from '../../../web/format.ts';
 import { jsonForScript } from '../../../web/render.ts';
+import { FormatBadge } from '../../../web/views/format-badge.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
 import { isOriginalWithheld } from '../policy.ts';
 import type { DocumentPage } from '../service.ts';
 import { DownloadTerms } from './download-terms.tsx';
-import { FormatBadge } from '../../../web/views/format-badge.tsx';
 import { GongwenOutline } from './gongwen-outline.tsx';
 import { PageImages } from './page-images.tsx';
 import { PreviewText } from './preview-text.tsx';
@@ -18,11 +19,17 @@ export function DocumentPageView({
   ctx,
   page,
   autoDownload = false,
+  favorite,
+  rating,
 }: {
   ctx: PageContext;
   page: DocumentPage;
   /** Right after a purchase: start the download without a script (CSP allows no inline script). */
   autoDownload?: boolean;
+  /** The 收藏 box (features/favorites), under the document's facts. */
+  favorite?: ComponentChildren;
+  /** The 评分 box (features/ratings), after the download box. */
+  rating?: ComponentChildren;
 }) {
   const { doc, preview, fragment } = page;
   const canonical = `/d/${doc.id}`;
@@ -108,6 +115,7 @@ export function DocumentPageView({
               <dd>{doc.download_count}</dd>
             </div>
           </dl>
+          {favorite}
           {doc.description && <p class="document__description">{doc.description}</p>}
         </header>
         {doc.status !== 'published' && <StatusNotice doc={doc} />}
@@ -123,11 +131,9 @@ export function DocumentPageView({
           </div>
         )}
         <DownloadBox ctx={ctx} page={page} />
+        {rating}
         {canDelete && (
           <p class="document__owner-actions">
-            <a class="button" href={`/d/${doc.id}/edit`}>
-              {t('edit.link')}
-            </a>{' '}
             <a
               class="button button--danger"
               href={`/d/${doc.id}/delete`}
@@ -218,6 +224,16 @@ function JsonLd({ page, description }: { page: DocumentPage; description: string
     author: { '@type': 'Person', name: doc.owner_name },
     isAccessibleForFree: doc.price === 0,
     genre: doc.category_name,
+    aggregateRating:
+      doc.rating_count > 0
+        ? {
+            '@type': 'AggregateRating',
+            ratingValue: Math.round(doc.rating_avg * 10) / 10,
+            ratingCount: doc.rating_count,
+            bestRating: 5,
+            worstRating: 1,
+          }
+        : undefined,
   };
   return <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonForScript(data) }} />;
 }
