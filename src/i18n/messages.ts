@@ -38,6 +38,7 @@ export const zhCN = {
   ...libraryMessages,
   ...favoritesMessages,
   ...ratingsMessages,
+  ...libraryMessages,
 } as const;
 
 /** A key of the message catalog. */

@@ -134,6 +134,9 @@ export function DocumentPageView({
         {rating}
         {canDelete && (
           <p class="document__owner-actions">
+            <a class="button" href={`/d/${doc.id}/edit`}>
+              {t('edit.link')}
+            </a>{' '}
             <a
               class="button button--danger"
               href={`/d/${doc.id}/delete`}

@@ -2,9 +2,9 @@ import type { Document } from '../../../db/schema.ts';
 import { isMessageKey, t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
 import { formatDate } from '../../../web/format.ts';
+import { FormatBadge } from '../../../web/views/format-badge.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
 import { maskPii } from '../../privacy/scan.ts';
-import { FormatBadge } from '../../../web/views/format-badge.tsx';
 
 type Row = Pick<
   Document,
@@ -43,6 +43,9 @@ export function statusLabel(doc: Pick<Row, 'status' | 'reject_code' | 'reject_pa
   return { label, reason };
 }
 
+/** States whose title, description, category, price and preview can be edited (documents/edit.ts). */
+const EDITABLE = new Set(['published', 'review', 'rejected']);
+
 /** Rejections an operator decided: converting again cannot change them, so 重新转换 is not offered. */
 const DECIDED = new Set(['duplicate.rejected', 'privacy.rejected']);
 
@@ -64,7 +67,11 @@ export function MyDocumentsPage({ ctx, docs, page }: { ctx: PageContext; docs: R
                 <th scope="col">{t('myDocs.status')}</th>
                 <th scope="col">{t('document.pages')}</th>
                 <th scope="col">{t('document.downloads')}</th>
+                <th scope="col" class="num">
+                  {t('myDocs.price')}
+                </th>
                 <th scope="col">{t('myDocs.uploadedAt')}</th>
+                <th scope="col">{t('myDocs.actions')}</th>
               </tr>
             </thead>
             <tbody>
@@ -104,7 +111,15 @@ export function MyDocumentsPage({ ctx, docs, page }: { ctx: PageContext; docs: R
                     </td>
                     <td data-doc-pages>{d.page_count ?? '–'}</td>
                     <td>{d.download_count}</td>
+                    <td class="num">{d.price > 0 ? `${d.price} ${ctx.site.creditName}` : t('library.free')}</td>
                     <td>{formatDate(d.created_at)}</td>
+                    <td>
+                      {EDITABLE.has(d.status) && d.pii_state !== 'held' && (
+                        <a href={`/d/${d.id}/edit`} data-edit-link={d.id}>
+                          {t('edit.link')}
+                        </a>
+                      )}
+                    </td>
                   </tr>
                 );
               })}
