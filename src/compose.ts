@@ -7,6 +7,7 @@ import { createOfficeConverter } from './convert/libreoffice.ts';
 import { createPiiCipher, decodeKey } from './crypto/pii-cipher.ts';
 import type { Database } from './db/database.ts';
 import type { Deps } from './deps.ts';
+import { ledgerTotalsGauge } from './features/credits/ledger-metrics.ts';
 import { releaseRewardHandler } from './features/credits/rewards.ts';
 import { renderPagesHandler } from './features/documents/page-images.ts';
 import { convertDocumentHandler } from './features/documents/pipeline.ts';
@@ -16,8 +17,11 @@ import type { JobHandlers } from './jobs/worker.ts';
 import type { Logger } from './log.ts';
 import { createNullMailer, type Mailer } from './mail/mailer.ts';
 import { createSmtpMailer } from './mail/smtp-mailer.ts';
+import { jobDepthGauge, jobOldestAgeGauge } from './metrics/job-gauges.ts';
+import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { createAlipayProvider } from './payments/alipay-provider.ts';
 import { withQueryCache } from './search/cached-search-index.ts';
+import { withSearchMetrics } from './search/metered-search-index.ts';
 import { createPostgresSearchIndex } from './search/postgres-search-index.ts';
 import type { SearchIndex } from './search/search-index.ts';
 import { createSqliteSearchIndex } from './search/sqlite-search-index.ts';
@@ -34,6 +38,7 @@ import { createS3BlobStore } from './storage/s3-blob-store.ts';
  * which implementation of a port runs: the server, the CLI and the tests all build their dependencies here.
  */
 export function buildDeps(config: Config, log: Logger, database: Database): Deps {
+  const metrics = buildMetrics(config, database);
   return {
     config,
     log,
@@ -53,11 +58,21 @@ export function buildDeps(config: Config, log: Logger, database: Database): Deps
     }),
     payments: config.alipay ? createAlipayProvider(config.alipay) : undefined,
     downloadUrlSecret: config.credits.downloadUrlSecret ?? persistedSecret(config.dataDir, 'download-url.secret'),
-    search: buildSearchIndex(config, database),
+    search: withSearchMetrics(buildSearchIndex(config, database), metrics.searchDuration),
     pii: buildPiiCipher(config),
     mailer: buildMailer(config, log),
     sms: buildSms(config, log),
+    metrics,
   };
+}
+
+/** This process's metrics: process, HTTP, conversions and search, plus queue and ledger gauges read per scrape. */
+function buildMetrics(config: Config, database: Database): Metrics {
+  const metrics = createMetrics({ role: config.role });
+  metrics.addScrapeGauge(jobDepthGauge(database));
+  metrics.addScrapeGauge(jobOldestAgeGauge(database));
+  metrics.addScrapeGauge(ledgerTotalsGauge({ database }));
+  return metrics;
 }
 
 /** SMTP when SMTP_URL is set; otherwise the null mailer, and mail-based flows say they are unavailable. */

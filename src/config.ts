@@ -55,6 +55,11 @@ export interface Config {
   readonly log: { readonly level: string; readonly access: boolean };
   readonly shutdownMs: number;
   readonly pageCache: { readonly entries: number };
+  /**
+   * Prometheus metrics: on a separate listener (METRICS_PORT, bound to METRICS_HOST, default loopback) and/or at
+   * /metrics on the site behind `Authorization: Bearer METRICS_TOKEN`. Neither set = not served.
+   */
+  readonly metrics: { readonly port: number | undefined; readonly host: string; readonly token: string | undefined };
   /** Hot-query cache of the search candidate windows (entries 0 = off) and how long an entry may live. */
   readonly search: { readonly cacheEntries: number; readonly cacheTtlMs: number };
   readonly credits: {
@@ -265,6 +270,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     shutdownMs: r.int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     pageCache: { entries: r.int('PAGE_CACHE_ENTRIES', 2000, 0, 1_000_000) },
+    metrics: {
+      port: env.METRICS_PORT ? r.int('METRICS_PORT', 0, 1, 65_535) : undefined,
+      host: env.METRICS_HOST ?? '127.0.0.1',
+      token: metricsToken(r, env.METRICS_TOKEN),
+    },
     search: {
       cacheEntries: r.int('SEARCH_CACHE_SIZE', 1000, 0, 1_000_000),
       cacheTtlMs: r.int('SEARCH_CACHE_TTL_MS', 60_000, 0, 86_400_000),
@@ -290,6 +300,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
 const KEY_32 = /^[A-Za-z0-9+/_-]{43}=?$/;
 
 /** PII_ENCRYPTION_KEY, PII_ENCRYPTION_OLD_KEYS (comma-separated) and PII_LOOKUP_KEY; values are never echoed. */
+/** A bearer token for /metrics: long enough that guessing it is hopeless (a monitoring secret, not a password). */
+function metricsToken(r: Reader, raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (raw.length < 24) r.problems.push('METRICS_TOKEN must be at least 24 characters (openssl rand -hex 16)');
+  return raw;
+}
+
 function readPiiKeys(r: Reader, env: Env): Config['pii'] {
   const one = (name: string, raw: string | undefined): string | undefined => {
     const v = raw?.trim();

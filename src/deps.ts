@@ -5,6 +5,7 @@ import type { Database } from './db/database.ts';
 import type { JobQueue } from './jobs/job-queue.ts';
 import type { Logger } from './log.ts';
 import type { Mailer } from './mail/mailer.ts';
+import type { Metrics } from './metrics/metrics.ts';
 import type { PaymentProvider } from './payments/payment-provider.ts';
 import type { SearchIndex } from './search/search-index.ts';
 import type { SmsSender } from './sms/sms-sender.ts';
@@ -30,4 +31,6 @@ export interface Deps {
   readonly mailer: Mailer;
   /** SMS codes: console (the log) by default, Aliyun, or none (`configured` false). */
   readonly sms: SmsSender;
+  /** This process's Prometheus metrics (served at /metrics when METRICS_PORT or METRICS_TOKEN is set). */
+  readonly metrics: Metrics;
 }

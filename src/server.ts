@@ -5,10 +5,12 @@ import { openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import type { Deps } from './deps.ts';
 import { needsAdmin } from './features/accounts/service.ts';
+import { type Settler, startSettling } from './features/credits/settle.ts';
 import { collectGarbage, sweepTempFiles } from './features/documents/gc.ts';
 import { type Scheduler, startScheduler } from './jobs/schedule.ts';
 import { startWorker, type Worker } from './jobs/worker.ts';
 import { createLogger, type Logger } from './log.ts';
+import { startMetricsServer } from './metrics/metrics-server.ts';
 import { appParts } from './routes.ts';
 import { createApp, type RateLimits } from './web/app.ts';
 
@@ -58,6 +60,11 @@ export async function startServer(
           log,
         })
       : undefined;
+  // Prometheus metrics on their own listener (any role; the web role may also serve /metrics behind a token).
+  const metricsServer = config.metrics.port
+    ? await startMetricsServer(deps.metrics, { host: config.metrics.host, port: config.metrics.port, log })
+    : undefined;
+  if (metricsServer) log.info({ url: metricsServer.url }, 'metrics listening');
   // Hourly maintenance (temp sweep, blob collection), run by one worker process per hour.
   const scheduler: Scheduler | undefined =
     config.role !== 'web'
@@ -75,6 +82,8 @@ export async function startServer(
           ],
         })
       : undefined;
+  // Hot accounts' deferred credits folded into balances every 200 ms (decision 0017), by every worker process.
+  const settler: Settler | undefined = config.role !== 'web' ? startSettling(deps, log) : undefined;
 
   if (await needsAdmin(deps)) {
     log.warn('no administrator yet: create one with `npx wenyuan create-admin --email you@example.com`');
@@ -90,7 +99,9 @@ export async function startServer(
       stopping ??= (async () => {
         // Stop taking requests first, then let jobs in flight finish (bounded), then close the pools.
         await app?.close();
+        await metricsServer?.close();
         await scheduler?.stop();
+        await settler?.stop();
         await worker?.stop(config.shutdownMs);
         await deps.converter.close();
         await database.close();

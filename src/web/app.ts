@@ -9,7 +9,9 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController, type RouteOptions } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
+import { statusClass } from '../metrics/metrics.ts';
 import { assetVersions, BUILD_DIR, PUBLIC_DIR } from './assets.ts';
+import { bearerMatches } from './bearer.ts';
 import type { SessionUser } from './context.ts';
 import { SESSION_COOKIE } from './cookies.ts';
 import { installErrorHandler, sendFrameworkError } from './error-handler.ts';
@@ -192,6 +194,15 @@ export async function createApp(
     app.csrfProtection(req, reply, done);
   });
 
+  // Latency by route pattern (never the raw URL: ids would make a series per document).
+  app.addHook('onResponse', (req, reply, done) => {
+    deps.metrics.httpDuration.observe(
+      { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: statusClass(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
+
   if (config.log.access) {
     app.addHook('onResponse', (req, reply, done) => {
       req.log.info(
@@ -225,6 +236,22 @@ export async function createApp(
     deps.log.child({ module: 'http' }),
     config.log.access,
   );
+
+  // Prometheus scrapes /metrics with the bearer token; without METRICS_TOKEN the route does not exist here (a
+  // METRICS_PORT listener may serve it instead, see metrics/metrics-server.ts).
+  const metricsToken = config.metrics.token;
+  if (metricsToken) {
+    app.get('/metrics', { schema: { querystring: NoQuery } }, async (req, reply) => {
+      if (!bearerMatches(req.headers.authorization, metricsToken)) {
+        return reply.code(401).header('www-authenticate', 'Bearer').header('cache-control', 'no-store').send();
+      }
+      const body = await deps.metrics.registry.metrics();
+      return reply
+        .header('content-type', deps.metrics.registry.contentType)
+        .header('cache-control', 'no-store')
+        .send(body);
+    });
+  }
 
   app.get('/healthz', { schema: { querystring: NoQuery } }, async (_req, reply) => {
     await deps.database.db.selectFrom('settings').select('key').limit(1).execute();

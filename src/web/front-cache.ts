@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../log.ts';
+import { statusClass } from '../metrics/metrics.ts';
 import { SESSION_COOKIE } from './cookies.ts';
 import { negotiateCoding } from './page-cache.ts';
 import type { WebContext } from './web-context.ts';
@@ -72,10 +73,12 @@ export function createFrontHandler(
       res.writeHead(200);
       res.end(req.method === 'HEAD' ? undefined : body);
     }
-    if (accessLog) {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      log.info({ reqId, method: req.method, url: path, status, ms: Math.round(ms) }, 'request');
-    }
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    web.deps.metrics.httpDuration.observe(
+      { method: req.method as string, route: '/d/:id', status: statusClass(status) },
+      ms / 1000,
+    );
+    if (accessLog) log.info({ reqId, method: req.method, url: path, status, ms: Math.round(ms) }, 'request');
     return true;
   };
   return {

@@ -10,6 +10,7 @@ import { TestClient } from '../../testing/client.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { DIALECTS } from '../../testing/test-db.ts';
 import { grantCredits } from '../credits/grants.ts';
+import { balanceOf } from '../credits/repo.ts';
 import { insertTestDocument } from '../credits/testing.ts';
 import { verifyLedger } from '../credits/verify.ts';
 
@@ -120,11 +121,8 @@ for (const dialect of DIALECTS) {
     };
     const staffPost = async (client: TestClient, url: string, fields: Record<string, string> = {}) =>
       client.postForm(url, fields, { csrf: await client.csrf('/copyright/notices') });
-    const balance = async (code: string) =>
-      Number(
-        (await db().selectFrom('ledger_accounts').select('balance').where('code', '=', code).executeTakeFirst())
-          ?.balance ?? 0,
-      );
+    // The balance including credits not yet settled (decision 0017).
+    const balance = (code: string) => balanceOf(db(), code);
 
     before(async () => {
       t = await createTestApp(dialect, { worker: false });

@@ -3,6 +3,7 @@ import type { DB } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import * as repo from './repo.ts';
+import { appendUnsettled, settleAccount } from './unsettled.ts';
 
 /** The kinds of ledger transactions. */
 export type TxKind =
@@ -32,6 +33,16 @@ export const ACCOUNTS = {
   payoutsPending: 'system:payouts-pending',
   cashOut: 'system:cash-out',
 } as const;
+
+/**
+ * Accounts whose credits are deferred (decision 0017): every sale credits the uploader's earnings and platform
+ * revenue, so updating those rows in the purchase would serialise all sales of an uploader (and all sales at all,
+ * for the platform). Their credits go to `ledger_unsettled` and are settled into the balance later; a debit settles
+ * the account first, inside its transaction. Reads add the unsettled rows, so the balance shown is exact at once.
+ */
+export function defersCredits(code: string): boolean {
+  return code === ACCOUNTS.platform || code.startsWith('earnings:');
+}
 
 /** Resolves (creating on first use) the accounts an operation posts to. */
 export const accounts = {
@@ -88,10 +99,12 @@ export class InsufficientBalance extends AppError {
  *
  * 1. Check that the postings balance (a programming error otherwise).
  * 2. Claim the key: the unique index makes a second claim a no-op (a concurrent one waits for the first to commit).
- * 3. Debit with guarded updates (a short balance fails before anything else is written), append the entries, run
- *    the caller's `beforeCredits` step (e.g. the entitlement), and credit last — shared accounts stay locked only
- *    briefly. Within each phase accounts go in id order, so concurrent operations lock rows in one order
- *    (a deadlock that still happens is retried by `inTransaction`).
+ * 3. Debit with guarded updates (a short balance fails before anything else is written; an account with deferred
+ *    credits is settled first, so the guard sees all of its money), append the entries, run the caller's
+ *    `beforeCredits` step (e.g. the entitlement), and credit last. Credits to hot accounts (`defersCredits`) are
+ *    appended to `ledger_unsettled` instead of updating their row, so a purchase locks no shared row at all.
+ *    Within each phase accounts go in id order, so concurrent operations lock rows in one order (a deadlock that
+ *    still happens is retried by `inTransaction`).
  */
 export async function post(
   trx: Transaction<DB>,
@@ -115,18 +128,23 @@ export async function post(
   if (id === undefined) return undefined;
   const legs = tx.postings.filter((p) => p.amount !== 0).sort((a, b) => a.account.id - b.account.id);
   for (const p of legs) {
-    if (p.amount < 0 && !(await repo.moveBalance(trx, p.account.id, p.amount))) {
-      throw new InsufficientBalance(p.account.code);
-    }
+    if (p.amount >= 0) continue;
+    if (defersCredits(p.account.code)) await settleAccount(trx, p.account.id);
+    if (!(await repo.moveBalance(trx, p.account.id, p.amount))) throw new InsufficientBalance(p.account.code);
   }
   await repo.insertEntries(
     trx,
     legs.map((p) => ({ transactionId: id, accountId: p.account.id, amount: p.amount, now })),
   );
   if (beforeCredits) await beforeCredits(id);
-  // Credits last: they touch the shared rows (an uploader's earnings, platform revenue), so their row locks are
-  // held only from here to the commit.
-  for (const p of legs) if (p.amount > 0) await repo.moveBalance(trx, p.account.id, p.amount);
+  // Credits last, so the row locks they take are held only from here to the commit; the hot accounts' credits
+  // lock nothing (appended, settled later).
+  const deferred = legs.filter((p) => p.amount > 0 && defersCredits(p.account.code));
+  await appendUnsettled(
+    trx,
+    deferred.map((p) => ({ accountId: p.account.id, transactionId: id, amount: p.amount, now })),
+  );
+  for (const p of legs) if (p.amount > 0 && !deferred.includes(p)) await repo.moveBalance(trx, p.account.id, p.amount);
   return id;
 }
 

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB, LedgerAccountsTable } from '../../db/schema.ts';
+import { settledPlusUnsettled } from './unsettled.ts';
 
 /** An account to post to: its id, resolved (and created if missing) before the transaction starts. */
 export interface AccountRef {
@@ -54,9 +55,13 @@ export async function ensureAccounts(
   return specs.map((s) => ({ id: found.get(s.code)!, code: s.code }));
 }
 
-/** The balance of an account by code (0 when it does not exist yet). */
+/** The balance of an account by code, unsettled credits included (0 when it does not exist yet). */
 export async function balanceOf(db: Kysely<DB>, code: string): Promise<number> {
-  const row = await db.selectFrom('ledger_accounts').select('balance').where('code', '=', code).executeTakeFirst();
+  const row = await db
+    .selectFrom('ledger_accounts as a')
+    .select(settledPlusUnsettled.as('balance'))
+    .where('a.code', '=', code)
+    .executeTakeFirst();
   return Number(row?.balance ?? 0);
 }
 

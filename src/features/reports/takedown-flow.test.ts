@@ -15,6 +15,7 @@ import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { DIALECTS } from '../../testing/test-db.ts';
 import { markVerifiedByEmail } from '../../testing/verification.ts';
 import { grantCredits } from '../credits/grants.ts';
+import { balanceOf } from '../credits/repo.ts';
 import { verifyLedger } from '../credits/verify.ts';
 
 const RELATED_TEXT = [
@@ -57,11 +58,8 @@ for (const dialect of DIALECTS) {
     const db = () => t.deps.database.db;
     const idOf = async (email: string) =>
       Number((await db().selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id);
-    const balance = async (code: string) =>
-      Number(
-        (await db().selectFrom('ledger_accounts').select('balance').where('code', '=', code).executeTakeFirst())
-          ?.balance ?? 0,
-      );
+    // The balance including credits not yet settled (decision 0017).
+    const balance = (code: string) => balanceOf(db(), code);
     const searchIds = async (q: string) => {
       const res = await visitor.get(`/api/search?q=${encodeURIComponent(q)}`);
       assert.equal(res.statusCode, 200, res.body);

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Category, DB, PreviewMode } from '../../db/schema.ts';
+import type { DB, PreviewMode } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
 import { badRequest, conflict } from '../../errors.ts';
 import type { SiteSettings } from '../../web/context.ts';

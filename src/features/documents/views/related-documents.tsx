@@ -1,6 +1,6 @@
 import { t } from '../../../i18n/t.ts';
-import type { RelatedDocument } from '../../search/service.ts';
 import { FormatBadge } from '../../../web/views/format-badge.tsx';
+import type { RelatedDocument } from '../../search/service.ts';
 
 /** 相关文档 beside a document: similar documents by text, titles only (nothing from any document's paid part). */
 export function RelatedDocuments({ docs, creditName }: { docs: readonly RelatedDocument[]; creditName: string }) {

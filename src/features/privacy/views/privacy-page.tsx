@@ -3,9 +3,9 @@ import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
 import { formatDate } from '../../../web/format.ts';
 import { Pager } from '../../../web/views/doc-list.tsx';
+import { FormatBadge } from '../../../web/views/format-badge.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
 import { StaffNav } from '../../../web/views/staff-nav.tsx';
-import { FormatBadge } from '../../../web/views/format-badge.tsx';
 import { type HeldForPrivacy, MAX_REASON_CHARS, type PiiExcerpt } from '../service.ts';
 
 interface Queue {

@@ -2,8 +2,8 @@ import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
 import { formatDate } from '../../../web/format.ts';
 import { Pager } from '../../../web/views/doc-list.tsx';
-import { Layout } from '../../../web/views/layout.tsx';
 import { FormatBadge } from '../../../web/views/format-badge.tsx';
+import { Layout } from '../../../web/views/layout.tsx';
 import type { HeldDocumentRow } from '../repo.ts';
 import { MAX_REASON_CHARS } from '../service.ts';
 
