@@ -101,6 +101,11 @@ export interface DocumentsTable {
   /** Average rating (0 until rated) and how many ratings it averages; read by the 评分最高 sort. */
   rating_avg: Generated<number>;
   rating_count: Generated<number>;
+  /** Sum of the stars (the average is exactly sum / count) and the Bayesian score the 评分最高 sort orders by. */
+  rating_sum: Generated<number>;
+  rating_score: Generated<number>;
+  /** How many readers keep it in a favorites folder. */
+  favorite_count: Generated<number>;
   rev: number;
   created_at: Millis;
   updated_at: Millis;
@@ -492,6 +497,33 @@ export interface VerificationPhotosTable {
   sealed: Buffer;
 }
 
+/** A user's favorites folder; the default one (默认收藏夹) has `is_default = 1` and the empty name. */
+export interface FavoriteFoldersTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  is_default: number;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+/** One saved document of one user, in one of their folders. */
+export interface FavoritesTable {
+  user_id: number;
+  document_id: number;
+  folder_id: number;
+  created_at: Millis;
+}
+
+/** One reader's 1–5 rating of one document (editable; removed by deleting the row). */
+export interface RatingsTable {
+  document_id: number;
+  user_id: number;
+  stars: number;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -529,6 +561,9 @@ export interface DB {
   copyright_files: CopyrightFilesTable;
   copyright_events: CopyrightEventsTable;
   document_pii: DocumentPiiTable;
+  favorite_folders: FavoriteFoldersTable;
+  favorites: FavoritesTable;
+  ratings: RatingsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -15,6 +15,7 @@ export function withQueryCache(inner: SearchIndex, opts: { entries: number; ttlM
     upsert: (docs) => inner.upsert(docs),
     remove: (ids) => inner.remove(ids),
     clear: () => inner.clear(),
+    invalidate: () => inner.invalidate(),
     titlePrefix: (tokens, limit) => inner.titlePrefix(tokens, limit),
     async candidates(req: SearchRequest) {
       const key = JSON.stringify(req);

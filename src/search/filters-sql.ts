@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
-import type { Candidate, SearchFilters } from './search-index.ts';
+import { type Candidate, RATED_SCAN, type SearchFilters } from './search-index.ts';
 
 /** The filter conditions on `documents d`, shared by both backends (plain SQL both dialects speak). */
 export function filterConditions(f: SearchFilters): RawBuilder<unknown> {
@@ -19,7 +19,18 @@ export function filterConditions(f: SearchFilters): RawBuilder<unknown> {
 /** The metadata columns every candidate carries, selected from `documents d`. */
 export const META_COLUMNS = sql`d.title AS "title", d.description AS "description", d.category_id AS "categoryId", d.format AS "format", d.price AS "price",
   COALESCE(d.page_count, 0) AS "pageCount", COALESCE(d.published_at, 0) AS "publishedAt",
-  d.download_count AS "downloads", d.rating_avg AS "ratingAvg", d.rating_count AS "ratingCount"`;
+  d.download_count AS "downloads", d.rating_avg AS "ratingAvg", d.rating_count AS "ratingCount",
+  d.rating_score AS "ratingScore"`;
+
+/**
+ * The ids of the RATED_SCAN best-rated documents under the filters, for the rating sort's extra window. The literal
+ * `rating_count > 0` matches the partial index `documents_rating_idx` (status, rating_score, id), which both
+ * dialects walk backwards from the best score; the caller joins the result to a tier and keeps RATED_WINDOW rows.
+ */
+export function bestRatedIds(f: SearchFilters): RawBuilder<unknown> {
+  return sql`SELECT d.id FROM documents d WHERE ${filterConditions(f)} AND d.rating_count > 0
+    ORDER BY d.rating_score DESC, d.id DESC LIMIT ${RATED_SCAN}`;
+}
 
 type Row = Omit<Candidate, 'head' | 'body'>;
 
@@ -31,7 +42,7 @@ export function mergeTiers(head: Row[], body: Row[]): Candidate[] {
       const id = Number(r.id);
       let c = byId.get(id);
       if (!c) {
-        c = { ...r, id, price: Number(r.price), head: 0, body: 0 };
+        c = { ...r, id, price: Number(r.price), ratingScore: Number(r.ratingScore), head: 0, body: 0 };
         byId.set(id, c);
       }
       c[tier] = 1;

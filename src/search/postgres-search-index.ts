@@ -1,7 +1,14 @@
 import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
-import { filterConditions, META_COLUMNS, mergeTiers, type TierRow } from './filters-sql.ts';
-import { bodyWindow, type CandidateSet, HEAD_WINDOW, type SearchIndex, type SearchRequest } from './search-index.ts';
+import { bestRatedIds, filterConditions, META_COLUMNS, mergeTiers, type TierRow } from './filters-sql.ts';
+import {
+  bodyWindow,
+  type CandidateSet,
+  HEAD_WINDOW,
+  RATED_WINDOW,
+  type SearchIndex,
+  type SearchRequest,
+} from './search-index.ts';
 import { indexText } from './segment.ts';
 
 // to_tsvector refuses more than 1 MB of lexemes; positions stop at 16 383 anyway.
@@ -64,6 +71,10 @@ export function createPostgresSearchIndex(database: Database): SearchIndex {
       generation++;
     },
 
+    invalidate() {
+      generation++;
+    },
+
     async clear() {
       await sql`DELETE FROM search_docs`.execute(db);
       await db.deleteFrom('search_excerpts').execute();
@@ -86,8 +97,24 @@ export function createPostgresSearchIndex(database: Database): SearchIndex {
         FROM search_docs s JOIN documents d ON d.id = s.document_id
         WHERE s.body @@ ${q} AND ${where}
         ORDER BY s.document_id DESC LIMIT ${bodyLimit}`.execute(db);
+      if (req.sort !== 'rating') {
+        return {
+          candidates: mergeTiers(head.rows, body.rows),
+          capped: head.rows.length >= HEAD_WINDOW || body.rows.length >= bodyLimit,
+        };
+      }
+      // 评分最高: the best-rated matches too (the same bounded scan as on SQLite, so both return the same window).
+      const rated = (tier: 'head' | 'body') =>
+        sql<TierRow>`
+        SELECT d.id AS id, ${META_COLUMNS}
+        FROM (${bestRatedIds(req.filters)}) best JOIN documents d ON d.id = best.id
+          JOIN search_docs s ON s.document_id = d.id
+        WHERE ${sql.ref(`s.${tier}`)} @@ ${q}
+        ORDER BY d.rating_score DESC, d.id DESC LIMIT ${RATED_WINDOW}`.execute(db);
+      const headRated = await rated('head');
+      const bodyRated = await rated('body');
       return {
-        candidates: mergeTiers(head.rows, body.rows),
+        candidates: mergeTiers([...head.rows, ...headRated.rows], [...body.rows, ...bodyRated.rows]),
         capped: head.rows.length >= HEAD_WINDOW || body.rows.length >= bodyLimit,
       };
     },

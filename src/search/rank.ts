@@ -1,3 +1,4 @@
+import { RATING_PRIOR_MEAN } from './rating-score.ts';
 import type { Candidate, SearchSort } from './search-index.ts';
 
 const DAY = 86_400_000;
@@ -64,7 +65,8 @@ export function textScore(c: Candidate, tokens: string[]): number {
 /** Relevance blended with popularity and freshness; higher is better. */
 export function blendedScore(c: Candidate, tokens: string[], now: number): number {
   const popularity = (WEIGHTS.downloads * Math.log10(1 + c.downloads)) / 4;
-  const rating = WEIGHTS.rating * (c.ratingAvg / 5) * Math.min(1, c.ratingCount / 5);
+  // The Bayesian score against its prior: 0 when unrated, up to +0.4 for many 5-star votes, negative for poor ones.
+  const rating = (WEIGHTS.rating * (c.ratingScore - RATING_PRIOR_MEAN)) / (5 - RATING_PRIOR_MEAN);
   const freshness = WEIGHTS.freshness * Math.exp(-Math.max(0, now - c.publishedAt) / (365 * DAY));
   return textScore(c, tokens) + popularity + rating + freshness;
 }
@@ -80,7 +82,7 @@ export function rankCandidates(cands: Candidate[], sort: SearchSort, tokens: str
       case 'downloads':
         return c.downloads;
       case 'rating':
-        return c.ratingAvg * 1000 + c.ratingCount;
+        return c.ratingScore;
     }
   };
   return cands

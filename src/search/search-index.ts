@@ -52,6 +52,8 @@ export interface Candidate {
   downloads: number;
   ratingAvg: number;
   ratingCount: number;
+  /** The Bayesian rating (search/rating-score.ts): what 评分最高 orders by. */
+  ratingScore: number;
 }
 
 /** Candidates for a query; `capped` when a tier stopped at its window (more documents match than were ranked). */
@@ -72,6 +74,11 @@ export interface SearchIndex {
   candidates(req: SearchRequest): Promise<CandidateSet>;
   /** Documents whose title holds every token, the last one as a word prefix (newest first). */
   titlePrefix(tokens: string[], limit: number): Promise<number[]>;
+  /**
+   * Drops this process's cached windows: ranking metadata they carry (a rating) changed without an index write.
+   * Other processes' caches expire by their TTL.
+   */
+  invalidate(): void;
   /** Bumped on every write: caches key on it. */
   readonly generation: number;
 }
@@ -82,6 +89,14 @@ export interface SearchIndex {
  */
 export const HEAD_WINDOW = 200;
 export const BODY_WINDOW = 200;
+
+/**
+ * The 评分最高 sort also reads each tier's best-rated matches, best first, up to RATED_WINDOW: a well-rated older
+ * document is found even when the newest-first windows are full. Only the RATED_SCAN best-rated documents (filters
+ * applied) are probed for a match, so the cost stays bounded however many documents are rated.
+ */
+export const RATED_WINDOW = 200;
+export const RATED_SCAN = 5000;
 
 /**
  * The body tier's window, given how many title/summary matches the head tier found. When the head window is full,

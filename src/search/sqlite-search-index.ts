@@ -1,11 +1,12 @@
 import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
-import { filterConditions, META_COLUMNS, mergeTiers, type TierRow } from './filters-sql.ts';
+import { bestRatedIds, filterConditions, META_COLUMNS, mergeTiers, type TierRow } from './filters-sql.ts';
 import {
   bodyWindow,
   type CandidateSet,
   HEAD_WINDOW,
   type IndexedDocument,
+  RATED_WINDOW,
   type SearchIndex,
   type SearchRequest,
 } from './search-index.ts';
@@ -58,6 +59,10 @@ export function createSqliteSearchIndex(database: Database): SearchIndex {
       generation++;
     },
 
+    invalidate() {
+      generation++;
+    },
+
     async clear() {
       await sql`DELETE FROM search_head`.execute(db);
       await sql`DELETE FROM search_body`.execute(db);
@@ -82,8 +87,25 @@ export function createSqliteSearchIndex(database: Database): SearchIndex {
         FROM search_body JOIN documents d ON d.id = ${ROWID_BASE} - search_body.rowid
         WHERE search_body MATCH ${match} AND ${where}
         ORDER BY search_body.rowid LIMIT ${bodyLimit}`.execute(db);
+      if (req.sort !== 'rating') {
+        return {
+          candidates: mergeTiers(head.rows, body.rows),
+          capped: head.rows.length >= HEAD_WINDOW || body.rows.length >= bodyLimit,
+        };
+      }
+      // 评分最高: the best-rated matches too, probed one rowid at a time in score order (FTS5 seeks a rowid). The
+      // probe must be an INTEGER: better-sqlite3 binds numbers as REAL, and FTS5 then answers rowid = x wrongly.
+      const rated = (table: 'search_head' | 'search_body') =>
+        sql<TierRow>`
+        SELECT d.id AS id, ${META_COLUMNS}
+        FROM (${bestRatedIds(req.filters)}) best JOIN documents d ON d.id = best.id
+        WHERE EXISTS (SELECT 1 FROM ${sql.table(table)} WHERE ${sql.table(table)} MATCH ${match}
+          AND ${sql.table(table)}.rowid = CAST(${ROWID_BASE} AS INTEGER) - d.id)
+        ORDER BY d.rating_score DESC, d.id DESC LIMIT ${RATED_WINDOW}`.execute(db);
+      const headRated = await rated('search_head');
+      const bodyRated = await rated('search_body');
       return {
-        candidates: mergeTiers(head.rows, body.rows),
+        candidates: mergeTiers([...head.rows, ...headRated.rows], [...body.rows, ...bodyRated.rows]),
         capped: head.rows.length >= HEAD_WINDOW || body.rows.length >= bodyLimit,
       };
     },

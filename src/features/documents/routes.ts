@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { notFound } from '../../errors.ts';
 import { t } from '../../i18n/t.ts';
+import type { PageContext, SessionUser } from '../../web/context.ts';
 import { wantsJson } from '../../web/error-handler.ts';
 import type { AnonymousPages, PageVersionTag } from '../../web/front-cache.ts';
 import { parseId, requireUser } from '../../web/guards.ts';
@@ -10,6 +11,10 @@ import { negotiateCoding } from '../../web/page-cache.ts';
 import { renderDocument, sendPage } from '../../web/render.ts';
 import { ActionBody, IdParams, MultipartBody, MultipartQuery, NoQuery, Opt, Query } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
+import { favoriteStateFor } from '../favorites/service.ts';
+import { FavoriteBox } from '../favorites/views/favorite-button.tsx';
+import { ratingStateFor } from '../ratings/service.ts';
+import { RatingBox } from '../ratings/views/rating-box.tsx';
 import { getSiteSettings } from '../site/service.ts';
 import { isRealNameVerified } from '../verification/service.ts';
 import * as service from './service.ts';
@@ -93,7 +98,8 @@ export function documentRoutes(web: WebContext) {
           const page = await service.getDocumentPage(deps, id, req.user);
           const autoDownload = req.query.purchased === '1' && page.purchased;
           const ctx = await web.pageContext(req, reply, autoDownload ? { flash: t('credits.purchased') } : {});
-          return sendPage(reply, h(DocumentPageView, { ctx, page, autoDownload }));
+          const boxes = await engagementBoxes(web, ctx, page, req.user);
+          return sendPage(reply, h(DocumentPageView, { ctx, page, autoDownload, ...boxes }));
         }
         return await sendAnonymousDocumentPage(web, id, req, reply);
       } catch (err) {
@@ -135,6 +141,28 @@ export function documentRoutes(web: WebContext) {
       const next = await service.authorizeDownload(deps, id, req.user, req.ip);
       return reply.header('cache-control', 'private, no-store').redirect(next, 303);
     });
+  };
+}
+
+/**
+ * The 收藏 and 评分 boxes of a document page: the counts come with the document row (its revision covers them for
+ * the anonymous cache); the viewer's side is one call to each feature (no query for a visitor).
+ */
+async function engagementBoxes(
+  web: WebContext,
+  ctx: PageContext,
+  page: service.DocumentPage,
+  viewer: SessionUser | undefined,
+) {
+  const { doc } = page;
+  if (doc.status !== 'published') return {};
+  const [favorite, rating] = await Promise.all([
+    favoriteStateFor(web.deps, viewer, doc.id),
+    ratingStateFor(web.deps, viewer, doc),
+  ]);
+  return {
+    favorite: h(FavoriteBox, { ctx, documentId: doc.id, count: doc.favorite_count, state: favorite }),
+    rating: h(RatingBox, { ctx, documentId: doc.id, avg: doc.rating_avg, count: doc.rating_count, state: rating }),
   };
 }
 
@@ -201,7 +229,12 @@ async function sendAnonymousDocumentPage(web: WebContext, id: number, req: Fasti
     await getSiteSettings(web.deps, { minRev: version.siteRev });
     const view = await service.getDocumentPage(web.deps, id, undefined);
     const ctx = await web.pageContext(req, reply);
-    page = web.pageCache.set(key, etag, Buffer.from(renderDocument(h(DocumentPageView, { ctx, page: view }))));
+    const boxes = await engagementBoxes(web, ctx, view, undefined);
+    page = web.pageCache.set(
+      key,
+      etag,
+      Buffer.from(renderDocument(h(DocumentPageView, { ctx, page: view, ...boxes }))),
+    );
   }
   const coding = negotiateCoding(req.headers['accept-encoding']);
   if (coding !== 'identity') reply.header('content-encoding', coding);

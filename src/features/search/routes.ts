@@ -3,6 +3,8 @@ import { h } from 'preact';
 import { sendPage } from '../../web/render.ts';
 import { Opt, Query } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
+import { favoritedAmong } from '../favorites/service.ts';
+import { FavoriteToggle } from '../favorites/views/favorite-button.tsx';
 import { getSiteSettings } from '../site/service.ts';
 import { normaliseQuery, SearchQuerySchema, type SearchQueryString, searchUrl, toSearchParams } from './params.ts';
 import { searchDocuments, suggest } from './service.ts';
@@ -17,7 +19,17 @@ export function searchRoutes(web: WebContext) {
       const ctx = await web.pageContext(req, reply);
       const query = normaliseQuery(req.query, ctx.site.categories);
       const results = await searchDocuments(deps, toSearchParams(query, ctx.site.categories));
-      return sendPage(reply, h(SearchPage, { ctx, query: { ...query, page: results.page || 1 }, results }));
+      const shown = { ...query, page: results.page || 1 };
+      // 收藏 on every result, in the state it has for this reader; back to this very page afterwards.
+      const saved = await favoritedAmong(
+        deps,
+        ctx.user,
+        results.hits.map((hit) => hit.id),
+      );
+      const next = searchUrl(shown);
+      const hitActions = (documentId: number) =>
+        h(FavoriteToggle, { ctx, documentId, favorited: saved.has(documentId), next });
+      return sendPage(reply, h(SearchPage, { ctx, query: shown, results, hitActions }));
     });
 
     app.get<{ Querystring: SearchQueryString }>('/api/search', { schema }, async (req, reply) => {

@@ -4,6 +4,7 @@
  */
 import { initBackToTop } from './back-to-top.ts';
 import { initConfirmDelete } from './confirm-delete.ts';
+import { initFavoriteToggle } from './favorite-toggle.ts';
 import { initInstallPrompt } from './install-prompt.ts';
 import { initSearchSuggest } from './search-suggest.ts';
 import { registerServiceWorker } from './service-worker.ts';
@@ -20,6 +21,7 @@ for (const init of [
   initBackToTop,
   initStatusPolling,
   initSearchSuggest,
+  initFavoriteToggle,
 ]) {
   try {
     init();

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { t } from '../../../i18n/t.ts';
 import type { SnippetPart } from '../../../search/snippet.ts';
 import type { PageContext } from '../../../web/context.ts';
@@ -57,10 +58,13 @@ export function SearchPage({
   ctx,
   query,
   results,
+  hitActions,
 }: {
   ctx: PageContext;
   query: NormalisedQuery;
   results: SearchResults;
+  /** Buttons beside a result (收藏, from features/favorites), rendered by the route. */
+  hitActions?: (documentId: number) => ComponentChildren;
 }) {
   const r = results;
   const cats = new Map(ctx.site.categories.map((c) => [Number(c.id), c]));
@@ -176,6 +180,7 @@ export function SearchPage({
                     <a href={`/u/${hit.ownerId}`}>{t('search.uploader', { name: hit.ownerName })}</a>
                     {hit.publishedAt && <time>{formatDate(hit.publishedAt)}</time>}
                   </p>
+                  {hitActions && <div class="search-hit__actions">{hitActions(hit.id)}</div>}
                 </li>
               ))}
             </ol>

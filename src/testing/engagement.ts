@@ -1,0 +1,96 @@
+// Fixtures for the favorites and ratings tests: published, indexed documents and readers who downloaded them,
+// inserted directly (the upload pipeline and the download route are tested elsewhere).
+import { randomBytes } from 'node:crypto';
+import type { Deps } from '../deps.ts';
+import { syncDocumentIndex } from '../features/search/service.ts';
+
+/** Inserts a user who never logs in (no password hashing); returns the id. */
+export async function insertReader(deps: Pick<Deps, 'database'>, name = '读者'): Promise<number> {
+  const now = Date.now();
+  const row = await deps.database.db
+    .insertInto('users')
+    .values({
+      email: `${randomBytes(6).toString('hex')}@example.com`,
+      phone: null,
+      password_hash: 'x',
+      display_name: name,
+      bio: '',
+      avatar_key: null,
+      role: 'user',
+      real_name_verified: 0,
+      is_provider: 0,
+      rev: 1,
+      follower_count: 0,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+/** Inserts a published document with its text and indexes it for search; returns the id. */
+export async function insertIndexedDocument(
+  deps: Pick<Deps, 'database' | 'search'>,
+  ownerId: number,
+  opts: { title: string; body: string; price?: number; publishedAt?: number },
+): Promise<number> {
+  const { db } = deps.database;
+  const now = opts.publishedAt ?? Date.now();
+  const cat = await db.selectFrom('categories').select('id').orderBy('id').executeTakeFirstOrThrow();
+  const row = await db
+    .insertInto('documents')
+    .values({
+      owner_id: ownerId,
+      category_id: cat.id,
+      title: opts.title,
+      title_auto: 0,
+      description: '',
+      format: 'txt',
+      original_name: 'a.txt',
+      blob_key: `original/${randomBytes(32).toString('hex')}`,
+      size_bytes: opts.body.length * 3,
+      price: opts.price ?? 0,
+      status: 'published',
+      reject_code: null,
+      reject_params: null,
+      page_count: 1,
+      char_count: opts.body.length,
+      preview_mode: null,
+      preview_value: null,
+      download_count: 0,
+      rev: 1,
+      created_at: now,
+      updated_at: now,
+      extracted_at: now,
+      published_at: now,
+      deleted_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const id = Number(row.id);
+  await db
+    .insertInto('document_texts')
+    .values({ document_id: id, body: opts.body, page_starts: '[0]', headings: '[]' })
+    .execute();
+  await syncDocumentIndex(deps, id);
+  return id;
+}
+
+/** Records a download of the document by the user, as an authorised download does. */
+export async function recordDownload(deps: Pick<Deps, 'database'>, userId: number, documentId: number) {
+  await deps.database.db
+    .insertInto('downloads')
+    .values({ user_id: userId, document_id: documentId, ip: '127.0.0.1', created_at: Date.now() })
+    .execute();
+}
+
+/** The id of the user registered with this e-mail address. */
+export async function userIdByEmail(deps: Pick<Deps, 'database'>, email: string): Promise<number> {
+  const row = await deps.database.db
+    .selectFrom('users')
+    .select('id')
+    .where('email', '=', email)
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
