@@ -6,6 +6,7 @@ import { SEED_DOCX } from '../../testing/paths.ts';
 import { type SmtpCapture, startSmtpCapture } from '../../testing/smtp-capture.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { DIALECTS } from '../../testing/test-db.ts';
+import { verifyContactByOperator } from './contact.ts';
 
 const JSON_ACCEPT = { accept: 'application/json' };
 
@@ -156,6 +157,16 @@ for (const dialect of DIALECTS) {
       assert.equal(reuse.statusCode, 400);
       assert.ok(reuse.body.includes('该验证码已经使用过'));
       assert.equal((await users()).filter((u) => u.phone === '13900139000').length, 1);
+    });
+
+    test('the operator vouches for an address (wenyuan verify-contact); an unknown one is a clear refusal', async () => {
+      const id = await makeAccount(t.deps, 'vouched@example.com');
+      assert.equal(await contactVerifiedAt(t.deps, id), null);
+      assert.equal(await verifyContactByOperator(t.deps, 'Vouched@Example.com'), id);
+      assert.ok((await contactVerifiedAt(t.deps, id)) !== null);
+      await assert.rejects(verifyContactByOperator(t.deps, 'nobody@example.com'), {
+        messageKey: 'account.operator.notFound',
+      });
     });
 
     test('a phone account verifies with a code sent from 验证邮箱/手机; another account cannot use it', async () => {

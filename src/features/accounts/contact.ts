@@ -141,7 +141,7 @@ export async function verifyContactByOperator(deps: Pick<Deps, 'database'>, iden
   const id = parseIdentifier(identifier);
   if (!id) throw badRequest('auth.identifierInvalid');
   const user = await repo.findUserByIdentifier(deps.database.db, id.kind, id.value);
-  if (!user) throw notFound();
+  if (!user) throw notFound('account.operator.notFound');
   await setContactVerified(deps.database.db, Number(user.id), Date.now());
   return Number(user.id);
 }

@@ -29,6 +29,8 @@ export const accountsMessages = {
   'account.unavailable':
     '本站尚未配置{transport}，暂时无法通过{channel}接收验证码或链接，因此{channel}验证和找回密码不可用。请联系站点管理员：设置 {env} 即可开启（见 README 的配置表）；管理员也可以用 npx wenyuan verify-contact 手动验证账号。',
 
+  'account.operator.notFound': '没有使用该邮箱或手机号的账号',
+
   // Contact verification (验证邮箱/手机).
   'account.verify.title': '验证邮箱/手机',
   'account.verify.introEmail': '我们会向 {to} 发送一封含验证链接的邮件。链接 30 分钟内有效，只能使用一次。',
