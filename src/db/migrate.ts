@@ -16,8 +16,8 @@ import * as pii from './migrations/20261130140000-pii.ts';
 import * as accountRecovery from './migrations/20261201090000-account-recovery.ts';
 import * as favoritesRatings from './migrations/20261201100000-favorites-ratings.ts';
 import * as uploadsEdit from './migrations/20261201130000-uploads-edit.ts';
-import * as hotAccounts from './migrations/20261201150000-hot-accounts.ts';
 import * as blobClaims from './migrations/20261201140000-blob-claims.ts';
+import * as hotAccounts from './migrations/20261201150000-hot-accounts.ts';
 import type { DB } from './schema.ts';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Database['dialect']): Promise<void> };
@@ -40,8 +40,8 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '20261201090000-account-recovery': accountRecovery,
   '20261201100000-favorites-ratings': favoritesRatings,
   '20261201130000-uploads-edit': uploadsEdit,
-  '20261201150000-hot-accounts': hotAccounts,
   '20261201140000-blob-claims': blobClaims,
+  '20261201150000-hot-accounts': hotAccounts,
 };
 
 /** Runs pending migrations under Kysely's migration lock (advisory lock on Postgres, write lock on SQLite). */
