@@ -4,6 +4,7 @@ import { securityRoutes } from './features/accounts/security-routes.ts';
 import { resolveSession } from './features/accounts/service.ts';
 import { adminRoutes } from './features/admin/routes.ts';
 import { auditRoutes } from './features/audit/routes.ts';
+import { commentRoutes } from './features/comments/routes.ts';
 import { copyrightAdminRoutes } from './features/copyright/admin-routes.ts';
 import { copyrightRoutes } from './features/copyright/routes.ts';
 import { creditsAdminRoutes } from './features/credits/admin-routes.ts';
@@ -28,6 +29,9 @@ import { reviewRoutes } from './features/review/routes.ts';
 import { searchRoutes } from './features/search/routes.ts';
 import { getSiteSettings } from './features/site/service.ts';
 import { sitemapRoutes } from './features/sitemap/routes.ts';
+import { supportAdminRoutes } from './features/support/admin-routes.ts';
+import { supportRoutes } from './features/support/routes.ts';
+import { supportStaffBadges } from './features/support/staff.ts';
 import { userRoutes } from './features/users/routes.ts';
 import { verificationRoutes } from './features/verification/routes.ts';
 import type { AppParts, RoutePlugin } from './web/app.ts';
@@ -64,6 +68,9 @@ const ROUTES: readonly RoutePlugin[] = [
   verificationRoutes,
   copyrightRoutes,
   copyrightAdminRoutes,
+  commentRoutes,
+  supportRoutes,
+  supportAdminRoutes,
   favoriteRoutes,
   ratingRoutes,
 ];
@@ -72,6 +79,6 @@ const ROUTES: readonly RoutePlugin[] = [
 export const appParts: AppParts = {
   routes: ROUTES,
   resolveSession,
-  pageSources: { siteSettings: (deps) => getSiteSettings(deps), unreadCount },
+  pageSources: { siteSettings: (deps) => getSiteSettings(deps), unreadCount, staffBadges: supportStaffBadges },
   anonymousPages: anonymousDocumentPages,
 };

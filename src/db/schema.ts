@@ -204,6 +204,8 @@ export interface ReportsTable {
   decision_reason: string | null;
   resolved_by: number | null;
   resolved_at: Millis | null;
+  /** The reported comment (of `document_id`), or null for a report on the document itself. */
+  comment_id: number | null;
 }
 
 export type ReportStatus = 'open' | 'dismissed' | 'actioned';
@@ -524,6 +526,56 @@ export interface RatingsTable {
   updated_at: Millis;
 }
 
+/** A comment on a document: a thread (`parent_id` null) or a reply in one, soft-deleted and hideable. */
+export interface CommentsTable {
+  id: Generated<number>;
+  document_id: number;
+  user_id: number;
+  /** The top-level comment of the thread; null for a thread itself. */
+  parent_id: number | null;
+  /** The comment answered (the thread or a reply in it) and its author, for the @name and the notification. */
+  reply_to_id: number | null;
+  reply_to_user_id: number | null;
+  body: string;
+  created_at: Millis;
+  /** Deleted by its author: a thread with replies keeps a placeholder. */
+  deleted_at: Millis | null;
+  /** Hidden by a moderator: others see a placeholder, staff the text. */
+  hidden_at: Millis | null;
+  hidden_by: number | null;
+}
+
+/** A user's conversation with the operators (客服). */
+export interface SupportConversationsTable {
+  id: Generated<number>;
+  user_id: number;
+  subject: string;
+  status: 'open' | 'closed';
+  /** Whose turn it is: `staff` (待回复) or `user` (已回复). */
+  awaiting: 'staff' | 'user';
+  /** Messages the other side has not opened yet. */
+  staff_unread: number;
+  user_unread: number;
+  created_at: Millis;
+  /** The last message (or close/reopen). */
+  updated_at: Millis;
+  closed_at: Millis | null;
+  closed_by: number | null;
+}
+
+/** One message of a 客服 conversation, with an optional re-encoded screenshot (blob `support/<sha256>`, WebP). */
+export interface SupportMessagesTable {
+  id: Generated<number>;
+  conversation_id: number;
+  author_id: number;
+  from_staff: number;
+  body: string;
+  image_key: string | null;
+  image_width: number | null;
+  image_height: number | null;
+  created_at: Millis;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -564,6 +616,9 @@ export interface DB {
   favorite_folders: FavoriteFoldersTable;
   favorites: FavoritesTable;
   ratings: RatingsTable;
+  comments: CommentsTable;
+  support_conversations: SupportConversationsTable;
+  support_messages: SupportMessagesTable;
 }
 
 export type User = Selectable<UsersTable>;

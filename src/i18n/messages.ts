@@ -4,6 +4,7 @@
  */
 import { accountsMessages } from './messages/accounts.ts';
 import { adminMessages } from './messages/admin.ts';
+import { commentsMessages } from './messages/comments.ts';
 import { copyrightMessages } from './messages/copyright.ts';
 import { creditsMessages } from './messages/credits.ts';
 import { documentsMessages } from './messages/documents.ts';
@@ -17,6 +18,7 @@ import { ratingsMessages } from './messages/ratings.ts';
 import { reportsMessages } from './messages/reports.ts';
 import { searchMessages } from './messages/search.ts';
 import { siteMessages } from './messages/site.ts';
+import { supportMessages } from './messages/support.ts';
 import { transportsMessages } from './messages/transports.ts';
 import { verificationMessages } from './messages/verification.ts';
 
@@ -35,6 +37,8 @@ export const zhCN = {
   ...passwordsMessages,
   ...transportsMessages,
   ...imagesMessages,
+  ...commentsMessages,
+  ...supportMessages,
   ...libraryMessages,
   ...favoritesMessages,
   ...ratingsMessages,

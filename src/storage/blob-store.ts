@@ -2,11 +2,12 @@ import type { Readable } from 'node:stream';
 
 /**
  * Namespaces of stored blobs. Keys are `<namespace>/<64 hex>`: nothing a user types ever becomes a path. `proof`
- * holds copyright proof and evidence files (features/copyright), served to staff only and never collected.
+ * holds copyright proof and evidence files (features/copyright), served to staff only and never collected; `support`
+ * the re-encoded screenshots of 客服 conversations, served to the conversation's owner and staff only.
  */
-export type BlobNamespace = 'original' | 'avatar' | 'site' | 'page' | 'pdf' | 'proof';
+export type BlobNamespace = 'original' | 'avatar' | 'site' | 'page' | 'pdf' | 'proof' | 'support';
 
-const KEY_RE = /^(original|avatar|site|page|pdf|proof)\/([0-9a-f]{64})$/;
+const KEY_RE = /^(original|avatar|site|page|pdf|proof|support)\/([0-9a-f]{64})$/;
 
 /** A validated blob key. */
 export type BlobKey = string & { readonly __blobKey: unique symbol };

@@ -39,4 +39,6 @@ export interface PageContext {
   readonly flash?: string | undefined;
   /** Unread 站内信 of the logged-in user (absent for visitors). */
   readonly unread?: number | undefined;
+  /** Staff only: what waits in sections of the staff console, by path (`/admin/support` → unread conversations). */
+  readonly staffBadges?: Readonly<Record<string, number>> | undefined;
 }

@@ -6,6 +6,8 @@ import type { PageContext, SiteSettings } from './context.ts';
 export interface PageSources {
   readonly siteSettings: (deps: Pick<Deps, 'database'>) => Promise<SiteSettings>;
   readonly unreadCount: (deps: Pick<Deps, 'database'>, userId: number) => Promise<number>;
+  /** For moderators and admins: counts shown beside the staff console's sections, by path. */
+  readonly staffBadges?: (deps: Pick<Deps, 'database'>) => Promise<Record<string, number>>;
 }
 
 /** Builds the PageContext for a request. `forms` forces a CSRF token even for an anonymous visitor. */
@@ -22,11 +24,13 @@ export function createPageContextFactory(
   sources: PageSources,
 ): PageContextFactory {
   return async (req, reply, opts = {}) => {
-    const [site, unread] = await Promise.all([
+    const staff = req.user?.role === 'moderator' || req.user?.role === 'admin';
+    const [site, unread, staffBadges] = await Promise.all([
       sources.siteSettings(deps),
       req.user ? sources.unreadCount(deps, req.user.id) : undefined,
+      staff && sources.staffBadges ? sources.staffBadges(deps) : undefined,
     ]);
     const csrfToken = req.user || opts.forms ? reply.generateCsrf() : undefined;
-    return { user: req.user, csrfToken, site, assets, path: req.url, flash: opts.flash, unread };
+    return { user: req.user, csrfToken, site, assets, path: req.url, flash: opts.flash, unread, staffBadges };
   };
 }

@@ -11,6 +11,7 @@ import { negotiateCoding } from '../../web/page-cache.ts';
 import { renderDocument, sendPage } from '../../web/render.ts';
 import { ActionBody, IdParams, MultipartBody, MultipartQuery, NoQuery, Opt, Query } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
+import { getCommentSection } from '../comments/service.ts';
 import { favoriteStateFor } from '../favorites/service.ts';
 import { FavoriteBox } from '../favorites/views/favorite-button.tsx';
 import { ratingStateFor } from '../ratings/service.ts';
@@ -99,7 +100,8 @@ export function documentRoutes(web: WebContext) {
           const autoDownload = req.query.purchased === '1' && page.purchased;
           const ctx = await web.pageContext(req, reply, autoDownload ? { flash: t('credits.purchased') } : {});
           const boxes = await engagementBoxes(web, ctx, page, req.user);
-          return sendPage(reply, h(DocumentPageView, { ctx, page, autoDownload, ...boxes }));
+          const comments = await commentsOf(web, page, req.user);
+          return sendPage(reply, h(DocumentPageView, { ctx, page, autoDownload, ...boxes, comments }));
         }
         return await sendAnonymousDocumentPage(web, id, req, reply);
       } catch (err) {
@@ -166,6 +168,11 @@ async function engagementBoxes(
   };
 }
 
+/** The first page of a published document's comments, for this viewer (none on other states' pages). */
+function commentsOf(web: WebContext, page: service.DocumentPage, viewer: FastifyRequest['user']) {
+  return page.doc.status === 'published' ? getCommentSection(web.deps, page.doc.id, viewer) : undefined;
+}
+
 /**
  * The ETag of a published document's anonymous page, from one indexed lookup of the document, uploader and site
  * revisions (plus the asset versions); undefined when the document is not published.
@@ -230,10 +237,11 @@ async function sendAnonymousDocumentPage(web: WebContext, id: number, req: Fasti
     const view = await service.getDocumentPage(web.deps, id, undefined);
     const ctx = await web.pageContext(req, reply);
     const boxes = await engagementBoxes(web, ctx, view, undefined);
+    const comments = await commentsOf(web, view, undefined);
     page = web.pageCache.set(
       key,
       etag,
-      Buffer.from(renderDocument(h(DocumentPageView, { ctx, page: view, ...boxes }))),
+      Buffer.from(renderDocument(h(DocumentPageView, { ctx, page: view, ...boxes, comments }))),
     );
   }
   const coding = negotiateCoding(req.headers['accept-encoding']);

@@ -6,6 +6,7 @@ import { requireStaff } from '../../web/guards.ts';
 import { sendPage } from '../../web/render.ts';
 import { FormRoute, IdParams, Opt, Query } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
+import { hideReportedComment } from './comment-reports.ts';
 import { dismissReport, listReports, punishReportedUploader, takeDownReported, warnUploader } from './decisions.ts';
 import { AdminReportsPage } from './views/admin-reports-page.tsx';
 
@@ -16,6 +17,7 @@ const DONE = {
   takedown: 'reports.admin.done.takedown',
   warn: 'reports.admin.done.warn',
   punish: 'reports.admin.done.punish',
+  hideComment: 'reports.admin.done.hideComment',
 } as const;
 
 /** /admin/reports: the queue of open reports and the decisions on them (moderators and admins). */
@@ -71,6 +73,17 @@ export function reportAdminRoutes(web: WebContext) {
         const reportId = Number(req.params.id);
         await warnUploader(deps, actor, { reportId, message: req.body.message ?? '', ip: req.ip });
         return after(reply, req, 'warn');
+      },
+    );
+
+    app.post<{ Params: { id: string }; Body: Body }>(
+      '/admin/reports/:id/hide-comment',
+      action({ reason: Opt(2000) }),
+      async (req, reply) => {
+        const actor = requireStaff(req);
+        const reportId = Number(req.params.id);
+        await hideReportedComment(deps, actor, { reportId, reason: req.body.reason ?? '', ip: req.ip });
+        return after(reply, req, 'hideComment');
       },
     );
 

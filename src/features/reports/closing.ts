@@ -18,7 +18,8 @@ export type ReportDecision =
   | 'punish'
   | 'uploader_deleted'
   | 'staff_deleted'
-  | 'duplicate';
+  | 'duplicate'
+  | 'hide_comment';
 
 /** Closes one open report; false when it was not open any more (someone decided first). */
 export async function closeReport(
@@ -66,6 +67,8 @@ export async function closeOpenReportsOfDocument(
     .select(['id', 'reporter_id'])
     .where('document_id', '=', input.documentId)
     .where('status', '=', 'open')
+    // Reports on comments stay open: the comment is judged on its own (and shown again if the document returns).
+    .where('comment_id', 'is', null)
     .orderBy('id')
     .execute();
   const status = input.decision === 'takedown' ? 'actioned' : 'dismissed';

@@ -21,7 +21,10 @@ type DecisionDeps = Pick<Deps, 'database' | 'search' | 'log'>;
 const PAGE_SIZE = 20;
 const TEXT_MAX = 500;
 
-/** A report as /admin/reports shows it, with its document, uploader, reporter and outcome. */
+/**
+ * A report as /admin/reports shows it, with its document, uploader, reporter and outcome; a report on a comment also
+ * carries the comment's text, state and author (null columns for a report on the document itself).
+ */
 function reportQuery(deps: Pick<Deps, 'database'>) {
   return deps.database.db
     .selectFrom('reports as r')
@@ -29,6 +32,8 @@ function reportQuery(deps: Pick<Deps, 'database'>) {
     .innerJoin('users as o', 'o.id', 'd.owner_id')
     .innerJoin('users as u', 'u.id', 'r.reporter_id')
     .leftJoin('users as m', 'm.id', 'r.resolved_by')
+    .leftJoin('comments as cm', 'cm.id', 'r.comment_id')
+    .leftJoin('users as ca', 'ca.id', 'cm.user_id')
     .select([
       'r.id',
       'r.reason',
@@ -48,6 +53,12 @@ function reportQuery(deps: Pick<Deps, 'database'>) {
       'r.reporter_id',
       'u.display_name as reporter_name',
       'm.display_name as resolver_name',
+      'r.comment_id',
+      'cm.body as comment_body',
+      'cm.hidden_at as comment_hidden_at',
+      'cm.deleted_at as comment_deleted_at',
+      'cm.user_id as comment_author_id',
+      'ca.display_name as comment_author_name',
     ]);
 }
 
@@ -78,16 +89,27 @@ export async function countOpenReports(deps: Pick<Deps, 'database'>): Promise<nu
   return (await listReports(deps, { closed: false, page: 1 })).openCount;
 }
 
-/** One report, 404 when missing; 409 (with its status in words) when it is closed already. */
-async function openReport(deps: Pick<Deps, 'database'>, actor: Actor, reportId: number): Promise<ReportRow> {
+/**
+ * One report, 404 when missing; 409 (with its status in words) when it is closed already. The decisions on the
+ * document (take down, warn or punish its uploader) are 409 for a report on a comment (`target: 'document'`).
+ */
+export async function openReport(
+  deps: Pick<Deps, 'database'>,
+  actor: Actor,
+  reportId: number,
+  target: 'document' | 'comment' | 'any' = 'document',
+): Promise<ReportRow> {
   if (!canModerate(actor)) throw forbidden();
   const row = await reportQuery(deps).where('r.id', '=', reportId).executeTakeFirst();
   if (!row) throw notFound();
   if (row.status !== 'open') throw alreadyClosed(row.status);
+  if (target !== 'any' && (row.comment_id === null) !== (target === 'document'))
+    throw conflict(target === 'document' ? 'reports.notForComment' : 'reports.notAComment');
   return row;
 }
 
-const alreadyClosed = (status: string) =>
+/** 409 for a report decided already, with its status in words. */
+export const alreadyClosed = (status: string) =>
   conflict('reports.alreadyClosed', {
     status: t(status === 'actioned' ? 'reports.status.actioned' : 'reports.status.dismissed'),
   });
@@ -105,8 +127,9 @@ export async function dismissReport(
   actor: Actor,
   input: { reportId: number; reason: string; ip: string },
 ): Promise<void> {
-  const report = await openReport(deps, actor, input.reportId);
+  const report = await openReport(deps, actor, input.reportId, 'any');
   const reason = requiredText(input.reason, 'reports.dismissReasonRequired');
+  const onComment = report.comment_id !== null;
   await deps.database.db.transaction().execute(async (trx) => {
     const closed = await closeReport(trx, {
       reportId: report.id,
@@ -118,23 +141,25 @@ export async function dismissReport(
     if (!closed) throw alreadyClosed('dismissed');
     await notify(trx, {
       userId: Number(report.reporter_id),
-      kind: 'report.dismissed',
+      kind: onComment ? 'report.commentDismissed' : 'report.dismissed',
       params: { id: report.id, title: report.document_title, reason },
       link: '/notifications',
     });
-    await notify(trx, {
-      userId: Number(report.owner_id),
-      kind: 'report.dismissedUploader',
-      params: { title: report.document_title },
-      link: `/d/${report.document_id}`,
-    });
+    // The uploader hears only of reports on their document, not of reports on someone's comment under it.
+    if (!onComment)
+      await notify(trx, {
+        userId: Number(report.owner_id),
+        kind: 'report.dismissedUploader',
+        params: { title: report.document_title },
+        link: `/d/${report.document_id}`,
+      });
     await recordAudit(trx, {
       actor,
       action: 'report.dismiss',
       targetType: 'report',
       targetId: report.id,
       before: { status: 'open' },
-      after: { status: 'dismissed', document: report.document_id },
+      after: { status: 'dismissed', document: report.document_id, comment: report.comment_id ?? undefined },
       reason,
       ip: input.ip,
     });

@@ -47,9 +47,16 @@ export async function fileReport(
       detail,
       status: 'open',
       created_at: Date.now(),
+      comment_id: null,
     })
     // The conflict target names the partial index by its predicate, as a literal (a bound parameter cannot match it).
-    .onConflict((oc) => oc.columns(['reporter_id', 'document_id']).where('status', '=', sql.lit('open')).doNothing())
+    // Reports on comments have their own index (reporter, comment), so this one covers document reports only.
+    .onConflict((oc) =>
+      oc
+        .columns(['reporter_id', 'document_id'])
+        .where(sql<boolean>`status = 'open' and comment_id is null`)
+        .doNothing(),
+    )
     .returning('id')
     .executeTakeFirst();
   if (!row) throw conflict('report.duplicate');

@@ -185,12 +185,17 @@ export function InstallPrompt() {
   );
 }
 
-/** 微信客服: a disclosure that works without JavaScript. */
+/** 微信客服: a disclosure that works without JavaScript; it leads to the 客服 inbox and keeps the operator's QR code. */
 function ServiceWidget({ ctx }: { ctx: PageContext }) {
   return (
     <details class="service-widget" id="service">
       <summary>{t('service.title')}</summary>
       <div class="service-widget__panel">
+        <p>
+          <a class="button button--primary" href="/support" rel="nofollow">
+            {t('support.widgetLink')}
+          </a>
+        </p>
         <p>{ctx.site.serviceText}</p>
         {ctx.site.serviceWechat && <p>{t('service.wechatId', { id: ctx.site.serviceWechat })}</p>}
         {ctx.site.serviceQrKey && (

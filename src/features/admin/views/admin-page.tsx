@@ -43,6 +43,11 @@ export function AdminPage({
             {t('review.adminLink', { n: heldForReview })}
           </a>
         </p>
+        <p>
+          <a class="button" href="/admin/support">
+            {t('support.admin.dashboardLink', { n: ctx.staffBadges?.['/admin/support'] ?? 0 })}
+          </a>
+        </p>
         <h2>{t('admin.preview')}</h2>
         <form class="form" method="post" action="/admin/settings">
           <Csrf ctx={ctx} />

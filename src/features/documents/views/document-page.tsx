@@ -5,6 +5,8 @@ import { formatBytes, formatDate, isoDate } from '../../../web/format.ts';
 import { jsonForScript } from '../../../web/render.ts';
 import { FormatBadge } from '../../../web/views/format-badge.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
+import type { CommentSection } from '../../comments/service.ts';
+import { CommentSectionView } from '../../comments/views/comment-section.tsx';
 import { isOriginalWithheld } from '../policy.ts';
 import type { DocumentPage } from '../service.ts';
 import { DownloadTerms } from './download-terms.tsx';
@@ -19,6 +21,7 @@ export function DocumentPageView({
   ctx,
   page,
   autoDownload = false,
+  comments,
   favorite,
   rating,
 }: {
@@ -26,6 +29,8 @@ export function DocumentPageView({
   page: DocumentPage;
   /** Right after a purchase: start the download without a script (CSP allows no inline script). */
   autoDownload?: boolean;
+  /** The first page of comments (features/comments), below the document; absent unless it is published. */
+  comments?: CommentSection | undefined;
   /** The 收藏 box (features/favorites), under the document's facts. */
   favorite?: ComponentChildren;
   /** The 评分 box (features/ratings), after the download box. */
@@ -152,6 +157,7 @@ export function DocumentPageView({
           </p>
         )}
       </article>
+      {comments && <CommentSectionView ctx={ctx} section={comments} />}
     </Layout>
   );
 }

@@ -52,6 +52,7 @@ export function AdminReportsPage({ ctx, list, closed }: { ctx: PageContext; list
 function ReportItem({ ctx, r }: { ctx: PageContext; r: ReportRow }) {
   const csrf = <input type="hidden" name="_csrf" value={ctx.csrfToken} />;
   const base = `/admin/reports/${r.id}`;
+  if (r.comment_id !== null) return <CommentReportItem ctx={ctx} r={r} />;
   return (
     <li id={`report-${r.id}`}>
       <dl class="facts">
@@ -146,6 +147,86 @@ function ReportItem({ ctx, r }: { ctx: PageContext; r: ReportRow }) {
               <a href={`/admin/users/${r.owner_id}`}>{t('reports.admin.punishPage')}</a>
             </form>
           </details>
+        </div>
+      )}
+    </li>
+  );
+}
+
+/** A report on a comment: the comment's text (escaped) and author; the decisions are 隐藏评论 and 驳回. */
+function CommentReportItem({ ctx, r }: { ctx: PageContext; r: ReportRow }) {
+  const csrf = <input type="hidden" name="_csrf" value={ctx.csrfToken} />;
+  const base = `/admin/reports/${r.id}`;
+  return (
+    <li id={`report-${r.id}`} class="report--comment">
+      <dl class="facts">
+        <dt>{t('reports.admin.document')}</dt>
+        <dd>
+          <a href={`/d/${r.document_id}`}>{r.document_title}</a>{' '}
+          <span class="muted">
+            #{r.document_id} · {t('reports.admin.documentState')}：{label(`status.${r.document_status}`)}
+          </span>
+        </dd>
+        <dt>{t('reports.admin.comment')}</dt>
+        <dd class="report-comment comment__body">
+          {r.comment_body}
+          {r.comment_hidden_at !== null && <span class="muted"> {t('reports.admin.commentHidden')}</span>}
+          {r.comment_deleted_at !== null && <span class="muted"> {t('reports.admin.commentDeleted')}</span>}
+        </dd>
+        <dt>{t('reports.admin.commentAuthor')}</dt>
+        <dd>
+          <a href={`/admin/users/${r.comment_author_id}`}>{r.comment_author_name}</a>{' '}
+          <span class="muted">#{r.comment_author_id}</span>
+        </dd>
+        <dt>{t('reports.admin.reporter')}</dt>
+        <dd>
+          <a href={`/admin/users/${r.reporter_id}`}>{r.reporter_name}</a> <span class="muted">#{r.reporter_id}</span>
+        </dd>
+        <dt>{t('reports.admin.reason')}</dt>
+        <dd class="report-reason">{reasonLabel(r.reason)}</dd>
+        <dt>{t('reports.admin.detail')}</dt>
+        <dd class="report-detail">{r.detail || t('reports.admin.noDetail')}</dd>
+        <dt>{t('reports.admin.filedAt')}</dt>
+        <dd>{formatDateTime(Number(r.created_at))}</dd>
+        {r.status !== 'open' && (
+          <>
+            <dt>{t('reports.admin.outcome')}</dt>
+            <dd class="report-outcome">
+              {label(`reports.status.${r.status}`)} · {r.decision ? label(`reports.decision.${r.decision}`) : ''}
+              {r.decision_reason ? ` · ${r.decision_reason}` : ''}
+            </dd>
+          </>
+        )}
+      </dl>
+      {r.status === 'open' && (
+        <div class="report-actions">
+          <details>
+            <summary>{t('reports.admin.hideComment')}</summary>
+            <form class="form" method="post" action={`${base}/hide-comment`}>
+              {csrf}
+              <div class="field">
+                <label for={`hide-${r.id}`}>{t('reports.admin.hideCommentReason')}</label>
+                <input id={`hide-${r.id}`} name="reason" maxLength={500} />
+              </div>
+              <button type="submit" class="button button--danger">
+                {t('reports.admin.hideComment')}
+              </button>
+            </form>
+          </details>
+          <details>
+            <summary>{t('reports.admin.dismiss')}</summary>
+            <form class="form" method="post" action={`${base}/dismiss`}>
+              {csrf}
+              <div class="field">
+                <label for={`dismiss-${r.id}`}>{t('reports.admin.dismissReason')}</label>
+                <input id={`dismiss-${r.id}`} name="reason" required minLength={2} maxLength={500} />
+              </div>
+              <button type="submit" class="button">
+                {t('reports.admin.dismiss')}
+              </button>
+            </form>
+          </details>
+          <a href={`/admin/users/${r.comment_author_id}`}>{t('reports.admin.punishCommenter')}</a>
         </div>
       )}
     </li>
