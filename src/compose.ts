@@ -25,6 +25,9 @@ import { withSearchMetrics } from './search/metered-search-index.ts';
 import { createPostgresSearchIndex } from './search/postgres-search-index.ts';
 import type { SearchIndex } from './search/search-index.ts';
 import { createSqliteSearchIndex } from './search/sqlite-search-index.ts';
+import { createDatabaseGenerations } from './shared-state/generations.ts';
+import { connectRedis } from './shared-state/redis.ts';
+import type { SharedState } from './shared-state/shared-state.ts';
 import { createAliyunSms } from './sms/aliyun-sms.ts';
 import { createConsoleSms } from './sms/console-sms.ts';
 import { createNullSms, type SmsSender } from './sms/sms-sender.ts';
@@ -39,6 +42,7 @@ import { createS3BlobStore } from './storage/s3-blob-store.ts';
  */
 export function buildDeps(config: Config, log: Logger, database: Database): Deps {
   const metrics = buildMetrics(config, database);
+  const shared = buildSharedState(config, log, database);
   return {
     config,
     log,
@@ -58,11 +62,29 @@ export function buildDeps(config: Config, log: Logger, database: Database): Deps
     }),
     payments: config.alipay ? createAlipayProvider(config.alipay) : undefined,
     downloadUrlSecret: config.credits.downloadUrlSecret ?? persistedSecret(config.dataDir, 'download-url.secret'),
-    search: withSearchMetrics(buildSearchIndex(config, database), metrics.searchDuration),
+    search: withSearchMetrics(buildSearchIndex(config, database, shared), metrics.searchDuration),
     pii: buildPiiCipher(config),
     mailer: buildMailer(config, log),
     sms: buildSms(config, log),
     metrics,
+    shared,
+  };
+}
+
+/**
+ * Redis when REDIS_URL is set: rate-limit counters in Redis, cache invalidation by pub/sub. Otherwise rate limits
+ * count in each process and caches check generation rows in the database (decision 0018).
+ */
+function buildSharedState(config: Config, log: Logger, database: Database): SharedState {
+  const { url, prefix } = config.redis;
+  if (!url) return { generations: createDatabaseGenerations(database), rateLimit: undefined, close: async () => {} };
+  const redis = connectRedis({ url, prefix, log });
+  return {
+    generations: redis.generations,
+    get rateLimit() {
+      return { redis: redis.rateLimitClient, nameSpace: `${prefix}rl:` };
+    },
+    close: () => redis.close(),
   };
 }
 
@@ -124,7 +146,7 @@ function buildBlobStore(config: Config, database: Database): BlobStore {
 }
 
 /** The search port for the database's dialect (FTS5 or tsvector), behind the hot-query cache. */
-function buildSearchIndex(config: Config, database: Database): SearchIndex {
+function buildSearchIndex(config: Config, database: Database, shared: SharedState): SearchIndex {
   let index: SearchIndex;
   switch (database.dialect) {
     case 'sqlite':
@@ -134,7 +156,11 @@ function buildSearchIndex(config: Config, database: Database): SearchIndex {
       index = createPostgresSearchIndex(database);
       break;
   }
-  return withQueryCache(index, { entries: config.search.cacheEntries, ttlMs: config.search.cacheTtlMs });
+  return withQueryCache(index, {
+    entries: config.search.cacheEntries,
+    ttlMs: config.search.cacheTtlMs,
+    generations: shared.generations,
+  });
 }
 
 /** A random secret created on first use and kept in DATA_DIR, so zero configuration still signs URLs stably. */

@@ -62,6 +62,11 @@ export interface Config {
   readonly metrics: { readonly port: number | undefined; readonly host: string; readonly token: string | undefined };
   /** Hot-query cache of the search candidate windows (entries 0 = off) and how long an entry may live. */
   readonly search: { readonly cacheEntries: number; readonly cacheTtlMs: number };
+  /**
+   * Redis for state every web process must agree on (decision 0018): rate-limit counters and cache invalidations
+   * by pub/sub. Unset: rate limits count per process and caches check a generation row in the database.
+   */
+  readonly redis: { readonly url: string | undefined; readonly prefix: string };
   readonly credits: {
     /** The platform's share of every sale, in percent (the rest goes to the uploader's earnings). */
     readonly platformSharePercent: number;
@@ -279,6 +284,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       cacheEntries: r.int('SEARCH_CACHE_SIZE', 1000, 0, 1_000_000),
       cacheTtlMs: r.int('SEARCH_CACHE_TTL_MS', 60_000, 0, 86_400_000),
     },
+    redis: readRedis(r, env),
     credits: {
       platformSharePercent: r.int('PLATFORM_SHARE_PERCENT', 30, 0, 100),
       downloadDailyCapUser: r.int('DOWNLOAD_DAILY_CAP_USER', 50, 1, 1_000_000),
@@ -294,6 +300,25 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   };
   if (r.problems.length) throw new ConfigError(r.problems);
   return deepFreeze(config);
+}
+
+/** REDIS_URL (redis:// or rediss://, never echoed: it may hold a password) and REDIS_PREFIX for every key and channel. */
+function readRedis(r: Reader, env: Env): Config['redis'] {
+  const url = env.REDIS_URL?.trim() || undefined;
+  if (url) {
+    let ok = false;
+    try {
+      const u = new URL(url);
+      ok = (u.protocol === 'redis:' || u.protocol === 'rediss:') && u.hostname !== '';
+    } catch {
+      ok = false;
+    }
+    if (!ok) r.problems.push('REDIS_URL must look like redis://[:password@]host:6379[/db] or rediss://…');
+  }
+  const prefix = r.str('REDIS_PREFIX', 'wenyuan:');
+  if (!/^[A-Za-z0-9:._-]{1,64}$/.test(prefix))
+    r.problems.push(`REDIS_PREFIX=${JSON.stringify(prefix)} may use letters, digits and : . _ - (at most 64)`);
+  return { url, prefix };
 }
 
 /** A 32-byte key in base64 or base64url (`openssl rand -base64 32`). */

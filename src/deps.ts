@@ -8,6 +8,7 @@ import type { Mailer } from './mail/mailer.ts';
 import type { Metrics } from './metrics/metrics.ts';
 import type { PaymentProvider } from './payments/payment-provider.ts';
 import type { SearchIndex } from './search/search-index.ts';
+import type { SharedState } from './shared-state/shared-state.ts';
 import type { SmsSender } from './sms/sms-sender.ts';
 import type { BlobStore } from './storage/blob-store.ts';
 
@@ -33,4 +34,6 @@ export interface Deps {
   readonly sms: SmsSender;
   /** This process's Prometheus metrics (served at /metrics when METRICS_PORT or METRICS_TOKEN is set). */
   readonly metrics: Metrics;
+  /** Cache generations and the rate limiter's store, agreed on by every process of the site (decision 0018). */
+  readonly shared: SharedState;
 }

@@ -104,6 +104,7 @@ export async function startServer(
         await settler?.stop();
         await worker?.stop(config.shutdownMs);
         await deps.converter.close();
+        await deps.shared.close();
         await database.close();
         // Log lines are buffered; write out what is left before the process exits.
         await new Promise<void>((resolve) => log.flush(() => resolve()));

@@ -42,6 +42,7 @@ const open: OpenDeps = async () => {
     deps,
     async close() {
       await deps.converter.close();
+      await deps.shared.close();
       await database.close();
     },
   };

@@ -75,8 +75,8 @@ export interface SearchIndex {
   /** Documents whose title holds every token, the last one as a word prefix (newest first). */
   titlePrefix(tokens: string[], limit: number): Promise<number[]>;
   /**
-   * Drops this process's cached windows: ranking metadata they carry (a rating) changed without an index write.
-   * Other processes' caches expire by their TTL.
+   * Drops cached windows: ranking metadata they carry (a rating) changed without an index write. The cache wrapper
+   * tells the other processes too (search/cached-search-index.ts).
    */
   invalidate(): void;
   /** Bumped on every write: caches key on it. */

@@ -96,6 +96,7 @@ export async function createTestApp(
       await app.close();
       await worker?.stop(2000);
       await deps.converter.close();
+      await deps.shared.close();
       await tdb.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -35,8 +35,9 @@ declare module 'fastify' {
 }
 
 /**
- * Limits for the routes attackers like; tests may loosen them. Per-address limits are bursts counted in each
- * process; the ones that must hold across processes (login back-off, uploads per user) are counted in the database.
+ * Limits for the routes attackers like; tests may loosen them. Per-address limits are bursts counted in Redis when
+ * REDIS_URL is set (else in each process); the ones that must hold across processes whatever the deployment (login
+ * back-off, uploads per user) are counted in the database.
  */
 export interface RateLimits {
   /** Login and registration posts per address per minute (an office behind one NAT shares it). */
@@ -155,8 +156,12 @@ export async function createApp(
       (req.headers['x-csrf-token'] as string | undefined) ??
       (req.query as Record<string, string> | undefined)?._csrf,
   });
+  // With REDIS_URL the counters live in Redis and every web process counts together; a Redis outage lets requests
+  // through rather than failing them (the limits that must hold are DB-counted). Without it they count per process.
+  const sharedLimits = deps.shared.rateLimit;
   await app.register(fastifyRateLimit, {
     global: false,
+    ...(sharedLimits ? { redis: sharedLimits.redis, nameSpace: sharedLimits.nameSpace, skipOnError: true } : {}),
     // The plugin's own 429 goes through the one error mapper, which says in words when to try again.
     errorResponseBuilder: (_req, ctx) =>
       new AppError(429, 'rate_limited', 'error.rateLimitedWait', {

@@ -21,18 +21,24 @@ const DEFAULTS = {
 
 type Editable = Partial<Omit<typeof DEFAULTS, never>>;
 
-// Settings are read on every page; a short-lived copy per process keeps that off the database.
-// Writes in this process clear it at once; other processes see changes within the TTL.
+// Settings are read on every page; a copy per process keeps that off the database. It is used while the site's
+// shared generation (decision 0018) is unchanged: a write in any process bumps it (the `rev` row, and a Redis
+// message when REDIS_URL is set), so other processes reload within DB_CHECK_MS, or at once with Redis. Deps without
+// `shared` (narrow test deps) fall back to a short TTL; no copy outlives MAX_AGE_MS (a lost Redis message).
 const TTL_MS = 2000;
-const cache = new WeakMap<object, { at: number; value: SiteSettings }>();
+const MAX_AGE_MS = 60_000;
+const cache = new WeakMap<object, { at: number; gen: string | undefined; value: SiteSettings }>();
 
-/** The current settings (cached briefly per process); `minRev` forces a reload when the cached copy is older. */
+/** The current settings (cached per process); `minRev` forces a reload when the cached copy is older. */
 export async function getSiteSettings(
-  deps: Pick<Deps, 'database'>,
+  deps: Pick<Deps, 'database'> & Partial<Pick<Deps, 'shared'>>,
   opts: { minRev?: number } = {},
 ): Promise<SiteSettings> {
   const hit = cache.get(deps.database);
-  if (hit && Date.now() - hit.at < TTL_MS && hit.value.rev >= (opts.minRev ?? 0)) return hit.value;
+  const gen = await deps.shared?.generations.current('site');
+  const age = hit ? Date.now() - hit.at : Number.POSITIVE_INFINITY;
+  const fresh = gen === undefined ? age < TTL_MS : hit?.gen === gen && age < MAX_AGE_MS;
+  if (hit && fresh && hit.value.rev >= (opts.minRev ?? 0)) return hit.value;
   const [rows, categories] = await Promise.all([
     repo.listSettings(deps.database.db),
     repo.listCategories(deps.database.db),
@@ -53,12 +59,15 @@ export async function getSiteSettings(
     serviceQrKey: get('serviceQrKey'),
     categories,
   });
-  cache.set(deps.database, { at: Date.now(), value });
+  cache.set(deps.database, { at: Date.now(), gen, value });
   return value;
 }
 
 /** Validates and stores operator settings. */
-export async function updateSiteSettings(deps: Pick<Deps, 'database' | 'queue'>, input: Editable): Promise<void> {
+export async function updateSiteSettings(
+  deps: Pick<Deps, 'database' | 'queue'> & Partial<Pick<Deps, 'shared'>>,
+  input: Editable,
+): Promise<void> {
   const out: Record<string, unknown> = {};
   if (input.previewMode !== undefined) {
     if (input.previewMode !== 'pages' && input.previewMode !== 'percent') throw badRequest('admin.previewInvalid');
@@ -82,11 +91,20 @@ export async function updateSiteSettings(deps: Pick<Deps, 'database' | 'queue'>,
   if (input.serviceWechat !== undefined) out.serviceWechat = input.serviceWechat.trim().slice(0, 100);
   if (input.serviceQrKey !== undefined) out.serviceQrKey = input.serviceQrKey;
   await repo.saveSettings(deps.database.db, out);
-  cache.delete(deps.database);
+  await changed(deps);
   // Search snippets quote excerpts cut by the preview rule: re-cut them all under the new one.
   if ('previewMode' in out || 'previewValue' in out || 'previewMaxPercent' in out) {
     await deps.queue.enqueue('search.reindex', {}, { dedupeKey: 'search.reindex' });
   }
+}
+
+/**
+ * After a committed change: this process drops its copy, and the others are told (a failed Redis publish is logged,
+ * not thrown — the change is saved; their copies then live until the subscription's epoch or the TTL moves on).
+ */
+async function changed(deps: Pick<Deps, 'database'> & Partial<Pick<Deps, 'shared'>>): Promise<void> {
+  cache.delete(deps.database);
+  await deps.shared?.generations.bump('site').catch(() => {});
 }
 
 /** A category's position: an integer the column holds on every dialect (PostgreSQL's integer is 32-bit). */
@@ -94,7 +112,7 @@ const validSortOrder = (n: number) => Number.isInteger(n) && Math.abs(n) <= 1_00
 
 /** Adds a category (operator). */
 export async function addCategory(
-  deps: Pick<Deps, 'database'>,
+  deps: Pick<Deps, 'database'> & Partial<Pick<Deps, 'shared'>>,
   input: { slug: string; name: string; sortOrder: number },
 ) {
   const slug = input.slug.trim().toLowerCase();
@@ -107,12 +125,12 @@ export async function addCategory(
     await repo.insertCategory(trx, { slug, name, sortOrder: input.sortOrder });
     await repo.bumpSiteRev(trx);
   });
-  cache.delete(deps.database);
+  await changed(deps);
 }
 
 /** Renames or reorders a category (operator). */
 export async function editCategory(
-  deps: Pick<Deps, 'database'>,
+  deps: Pick<Deps, 'database'> & Partial<Pick<Deps, 'shared'>>,
   id: number,
   input: { name: string; sortOrder: number },
 ) {
@@ -123,7 +141,7 @@ export async function editCategory(
     await repo.updateCategory(trx, id, { name, sortOrder: input.sortOrder });
     await repo.bumpSiteRev(trx);
   });
-  cache.delete(deps.database);
+  await changed(deps);
 }
 
 /**
