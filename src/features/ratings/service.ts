@@ -71,7 +71,7 @@ const REFUSALS = {
  * 1. The document must be published; the stars 1–5; the user not its owner and a buyer (paid) or a downloader
  *    (free) — refusals change nothing.
  * 2. One transaction: take the document's row (bumping its revision for the page cache), write the rating,
- *    recount, store the figures, and tell the uploader when the stars are new or changed.
+ *    recount, store the figures, and tell the uploader about a first rating (not about each change of it).
  * 3. Drop this process's cached search windows, so 评分最高 reflects the rating at once.
  */
 export async function rateDocument(
@@ -89,7 +89,8 @@ export async function rateDocument(
     const before = await repo.findRating(trx, user.id, documentId);
     await repo.upsertRating(trx, { userId: user.id, documentId, stars, now: Date.now() });
     const f = await recount(trx, documentId);
-    if (before?.stars !== stars) {
+    // A first rating only: changing one's stars again and again must not fill the uploader's inbox.
+    if (!before) {
       await notify(trx, {
         userId: Number(doc.owner_id),
         kind: 'document.rated',
