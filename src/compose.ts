@@ -11,6 +11,7 @@ import { ledgerTotalsGauge } from './features/credits/ledger-metrics.ts';
 import { releaseRewardHandler } from './features/credits/rewards.ts';
 import { renderPagesHandler } from './features/documents/page-images.ts';
 import { convertDocumentHandler } from './features/documents/pipeline.ts';
+import { followFanoutHandler } from './features/following/fanout.ts';
 import { searchReindexHandler } from './features/search/jobs.ts';
 import { createJobQueue } from './jobs/job-queue.ts';
 import type { JobHandlers } from './jobs/worker.ts';
@@ -188,5 +189,6 @@ export function jobHandlers(deps: Deps): JobHandlers {
     'document.pages': renderPagesHandler(deps),
     'search.reindex': searchReindexHandler(deps),
     'credits.releaseReward': releaseRewardHandler(deps),
+    'follow.fanout': followFanoutHandler(deps),
   };
 }

@@ -15,6 +15,7 @@ import { anonymousDocumentPages, documentRoutes } from './features/documents/rou
 import { documentStaffRoutes } from './features/documents/staff-routes.ts';
 import { stageRoutes } from './features/documents/stages.ts';
 import { favoriteRoutes } from './features/favorites/routes.ts';
+import { followingRoutes } from './features/following/routes.ts';
 import { homeRoutes } from './features/home/routes.ts';
 import { libraryRoutes } from './features/library/routes.ts';
 import { moderationRoutes } from './features/moderation/routes.ts';
@@ -53,6 +54,7 @@ const ROUTES: readonly RoutePlugin[] = [
   pageImageRoutes,
   stageRoutes,
   userRoutes,
+  followingRoutes,
   reportRoutes,
   reportAdminRoutes,
   documentStaffRoutes,

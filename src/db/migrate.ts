@@ -16,6 +16,7 @@ import * as pii from './migrations/20261130140000-pii.ts';
 import * as accountRecovery from './migrations/20261201090000-account-recovery.ts';
 import * as favoritesRatings from './migrations/20261201100000-favorites-ratings.ts';
 import * as commentsSupport from './migrations/20261201110000-comments-support.ts';
+import * as followProfile from './migrations/20261201120000-follow-profile.ts';
 import * as uploadsEdit from './migrations/20261201130000-uploads-edit.ts';
 import * as blobClaims from './migrations/20261201140000-blob-claims.ts';
 import * as hotAccounts from './migrations/20261201150000-hot-accounts.ts';
@@ -41,6 +42,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '20261201090000-account-recovery': accountRecovery,
   '20261201100000-favorites-ratings': favoritesRatings,
   '20261201110000-comments-support': commentsSupport,
+  '20261201120000-follow-profile': followProfile,
   '20261201130000-uploads-edit': uploadsEdit,
   '20261201140000-blob-claims': blobClaims,
   '20261201150000-hot-accounts': hotAccounts,

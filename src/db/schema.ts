@@ -26,6 +26,12 @@ export interface UsersTable {
   muted_until: Millis | null;
   /** When the account proved control of its email or phone; null until then (no selling, no payouts). */
   contact_verified_at: Millis | null;
+  /** How many uploaders this user follows (public, beside follower_count). */
+  following_count: Generated<number>;
+  /** 1: the user's following and follower lists are shown to them and staff only. */
+  follows_hidden: Generated<number>;
+  /** Last nickname change (changes are rate-limited); null before the first. */
+  name_changed_at: Millis | null;
 }
 
 /** What an account token proves: the contact (verify), a password reset, or a registration to confirm. */
@@ -214,6 +220,23 @@ export interface FollowsTable {
   follower_id: number;
   followee_id: number;
   created_at: Millis;
+}
+
+/** The notification of a published document to its uploader's followers, done in batches behind a cursor. */
+export interface FollowFanoutsTable {
+  document_id: number;
+  owner_id: number;
+  /** The last follower id notified (followers are visited in id order). */
+  cursor: number;
+  sent: number;
+  created_at: Millis;
+  done_at: Millis | null;
+}
+
+/** An avatar blob a user replaced; the collector removes it once no user holds it and the grace period is over. */
+export interface AvatarReleasesTable {
+  key: string;
+  released_at: Millis;
 }
 
 /** A collector deleting a blob from the S3 store right now (decision 0016); stale after the lease. */
@@ -587,6 +610,8 @@ export interface DB {
   jobs: JobsTable;
   reports: ReportsTable;
   follows: FollowsTable;
+  follow_fanouts: FollowFanoutsTable;
+  avatar_releases: AvatarReleasesTable;
   settings: SettingsTable;
   blob_claims: BlobClaimsTable;
   ledger_accounts: LedgerAccountsTable;

@@ -9,6 +9,7 @@ import { copyrightMessages } from './messages/copyright.ts';
 import { creditsMessages } from './messages/credits.ts';
 import { documentsMessages } from './messages/documents.ts';
 import { favoritesMessages } from './messages/favorites.ts';
+import { followingMessages } from './messages/following.ts';
 import { governanceMessages } from './messages/governance.ts';
 import { imagesMessages } from './messages/images.ts';
 import { libraryMessages } from './messages/library.ts';
@@ -43,6 +44,7 @@ export const zhCN = {
   ...favoritesMessages,
   ...ratingsMessages,
   ...libraryMessages,
+  ...followingMessages,
 } as const;
 
 /** A key of the message catalog. */

@@ -8,6 +8,8 @@ export interface JobCatalog {
   'document.pages': { documentId: number };
   /** Move a held first-upload reward to the wallet once its holding period is over. */
   'credits.releaseReward': { documentId: number };
+  /** Tell every follower of a just-published document's uploader (in batches, once). */
+  'follow.fanout': { documentId: number };
 }
 
 /** A job name from the catalog. */
@@ -19,4 +21,5 @@ export const JOB_NAMES: readonly JobName[] = [
   'document.convert',
   'document.pages',
   'credits.releaseReward',
+  'follow.fanout',
 ];

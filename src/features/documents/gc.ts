@@ -17,12 +17,14 @@
 // the grace period after it dies.
 //
 // Dead documents are visited once each, in (updated_at, id) order behind a cursor kept in `settings`, so an hourly
-// run costs nothing when nothing died. What this does not find: blobs no row ever referenced (a crash between
-// storing an upload and committing its row) and avatars or site images (they are not documents' blobs).
+// run costs nothing when nothing died. Replaced avatars are collected by users/avatar.ts from `avatar_releases`
+// (only when no user holds the key). What this does not find: blobs no row ever referenced (a crash between
+// storing an upload and committing its row) and site images.
 import type { Kysely } from 'kysely';
 import type { DB, DocumentStatus } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
 import { type BlobKey, parseBlobKey } from '../../storage/blob-store.ts';
+import { type AvatarGcSummary, collectReleasedAvatars } from '../users/avatar.ts';
 
 /** Temp files untouched this long are leftovers: a live upload writes (and so touches) its file continuously. */
 export const TEMP_MAX_AGE_MS = 60 * 60 * 1000;
@@ -46,6 +48,8 @@ export interface GcSummary {
   collected: { files: number; bytes: number };
   /** Their blobs kept: still referenced (shared, bought) or touched within the grace period. */
   kept: number;
+  /** Replaced avatars past the grace period that no user holds (users/avatar.ts). */
+  avatars: AvatarGcSummary;
 }
 
 interface Options {
@@ -68,11 +72,13 @@ export async function collectGarbage(deps: GcDeps, opts: Options = {}): Promise<
   const now = opts.now ?? Date.now();
   const temp = await sweepTempFiles(deps, { ...opts, now });
   const blobs = await collectDocumentBlobs(deps, { ...opts, now });
+  const avatars = await collectReleasedAvatars(deps, { now, dryRun: opts.dryRun });
   const summary: GcSummary = {
     dryRun: !!opts.dryRun,
     graceDays: deps.config.storage.gcGraceDays,
     temp,
     ...blobs,
+    avatars,
   };
   if (!opts.dryRun) {
     deps.log.info(
@@ -84,6 +90,7 @@ export async function collectGarbage(deps: GcDeps, opts: Options = {}): Promise<
         kept: summary.kept,
         tempFiles: temp.files,
         tempBytes: temp.bytes,
+        avatarFiles: avatars.files,
       },
       'blob collection done',
     );

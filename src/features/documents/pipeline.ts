@@ -8,6 +8,7 @@ import type { Deps } from '../../deps.ts';
 import type { JobHandler } from '../../jobs/worker.ts';
 import { blobKey, parseBlobKey } from '../../storage/blob-store.ts';
 import { rewardFirstUpload } from '../credits/rewards.ts';
+import { announcePublication } from '../following/fanout.ts';
 import { heldParams, recordMatches, screenForPii } from '../privacy/service.ts';
 import { syncDocumentIndex } from '../search/service.ts';
 import { findNearDuplicate, reuseExactDuplicate, saveBands } from './dedup.ts';
@@ -93,6 +94,8 @@ export function convertDocumentHandler(
         // Page images of the free part, rendered after publication so the text preview is never held up.
         if (moved && !held && deps.config.convert.pageImages)
           await deps.queue.enqueue('document.pages', { documentId }, { trx, dedupeKey: `pages:${documentId}` });
+        // Followers hear of it through a job (an uploader may have 100 000 of them).
+        if (moved && !held) await announcePublication(trx, deps.queue, documentId);
       });
       if (privacy) {
         // Counts only: a number never reaches the log.

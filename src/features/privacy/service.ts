@@ -14,6 +14,7 @@ import type { SessionUser } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import { rewardFirstUpload } from '../credits/rewards.ts';
 import * as documents from '../documents/repo.ts';
+import { announcePublication } from '../following/fanout.ts';
 import { notify } from '../notifications/service.ts';
 import { syncDocumentIndex } from '../search/service.ts';
 import * as repo from './repo.ts';
@@ -294,6 +295,7 @@ export async function decidePrivacy(
     await documents.markProvider(trx, doc.owner_id);
     if (deps.config.convert.pageImages && decision !== 'mask')
       await deps.queue.enqueue('document.pages', { documentId: id }, { trx, dedupeKey: `pages:${id}` });
+    await announcePublication(trx, deps.queue, id);
     await notify(trx, {
       userId: doc.owner_id,
       kind: decision === 'mask' ? 'privacy.masked' : 'privacy.published',

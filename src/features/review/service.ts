@@ -8,6 +8,7 @@ import type { SessionUser } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import { rewardFirstUpload } from '../credits/rewards.ts';
 import * as documents from '../documents/repo.ts';
+import { announcePublication } from '../following/fanout.ts';
 import { notify } from '../notifications/service.ts';
 import { syncDocumentIndex } from '../search/service.ts';
 import * as repo from './repo.ts';
@@ -83,6 +84,7 @@ export async function approveHeldDocument(
     });
     if (deps.config.convert.pageImages)
       await deps.queue.enqueue('document.pages', { documentId: id }, { trx, dedupeKey: `pages:${id}` });
+    await announcePublication(trx, deps.queue, id);
   });
   deps.log.info({ documentId: id, admin: admin.id }, 'held document approved');
   await syncIndex(deps, id);

@@ -1,23 +1,73 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { AppError, notFound } from '../../errors.ts';
 import { t } from '../../i18n/t.ts';
-import { parseBlobKey } from '../../storage/blob-store.ts';
+import { wantsJson } from '../../web/error-handler.ts';
+import { formatBytes, formatDate } from '../../web/format.ts';
 import { parseId, requireUser, safeNext } from '../../web/guards.ts';
+import { readFirstFile } from '../../web/multipart.ts';
 import { sendPage } from '../../web/render.ts';
-import { ActionBody, FormBody, IdParams, Next, NoQuery, Opt, PageQuery } from '../../web/schemas.ts';
+import {
+  ActionBody,
+  FormBody,
+  IdParams,
+  MultipartBody,
+  MultipartQuery,
+  Next,
+  NoQuery,
+  Opt,
+  PageQuery,
+  Query,
+} from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import { listPublishedDocuments } from '../documents/service.ts';
+import { AVATAR_MAX_BYTES, AVATAR_MAX_PIXELS, removeAvatar, setAvatar } from './avatar.ts';
+import { sendAvatar } from './avatar-response.ts';
+import { NICKNAME_CHANGE_DAYS } from './nickname.ts';
 import * as service from './service.ts';
-import { ProfilePage, ProfileSettingsPage } from './views/profile-pages.tsx';
+import { ProfilePage } from './views/profile-pages.tsx';
+import { ProfileSettingsPage, type SettingsView } from './views/settings-page.tsx';
 
 type FollowRoute = { Params: { id: string }; Body: { next?: string } | null };
 type ProfileRoute = { Params: { id: string }; Querystring: { page?: string } };
-type SettingsRoute = { Body: { displayName?: string; bio?: string } };
+type SettingsRoute = { Body: { displayName?: string; bio?: string; followsHidden?: string } };
+
+const NOTICES: Record<string, 'profile.saved' | 'profile.avatar.saved' | 'profile.avatar.removed'> = {
+  saved: 'profile.saved',
+  avatar: 'profile.avatar.saved',
+  avatarRemoved: 'profile.avatar.removed',
+};
 
 /** Uploader profiles, follow/unfollow, avatars and the profile settings form. */
 export function userRoutes(web: WebContext) {
   const { deps } = web;
+
+  /** The settings page, with the saved values (or what was typed, after a refusal) and an optional message. */
+  async function showSettings(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    user: { id: number },
+    opts: { typed?: Partial<SettingsView>; error?: AppError; notice?: string } = {},
+  ) {
+    const saved = await service.getProfileSettings(deps, user);
+    const view: SettingsView = {
+      userId: user.id,
+      displayName: opts.typed?.displayName ?? saved.displayName,
+      bio: opts.typed?.bio ?? saved.bio,
+      followsHidden: opts.typed?.followsHidden ?? saved.followsHidden,
+      avatarKey: saved.avatarKey,
+      nextNameChange: saved.nextNameChange === undefined ? undefined : formatDate(saved.nextNameChange),
+      nameChangeDays: NICKNAME_CHANGE_DAYS,
+      avatarMax: formatBytes(AVATAR_MAX_BYTES),
+      avatarMegapixels: AVATAR_MAX_PIXELS / 1e6,
+    };
+    const notice = opts.notice ? NOTICES[opts.notice] : undefined;
+    const ctx = await web.pageContext(req, reply, { flash: notice ? t(notice) : undefined });
+    reply.header('cache-control', 'private, no-store');
+    const error = opts.error ? t(opts.error.messageKey, opts.error.params) : undefined;
+    return sendPage(reply, h(ProfileSettingsPage, { ctx, view, error }), opts.error?.status ?? 200);
+  }
+
   return async (app: FastifyInstance) => {
     const byId = { params: IdParams, querystring: NoQuery };
     const profile = { params: IdParams, querystring: PageQuery };
@@ -36,6 +86,7 @@ export function userRoutes(web: WebContext) {
         verified: profile.real_name_verified === 1,
         provider: profile.is_provider === 1,
         followers: profile.follower_count,
+        followingCount: Number(profile.following_count),
         joinedAt: profile.created_at,
       };
       return sendPage(
@@ -53,8 +104,9 @@ export function userRoutes(web: WebContext) {
     });
 
     const followSchema = { ...byId, body: ActionBody({ next: Next }) };
+    const followLimit = { rateLimit: { max: 60, timeWindow: '1 minute' } };
     for (const action of ['follow', 'unfollow'] as const) {
-      app.post<FollowRoute>(`/u/:id/${action}`, { schema: followSchema }, async (req, reply) => {
+      app.post<FollowRoute>(`/u/:id/${action}`, { schema: followSchema, config: followLimit }, async (req, reply) => {
         const user = requireUser(req, reply)!;
         const id = parseId(req.params.id);
         if (!id) throw notFound();
@@ -66,41 +118,84 @@ export function userRoutes(web: WebContext) {
       });
     }
 
-    app.get<{ Params: { id: string } }>('/u/:id/avatar', { schema: byId }, async (req, reply) => {
-      const id = parseId(req.params.id);
-      if (!id) throw notFound();
-      const { profile } = await service.getProfile(deps, id, undefined);
-      if (!profile.avatar_key) throw notFound();
-      return reply
-        .type('image/png')
-        .header('cache-control', 'public, max-age=3600')
-        .send(deps.blobs.read(parseBlobKey(profile.avatar_key)));
-    });
+    // `v` (the start of the content hash) makes a versioned, immutable URL; without it the answer revalidates.
+    const avatarSchema = { params: IdParams, querystring: Query({ v: Opt(64) }) };
+    app.get<{ Params: { id: string }; Querystring: { v?: string } }>(
+      '/u/:id/avatar',
+      { schema: avatarSchema },
+      async (req, reply) => {
+        const id = parseId(req.params.id);
+        if (!id) throw notFound();
+        return sendAvatar(deps, req, reply, id);
+      },
+    );
 
-    app.get('/settings/profile', { schema: { querystring: NoQuery } }, async (req, reply) => {
-      const user = requireUser(req, reply);
-      if (!user) return reply;
-      const { profile } = await service.getProfile(deps, user.id, user);
-      const ctx = await web.pageContext(req, reply);
-      return sendPage(reply, h(ProfileSettingsPage, { ctx, displayName: profile.display_name, bio: profile.bio }));
-    });
+    app.get<{ Querystring: { notice?: string } }>(
+      '/settings/profile',
+      { schema: { querystring: Query({ notice: Opt(20) }) } },
+      async (req, reply) => {
+        const user = requireUser(req, reply);
+        if (!user) return reply;
+        return showSettings(req, reply, user, { notice: req.query.notice });
+      },
+    );
 
-    const settings = { querystring: NoQuery, body: FormBody({ displayName: Opt(200), bio: Opt(2000) }) };
-    app.post<SettingsRoute>('/settings/profile', { schema: settings }, async (req, reply) => {
-      const user = requireUser(req, reply)!;
-      const input = { displayName: req.body.displayName ?? '', bio: req.body.bio ?? '' };
-      try {
-        await service.updateMyProfile(deps, user, input);
-        return reply.redirect(`/u/${user.id}`, 303);
-      } catch (err) {
-        if (!(err instanceof AppError)) throw err;
-        const ctx = await web.pageContext(req, reply);
-        return sendPage(
-          reply,
-          h(ProfileSettingsPage, { ctx, ...input, error: t(err.messageKey, err.params) }),
-          err.status,
-        );
-      }
-    });
+    const settings = {
+      querystring: NoQuery,
+      body: FormBody({ displayName: Opt(200), bio: Opt(2000), followsHidden: Opt(10) }),
+    };
+    app.post<SettingsRoute>(
+      '/settings/profile',
+      { schema: settings, config: { rateLimit: { max: 30, timeWindow: '1 hour' } } },
+      async (req, reply) => {
+        const user = requireUser(req, reply)!;
+        const input = {
+          displayName: req.body.displayName ?? '',
+          bio: req.body.bio ?? '',
+          followsHidden: req.body.followsHidden === '1',
+        };
+        try {
+          await service.updateMyProfile(deps, user, input);
+          if (wantsJson(req)) return reply.send({ ok: true });
+          return reply.redirect('/settings/profile?notice=saved', 303);
+        } catch (err) {
+          if (!(err instanceof AppError) || err.status >= 500 || wantsJson(req)) throw err;
+          return showSettings(req, reply, user, { typed: input, error: err });
+        }
+      },
+    );
+
+    // Multipart: the CSRF token rides in the URL, as on the upload form. The size cap stops reading at 5 MB.
+    app.post(
+      '/settings/avatar',
+      {
+        schema: { querystring: MultipartQuery, body: MultipartBody },
+        config: { rateLimit: { max: 20, timeWindow: '1 hour' } },
+      },
+      async (req, reply) => {
+        const user = requireUser(req, reply)!;
+        try {
+          const bytes = await readFirstFile(req, AVATAR_MAX_BYTES);
+          if (!bytes?.length) throw new AppError(400, 'bad_request', 'image.missing');
+          await setAvatar(deps, user, bytes);
+          if (wantsJson(req)) return reply.send({ ok: true });
+          return reply.redirect('/settings/profile?notice=avatar', 303);
+        } catch (err) {
+          if (!(err instanceof AppError) || err.status >= 500 || wantsJson(req)) throw err;
+          return showSettings(req, reply, user, { error: err });
+        }
+      },
+    );
+
+    app.post(
+      '/settings/avatar/remove',
+      { schema: { querystring: NoQuery, body: ActionBody() } },
+      async (req, reply) => {
+        const user = requireUser(req, reply)!;
+        await removeAvatar(deps, user);
+        if (wantsJson(req)) return reply.send({ ok: true });
+        return reply.redirect('/settings/profile?notice=avatarRemoved', 303);
+      },
+    );
   };
 }

@@ -110,12 +110,16 @@ function Header({ ctx }: { ctx: PageContext }) {
               <a href="/notifications" id="nav-notifications">
                 {ctx.unread ? t('nav.notificationsUnread', { n: ctx.unread }) : t('nav.notifications')}
               </a>
+              <a href="/following">{t('nav.feed')}</a>
               <a href="/my/documents">{t('nav.myDocuments')}</a>
               <a href="/favorites">{t('nav.favorites')}</a>
               <a href="/my/wallet">{t('nav.wallet')}</a>
               <a href="/my/purchases">{t('nav.purchases')}</a>
               <a href="/my/downloads">{t('nav.downloads')}</a>
-              <a href={`/u/${ctx.user.id}`}>{ctx.user.displayName}</a>
+              <a href={`/u/${ctx.user.id}`} class="account-nav__me">
+                <img class="avatar avatar--nav" src={`/u/${ctx.user.id}/avatar`} width={24} height={24} alt="" />
+                {ctx.user.displayName}
+              </a>
               <a href="/settings/security">{t('security.title')}</a>
               {ctx.user.role === 'admin' && <a href="/admin">{t('nav.admin')}</a>}
               {ctx.user.role === 'moderator' && <a href="/admin/reports">{t('nav.staff')}</a>}

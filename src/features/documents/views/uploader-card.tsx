@@ -15,7 +15,9 @@ export interface UploaderInfo {
 /** A round avatar: the uploaded picture, or the first character of the name on a colour derived from the id. */
 export function Avatar({ user, size }: { user: Pick<UploaderInfo, 'id' | 'name' | 'avatarKey'>; size: number }) {
   if (user.avatarKey) {
-    return <img class="avatar" src={`/u/${user.id}/avatar`} width={size} height={size} alt="" />;
+    // Versioned by the content hash, so the picture is cached for a year and a new one shows at once.
+    const v = user.avatarKey.slice(user.avatarKey.indexOf('/') + 1).slice(0, 16);
+    return <img class="avatar" src={`/u/${user.id}/avatar?v=${v}`} width={size} height={size} alt="" />;
   }
   const hue = (user.id * 67) % 360;
   return (

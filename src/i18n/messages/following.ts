@@ -1,0 +1,45 @@
+/** zh-CN messages — Following (关注动态, follower lists, notifications) and profiles (nickname rules, avatar, bio). */
+export const followingMessages = {
+  'nav.feed': '关注动态',
+  'feed.title': '关注动态',
+  'feed.intro': '你关注的作者最近发布的文档，最新的在前。',
+  'feed.empty': '你关注的作者还没有发布文档。',
+  'feed.noFollows':
+    '你还没有关注任何作者。在文档页或作者主页点“关注”，他们发布新文档时会出现在这里，并通过站内信通知你。',
+  'feed.latest': '回到最新',
+  'feed.older': '更早的文档',
+  'feed.byline': '{name} 发布',
+
+  'follows.followersTitle': '{name} 的粉丝',
+  'follows.followingTitle': '{name} 关注的人',
+  'follows.followersLink': '粉丝 {n}',
+  'follows.followingLink': '关注 {n}',
+  'follows.followersEmpty': '还没有人关注。',
+  'follows.followingEmpty': '还没有关注任何人。',
+  'follows.hidden': '该用户设置了不公开关注和粉丝列表。',
+  'follows.since': '{date} 关注',
+  'follows.more': '更多',
+  'follows.first': '回到开头',
+
+  'notify.follow.published': '你关注的 {name} 发布了新文档《{title}》',
+  'notify.follow.new': '{name} 关注了你',
+
+  'profile.nickname.length': '昵称需为 2–20 个字符。',
+  'profile.nickname.invisible': '昵称不能包含控制字符、零宽字符或文字方向控制符。',
+  'profile.nickname.chars': '昵称只能使用汉字、字母、数字、下划线（_）、连字符（-）和间隔号（·）。',
+  'profile.nickname.edges': '昵称不能以下划线、连字符或间隔号开头或结尾，也不能连续使用。',
+  'profile.nickname.reserved': '昵称不能含有“{word}”等容易被误认为本站工作人员的字样。',
+  'profile.nickname.tooSoon': '昵称每 {days} 天只能修改一次，下次可修改时间：{date}。',
+  'profile.nickname.rule': '2–20 个字符：汉字、字母、数字、_、-、·；每 {days} 天可修改一次。',
+  'profile.nickname.nextChange': '下次可修改昵称：{date}',
+  'profile.bio.rule': '最多 200 个字符。',
+  'profile.followsHidden': '不公开我的关注和粉丝列表（人数仍然公开）',
+  'profile.saved': '资料已保存',
+  'profile.avatar': '头像',
+  'profile.avatar.rule':
+    'PNG、JPEG、WebP 或 GIF，不超过 {max}、{megapixels} 百万像素；会裁成正方形并转为 WebP（照片的拍摄信息等元数据不会保留）。',
+  'profile.avatar.upload': '上传头像',
+  'profile.avatar.saved': '头像已更新',
+  'profile.avatar.remove': '移除头像',
+  'profile.avatar.removed': '头像已移除',
+} as const;
