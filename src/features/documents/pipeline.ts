@@ -6,6 +6,7 @@ import { minhash } from '../../convert/similarity.ts';
 import { ConversionError } from '../../convert/types.ts';
 import type { Deps } from '../../deps.ts';
 import type { JobHandler } from '../../jobs/worker.ts';
+import type { Logger } from '../../log.ts';
 import { blobKey, parseBlobKey } from '../../storage/blob-store.ts';
 import { rewardFirstUpload } from '../credits/rewards.ts';
 import { announcePublication } from '../following/fanout.ts';
@@ -27,6 +28,9 @@ export function convertDocumentHandler(
     async run({ documentId }, { log }) {
       // 1. Claim the document for conversion (uploaded → converting; a retry finds it converting).
       const doc = await repo.findDocumentById(db, documentId);
+      // Published already: an earlier attempt committed the publication and then died (a worker killed, a lost lease)
+      // before the steps after the commit. Those are idempotent; run them, so a taken-over job still has them.
+      if (doc?.status === 'published') return afterPublication(deps, documentId, log);
       if (!doc || (doc.status !== 'uploaded' && doc.status !== 'converting')) return;
       if (doc.status === 'uploaded')
         await repo.transitionDocument(db, documentId, ['uploaded'], { status: 'converting' });
@@ -107,13 +111,7 @@ export function convertDocumentHandler(
         return;
       }
       log.info({ documentId, pages: extracted.pageCount, chars: extracted.charCount }, 'document published');
-      // Findable from now on. A failed index write must not undo the publication: it is logged, and
-      // `wenyuan reindex` (or the next edit) repairs it.
-      await syncDocumentIndex(deps, documentId).catch((err) =>
-        log.error({ err, documentId }, 'search index update failed'),
-      );
-      // 4. The first-upload reward (idempotent per user; nothing for a file identical to an earlier document).
-      await rewardFirstUpload(deps, documentId);
+      await afterPublication(deps, documentId, log);
     },
 
     async onFinalFailure({ documentId }, error) {
@@ -129,6 +127,24 @@ export function convertDocumentHandler(
       });
     },
   };
+}
+
+/**
+ * 4. What follows a publication, outside its transaction, so idempotent: run again by a job whose earlier attempt
+ * published and then died. The index entry is written from the document's current state; the first-upload reward is
+ * keyed per user in the ledger (nothing for a file identical to an earlier document).
+ */
+async function afterPublication(
+  deps: Pick<Deps, 'database' | 'search' | 'queue' | 'config'>,
+  documentId: number,
+  log: Logger,
+): Promise<void> {
+  // Findable from now on. A failed index write must not undo the publication: it is logged, and `wenyuan reindex`
+  // (or the next edit) repairs it.
+  await syncDocumentIndex(deps, documentId).catch((err) =>
+    log.error({ err, documentId }, 'search index update failed'),
+  );
+  await rewardFirstUpload(deps, documentId);
 }
 
 /** Copies a PDF LibreOffice made into the blob store ('pdf/<sha256>'), returning its key. */
