@@ -317,9 +317,9 @@ for (const dialect of DIALECTS) {
           ).n,
         );
       assert.equal(await count(), 1101);
-      const mine = await notificationsOf(db, readerId, 'follow.published');
+      // (The seed's own fan-out may have run after the reader followed: only this document's notices count.)
+      const mine = (await notificationsOf(db, readerId, 'follow.published')).filter((n) => n.link === `/d/${docId}`);
       assert.equal(mine.length, 1);
-      assert.equal(mine[0]!.link, `/d/${docId}`);
       assert.ok(
         (await reader.get('/notifications')).body.includes('你关注的 笔杆子老王 发布了新文档《新发布的讲话稿》'),
       );
