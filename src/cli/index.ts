@@ -6,6 +6,7 @@ import { AppError } from '../errors.ts';
 import { t } from '../i18n/t.ts';
 import { createLogger } from '../log.ts';
 import type { Command, OpenDeps } from './command.ts';
+import { backup, restore } from './commands/backup.ts';
 import { createAdmin } from './commands/create-admin.ts';
 import { gc } from './commands/gc.ts';
 import { importCommand } from './commands/import.ts';
@@ -17,12 +18,14 @@ import { verifyContact } from './commands/verify-contact.ts';
 
 /** Every command of `npx wenyuan <command>`. Thin wrappers over the services. */
 const COMMANDS: Record<string, Command> = {
+  backup,
   'create-admin': createAdmin,
   gc,
   import: importCommand,
   ledger,
   pii,
   reindex,
+  restore,
   stage,
   'verify-contact': verifyContact,
 };
@@ -32,10 +35,10 @@ const usage = () =>
     .map((c) => `  ${c.usage}`)
     .join('\n')}`;
 
-const open: OpenDeps = async () => {
+const open: OpenDeps = async (opts = {}) => {
   const config = loadConfig();
   const database = openDatabase(config.database.url);
-  await migrate(database);
+  if (opts.migrate !== false) await migrate(database);
   // Logs go to stderr: stdout carries the command's results (`wenyuan import` prints one JSON line per file).
   const deps = buildDeps(config, createLogger(process.env.LOG_LEVEL ?? 'warn', { fd: 2 }), database);
   return {

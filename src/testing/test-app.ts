@@ -5,7 +5,8 @@ import type { FastifyInstance, RouteOptions } from 'fastify';
 import pino from 'pino';
 import { buildDeps, jobHandlers } from '../compose.ts';
 import { loadConfig } from '../config.ts';
-import type { Dialect } from '../db/database.ts';
+import { type Dialect, openDatabase } from '../db/database.ts';
+import { migrate } from '../db/migrate.ts';
 import type { Deps } from '../deps.ts';
 import { startWorker, type Worker } from '../jobs/worker.ts';
 import type { Logger } from '../log.ts';
@@ -44,10 +45,15 @@ export async function createTestApp(
     mailer?: Mailer;
     /** The SMS sender (default: from config — console; testing/recording-sms.ts records codes for a test). */
     sms?: SmsSender;
+    /**
+     * Run over an existing database (migrated here) and data directory instead of fresh ones, e.g. a site restored
+     * from a backup; close() then only closes them, the caller removes them.
+     */
+    existing?: { databaseUrl: string; dataDir: string };
   } = {},
 ): Promise<TestApp> {
-  const tdb = await createTestDatabase(dialect);
-  const dataDir = mkdtempSync(join(tmpdir(), 'wy-data-'));
+  const tdb = opts.existing ? await openExisting(opts.existing.databaseUrl) : await createTestDatabase(dialect);
+  const dataDir = opts.existing?.dataDir ?? mkdtempSync(join(tmpdir(), 'wy-data-'));
   const config = loadConfig({
     DATA_DIR: dataDir,
     DATABASE_URL: tdb.url,
@@ -98,7 +104,14 @@ export async function createTestApp(
       await deps.converter.close();
       await deps.shared.close();
       await tdb.drop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!opts.existing) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** An existing database as a TestDatabase whose drop() only closes it. */
+async function openExisting(url: string): Promise<TestDatabase> {
+  const database = openDatabase(url, { poolSize: 20 });
+  await migrate(database);
+  return { url, database, drop: () => database.close() };
 }
