@@ -68,7 +68,7 @@ export async function startRegistration(
   if (problem) throw problem;
   const startedAt = Date.now();
   try {
-    await assertMaySend(deps.database.db, id.value, input.ip, startedAt);
+    await assertMaySend(deps.database.db, id.value, input.ip, startedAt, 'register');
     const passwordHash = await hashPassword(input.password);
     const taken = await repo.findUserByIdentifier(deps.database.db, id.kind, id.value);
     const pending = taken ? undefined : { name: displayName, passwordHash };

@@ -65,10 +65,18 @@ export function findLatestToken(
 }
 
 /** Sends to an identifier since `since`: how many, and when the latest was. */
-export async function sendsToIdentifier(db: Kysely<DB>, identifier: string, since: number) {
+export async function sendsToIdentifier(
+  db: Kysely<DB>,
+  identifier: string,
+  since: number,
+  purpose: AccountTokenPurpose,
+) {
   const r = await db
     .selectFrom('account_tokens')
-    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('created_at').as('latest')])
+    .select((eb) => [
+      eb.fn.countAll<number>().as('n'),
+      eb.fn.max(eb.case().when('purpose', '=', purpose).then(eb.ref('created_at')).end()).as('latest'),
+    ])
     .where('identifier', '=', identifier)
     .where('created_at', '>', since)
     .executeTakeFirstOrThrow();

@@ -35,9 +35,19 @@ const codeHash = (deps: Pick<Deps, 'pii'>, purpose: AccountTokenPurpose, identif
 const rateLimited = (key: MessageKey, waitMs: number) =>
   new AppError(429, 'rate_limited', key, { retryAfter: Math.max(1, Math.ceil(waitMs / 1000)) });
 
-/** Throws 429 when another send to this identifier or from this address would exceed the limits. */
-export async function assertMaySend(db: Kysely<DB>, identifier: string, ip: string, now: number): Promise<void> {
-  const sends = await repo.sendsToIdentifier(db, identifier, now - HOUR);
+/**
+ * Throws 429 when another send to this identifier or from this address would exceed the limits. The one-minute gap
+ * is per purpose (a second reset mail within a minute waits; a reset right after the registration mail does not);
+ * the hourly caps count every purpose.
+ */
+export async function assertMaySend(
+  db: Kysely<DB>,
+  identifier: string,
+  ip: string,
+  now: number,
+  purpose: AccountTokenPurpose,
+): Promise<void> {
+  const sends = await repo.sendsToIdentifier(db, identifier, now - HOUR, purpose);
   if (sends.latest !== null && now - sends.latest < SEND_LIMITS.resendAfterMs) {
     throw rateLimited('account.send.tooSoon', sends.latest + SEND_LIMITS.resendAfterMs - now);
   }
@@ -65,7 +75,7 @@ export async function issueToken(
   now = Date.now(),
 ): Promise<string> {
   const { db } = deps.database;
-  await assertMaySend(db, input.identifier, input.ip, now);
+  await assertMaySend(db, input.identifier, input.ip, now, input.purpose);
   const secret =
     input.channel === 'email'
       ? randomBytes(32).toString('base64url')
