@@ -3,12 +3,15 @@ import { accountRoutes } from './features/accounts/routes.ts';
 import { securityRoutes } from './features/accounts/security-routes.ts';
 import { resolveSession } from './features/accounts/service.ts';
 import { adminRoutes } from './features/admin/routes.ts';
+import { apiTokenRoutes } from './features/api-tokens/routes.ts';
+import { resolveApiToken } from './features/api-tokens/service.ts';
 import { auditRoutes } from './features/audit/routes.ts';
 import { commentRoutes } from './features/comments/routes.ts';
 import { copyrightAdminRoutes } from './features/copyright/admin-routes.ts';
 import { copyrightRoutes } from './features/copyright/routes.ts';
 import { creditsAdminRoutes } from './features/credits/admin-routes.ts';
 import { creditsRoutes } from './features/credits/routes.ts';
+import { documentApiRoutes } from './features/documents/api-routes.ts';
 import { documentEditRoutes } from './features/documents/edit-routes.ts';
 import { pageImageRoutes } from './features/documents/page-images.ts';
 import { anonymousDocumentPages, documentRoutes } from './features/documents/routes.ts';
@@ -36,6 +39,7 @@ import { supportStaffBadges } from './features/support/staff.ts';
 import { userRoutes } from './features/users/routes.ts';
 import { verificationRoutes } from './features/verification/routes.ts';
 import type { AppParts, RoutePlugin } from './web/app.ts';
+import type { ApiTag } from './web/openapi.ts';
 
 /**
  * Every feature's routes, in registration order. The composition root owns this list, so web/ never imports a
@@ -50,6 +54,7 @@ const ROUTES: readonly RoutePlugin[] = [
   securityRoutes,
   documentRoutes,
   documentEditRoutes,
+  documentApiRoutes,
   libraryRoutes,
   pageImageRoutes,
   stageRoutes,
@@ -75,6 +80,17 @@ const ROUTES: readonly RoutePlugin[] = [
   supportAdminRoutes,
   favoriteRoutes,
   ratingRoutes,
+  apiTokenRoutes,
+];
+
+/** The groups of the OpenAPI document (/api/openapi.json). */
+const API_TAGS: readonly ApiTag[] = [
+  {
+    name: 'documents',
+    description: 'Upload, conversion status, my documents, download / 上传、转换状态、我的文档、下载',
+  },
+  { name: 'search', description: 'Full-text search and suggestions / 全文检索与联想' },
+  { name: 'notifications', description: 'Notifications / 站内信' },
 ];
 
 /** What the web shell needs from the features: their routes, sessions, page sources and the front cache's pages. */
@@ -83,4 +99,6 @@ export const appParts: AppParts = {
   resolveSession,
   pageSources: { siteSettings: (deps) => getSiteSettings(deps), unreadCount, staffBadges: supportStaffBadges },
   anonymousPages: anonymousDocumentPages,
+  resolveApiToken,
+  apiTags: API_TAGS,
 };

@@ -599,6 +599,24 @@ export interface SupportMessagesTable {
   created_at: Millis;
 }
 
+/** A personal API token (issue #14): only a keyed hash of the secret is stored. */
+export interface ApiTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  /** HMAC of the whole token under the PII lookup key; the secret itself is shown once and never stored. */
+  token_hash: string;
+  /** `wy_` and the first characters of the secret, to tell tokens apart in the list. */
+  token_prefix: string;
+  /** Space-separated scopes: `read`, `upload`. */
+  scopes: string;
+  created_at: Millis;
+  expires_at: Millis | null;
+  /** Updated at most once a minute. */
+  last_used_at: Millis | null;
+  revoked_at: Millis | null;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -644,6 +662,7 @@ export interface DB {
   comments: CommentsTable;
   support_conversations: SupportConversationsTable;
   support_messages: SupportMessagesTable;
+  api_tokens: ApiTokensTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -4,6 +4,7 @@
  */
 import { accountsMessages } from './messages/accounts.ts';
 import { adminMessages } from './messages/admin.ts';
+import { apiTokensMessages } from './messages/api-tokens.ts';
 import { commentsMessages } from './messages/comments.ts';
 import { copyrightMessages } from './messages/copyright.ts';
 import { creditsMessages } from './messages/credits.ts';
@@ -45,6 +46,7 @@ export const zhCN = {
   ...ratingsMessages,
   ...libraryMessages,
   ...followingMessages,
+  ...apiTokensMessages,
 } as const;
 
 /** A key of the message catalog. */

@@ -10,6 +10,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController, t
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { statusClass } from '../metrics/metrics.ts';
+import { type ApiTokenResolver, apiTokenOf, authenticateApiToken } from './api-token-auth.ts';
 import { assetVersions, BUILD_DIR, PUBLIC_DIR } from './assets.ts';
 import { bearerMatches } from './bearer.ts';
 import type { SessionUser } from './context.ts';
@@ -17,6 +18,7 @@ import { SESSION_COOKIE } from './cookies.ts';
 import { installErrorHandler, sendFrameworkError } from './error-handler.ts';
 import type { AnonymousPages } from './front-cache.ts';
 import { createFrontHandler, type FrontHandler } from './front-cache.ts';
+import { type ApiTag, registerOpenApi } from './openapi.ts';
 import { createPageCache } from './page-cache.ts';
 import type { PageSources } from './page-context.ts';
 import { createPageContextFactory } from './page-context.ts';
@@ -47,6 +49,8 @@ export interface RateLimits {
   /** Uploads per address per hour, well above one person's limit so an office is not refused. */
   readonly uploadsPerAddressPerHour: number;
   readonly reportsPerHour: number;
+  /** Requests per personal API token per minute (whatever the route). */
+  readonly apiTokenPerMinute: number;
 }
 
 const DEFAULT_LIMITS: RateLimits = {
@@ -54,6 +58,7 @@ const DEFAULT_LIMITS: RateLimits = {
   uploadsPerHour: 30,
   uploadsPerAddressPerHour: 300,
   reportsPerHour: 20,
+  apiTokenPerMinute: 120,
 };
 
 /** A feature's routes: a Fastify plugin built over the web context. */
@@ -70,6 +75,10 @@ export interface AppParts {
   readonly resolveSession: (deps: Deps, token: string) => Promise<SessionUser | undefined>;
   readonly pageSources: PageSources;
   readonly anonymousPages: AnonymousPages;
+  /** The user and scopes behind a personal API token (`Authorization: Bearer wy_…`); without it tokens are refused. */
+  readonly resolveApiToken?: ApiTokenResolver;
+  /** The tags of the OpenAPI document (/api/openapi.json), in display order. */
+  readonly apiTags?: readonly ApiTag[];
 }
 
 /** Builds the Fastify app over the given dependencies and parts. Does not listen. */
@@ -185,17 +194,40 @@ export async function createApp(
   });
 
   app.decorateRequest('user', undefined);
+  app.decorateRequest('apiToken', undefined);
+  const limits: RateLimits = { ...DEFAULT_LIMITS, ...opts.rateLimits };
+  // Per token, in the rate-limit plugin's store (whatever store it is given), on every route a token may call.
+  const tokenLimit = app.createRateLimit({
+    max: limits.apiTokenPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (req) => `api-token:${req.apiToken?.tokenId ?? 0}`,
+  });
 
-  // Resolve the session only when the cookie is there: anonymous page views never touch the sessions table.
-  app.addHook('onRequest', async (req) => {
+  // A request presenting an API token is that token's alone (web/api-token-auth.ts): its cookie is never read.
+  // Otherwise the session is resolved only when the cookie is there: anonymous page views never touch the table.
+  app.addHook('onRequest', async (req, reply) => {
+    const apiToken = apiTokenOf(req.headers.authorization);
+    if (apiToken !== undefined) {
+      return authenticateApiToken(deps, req, reply, apiToken, {
+        resolve: parts.resolveApiToken,
+        limit: async (r) => {
+          const res = await tokenLimit(r);
+          if (res.isAllowed) return { exceeded: false, retryAfter: 0 };
+          return { exceeded: res.isExceeded, retryAfter: Math.max(1, res.ttlInSeconds) };
+        },
+      });
+    }
     const token = req.cookies[SESSION_COOKIE];
     if (token) req.user = await parts.resolveSession(deps, token);
   });
 
-  // Every state change carries a CSRF token; there is no route that can forget it.
+  // Every state change carries a CSRF token; there is no route that can forget it. The one exception is a request
+  // authenticated by an API token: CSRF abuses the cookie a browser attaches by itself, and such a request was
+  // authenticated by a header no browser attaches on its own, with its cookie session left unread.
   app.addHook('preHandler', (req, reply, done) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return done();
     if (req.routeOptions.config.csrf === false) return done();
+    if (req.apiToken) return done();
     app.csrfProtection(req, reply, done);
   });
 
@@ -232,7 +264,7 @@ export async function createApp(
     pageContext,
     pageCache: createPageCache(config.pageCache.entries),
     assets,
-    limits: { ...DEFAULT_LIMITS, ...opts.rateLimits },
+    limits,
   };
   front = createFrontHandler(
     web,
@@ -265,6 +297,8 @@ export async function createApp(
       .send({ ok: true, pageCache: { entries: web.pageCache.size, frontHits: front?.hits ?? 0 } });
   });
 
+  // The OpenAPI document is generated from the schemas of the routes registered after this (web/openapi.ts).
+  await registerOpenApi(app, { tags: parts.apiTags ?? [] });
   for (const routes of parts.routes) await app.register(routes(web));
   return app;
 }

@@ -2,15 +2,20 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { h } from 'preact';
 import { AppError } from '../errors.ts';
 import { type MessageKey, t } from '../i18n/t.ts';
+import { apiTokenOf } from './api-token-auth.ts';
 import { formatWait } from './format.ts';
 import { safeNext } from './guards.ts';
 import type { PageContextFactory } from './page-context.ts';
 import { sendPage } from './render.ts';
 import { ErrorPage } from './views/error-page.tsx';
 
-/** True when the client wants JSON (API routes, fetch with Accept: application/json). */
+/** True when the client wants JSON (API routes, fetch with Accept: application/json, any API token client). */
 export function wantsJson(req: FastifyRequest): boolean {
-  return req.url.startsWith('/api/') || (req.headers.accept ?? '').includes('application/json');
+  return (
+    req.url.startsWith('/api/') ||
+    (req.headers.accept ?? '').includes('application/json') ||
+    apiTokenOf(req.headers.authorization) !== undefined
+  );
 }
 
 /** Maps framework errors to our AppError so there is exactly one way errors reach a client. */

@@ -4,6 +4,7 @@ import { h } from 'preact';
 import { badRequest, notFound } from '../../errors.ts';
 import { t } from '../../i18n/t.ts';
 import { parseBlobKey } from '../../storage/blob-store.ts';
+import { ApiErrorSchema, BinarySchema, RedirectResponse } from '../../web/api-schemas.ts';
 import { parseByteRange } from '../../web/byte-range.ts';
 import { contentDisposition } from '../../web/content-disposition.ts';
 import { wantsJson } from '../../web/error-handler.ts';
@@ -33,7 +34,19 @@ type ReturnQuery = { out_trade_no?: string };
 const byId = { params: IdParams, querystring: NoQuery };
 const buySchema = { ...byId, body: ActionBody({ acceptTerms: Opt(20) }) };
 // Token format is the service's to judge (an expired or forged link gets its own message).
-const downloadSchema = { params: Type.Object({ token: Str(200) }), querystring: NoQuery };
+const downloadSchema = {
+  params: Type.Object({ token: Str(200) }),
+  querystring: NoQuery,
+  tags: ['documents'],
+  summary: 'The signed download URL: the original file / 签名下载地址',
+  description: 'Bound to the user it was issued to (send the same credentials); supports `Range`.',
+  response: {
+    200: { description: 'the file', content: { 'application/octet-stream': { schema: BinarySchema } } },
+    206: { description: 'the requested range', content: { 'application/octet-stream': { schema: BinarySchema } } },
+    302: RedirectResponse('to a pre-signed object-store URL (STORAGE_PRESIGN)'),
+    '4xx': ApiErrorSchema,
+  },
+};
 const walletSchema = { querystring: Query({ kind: Opt(20), page: Opt(20), notice: Opt(20), n: Opt(20) }) };
 const amountForm = { querystring: NoQuery, body: FormBody({ amount: Opt(20) }) };
 // The provider's return URL carries its own signed parameters too; only out_trade_no is read.
@@ -72,7 +85,8 @@ export function creditsRoutes(web: WebContext) {
     });
 
     // The signed, user-bound download URL: the original file, with ranges for resumable downloads.
-    app.get<{ Params: { token: string } }>('/dl/:token', { schema: downloadSchema }, async (req, reply) => {
+    const downloadRoute = { schema: downloadSchema, config: { apiToken: 'read' as const } };
+    app.get<{ Params: { token: string } }>('/dl/:token', downloadRoute, async (req, reply) => {
       const doc = await resolveDownload(deps, req.user, req.params.token);
       const key = parseBlobKey(doc.blob_key);
       const size = await deps.blobs.size(key);

@@ -9,7 +9,7 @@ import { parseId, requireUser } from '../../web/guards.ts';
 import { multipartParts } from '../../web/multipart.ts';
 import { negotiateCoding } from '../../web/page-cache.ts';
 import { renderDocument, sendPage } from '../../web/render.ts';
-import { ActionBody, IdParams, MultipartBody, MultipartQuery, NoQuery, Opt, Query } from '../../web/schemas.ts';
+import { ActionBody, IdParams, NoQuery, Opt, Query } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import { getCommentSection } from '../comments/service.ts';
 import { favoriteStateFor } from '../favorites/service.ts';
@@ -18,6 +18,7 @@ import { ratingStateFor } from '../ratings/service.ts';
 import { RatingBox } from '../ratings/views/rating-box.tsx';
 import { getSiteSettings } from '../site/service.ts';
 import { isRealNameVerified } from '../verification/service.ts';
+import { downloadSchema, statusSchema, UploadForm, uploadSchema } from './api-schemas.ts';
 import * as service from './service.ts';
 import { TakenDownError } from './takedown.ts';
 import { acceptUpload } from './upload.ts';
@@ -46,16 +47,19 @@ export function documentRoutes(web: WebContext) {
     app.post(
       '/upload',
       {
-        schema: { querystring: MultipartQuery, body: MultipartBody },
-        config: { rateLimit: { max: web.limits.uploadsPerAddressPerHour, timeWindow: '1 hour' } },
+        schema: uploadSchema,
+        config: {
+          rateLimit: { max: web.limits.uploadsPerAddressPerHour, timeWindow: '1 hour' },
+          apiToken: 'upload',
+          apiBody: { contentType: 'multipart/form-data', schema: UploadForm },
+        },
       },
       async (req, reply) => {
         const user = requireUser(req, reply)!;
         // Per user, before a byte of the file is read: an office behind one address is not one uploader.
         await service.assertMayUpload(deps, user, web.limits.uploadsPerHour);
         const id = await acceptUpload(deps, user.id, multipartParts(req));
-        if ((req.headers.accept ?? '').includes('application/json'))
-          return reply.status(201).send({ id, status: 'uploaded' });
+        if (wantsJson(req)) return reply.status(201).send({ id, status: 'uploaded' });
         return reply.redirect(`/my/documents?notice=uploaded#doc-${id}`, 303);
       },
     );
@@ -76,7 +80,8 @@ export function documentRoutes(web: WebContext) {
       return sendPage(reply, h(MyDocumentsPage, { ctx, docs, page }));
     });
 
-    app.get<{ Params: { id: string } }>('/api/documents/:id/status', { schema: byId }, async (req, reply) => {
+    const statusRoute = { schema: statusSchema, config: { apiToken: 'read' as const } };
+    app.get<{ Params: { id: string } }>('/api/documents/:id/status', statusRoute, async (req, reply) => {
       const user = requireUser(req, reply)!;
       const id = parseId(req.params.id);
       if (!id) throw notFound();
@@ -134,7 +139,8 @@ export function documentRoutes(web: WebContext) {
       return reply.redirect('/my/documents?notice=deleted', 303);
     });
 
-    app.get<{ Params: { id: string } }>('/d/:id/download', { schema: byId }, async (req, reply) => {
+    const downloadRoute = { schema: downloadSchema, config: { apiToken: 'read' as const } };
+    app.get<{ Params: { id: string } }>('/d/:id/download', downloadRoute, async (req, reply) => {
       const id = parseId(req.params.id);
       if (!id) throw notFound();
       if (!req.user) return reply.redirect(`/login?next=${encodeURIComponent(`/d/${id}`)}`, 303);

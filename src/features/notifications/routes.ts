@@ -1,5 +1,7 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { h } from 'preact';
+import { jsonResponses } from '../../web/api-schemas.ts';
 import { wantsJson } from '../../web/error-handler.ts';
 import { requireUser } from '../../web/guards.ts';
 import { sendPage } from '../../web/render.ts';
@@ -7,6 +9,13 @@ import { ActionBody, IdParams, NoQuery, PageQuery } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import { listNotifications, markAllNotificationsRead, openNotification, unreadCount } from './service.ts';
 import { NotificationsPage } from './views/notifications-page.tsx';
+
+const unreadSchema = {
+  querystring: NoQuery,
+  tags: ['notifications'],
+  summary: 'Unread 站内信 count / 未读站内信数',
+  response: jsonResponses({ 200: Type.Object({ unread: Type.Integer() }, { description: 'unread count / 未读数' }) }),
+};
 
 const pageOf = (raw: string | undefined) => Math.min(1000, Math.max(1, Number.parseInt(raw ?? '1', 10) || 1));
 
@@ -29,7 +38,8 @@ export function notificationRoutes(web: WebContext) {
       },
     );
 
-    app.get('/api/notifications/unread', { schema: { querystring: NoQuery } }, async (req, reply) => {
+    const unreadRoute = { schema: unreadSchema, config: { apiToken: 'read' as const } };
+    app.get('/api/notifications/unread', unreadRoute, async (req, reply) => {
       const user = requireUser(req, reply)!;
       return reply.header('cache-control', 'private, no-store').send({ unread: await unreadCount(deps, user.id) });
     });

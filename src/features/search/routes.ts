@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { h } from 'preact';
 import { sendPage } from '../../web/render.ts';
-import { Opt, Query } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import { favoritedAmong } from '../favorites/service.ts';
 import { FavoriteToggle } from '../favorites/views/favorite-button.tsx';
 import { getSiteSettings } from '../site/service.ts';
+import { apiSearchSchema, suggestSchema } from './api-schemas.ts';
 import { normaliseQuery, SearchQuerySchema, type SearchQueryString, searchUrl, toSearchParams } from './params.ts';
 import { searchDocuments, suggest } from './service.ts';
 import { SearchPage } from './views/search-page.tsx';
@@ -32,7 +32,9 @@ export function searchRoutes(web: WebContext) {
       return sendPage(reply, h(SearchPage, { ctx, query: shown, results, hitActions }));
     });
 
-    app.get<{ Querystring: SearchQueryString }>('/api/search', { schema }, async (req, reply) => {
+    // Public; an API token with 'read' may call it too (a client that sends its token everywhere is not refused).
+    const apiSearch = { schema: apiSearchSchema, config: { apiToken: 'read' as const } };
+    app.get<{ Querystring: SearchQueryString }>('/api/search', apiSearch, async (req, reply) => {
       const site = await getSiteSettings(deps);
       const query = normaliseQuery(req.query, site.categories);
       const r = await searchDocuments(deps, toSearchParams(query, site.categories));
@@ -73,8 +75,8 @@ export function searchRoutes(web: WebContext) {
       });
     });
 
-    const suggestSchema = { querystring: Query({ q: Opt(1000) }) };
-    app.get<{ Querystring: { q?: string } }>('/api/suggest', { schema: suggestSchema }, async (req, reply) => {
+    const apiSuggest = { schema: suggestSchema, config: { apiToken: 'read' as const } };
+    app.get<{ Querystring: { q?: string } }>('/api/suggest', apiSuggest, async (req, reply) => {
       const items = await suggest(deps, req.query.q ?? '');
       return reply.header('cache-control', 'private, max-age=30').send({ q: req.query.q ?? '', items });
     });
