@@ -1,26 +1,39 @@
 /**
- * Purchases per second through the credits ledger, with 50 concurrent buyers, on SQLite and on PostgreSQL.
+ * Purchases per second through the credits ledger, with 50 concurrent buyers of one seller, on SQLite and on
+ * PostgreSQL.
  *
- *   npx tsx bench/purchase.ts [--buyers=50] [--docs=100] [--pg-url=postgres://…]
+ *   npx tsx bench/purchase.ts [--buyers=50] [--docs=100] [--pg | --sqlite] [--pg-url=postgres://…] [--no-settle]
  *
  * 1. a fresh database per dialect (SQLite: a temp file with the production pragmas; Postgres: a new database on
  *    BENCH_DATABASE_URL / TEST_DATABASE_URL / the local server, skipped when none answers);
  * 2. one uploader with `--docs` paid documents, `--buyers` buyers each granted exactly enough for every document;
- * 3. every buyer buys every document, one after another, all buyers at once (the service call the purchase route
- *    makes: terms, guarded debit, earnings, platform share, entitlement — one transaction each);
- * 4. print purchases/s, latency percentiles, and the `ledger verify` summary.
+ * 3. every buyer buys every document, one after another, all buyers at once — so at any moment most buyers buy the
+ *    same document of the same seller (the service call the purchase route makes: terms, guarded debit, earnings,
+ *    platform share, entitlement — one transaction each). The settle loop a worker process runs (decision 0017)
+ *    runs beside them unless `--no-settle`; while they buy, a reader polls the seller's 我的收益 balance and checks
+ *    it never lags behind the purchases acknowledged before the read began;
+ * 4. print purchases/s, p50/p95/p99 latency, the CPU this process used (the load generator and the service code
+ *    share it: near 100 % of a core means the figure is this process's ceiling, not the database's), the machine's
+ *    load average, and the `ledger verify` summary after the settle loop drained.
  *
- * Figures only; nothing is asserted beyond the measurement being valid (every purchase succeeded, verify OK).
+ * Figures only; nothing is asserted beyond the measurement being valid (every purchase succeeded, balances seen
+ * never stale, verify OK).
  */
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
 import pg from 'pg';
-import type { Dialect } from '../src/db/database.ts';
+import type { Database, Dialect } from '../src/db/database.ts';
 
 const { values: args } = parseArgs({
   options: {
     buyers: { type: 'string', default: '50' },
     docs: { type: 'string', default: '100' },
     'pg-url': { type: 'string' },
+    pg: { type: 'boolean', default: false },
+    sqlite: { type: 'boolean', default: false },
+    'no-settle': { type: 'boolean', default: false },
   },
 });
 const BUYERS = Number(args.buyers);
@@ -44,17 +57,41 @@ async function postgresUrl(): Promise<string | undefined> {
   }
 }
 
-const pgUrl = await postgresUrl();
+const pgUrl = args.sqlite ? undefined : await postgresUrl();
 if (pgUrl) process.env.TEST_DATABASE_URL = pgUrl;
 // Imported after TEST_DATABASE_URL is settled: the test-database helper reads it once.
 const { createTestDatabase } = await import('../src/testing/test-db.ts');
 const { creditsDeps, insertTestDocument, insertTestUser } = await import('../src/features/credits/testing.ts');
 const { grantCredits } = await import('../src/features/credits/grants.ts');
-const { purchaseDocument } = await import('../src/features/credits/purchases.ts');
+const { purchaseDocument, platformShare } = await import('../src/features/credits/purchases.ts');
+const { getEarnings } = await import('../src/features/credits/wallet.ts');
 const { verifyLedger, formatLedgerReport } = await import('../src/features/credits/verify.ts');
+const settle = await import('../src/features/credits/settle.ts').catch(() => undefined);
+const pino = (await import('pino')).default;
+
+/** CPU seconds (user + system) of this database's PostgreSQL backends, when the server runs on this machine. */
+async function backendCpu(database: Database): Promise<number | undefined> {
+  const rows = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database()`.execute(
+    database.db,
+  );
+  let ticks = 0;
+  for (const { pid } of rows.rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return undefined; // not a local server (or not Linux)
+    }
+  }
+  return ticks / 100;
+}
 
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 async function run(dialect: Dialect) {
   const tdb = await createTestDatabase(dialect);
@@ -69,8 +106,33 @@ async function run(dialect: Dialect) {
       await grantCredits(deps, undefined, { userId: id, amount: PRICE * DOCS, reason: 'bench' });
       buyers.push(id);
     }
+    const total = BUYERS * DOCS;
+    const net = PRICE - platformShare(PRICE, deps.config.credits.platformSharePercent);
+    const settler = args['no-settle'] ? undefined : settle?.startSettling(deps, pino({ level: 'silent' }));
+    const loadBefore = load();
     const latencies: number[] = [];
     let failures = 0;
+    let acknowledged = 0;
+    let done = false;
+    // The seller's view while the sale runs: 我的收益 must show at least every purchase acknowledged before the read.
+    const reads: { lagged: number; n: number; maxMs: number } = { lagged: 0, n: 0, maxMs: 0 };
+    const reader = (async () => {
+      while (!done) {
+        const floor = acknowledged * net;
+        const t0 = performance.now();
+        const { balance } = await getEarnings(deps, { id: seller });
+        reads.maxMs = Math.max(reads.maxMs, performance.now() - t0);
+        reads.n++;
+        if (balance < floor) reads.lagged++;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    })();
+    // Every pooled connection open before the clock starts, so their backends' CPU can be read before and after.
+    if (dialect === 'postgres') {
+      await Promise.all(Array.from({ length: 20 }, () => sql`select pg_sleep(0.01)`.execute(tdb.database.db)));
+    }
+    const pgCpu0 = dialect === 'postgres' ? await backendCpu(tdb.database) : undefined;
+    const cpu0 = process.cpuUsage();
     const started = performance.now();
     await Promise.all(
       buyers.map(async (buyer) => {
@@ -78,6 +140,7 @@ async function run(dialect: Dialect) {
           const t0 = performance.now();
           try {
             await purchaseDocument(deps, { id: buyer }, doc, { acceptTerms: true });
+            acknowledged++;
           } catch (err) {
             failures++;
             if (failures < 5) console.error(err);
@@ -87,23 +150,47 @@ async function run(dialect: Dialect) {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const pgCpu1 = pgCpu0 === undefined ? undefined : await backendCpu(tdb.database);
+    done = true;
+    await reader;
+    await settler?.stop();
+    const drained = settle ? await settle.settlePending(deps) : undefined;
     latencies.sort((a, b) => a - b);
     const report = await verifyLedger(deps);
-    const total = BUYERS * DOCS;
+    const earnings = (await getEarnings(deps, { id: seller })).balance;
+    const ms = (p: number) => `${pct(latencies, p).toFixed(1)} ms`;
     console.log(
       `\n${dialect.padEnd(8)} ${total} purchases by ${BUYERS} concurrent buyers in ${seconds.toFixed(2)} s → ` +
-        `${(total / seconds).toFixed(0)} purchases/s · p50 ${pct(latencies, 50).toFixed(1)} ms · ` +
-        `p99 ${pct(latencies, 99).toFixed(1)} ms · failures ${failures}`,
+        `${(total / seconds).toFixed(0)} purchases/s · p50 ${ms(50)} · p95 ${ms(95)} · p99 ${ms(99)} · ` +
+        `max ${ms(100)} · failures ${failures}`,
+    );
+    const nodeCpu = (cpu.user + cpu.system) / 1e6;
+    const perPurchase = (s: number) => `${((s * 1000) / total).toFixed(2)} ms`;
+    console.log(
+      `  bench process CPU ${((nodeCpu / seconds) * 100).toFixed(0)} % of one core (${perPurchase(nodeCpu)} per ` +
+        'purchase)' +
+        (pgCpu1 !== undefined && pgCpu0 !== undefined
+          ? ` · PostgreSQL backends ${perPurchase(pgCpu1 - pgCpu0)} CPU per purchase`
+          : '') +
+        ` · load average before ${loadBefore}, after ${load()}`,
+    );
+    console.log(
+      `  seller's 我的收益 read ${reads.n} times during the sale (slowest ${reads.maxMs.toFixed(1)} ms): ` +
+        `${reads.lagged} showed less than the purchases already acknowledged · final ${earnings} ` +
+        `(expected ${total * net})` +
+        (drained ? ` · settle loop ${settler ? 'on' : 'off'}, left to settle at the end: ${drained.amount}` : ''),
     );
     console.log(formatLedgerReport(report));
-    return failures === 0 && report.ok;
+    return failures === 0 && report.ok && reads.lagged === 0 && earnings === total * net;
   } finally {
     await tdb.drop();
   }
 }
 
 console.log(`bench/purchase: ${BUYERS} buyers × ${DOCS} documents at ${PRICE} credits (node ${process.version})`);
-let ok = await run('sqlite');
-if (pgUrl) ok = (await run('postgres')) && ok;
-else console.log('\npostgres: skipped (no server answered; set BENCH_DATABASE_URL)');
+let ok = true;
+if (!args.pg) ok = (await run('sqlite')) && ok;
+if (pgUrl && !args.sqlite) ok = (await run('postgres')) && ok;
+else if (!args.sqlite) console.log('\npostgres: skipped (no server answered; set BENCH_DATABASE_URL)');
 process.exitCode = ok ? 0 : 1;

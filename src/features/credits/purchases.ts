@@ -3,7 +3,8 @@ import type { Deps } from '../../deps.ts';
 import { badRequest, conflict, gone, notFound } from '../../errors.ts';
 import { t } from '../../i18n/t.ts';
 import type { SessionUser } from '../accounts/service.ts';
-import { inTransaction, post, saleAccounts } from './ledger.ts';
+import { ACCOUNTS, inTransaction, post, saleAccounts } from './ledger.ts';
+import { findPurchaseContext } from './purchase-repo.ts';
 import * as repo from './repo.ts';
 
 /** The version of the download terms a buyer accepts: a digest of their text, so editing them asks again. */
@@ -75,16 +76,12 @@ export async function purchaseDocument(
 ): Promise<PurchaseResult> {
   const { db } = deps.database;
   // 1. Checks outside the transaction: they read stable facts, and the transaction re-guards what matters.
-  const [existing, doc, accepted] = await Promise.all([
-    repo.findPurchase(db, buyer.id, documentId),
-    repo.findSellableDocument(db, documentId),
-    repo.hasAcceptedTerms(db, buyer.id, TERMS_VERSION),
-  ]);
-  if (existing) {
-    if (existing.status !== 'active') throw conflict('credits.refundedNoRebuy');
-    return { purchaseId: Number(existing.id), created: false };
-  }
+  const doc = await findPurchaseContext(db, buyer.id, documentId, TERMS_VERSION);
   if (!doc) throw notFound();
+  if (doc.purchase_id !== null) {
+    if (doc.purchase_status !== 'active') throw conflict('credits.refundedNoRebuy');
+    return { purchaseId: Number(doc.purchase_id), created: false };
+  }
   if (doc.status === 'deleted') throw gone();
   if (doc.status === 'taken_down') throw gone('takedown.noPurchase');
   if (doc.status !== 'published') throw notFound();
@@ -93,12 +90,20 @@ export async function purchaseDocument(
   // sale to oneself would only move credits from wallet to earnings, so neither may buy.
   const sellerId = Number(doc.earnings_user_id ?? doc.owner_id);
   if (doc.owner_id === buyer.id || sellerId === buyer.id) throw badRequest('credits.ownDocument');
-  if (!accepted) {
+  if (Number(doc.accepted) !== 1) {
     if (!opts.acceptTerms) throw badRequest('credits.termsRequired');
     await repo.insertTermsAcceptance(db, buyer.id, TERMS_VERSION, Date.now());
   }
   const share = platformShare(doc.price, deps.config.credits.platformSharePercent);
-  const { wallet, earnings, platform } = await saleAccounts(db, buyer.id, sellerId);
+  // The accounts, resolved by the context query once they exist (created on a buyer's or seller's first sale).
+  const { wallet, earnings, platform } =
+    doc.wallet_id !== null && doc.earnings_id !== null && doc.platform_id !== null
+      ? {
+          wallet: { id: Number(doc.wallet_id), code: ACCOUNTS.wallet(buyer.id) },
+          earnings: { id: Number(doc.earnings_id), code: ACCOUNTS.earnings(sellerId) },
+          platform: { id: Number(doc.platform_id), code: ACCOUNTS.platform },
+        }
+      : await saleAccounts(db, buyer.id, sellerId);
 
   // 2. The purchase itself.
   const purchaseId = await inTransaction(deps, async (trx) => {

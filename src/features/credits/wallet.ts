@@ -4,7 +4,7 @@ import type { SessionUser } from '../accounts/service.ts';
 import { ACCOUNTS, type TxKind } from './ledger.ts';
 import * as repo from './repo.ts';
 import { getRewardSettings, signedInToday } from './rewards.ts';
-import { settledPlusUnsettled, unsettledByKind } from './unsettled.ts';
+import { balancesByKind, settledPlusUnsettled } from './unsettled.ts';
 
 /** History filters offered on 我的钱包. */
 export const HISTORY_FILTERS = ['all', 'topup', 'purchase', 'refund', 'reward', 'grant'] as const;
@@ -123,14 +123,9 @@ export async function getEarnings(deps: Pick<Deps, 'database'>, user: Pick<Sessi
 /** The admin finance overview: balances by account type, recent movements, payouts and rejected notifies. */
 export async function getFinanceOverview(deps: Pick<Deps, 'database'>) {
   const { db } = deps.database;
-  // Balances include unsettled credits (decision 0017): settled sums by kind plus what is waiting, per kind.
-  const [byKind, unsettled, system, recent, payouts, notifies, purchases] = await Promise.all([
-    db
-      .selectFrom('ledger_accounts')
-      .select(['kind', sql<number>`coalesce(sum(balance), 0)`.as('total'), sql<number>`count(*)`.as('n')])
-      .groupBy('kind')
-      .execute(),
-    unsettledByKind(db),
+  // Balances include unsettled credits (decision 0017).
+  const [byKind, system, recent, payouts, notifies, purchases] = await Promise.all([
+    balancesByKind(db),
     db
       .selectFrom('ledger_accounts as a')
       .select(['a.code', settledPlusUnsettled.as('balance')])
@@ -169,11 +164,7 @@ export async function getFinanceOverview(deps: Pick<Deps, 'database'>) {
       .execute(),
   ]);
   return {
-    byKind: byKind.map((r) => ({
-      kind: r.kind,
-      total: Number(r.total) + (unsettled.get(r.kind) ?? 0),
-      n: Number(r.n),
-    })),
+    byKind,
     system: system.map((r) => ({ code: r.code, balance: Number(r.balance) })),
     recent,
     payouts: payouts.map((p) => ({ ...p, amount: Number(p.amount) })),
