@@ -10,6 +10,7 @@ import { createTestDatabase, DIALECTS, type TestDatabase } from '../../testing/t
 import { startSession } from '../accounts/service.ts';
 import { grantCredits } from './grants.ts';
 import { ACCOUNTS } from './ledger.ts';
+import { ledgerTotalsGauge } from './ledger-metrics.ts';
 import { MIN_PAYOUT, requestPayout } from './payouts.ts';
 import { purchaseDocument } from './purchases.ts';
 import { refundPurchase } from './refunds.ts';
@@ -239,6 +240,13 @@ for (const dialect of DIALECTS) {
       };
       const before = await pages();
       check(before);
+      // The ledger totals /metrics serves: unsettled included, so the kinds still sum to zero.
+      const totals = await ledgerTotalsGauge(t.deps).collect();
+      assert.equal(totals.find((r) => r.labels.kind === 'earnings')?.value, 42);
+      assert.equal(
+        totals.reduce((sum, r) => sum + r.value, 0),
+        0,
+      );
       assert.ok(Number((await database.db.selectFrom('ledger_unsettled').select('id').execute()).length) > 0);
 
       // A worker's settle loop: the rows are folded in within a generous bound (a correctness bound, not a speed
