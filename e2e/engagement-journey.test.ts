@@ -1,6 +1,6 @@
 // 收藏 and 评分 in Chromium (issue #11): a reader saves a document with one click (the island posts with fetch: the
 // page does not reload), finds it in 默认收藏夹, makes a folder and moves it there; after downloading, rates it with
-// the plain radio form; the uploader reads the rating in 站内信.
+// the plain radio form and comments; the uploader reads the rating and the comment in 站内信.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +31,7 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-test('a reader favorites a document, finds it in a folder, and rates it; the uploader is told', async () => {
+test('a reader favorites a document, finds it in a folder, rates it and comments; the uploader is told', async () => {
   const uploader = new HttpClient(server.url);
   assert.equal(await uploader.register('engage-uploader@example.com', '基层小笔杆'), 303);
   const docId = await uploader.upload(SEED_TXT, { title: TITLE, category: '1', price: '0' });
@@ -94,9 +94,19 @@ test('a reader favorites a document, finds it in a folder, and rates it; the upl
   assert.match(rating, /1 人评分/);
   assert.match(rating, /你的评分：4 星/);
   await page.locator('#rating').screenshot({ path: join(SHOTS, 'engagement-rated.png') });
+
+  // 4. …and comments on it; the text comes back escaped, as typed.
+  const remark = '结构清晰，<b>第三部分</b>的措施很实用。';
+  await page.fill('#comment-body', remark);
+  await Promise.all([page.waitForLoadState('load'), page.click('form.comment-form button[type=submit]')]);
+  await page.goto(`${server.url}/d/${docId}#comments`);
+  assert.ok((await page.locator('#comments').innerText()).includes(remark), 'the comment is shown as typed');
+  assert.equal(await page.locator('#comments b').count(), 0, 'no markup from a comment reaches the page');
+  await page.locator('#comments').screenshot({ path: join(SHOTS, 'engagement-commented.png') });
   await ctx.close();
 
-  // 4. The uploader reads it in 站内信.
+  // 5. The uploader reads both in 站内信.
   const inbox = await uploader.get('/notifications');
   assert.match(inbox.text, new RegExp(`你的文档《${TITLE}》收到一个 4 星评分`));
+  assert.match(inbox.text, new RegExp(`读者小李 评论了你的文档《${TITLE}》`));
 });
