@@ -174,3 +174,20 @@ test('STORAGE_URL: local by default, a file: directory, or an S3 bucket with its
   assert.throws(() => loadConfig({ STORAGE_URL: 'ftp://x' }), /STORAGE_URL must start with file: or s3:\/\//);
   assert.throws(() => loadConfig({ STORAGE_PRESIGN: 'true' }), /STORAGE_PRESIGN=true needs an s3:\/\/ STORAGE_URL/);
 });
+
+test('Redis: unset by default; REDIS_URL must be redis:// or rediss://, REDIS_PREFIX a plain key prefix', () => {
+  const base = { DATA_DIR: '/tmp/wy' };
+  assert.deepEqual(loadConfig(base).redis, { url: undefined, prefix: 'wenyuan:' });
+  const set = loadConfig({ ...base, REDIS_URL: 'redis://:secret@127.0.0.1:6379/2', REDIS_PREFIX: 'site-a:' }).redis;
+  assert.deepEqual(set, { url: 'redis://:secret@127.0.0.1:6379/2', prefix: 'site-a:' });
+  try {
+    loadConfig({ ...base, REDIS_URL: 'http://127.0.0.1:6379', REDIS_PREFIX: 'a b' });
+    assert.fail('bad Redis settings accepted');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    const text = err.problems.join('\n');
+    assert.match(text, /REDIS_URL must look like/);
+    assert.match(text, /REDIS_PREFIX=/);
+    assert.doesNotMatch(text, /secret/);
+  }
+});
