@@ -21,6 +21,7 @@ function commentQuery(db: Kysely<DB>) {
       'c.deleted_at',
       'c.hidden_at',
       'u.display_name as author_name',
+      'u.avatar_key as author_avatar_key',
       'r.display_name as reply_to_name',
     ]);
 }

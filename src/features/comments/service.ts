@@ -31,6 +31,8 @@ export interface CommentView {
   readonly threadId: number;
   readonly authorId: number;
   readonly authorName: string;
+  /** The author's stored avatar (null: the initial is shown). */
+  readonly authorAvatarKey: string | null;
   /** Whom a reply answers (the @name), when it answers another reply's author rather than the thread. */
   readonly replyToName: string | null;
   readonly body: string | null;
@@ -71,6 +73,7 @@ function toView(row: repo.CommentRow, viewer: Viewer): CommentView {
     threadId,
     authorId: row.user_id,
     authorName: row.author_name,
+    authorAvatarKey: row.author_avatar_key,
     // Replies to the thread itself need no @name; replies to a reply name its author.
     replyToName: row.reply_to_id !== null && row.reply_to_id !== threadId ? row.reply_to_name : null,
     body: state === 'visible' || (state === 'hidden' && staff) ? row.body : null,

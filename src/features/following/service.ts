@@ -24,7 +24,8 @@ export function formatCursor(c: repo.Cursor): string {
 
 /** One page of the viewer's 关注动态 and the cursor of the next page, if there is one. */
 export async function getFeed(deps: Pick<Deps, 'database'>, viewer: Pick<SessionUser, 'id'>, before?: string) {
-  const rows = await repo.feedPage(deps.database.db, viewer.id, parseCursor(before), FEED_PAGE_SIZE + 1);
+  const { db, dialect } = deps.database;
+  const rows = await repo.feedPage(db, dialect, viewer.id, parseCursor(before), FEED_PAGE_SIZE + 1);
   const docs = rows.slice(0, FEED_PAGE_SIZE).map((r) => ({
     ...r,
     id: Number(r.id),

@@ -1,6 +1,7 @@
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
 import { formatDateTime } from '../../../web/format.ts';
+import { Avatar } from '../../documents/views/uploader-card.tsx';
 import { COMMENT_MAX_CHARS, type CommentView, type ThreadView } from '../service.ts';
 
 /** The form that posts a thread (no `replyTo`) or a reply; plain text, sent as typed, escaped wherever shown. */
@@ -99,6 +100,7 @@ export function CommentItem({ ctx, documentId, c }: { ctx: PageContext; document
     <article class={c.state === 'hidden' ? 'comment comment--hidden' : 'comment'} id={`comment-${c.id}`}>
       <p class="comment__meta">
         <a class="comment__author" href={`/u/${c.authorId}`}>
+          <Avatar user={{ id: c.authorId, name: c.authorName, avatarKey: c.authorAvatarKey }} size={24} />
           {c.authorName}
         </a>
         {c.replyToName && <span class="comment__reply-to"> {t('comment.replyTo', { name: c.replyToName })}</span>}{' '}
