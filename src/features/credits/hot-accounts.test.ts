@@ -18,6 +18,7 @@ import * as repo from './repo.ts';
 import { settlePending, startSettling } from './settle.ts';
 import { type CreditsDeps, creditsDeps, insertTestDocument, insertTestUser } from './testing.ts';
 import { verifyLedger } from './verify.ts';
+import { getEarnings } from './wallet.ts';
 
 const PRICE = 10;
 const NET = 7; // 30 % of 10 is 3 for the platform (decision 0009)
@@ -240,6 +241,14 @@ for (const dialect of DIALECTS) {
       };
       const before = await pages();
       check(before);
+      // 我的收益's chart: this (China) month holds the three sales, the eleven before it nothing.
+      const { months } = await getEarnings(t.deps, { id: seller });
+      assert.equal(months.length, 12);
+      assert.deepEqual(
+        months.map((m) => m.total),
+        [...Array(11).fill(0), 42],
+      );
+      assert.equal(months.at(-1)?.month, new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7));
       // The ledger totals /metrics serves: unsettled included, so the kinds still sum to zero.
       const totals = await ledgerTotalsGauge(t.deps).collect();
       assert.equal(totals.find((r) => r.labels.kind === 'earnings')?.value, 42);

@@ -61,14 +61,22 @@ export async function getWallet(
   };
 }
 
-/** A China-time month key ("2026-11") for a timestamp. */
-const chinaMonth = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 7);
+/** China time is UTC+8 all year (no daylight saving): months and days are cut there. */
+const CHINA_OFFSET = 8 * 3600_000;
 
 /** 我的收益: earnings balance, per document, per month (last 12 months), and payout requests. */
 export async function getEarnings(deps: Pick<Deps, 'database'>, user: Pick<SessionUser, 'id'>) {
   const { db } = deps.database;
   const code = ACCOUNTS.earnings(user.id);
-  const [balance, perDocument, recent, payouts, verified] = await Promise.all([
+  // Twelve months ending with the current one (China time), zero-filled, so the chart always has the same axis.
+  const now = new Date(Date.now() + CHINA_OFFSET);
+  const start = (monthsBack: number) => Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - monthsBack, 1);
+  const months = Array.from({ length: 12 }, (_, i) => ({
+    month: new Date(start(11 - i)).toISOString().slice(0, 7),
+    from: start(11 - i) - CHINA_OFFSET,
+  }));
+  const end = start(-1) - CHINA_OFFSET;
+  const [balance, perDocument, byMonth, payouts, verified] = await Promise.all([
     repo.balanceOf(db, code),
     db
       .selectFrom('ledger_entries as e')
@@ -88,33 +96,30 @@ export async function getEarnings(deps: Pick<Deps, 'database'>, user: Pick<Sessi
       .orderBy('total', 'desc')
       .limit(100)
       .execute(),
+    // Summed per month by the database (one row), not one row per sale: a popular uploader has many.
     db
       .selectFrom('ledger_entries as e')
       .innerJoin('ledger_accounts as a', 'a.id', 'e.account_id')
       .innerJoin('ledger_transactions as t', 't.id', 'e.transaction_id')
-      .select(['e.amount', 'e.created_at'])
+      .select(
+        months.map((m, i) =>
+          sql<number>`coalesce(sum(case when e.created_at >= ${m.from} and e.created_at < ${months[i + 1]?.from ?? end} then e.amount else 0 end), 0)`.as(
+            `m${i}`,
+          ),
+        ),
+      )
       .where('a.code', '=', code)
       .where('t.kind', 'in', ['purchase', 'refund'])
-      .where('e.created_at', '>=', Date.now() - 366 * 86_400_000)
-      .execute(),
+      .where('e.created_at', '>=', months[0]!.from)
+      .executeTakeFirst(),
     db.selectFrom('payouts').selectAll().where('user_id', '=', user.id).orderBy('id', 'desc').limit(20).execute(),
     db.selectFrom('users').select('real_name_verified').where('id', '=', user.id).executeTakeFirst(),
   ]);
-  // Twelve months ending with the current one, zero-filled, so the chart always has the same axis.
-  const months: { month: string; total: number }[] = [];
-  const now = new Date(Date.now() + 8 * 3600_000);
-  for (let i = 11; i >= 0; i--) {
-    const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 1));
-    months.push({ month: d.toISOString().slice(0, 7), total: 0 });
-  }
-  for (const r of recent) {
-    const m = months.find((x) => x.month === chinaMonth(Number(r.created_at)));
-    if (m) m.total += Number(r.amount);
-  }
+  const sums = (byMonth ?? {}) as Record<string, number | null>;
   return {
     balance,
     perDocument: perDocument.map((r) => ({ ...r, total: Number(r.total), sales: Number(r.sales) })),
-    months,
+    months: months.map((m, i) => ({ month: m.month, total: Number(sums[`m${i}`] ?? 0) })),
     payouts,
     verified: verified?.real_name_verified === 1,
   };
