@@ -73,6 +73,7 @@ export async function createTestApp(
       uploadsPerHour: 1000,
       uploadsPerAddressPerHour: 1000,
       reportsPerHour: 1000,
+      apiTokenPerMinute: 100_000,
       ...opts.rateLimits,
     },
     onRoute: (route) => routes.push(route),

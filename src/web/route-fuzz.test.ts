@@ -1,13 +1,15 @@
 // The route fuzzer: every route Fastify registered (seen through an onRoute hook, never listed by hand) gets
 // malformed requests — repeated parameters, arrays, empty and 100 KB values, invalid UTF-8, wrong methods and wrong
 // content types — as a visitor, a user and an admin, with valid CSRF tokens so state changes reach validation and
-// the handlers. No answer may be a 5xx or leak a stack trace; every 4xx is a zh-CN page or {error:{code,message}};
+// the handlers (and as a program holding the writer's API token, read and upload, with no cookie and no CSRF
+// token). No answer may be a 5xx or leak a stack trace; every 4xx is a zh-CN page or {error:{code,message}};
 // no redirect leaves the site.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse, RouteOptions } from 'fastify';
 import { startSession } from '../features/accounts/service.ts';
+import { createApiToken } from '../features/api-tokens/service.ts';
 import { signDownloadToken } from '../features/credits/downloads.ts';
 import { TestClient, waitForStatus } from '../testing/client.ts';
 import { SEED_TXT } from '../testing/paths.ts';
@@ -22,8 +24,10 @@ const HAN = /[\u4e00-\u9fff]/;
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
 
 interface Persona {
-  readonly name: 'visitor' | 'user' | 'admin';
+  readonly name: 'visitor' | 'user' | 'admin' | 'token';
   readonly userId?: number;
+  /** Sent with every request (the token persona's Authorization header). */
+  readonly headers?: Record<string, string>;
   client: TestClient;
   csrf: string;
 }
@@ -242,16 +246,25 @@ for (const dialect of DIALECTS) {
         provider: ['alipay', 'fake'],
         '*': ['app.css', 'no-such.css', '../../package.json', '%2e%2e/%2e%2e/package.json'],
       });
+      // The writer's token (no persona holds the writer's session, so nothing revokes it mid-run).
+      const api = await createApiToken(
+        t.deps,
+        { id: writerId, role: 'user' },
+        { name: 'route fuzzer', scopes: ['read', 'upload'], expiry: 'never' },
+        { ip: '127.0.0.1' },
+      );
       personas.push(
         { name: 'visitor', client: new TestClient(t.app), csrf: '' },
         { name: 'user', userId: readerId, client: new TestClient(t.app), csrf: '' },
         { name: 'admin', userId: adminId, client: new TestClient(t.app), csrf: '' },
+        { name: 'token', client: new TestClient(t.app), csrf: '', headers: { authorization: `Bearer ${api.token}` } },
       );
     });
     after(() => t?.close());
 
     /** A fresh session (a fuzzed /logout ends the last one) and a CSRF token bound to the persona's secret. */
     async function refresh(p: Persona) {
+      if (p.name === 'token') return;
       if (p.userId) {
         const { token } = await startSession(t.deps, p.userId, { ip: '127.0.0.1', userAgent: 'route-fuzz' });
         p.client.cookies.set(SESSION_COOKIE, token);
@@ -279,7 +292,7 @@ for (const dialect of DIALECTS) {
         const res = await t.app.inject({
           method: req.method as 'GET',
           url: req.url,
-          headers: { ...(cookie ? { cookie } : {}), ...req.headers },
+          headers: { ...(cookie ? { cookie } : {}), ...p.headers, ...req.headers },
           ...(req.payload === undefined ? {} : { payload: req.payload }),
         });
         requests++;

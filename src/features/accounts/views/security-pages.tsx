@@ -43,6 +43,9 @@ export function SecurityPage({ ctx, contact }: { ctx: PageContext; contact: Cont
           <li>
             <a href="/settings/profile">{t('security.profile')}</a>
           </li>
+          <li>
+            <a href="/settings/tokens">{t('security.apiTokens')}</a>
+          </li>
         </ul>
       </section>
     </Layout>
