@@ -3,6 +3,7 @@
 // settlers, payouts and refunds every balance is exact, never negative, and `ledger verify` agrees.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import pino from 'pino';
 import { TestClient } from '../../testing/client.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
@@ -174,6 +175,57 @@ for (const dialect of DIALECTS) {
       );
       await assertVerified();
     });
+
+    // Only PostgreSQL lets a purchase and a takedown interleave within one process (SQLite has one connection here).
+    if (dialect === 'postgres') {
+      test('a takedown committing while the purchase waits on the document row refuses it and charges nothing', async () => {
+        const { docIds, buyerIds } = await market(1, 1);
+        const doc = docIds[0]!;
+        const buyer = buyerIds[0]!;
+        let release = () => {};
+        let locked = () => {};
+        const isLocked = new Promise<void>((r) => {
+          locked = r;
+        });
+        // A takedown in flight: its uncommitted update holds the document row.
+        const takedown = db()
+          .transaction()
+          .execute(async (trx) => {
+            await trx.updateTable('documents').set({ status: 'taken_down' }).where('id', '=', doc).execute();
+            locked();
+            await new Promise<void>((r) => {
+              release = r;
+            });
+          });
+        await isLocked;
+        const purchase = purchaseDocument(deps, { id: buyer }, doc, { acceptTerms: true });
+        const settled = purchase.then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+        // The purchase got past its checks (the update is not visible yet) and now waits on the row lock.
+        for (let waited = 0; ; waited += 20) {
+          const waiting = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock'`.execute(db());
+          if (Number(waiting.rows[0]?.n) > 0) break;
+          assert.ok(waited < 5000, 'the purchase reaches the document row lock');
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        release();
+        await takedown;
+        const err = (await settled) as { status?: number; messageKey?: string } | undefined;
+        assert.equal(err?.status, 410);
+        assert.equal(err?.messageKey, 'takedown.noPurchase');
+        assert.equal(await balance(ACCOUNTS.wallet(buyer)), PRICE, 'nothing charged');
+        assert.equal(await repo.findPurchase(db(), buyer, doc), undefined);
+        assert.equal(
+          await repo.findTransactionByKey(db(), `purchase:${buyer}:${doc}`),
+          undefined,
+          'the key is not spent',
+        );
+        await assertVerified();
+      });
+    }
 
     test('ledger verify counts unsettled credits, and catches one that matches no entry', async () => {
       await settlePending(deps);

@@ -1,4 +1,5 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Dialect } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { ACCOUNTS } from './ledger.ts';
 
@@ -32,4 +33,64 @@ export function findPurchaseContext(db: Kysely<DB>, buyerId: number, documentId:
     ])
     .where('d.id', '=', documentId)
     .executeTakeFirst();
+}
+
+/**
+ * Records the entitlement only while the document is still for sale, in one statement (INSERT … SELECT from the
+ * document row): undefined when it is not published any more. On PostgreSQL the row is read `FOR SHARE` and so held
+ * until commit: a takedown racing the purchase either waits for it (and then holds its earnings) or wins, and the
+ * purchase is refused (decision 0010). SQLite's write lock serialises the two anyway.
+ */
+export async function insertPurchaseIfForSale(
+  db: Kysely<DB>,
+  dialect: Dialect,
+  p: {
+    buyerId: number;
+    documentId: number;
+    sellerId: number;
+    price: number;
+    platformShare: number;
+    transactionId: number;
+    now: number;
+  },
+): Promise<number | undefined> {
+  // Typed parameters: in a SELECT list PostgreSQL would otherwise take them as text.
+  const int = (v: number) => sql<number>`cast(${v} as bigint)`;
+  const live = db
+    .selectFrom('documents as d')
+    .select([
+      int(p.buyerId).as('buyer_id'),
+      'd.id as document_id',
+      int(p.sellerId).as('seller_id'),
+      int(p.price).as('price'),
+      int(p.platformShare).as('platform_share'),
+      int(p.transactionId).as('transaction_id'),
+      sql<'active'>`'active'`.as('status'),
+      int(p.now).as('created_at'),
+      sql<null>`cast(null as bigint)`.as('refunded_at'),
+    ])
+    .where('d.id', '=', p.documentId)
+    .where('d.status', '=', 'published');
+  const row = await db
+    .insertInto('purchases')
+    .columns([
+      'buyer_id',
+      'document_id',
+      'seller_id',
+      'price',
+      'platform_share',
+      'transaction_id',
+      'status',
+      'created_at',
+      'refunded_at',
+    ])
+    .expression(dialect === 'postgres' ? live.forShare() : live)
+    .returning('id')
+    .executeTakeFirst();
+  return row ? Number(row.id) : undefined;
+}
+
+/** A document's status (to say why a purchase was refused). */
+export function documentStatus(db: Kysely<DB>, documentId: number) {
+  return db.selectFrom('documents').select('status').where('id', '=', documentId).executeTakeFirst();
 }

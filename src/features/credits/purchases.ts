@@ -4,7 +4,7 @@ import { badRequest, conflict, gone, notFound } from '../../errors.ts';
 import { t } from '../../i18n/t.ts';
 import type { SessionUser } from '../accounts/service.ts';
 import { ACCOUNTS, inTransaction, post, saleAccounts } from './ledger.ts';
-import { findPurchaseContext } from './purchase-repo.ts';
+import { documentStatus, findPurchaseContext, insertPurchaseIfForSale } from './purchase-repo.ts';
 import * as repo from './repo.ts';
 
 /** The version of the download terms a buyer accepts: a digest of their text, so editing them asks again. */
@@ -107,13 +107,6 @@ export async function purchaseDocument(
 
   // 2. The purchase itself.
   const purchaseId = await inTransaction(deps, async (trx) => {
-    // Still for sale, held so until commit: a takedown racing this purchase either waits for it (and then holds its
-    // earnings) or wins, and the purchase is refused (decision 0010). SQLite's write lock serialises the two anyway.
-    const live = await (deps.database.dialect === 'postgres'
-      ? trx.selectFrom('documents').select('status').where('id', '=', doc.id).forShare()
-      : trx.selectFrom('documents').select('status').where('id', '=', doc.id)
-    ).executeTakeFirst();
-    if (live?.status !== 'published') throw live?.status === 'taken_down' ? gone('takedown.noPurchase') : gone();
     let created: number | undefined;
     await post(
       trx,
@@ -130,7 +123,9 @@ export async function purchaseDocument(
         ],
       },
       async (txId) => {
-        created = await repo.insertPurchase(trx, {
+        // The entitlement, only while the document is still for sale (and held so until commit on PostgreSQL); a
+        // takedown or deletion that won the race refuses the purchase and rolls the postings back.
+        created = await insertPurchaseIfForSale(trx, deps.database.dialect, {
           buyerId: buyer.id,
           documentId: doc.id,
           sellerId,
@@ -139,6 +134,10 @@ export async function purchaseDocument(
           transactionId: txId,
           now: Date.now(),
         });
+        if (created === undefined) {
+          const live = await documentStatus(trx, doc.id);
+          throw live?.status === 'taken_down' ? gone('takedown.noPurchase') : gone();
+        }
       },
     );
     return created;
