@@ -30,23 +30,19 @@ export function feedPage(db: Kysely<DB>, dialect: Dialect, userId: number, curso
     }
     return sub.orderBy('d.published_at', 'desc').orderBy('d.id', 'desc').limit(limit);
   };
-  let q;
-  switch (dialect) {
-    case 'postgres':
-      q = db
-        .selectFrom('follows as f')
-        .innerJoinLateral(
-          (eb) => newest(eb).select(['d.id', 'd.owner_id', 'd.published_at']).as('top'),
-          (join) => join.onTrue(),
-        )
-        .innerJoin('documents', 'documents.id', 'top.id');
-      break;
-    case 'sqlite':
-      q = db
-        .selectFrom('follows as f')
-        .innerJoin('documents', (join) => join.on('documents.id', 'in', (eb) => newest(eb).select('d.id')));
-      break;
-  }
+  // The only dialect difference: how each followed uploader's top N is joined.
+  const q =
+    dialect === 'postgres'
+      ? db
+          .selectFrom('follows as f')
+          .innerJoinLateral(
+            (eb) => newest(eb).select(['d.id', 'd.owner_id', 'd.published_at']).as('top'),
+            (join) => join.onTrue(),
+          )
+          .innerJoin('documents', 'documents.id', 'top.id')
+      : db
+          .selectFrom('follows as f')
+          .innerJoin('documents', (join) => join.on('documents.id', 'in', (eb) => newest(eb).select('d.id')));
   return q
     .innerJoin('users', 'users.id', 'documents.owner_id')
     .select([
