@@ -6,6 +6,7 @@ import { TestClient } from '../../testing/client.ts';
 import { type SmtpCapture, startSmtpCapture } from '../../testing/smtp-capture.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { DIALECTS } from '../../testing/test-db.ts';
+import { createApiToken } from '../api-tokens/service.ts';
 import { FREE_FAILURES } from './throttle.ts';
 
 async function login(c: TestClient, identifier: string, password: string): Promise<number> {
@@ -65,6 +66,15 @@ for (const dialect of DIALECTS) {
       assert.ok(mismatch.body.includes('两次输入的密码不一致'));
       assert.ok(await verify(await hashOf(id), 'correct horse 1'), 'nothing changed so far');
       assert.ok(await loggedIn(there));
+      // An API token made before the change (by whoever held the account) must not outlive it.
+      const { token } = await createApiToken(
+        t.deps,
+        { id, role: 'user' },
+        { name: '同步脚本', scopes: ['read'], expiry: 'never' },
+        { ip: '127.0.0.1' },
+      );
+      const withToken = () => t.app.inject({ url: '/api/my/documents', headers: { authorization: `Bearer ${token}` } });
+      assert.equal((await withToken()).statusCode, 200, 'the token works before the change');
 
       const ok = await change('correct horse 1', 'brand new pass 7');
       assert.equal(ok.statusCode, 303);
@@ -72,6 +82,7 @@ for (const dialect of DIALECTS) {
       assert.ok(await loggedIn(here), 'the session the change was made from stays');
       assert.ok(!(await loggedIn(there)), 'the other one ended');
       assert.ok(await verify(await hashOf(id), 'brand new pass 7'));
+      assert.equal((await withToken()).statusCode, 401, 'API tokens end with the password');
       const notes = await t.deps.database.db
         .selectFrom('notifications')
         .selectAll()

@@ -7,6 +7,7 @@ import type { Deps } from '../../deps.ts';
 import { badRequest, notFound } from '../../errors.ts';
 import type { SessionUser } from '../../web/context.ts';
 import { formatDateTime } from '../../web/format.ts';
+import { revokeApiTokensOnPasswordChange } from '../api-tokens/service.ts';
 import { notify } from '../notifications/service.ts';
 import { dispatch, sendPasswordChanged } from './delivery.ts';
 import { hashPassword, newPasswordProblem } from './new-password.ts';
@@ -46,6 +47,7 @@ export async function changePassword(
   const ended = await db.transaction().execute(async (trx) => {
     await setPasswordHash(trx, user.id, passwordHash, now);
     const n = await deleteSessionsOf(trx, user.id, user.sessionId);
+    await revokeApiTokensOnPasswordChange(trx, user.id, now);
     await notify(trx, {
       userId: user.id,
       kind: 'account.passwordChanged',

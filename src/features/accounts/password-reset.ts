@@ -6,6 +6,7 @@
 import type { Deps } from '../../deps.ts';
 import { AppError, badRequest, conflict } from '../../errors.ts';
 import { formatDateTime } from '../../web/format.ts';
+import { revokeApiTokensOnPasswordChange } from '../api-tokens/service.ts';
 import { notify } from '../notifications/service.ts';
 import { channelOf, dispatch, sendSecret, transportReady, unavailableParams } from './delivery.ts';
 import { parseIdentifier } from './identifier.ts';
@@ -103,6 +104,7 @@ async function applyReset(deps: ResetDeps, row: AccountTokenRow, userId: number,
     }
     await setPasswordHash(trx, userId, passwordHash, now);
     await deleteSessionsOf(trx, userId);
+    await revokeApiTokensOnPasswordChange(trx, userId, now);
     await setContactVerified(trx, userId, now);
     await retireTokens(trx, { userId }, ['reset'], now);
     await notify(trx, {

@@ -107,3 +107,14 @@ export async function revokeToken(
     .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1 ? row : undefined;
 }
+
+/** Revokes every live token of a user (a password reset or change: a token must not outlive the credentials). */
+export async function revokeAllTokensOf(db: Kysely<DB>, userId: number, now: number): Promise<number> {
+  const r = await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}

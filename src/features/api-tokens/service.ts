@@ -3,6 +3,8 @@
 // link tokens, decision 0015), so a leaked database opens no account. The HTTP side (who may use a token where, and
 // that it needs no CSRF token) is web/api-token-auth.ts; `resolveApiToken` is what it calls, through AppParts.
 import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
 import { badRequest, conflict, notFound } from '../../errors.ts';
 import { t } from '../../i18n/t.ts';
@@ -182,4 +184,12 @@ export async function resolveApiToken(
       mutedUntil: row.muted_until && row.muted_until > now ? row.muted_until : null,
     },
   };
+}
+
+/**
+ * Ends every API token of a user inside the caller's transaction. Called when the password is reset or changed:
+ * whoever held the account before may have made a token, and a token is a session that needs no cookie.
+ */
+export function revokeApiTokensOnPasswordChange(trx: Kysely<DB>, userId: number, now: number): Promise<number> {
+  return repo.revokeAllTokensOf(trx, userId, now);
 }
