@@ -81,7 +81,10 @@ test('register → upload the seed as a paid document → published → anonymou
   // 2. A bio for the uploader card.
   await owner.goto(`${server.url}/settings/profile`);
   await owner.fill('#bio', '分享文档素材,服务帮助笔杆子');
-  await Promise.all([owner.waitForURL(/\/u\/\d+$/), owner.click('#main button[type=submit]')]);
+  await Promise.all([
+    owner.waitForURL(/\/settings\/profile\?notice=saved$/),
+    owner.click('form[action="/settings/profile"] button[type=submit]'),
+  ]);
 
   // No SMTP_URL here: the operator vouches for the owner's email (selling needs a verified contact first).
   verifyContactByCli(dataDir, 'xiaobigan@example.com');
