@@ -21,7 +21,7 @@ import { titleFromText } from './title.ts';
  * Idempotent: a document already past conversion is left alone, so a retried or duplicated job is harmless.
  */
 export function convertDocumentHandler(
-  deps: Pick<Deps, 'database' | 'blobs' | 'converter' | 'search' | 'queue' | 'config'>,
+  deps: Pick<Deps, 'database' | 'blobs' | 'converter' | 'search' | 'queue' | 'config' | 'metrics'>,
 ): JobHandler<'document.convert'> {
   const { db } = deps.database;
   return {
@@ -101,6 +101,7 @@ export function convertDocumentHandler(
         // Followers hear of it through a job (an uploader may have 100 000 of them).
         if (moved && !held) await announcePublication(trx, deps.queue, documentId);
       });
+      deps.metrics.conversions.inc({ outcome: privacy || near ? 'held' : 'published', reason: '' });
       if (privacy) {
         // Counts only: a number never reaches the log.
         log.info({ documentId, matches: pii.length, duplicateOf: near?.id }, 'held for a privacy check');
@@ -116,6 +117,7 @@ export function convertDocumentHandler(
 
     async onFinalFailure({ documentId }, error) {
       const code = error instanceof ConversionError ? `convert.${error.code}` : 'convert.failed';
+      deps.metrics.conversions.inc({ outcome: 'rejected', reason: code });
       const params =
         error instanceof ConversionError
           ? error.params
