@@ -25,7 +25,7 @@ export const META_COLUMNS = sql`d.title AS "title", d.description AS "descriptio
 /**
  * The ids of the RATED_SCAN best-rated documents under the filters, for the rating sort's extra window. The literal
  * `rating_count > 0` matches the partial index `documents_rating_idx` (status, rating_score, id), which both
- * dialects walk backwards from the best score; the caller joins the result to a tier and keeps RATED_WINDOW rows.
+ * dialects walk backwards from the best score; the caller intersects the ids with a tier's matches.
  */
 export function bestRatedIds(f: SearchFilters): RawBuilder<unknown> {
   return sql`SELECT d.id FROM documents d WHERE ${filterConditions(f)} AND d.rating_count > 0

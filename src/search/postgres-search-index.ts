@@ -5,6 +5,7 @@ import {
   bodyWindow,
   type CandidateSet,
   HEAD_WINDOW,
+  RATED_DEPTH,
   RATED_WINDOW,
   type SearchIndex,
   type SearchRequest,
@@ -97,26 +98,26 @@ export function createPostgresSearchIndex(database: Database): SearchIndex {
         FROM search_docs s JOIN documents d ON d.id = s.document_id
         WHERE s.body @@ ${q} AND ${where}
         ORDER BY s.document_id DESC LIMIT ${bodyLimit}`.execute(db);
-      if (req.sort !== 'rating') {
-        return {
-          candidates: mergeTiers(head.rows, body.rows),
-          capped: head.rows.length >= HEAD_WINDOW || body.rows.length >= bodyLimit,
-        };
+      const headFull = head.rows.length >= HEAD_WINDOW;
+      const bodyFull = body.rows.length >= bodyLimit;
+      // A tier whose window was not full already holds every match: only a full one can miss a well-rated document.
+      if (req.sort !== 'rating' || !(headFull || bodyFull)) {
+        return { candidates: mergeTiers(head.rows, body.rows), capped: headFull || bodyFull };
       }
-      // 评分最高: the best-rated matches too (the same bounded scan as on SQLite, so both return the same window).
+      // 评分最高: the best-rated documents among the tier's newest RATED_DEPTH matches (as on SQLite).
       const rated = (tier: 'head' | 'body') =>
         sql<TierRow>`
         SELECT d.id AS id, ${META_COLUMNS}
-        FROM (${bestRatedIds(req.filters)}) best JOIN documents d ON d.id = best.id
-          JOIN search_docs s ON s.document_id = d.id
-        WHERE ${sql.ref(`s.${tier}`)} @@ ${q}
+        FROM documents d
+        WHERE d.id IN (
+          SELECT m.document_id
+          FROM (SELECT document_id FROM search_docs WHERE ${sql.ref(tier)} @@ ${q}
+            ORDER BY document_id DESC LIMIT ${RATED_DEPTH}) m
+          WHERE m.document_id IN (${bestRatedIds(req.filters)}))
         ORDER BY d.rating_score DESC, d.id DESC LIMIT ${RATED_WINDOW}`.execute(db);
-      const headRated = await rated('head');
-      const bodyRated = await rated('body');
-      return {
-        candidates: mergeTiers([...head.rows, ...headRated.rows], [...body.rows, ...bodyRated.rows]),
-        capped: head.rows.length >= HEAD_WINDOW || body.rows.length >= bodyLimit,
-      };
+      const headRated = headFull ? (await rated('head')).rows : [];
+      const bodyRated = bodyFull ? (await rated('body')).rows : [];
+      return { candidates: mergeTiers([...head.rows, ...headRated], [...body.rows, ...bodyRated]), capped: true };
     },
 
     async titlePrefix(tokens, limit) {

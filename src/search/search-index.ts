@@ -91,12 +91,14 @@ export const HEAD_WINDOW = 200;
 export const BODY_WINDOW = 200;
 
 /**
- * The 评分最高 sort also reads each tier's best-rated matches, best first, up to RATED_WINDOW: a well-rated older
- * document is found even when the newest-first windows are full. Only the RATED_SCAN best-rated documents (filters
- * applied) are probed for a match, so the cost stays bounded however many documents are rated.
+ * When a tier's newest-first window is full, the 评分最高 sort also reads that tier's best-rated matches: the
+ * RATED_SCAN best-rated documents (filters applied, from the partial index on rating_score) that are among the tier's
+ * newest RATED_DEPTH matches, best first, up to RATED_WINDOW. A well-rated older document is found although newer
+ * matches filled the window; the cost is one bounded doclist walk (row ids only) per tier, whatever the query.
  */
 export const RATED_WINDOW = 200;
-export const RATED_SCAN = 5000;
+export const RATED_SCAN = 2000;
+export const RATED_DEPTH = 20_000;
 
 /**
  * The body tier's window, given how many title/summary matches the head tier found. When the head window is full,

@@ -6,6 +6,7 @@ import {
   type CandidateSet,
   HEAD_WINDOW,
   type IndexedDocument,
+  RATED_DEPTH,
   RATED_WINDOW,
   type SearchIndex,
   type SearchRequest,
@@ -87,27 +88,28 @@ export function createSqliteSearchIndex(database: Database): SearchIndex {
         FROM search_body JOIN documents d ON d.id = ${ROWID_BASE} - search_body.rowid
         WHERE search_body MATCH ${match} AND ${where}
         ORDER BY search_body.rowid LIMIT ${bodyLimit}`.execute(db);
-      if (req.sort !== 'rating') {
-        return {
-          candidates: mergeTiers(head.rows, body.rows),
-          capped: head.rows.length >= HEAD_WINDOW || body.rows.length >= bodyLimit,
-        };
+      const headFull = head.rows.length >= HEAD_WINDOW;
+      const bodyFull = body.rows.length >= bodyLimit;
+      // A tier whose window was not full already holds every match: only a full one can miss a well-rated document.
+      if (req.sort !== 'rating' || !(headFull || bodyFull)) {
+        return { candidates: mergeTiers(head.rows, body.rows), capped: headFull || bodyFull };
       }
-      // 评分最高: the best-rated matches too, probed one rowid at a time in score order (FTS5 seeks a rowid). The
-      // probe must be an INTEGER: better-sqlite3 binds numbers as REAL, and FTS5 then answers rowid = x wrongly.
+      // 评分最高: the best-rated documents among the tier's newest RATED_DEPTH matches. FTS5 walks the doclist (row
+      // ids only, no join) and each row id is checked against the small set of best-rated ids; the unary + keeps
+      // SQLite from turning that check into one FTS5 lookup per id (each costs a doclist seek).
       const rated = (table: 'search_head' | 'search_body') =>
         sql<TierRow>`
         SELECT d.id AS id, ${META_COLUMNS}
-        FROM (${bestRatedIds(req.filters)}) best JOIN documents d ON d.id = best.id
-        WHERE EXISTS (SELECT 1 FROM ${sql.table(table)} WHERE ${sql.table(table)} MATCH ${match}
-          AND ${sql.table(table)}.rowid = CAST(${ROWID_BASE} AS INTEGER) - d.id)
+        FROM documents d
+        WHERE d.id IN (
+          SELECT CAST(${ROWID_BASE} AS INTEGER) - m.rowid
+          FROM (SELECT rowid FROM ${sql.table(table)} WHERE ${sql.table(table)} MATCH ${match}
+            ORDER BY rowid LIMIT ${RATED_DEPTH}) m
+          WHERE +m.rowid IN (SELECT CAST(${ROWID_BASE} AS INTEGER) - best.id FROM (${bestRatedIds(req.filters)}) best))
         ORDER BY d.rating_score DESC, d.id DESC LIMIT ${RATED_WINDOW}`.execute(db);
-      const headRated = await rated('search_head');
-      const bodyRated = await rated('search_body');
-      return {
-        candidates: mergeTiers([...head.rows, ...headRated.rows], [...body.rows, ...bodyRated.rows]),
-        capped: head.rows.length >= HEAD_WINDOW || body.rows.length >= bodyLimit,
-      };
+      const headRated = headFull ? (await rated('search_head')).rows : [];
+      const bodyRated = bodyFull ? (await rated('search_body')).rows : [];
+      return { candidates: mergeTiers([...head.rows, ...headRated], [...body.rows, ...bodyRated]), capped: true };
     },
 
     async titlePrefix(tokens, limit) {
