@@ -1,4 +1,4 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Expression, type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Dialect } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { ACCOUNTS } from './ledger.ts';
@@ -36,12 +36,13 @@ export function findPurchaseContext(db: Kysely<DB>, buyerId: number, documentId:
 }
 
 /**
- * Records the entitlement only while the document is still for sale, in one statement (INSERT … SELECT from the
- * document row): undefined when it is not published any more. On PostgreSQL the row is read `FOR SHARE` and so held
- * until commit: a takedown racing the purchase either waits for it (and then holds its earnings) or wins, and the
- * purchase is refused (decision 0010). SQLite's write lock serialises the two anyway.
+ * The entitlement insert, which inserts only while the document is still for sale (INSERT … SELECT from the
+ * document row) and only when `transactionId` is not null (the posting happened). On PostgreSQL the row is read
+ * `FOR SHARE` and so held until commit: a takedown racing the purchase either waits for it (and then holds its
+ * earnings) or wins, and the purchase is refused (decision 0010). SQLite's write lock serialises the two anyway.
+ * Returned unexecuted: `post` runs it as the posting's step (one CTE of the posting's statement on PostgreSQL).
  */
-export async function insertPurchaseIfForSale(
+export function insertPurchaseIfForSale(
   db: Kysely<DB>,
   dialect: Dialect,
   p: {
@@ -50,10 +51,10 @@ export async function insertPurchaseIfForSale(
     sellerId: number;
     price: number;
     platformShare: number;
-    transactionId: number;
+    transactionId: Expression<number>;
     now: number;
   },
-): Promise<number | undefined> {
+) {
   // Typed parameters: in a SELECT list PostgreSQL would otherwise take them as text.
   const int = (v: number) => sql<number>`cast(${v} as bigint)`;
   const live = db
@@ -64,14 +65,15 @@ export async function insertPurchaseIfForSale(
       int(p.sellerId).as('seller_id'),
       int(p.price).as('price'),
       int(p.platformShare).as('platform_share'),
-      int(p.transactionId).as('transaction_id'),
+      sql<number>`${p.transactionId}`.as('transaction_id'),
       sql<'active'>`'active'`.as('status'),
       int(p.now).as('created_at'),
       sql<null>`cast(null as bigint)`.as('refunded_at'),
     ])
     .where('d.id', '=', p.documentId)
-    .where('d.status', '=', 'published');
-  const row = await db
+    .where('d.status', '=', 'published')
+    .where(sql<boolean>`${p.transactionId} is not null`);
+  return db
     .insertInto('purchases')
     .columns([
       'buyer_id',
@@ -85,9 +87,7 @@ export async function insertPurchaseIfForSale(
       'refunded_at',
     ])
     .expression(dialect === 'postgres' ? live.forShare() : live)
-    .returning('id')
-    .executeTakeFirst();
-  return row ? Number(row.id) : undefined;
+    .returning('id');
 }
 
 /** A document's status (to say why a purchase was refused). */

@@ -122,22 +122,26 @@ export async function purchaseDocument(
           { account: platform, amount: share },
         ],
       },
-      async (txId) => {
+      {
         // The entitlement, only while the document is still for sale (and held so until commit on PostgreSQL); a
         // takedown or deletion that won the race refuses the purchase and rolls the postings back.
-        created = await insertPurchaseIfForSale(trx, deps.database.dialect, {
-          buyerId: buyer.id,
-          documentId: doc.id,
-          sellerId,
-          price: doc.price,
-          platformShare: share,
-          transactionId: txId,
-          now: Date.now(),
-        });
-        if (created === undefined) {
-          const live = await documentStatus(trx, doc.id);
-          throw live?.status === 'taken_down' ? gone('takedown.noPurchase') : gone();
-        }
+        query: (q, txId) =>
+          insertPurchaseIfForSale(q, deps.database.dialect, {
+            buyerId: buyer.id,
+            documentId: doc.id,
+            sellerId,
+            price: doc.price,
+            platformShare: share,
+            transactionId: txId,
+            now: Date.now(),
+          }),
+        done: async (id) => {
+          if (id === undefined) {
+            const live = await documentStatus(trx, doc.id);
+            throw live?.status === 'taken_down' ? gone('takedown.noPurchase') : gone();
+          }
+          created = id;
+        },
       },
     );
     return created;

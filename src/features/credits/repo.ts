@@ -151,37 +151,6 @@ export function findPurchaseById(db: Kysely<DB>, id: number) {
   return db.selectFrom('purchases').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Records an entitlement. */
-export async function insertPurchase(
-  db: Kysely<DB>,
-  p: {
-    buyerId: number;
-    documentId: number;
-    sellerId: number;
-    price: number;
-    platformShare: number;
-    transactionId: number;
-    now: number;
-  },
-): Promise<number> {
-  const row = await db
-    .insertInto('purchases')
-    .values({
-      buyer_id: p.buyerId,
-      document_id: p.documentId,
-      seller_id: p.sellerId,
-      price: p.price,
-      platform_share: p.platformShare,
-      transaction_id: p.transactionId,
-      status: 'active',
-      created_at: p.now,
-      refunded_at: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return Number(row.id);
-}
-
 /** Revokes an entitlement (refund); false when it was not active. */
 export async function markPurchaseRefunded(db: Kysely<DB>, id: number, now: number): Promise<boolean> {
   const res = await db

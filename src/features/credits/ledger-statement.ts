@@ -1,0 +1,120 @@
+// A posting as one statement, for PostgreSQL (decision 0017). `post` does the same work as six to eight statements
+// in a row; each one is a round trip, a parse and a plan, and at hundreds of purchases a second those — not locks —
+// were the cost. Here the claim, the settle of debited hot accounts, the guarded debits, the entries, the caller's
+// step (the entitlement), the credits and the deferred credits are data-modifying CTEs of one statement: all or
+// nothing within the caller's transaction, with the same guards. SQLite (no DML in WITH, and no round trips: it is
+// in-process) keeps the statement-by-statement path.
+import { type Expression, type OperationNodeSource, type RawBuilder, sql, type Transaction } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+
+/** One account's movement, with whether its credits are deferred (`defersCredits`). */
+export interface StatementLeg {
+  readonly id: number;
+  readonly amount: number;
+  readonly defers: boolean;
+}
+
+/** The transaction header, as `claimTransaction` writes it. */
+export interface StatementHeader {
+  readonly key: string;
+  readonly kind: string;
+  readonly userId: number | null;
+  readonly documentId: number | null;
+  readonly memo: string;
+  readonly createdBy: number | null;
+  readonly now: number;
+}
+
+/** What the statement did: the claimed id (undefined: key already used), the debited accounts, the step's row. */
+export interface StatementResult {
+  readonly claimed: number | undefined;
+  readonly debited: readonly number[];
+  readonly stepId: number | undefined;
+}
+
+const big = (v: number | null) => sql`cast(${v} as bigint)`;
+const values = (legs: readonly StatementLeg[]) => sql.join(legs.map((l) => sql`(${big(l.id)}, ${big(l.amount)})`));
+
+/**
+ * True when the legs can go in one statement: PostgreSQL updates a row at most once per statement (a second update
+ * of the same row in another CTE would be silently dropped), so every account must appear once.
+ */
+export function fitsOneStatement(legs: readonly { id: number }[]): boolean {
+  return new Set(legs.map((l) => l.id)).size === legs.length;
+}
+
+/**
+ * Runs the posting as one statement inside `trx`. The caller turns a short debit into InsufficientBalance and a
+ * missing step row into its own error — both by throwing, which rolls the transaction (claim included) back.
+ *
+ * - `claim` inserts the header (ON CONFLICT DO NOTHING): no row, and every later CTE does nothing.
+ * - `settled` deletes the unsettled credits of debited hot accounts, and `debit` adds them to the balance in the same
+ *   update that takes the debit, guarded by `allow_negative = 1 OR new balance >= 0` (a concurrent settler's rows
+ *   are waited for and skipped, as in `settleAccount`).
+ * - `ok` is the claimed id only when every debit passed its guard; entries, step, credits and deferred credits
+ *   happen only then.
+ */
+export async function postInOneStatement(
+  trx: Transaction<DB>,
+  h: StatementHeader,
+  legs: readonly StatementLeg[],
+  step?: (txId: Expression<number>) => OperationNodeSource,
+): Promise<StatementResult> {
+  const debits = legs.filter((l) => l.amount < 0);
+  const settle = debits.filter((l) => l.defers);
+  const credits = legs.filter((l) => l.amount > 0 && !l.defers);
+  const deferred = legs.filter((l) => l.amount > 0 && l.defers);
+  const ctes: RawBuilder<unknown>[] = [
+    sql`claim as (
+      insert into ledger_transactions (idempotency_key, kind, user_id, document_id, memo, created_by, created_at)
+      values (${h.key}, ${h.kind}, ${big(h.userId)}, ${big(h.documentId)}, ${h.memo}, ${big(h.createdBy)}, ${big(h.now)})
+      on conflict (idempotency_key) do nothing
+      returning id)`,
+    sql`settled as (
+      delete from ledger_unsettled
+      where ${settle.length ? sql`account_id in (${sql.join(settle.map((l) => big(l.id)))})` : sql`false`}
+        and exists (select 1 from claim)
+      returning account_id, amount)`,
+  ];
+  if (debits.length) {
+    ctes.push(sql`debit as (
+      update ledger_accounts a
+      set balance = a.balance + m.settled + m.amount
+      from (
+        select d.id, d.amount, coalesce((select sum(s.amount) from settled s where s.account_id = d.id), 0) as settled
+        from (values ${values(debits)}) as d(id, amount)
+      ) m
+      where a.id = m.id and exists (select 1 from claim)
+        and (a.allow_negative = 1 or a.balance + m.settled + m.amount >= 0)
+      returning a.id)`);
+  } else {
+    ctes.push(sql`debit as (select cast(null as bigint) as id where false)`);
+  }
+  ctes.push(sql`ok as (select id from claim where (select count(*) from debit) = ${debits.length})`);
+  ctes.push(sql`entries as (
+    insert into ledger_entries (transaction_id, account_id, amount, created_at)
+    select ok.id, e.account_id, e.amount, ${big(h.now)} from ok, (values ${values(legs)}) as e(account_id, amount))`);
+  ctes.push(step ? sql`step as (${step(sql<number>`(select id from ok)`)})` : sql`step as (select null as id)`);
+  if (credits.length) {
+    ctes.push(sql`credit as (
+      update ledger_accounts a set balance = a.balance + c.amount
+      from ok, (values ${values(credits)}) as c(id, amount)
+      where a.id = c.id)`);
+  }
+  if (deferred.length) {
+    ctes.push(sql`deferred as (
+      insert into ledger_unsettled (account_id, transaction_id, amount, created_at)
+      select c.id, ok.id, c.amount, ${big(h.now)} from ok, (values ${values(deferred)}) as c(id, amount))`);
+  }
+  const { rows } = await sql<{ claimed: number | null; debited: string[] | null; step_id: number | null }>`
+    with ${sql.join(ctes)}
+    select (select id from claim) as claimed,
+           (select array_agg(id) from debit) as debited,
+           (select id from step limit 1) as step_id`.execute(trx);
+  const r = rows[0];
+  return {
+    claimed: r?.claimed == null ? undefined : Number(r.claimed),
+    debited: (r?.debited ?? []).map(Number),
+    stepId: r?.step_id == null ? undefined : Number(r.step_id),
+  };
+}
