@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
@@ -18,6 +19,16 @@ export interface Database {
   readonly getSync?: <T>(compiledSql: string, params: readonly unknown[]) => T | undefined;
   close(): Promise<void>;
 }
+
+/**
+ * A comment that marks SQL to run as a named prepared statement on PostgreSQL (parsed and planned once per
+ * connection, not on every call). Only for hot statements whose text is fixed (a handful): each distinct marked
+ * text becomes one prepared statement on every pooled connection, so a marked text built from variable input would
+ * grow without bound (capped below). Put it at the very start of the SQL, or right after `select ` (Kysely's
+ * `modifyFront`). A comment to SQLite.
+ */
+export const PREPARED = '/* prepared */';
+const MAX_PREPARED_TEXTS = 100;
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -98,6 +109,34 @@ function openPostgres(url: string, max: number): Database {
   pool.on('error', (err: Error & { code?: string }) => {
     if (err.code !== '57P01') process.emitWarning(`idle PostgreSQL connection lost: ${err.message}`);
   });
+  prepareMarkedStatements(pool);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
+}
+
+/**
+ * Runs SQL marked with PREPARED as named prepared statements: on a hot path (a purchase posts in one large
+ * statement) parsing and planning were as much of PostgreSQL's work as executing (decision 0017). Kysely calls
+ * `client.query(text, values)`; the pool's new clients get a `query` that names marked texts.
+ */
+function prepareMarkedStatements(pool: pg.Pool): void {
+  const names = new Map<string, string>();
+  const nameOf = (text: string): string | undefined => {
+    let name = names.get(text);
+    if (!name && names.size < MAX_PREPARED_TEXTS) {
+      name = `wy_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+      names.set(text, name);
+    }
+    return name;
+  };
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    const marked = (text: unknown): text is string =>
+      typeof text === 'string' && (text.startsWith(PREPARED) || text.startsWith(`select ${PREPARED}`));
+    (client as { query: unknown }).query = (...args: unknown[]) => {
+      const [text, values] = args;
+      const name = args.length <= 2 && marked(text) && (values === undefined || Array.isArray(values)) && nameOf(text);
+      return name ? query({ name, text, values }) : query(...args);
+    };
+  });
 }

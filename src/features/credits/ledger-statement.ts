@@ -5,6 +5,7 @@
 // nothing within the caller's transaction, with the same guards. SQLite (no DML in WITH, and no round trips: it is
 // in-process) keeps the statement-by-statement path.
 import { type Expression, type OperationNodeSource, type RawBuilder, sql, type Transaction } from 'kysely';
+import { PREPARED } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 
 /** One account's movement, with whether its credits are deferred (`defersCredits`). */
@@ -106,7 +107,10 @@ export async function postInOneStatement(
       insert into ledger_unsettled (account_id, transaction_id, amount, created_at)
       select c.id, ok.id, c.amount, ${big(h.now)} from ok, (values ${values(deferred)}) as c(id, amount))`);
   }
-  const { rows } = await sql<{ claimed: number | null; debited: string[] | null; step_id: number | null }>`
+  // Prepared: one text per shape of posting (a purchase always has the same), planned once per connection.
+  const { rows } = await sql<{ claimed: number | null; debited: string[] | null; step_id: number | null }>`${sql.raw(
+    PREPARED,
+  )}
     with ${sql.join(ctes)}
     select (select id from claim) as claimed,
            (select array_agg(id) from debit) as debited,

@@ -1,5 +1,5 @@
 import { type Expression, type Kysely, type RawBuilder, sql } from 'kysely';
-import type { Dialect } from '../../db/database.ts';
+import { type Dialect, PREPARED } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import { ACCOUNTS } from './ledger.ts';
 
@@ -14,6 +14,7 @@ export function findPurchaseContext(db: Kysely<DB>, buyerId: number, documentId:
     sql<number | null>`(select la.id from ledger_accounts la where la.code = ${code})`;
   return db
     .selectFrom('documents as d')
+    .modifyFront(sql.raw(PREPARED))
     .leftJoin('purchases as p', (join) => join.onRef('p.document_id', '=', 'd.id').on('p.buyer_id', '=', buyerId))
     .select([
       'd.id',
