@@ -20,6 +20,7 @@ import * as followProfile from './migrations/20261201120000-follow-profile.ts';
 import * as uploadsEdit from './migrations/20261201130000-uploads-edit.ts';
 import * as blobClaims from './migrations/20261201140000-blob-claims.ts';
 import * as hotAccounts from './migrations/20261201150000-hot-accounts.ts';
+import * as ledgerRefuse from './migrations/20261201150100-ledger-refuse.ts';
 import * as apiTokens from './migrations/20261201170000-api-tokens.ts';
 import type { DB } from './schema.ts';
 
@@ -47,6 +48,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '20261201130000-uploads-edit': uploadsEdit,
   '20261201140000-blob-claims': blobClaims,
   '20261201150000-hot-accounts': hotAccounts,
+  '20261201150100-ledger-refuse': ledgerRefuse,
   '20261201170000-api-tokens': apiTokens,
 };
 

@@ -1,10 +1,11 @@
 // A posting as one statement, for PostgreSQL (decision 0017). `post` does the same work as six to eight statements
 // in a row; each one is a round trip, a parse and a plan, and at hundreds of purchases a second those — not locks —
 // were the cost. Here the claim, the settle of debited hot accounts, the guarded debits, the entries, the caller's
-// step (the entitlement), the credits and the deferred credits are data-modifying CTEs of one statement: all or
-// nothing within the caller's transaction, with the same guards. SQLite (no DML in WITH, and no round trips: it is
-// in-process) keeps the statement-by-statement path.
-import { type Expression, type OperationNodeSource, type RawBuilder, sql, type Transaction } from 'kysely';
+// step (the entitlement), the credits and the deferred credits are data-modifying CTEs of one statement, with the
+// same guards; a refusal raises, so the statement is all or nothing even in autocommit (a purchase needs no
+// BEGIN/COMMIT round trips). SQLite (no DML in WITH, and no round trips: it is in-process) keeps the
+// statement-by-statement path.
+import { type Expression, type Kysely, type OperationNodeSource, type RawBuilder, sql } from 'kysely';
 import { PREPARED } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 
@@ -26,12 +27,15 @@ export interface StatementHeader {
   readonly now: number;
 }
 
-/** What the statement did: the claimed id (undefined: key already used), the debited accounts, the step's row. */
-export interface StatementResult {
-  readonly claimed: number | undefined;
-  readonly debited: readonly number[];
-  readonly stepId: number | undefined;
-}
+/**
+ * What the statement did: posted (with the step's row id), nothing because the key was used already, or nothing
+ * because it refused itself — a debit short of money (which account), or the step inserted no row.
+ */
+export type StatementResult =
+  | { readonly kind: 'posted'; readonly id: number; readonly stepId: number | undefined }
+  | { readonly kind: 'duplicate' }
+  | { readonly kind: 'short'; readonly accountId: number }
+  | { readonly kind: 'step-refused' };
 
 const big = (v: number | null) => sql`cast(${v} as bigint)`;
 const values = (legs: readonly StatementLeg[]) => sql.join(legs.map((l) => sql`(${big(l.id)}, ${big(l.amount)})`));
@@ -45,8 +49,9 @@ export function fitsOneStatement(legs: readonly { id: number }[]): boolean {
 }
 
 /**
- * Runs the posting as one statement inside `trx`. The caller turns a short debit into InsufficientBalance and a
- * missing step row into its own error — both by throwing, which rolls the transaction (claim included) back.
+ * Runs the posting as one statement on `db` — a transaction, or the pool (autocommit: the statement alone is all or
+ * nothing). A short debit or a refused step makes the statement raise (`ledger_refuse`, SQLSTATE WY001), so nothing
+ * it wrote survives, in either case; inside a transaction the caller must then throw (the transaction is aborted).
  *
  * - `claim` inserts the header (ON CONFLICT DO NOTHING): no row, and every later CTE does nothing.
  * - `settled` deletes the unsettled credits of debited hot accounts, and `debit` adds them to the balance in the same
@@ -56,7 +61,7 @@ export function fitsOneStatement(legs: readonly { id: number }[]): boolean {
  *   happen only then.
  */
 export async function postInOneStatement(
-  trx: Transaction<DB>,
+  db: Kysely<DB>,
   h: StatementHeader,
   legs: readonly StatementLeg[],
   step?: (txId: Expression<number>) => OperationNodeSource,
@@ -107,18 +112,27 @@ export async function postInOneStatement(
       insert into ledger_unsettled (account_id, transaction_id, amount, created_at)
       select c.id, ok.id, c.amount, ${big(h.now)} from ok, (values ${values(deferred)}) as c(id, amount))`);
   }
+  // Refusals are raised from the final select, which reads every CTE it tests in full first.
+  const short = debits.length
+    ? sql`case when exists (select 1 from claim) and (select count(*) from debit) < ${debits.length}
+        then ledger_refuse('short', (select min(d.id) from (values ${values(debits)}) as d(id, amount)
+          where d.id not in (select id from debit))) end`
+    : sql`null`;
+  const refusedStep = step
+    ? sql`case when exists (select 1 from ok) and not exists (select 1 from step) then ledger_refuse('step', null) end`
+    : sql`null`;
   // Prepared: one text per shape of posting (a purchase always has the same), planned once per connection.
-  const { rows } = await sql<{ claimed: number | null; debited: string[] | null; step_id: number | null }>`${sql.raw(
-    PREPARED,
-  )}
-    with ${sql.join(ctes)}
-    select (select id from claim) as claimed,
-           (select array_agg(id) from debit) as debited,
-           (select id from step limit 1) as step_id`.execute(trx);
-  const r = rows[0];
-  return {
-    claimed: r?.claimed == null ? undefined : Number(r.claimed),
-    debited: (r?.debited ?? []).map(Number),
-    stepId: r?.step_id == null ? undefined : Number(r.step_id),
-  };
+  try {
+    const { rows } = await sql<{ claimed: number | null; step_id: number | null }>`${sql.raw(PREPARED)}
+      with ${sql.join(ctes)}
+      select (select id from claim) as claimed, (select id from step limit 1) as step_id,
+        ${short} as short, ${refusedStep} as refused_step`.execute(db);
+    const r = rows[0];
+    if (r?.claimed == null) return { kind: 'duplicate' };
+    return { kind: 'posted', id: Number(r.claimed), stepId: r.step_id == null ? undefined : Number(r.step_id) };
+  } catch (err) {
+    const e = err as { code?: string; message?: string; detail?: string };
+    if (e.code !== 'WY001') throw err;
+    return e.message?.endsWith(': short') ? { kind: 'short', accountId: Number(e.detail) } : { kind: 'step-refused' };
+  }
 }

@@ -98,7 +98,10 @@ export interface LedgerStep {
     db: Kysely<DB>,
     txId: Expression<number>,
   ): OperationNodeSource & { executeTakeFirst(): Promise<{ id: number } | undefined> };
-  /** Receives the inserted row's id, or undefined when the query inserted nothing (throw to roll back). */
+  /**
+   * Receives the inserted row's id, or undefined when the query inserted nothing (throw to roll back). On
+   * PostgreSQL the posting is aborted by then: read anything needed for the error through the pool, not `trx`.
+   */
   done(id: number | undefined): Promise<void>;
 }
 
@@ -124,38 +127,17 @@ export class InsufficientBalance extends AppError {
  *    retried by `inTransaction`).
  *
  * On PostgreSQL (inside `inTransaction`) steps 2–3 are one statement (`ledger-statement.ts`): same writes, same
- * guards, one round trip instead of six to eight.
+ * guards, one round trip instead of six to eight. A refusal (short debit, refused step) aborts the transaction: the
+ * caller must let the error propagate (`inTransaction` rolls back), as it must anyway.
  */
 export async function post(trx: Transaction<DB>, tx: LedgerTx, step?: LedgerStep): Promise<number | undefined> {
-  const sum = tx.postings.reduce((s, p) => s + p.amount, 0);
-  if (sum !== 0 || tx.postings.some((p) => !Number.isSafeInteger(p.amount))) {
-    throw new Error(`unbalanced ledger transaction ${tx.key}: ${sum}`);
+  if (!balanced(tx)) {
+    throw new Error(`unbalanced ledger transaction ${tx.key}: ${tx.postings.reduce((s, p) => s + p.amount, 0)}`);
   }
-  const now = Date.now();
-  const header = {
-    key: tx.key,
-    kind: tx.kind,
-    userId: tx.userId ?? null,
-    documentId: tx.documentId ?? null,
-    memo: tx.memo ?? '',
-    createdBy: tx.createdBy ?? null,
-    now,
-  };
+  const header = headerOf(tx);
+  const { now } = header;
   const legs = tx.postings.filter((p) => p.amount !== 0).sort((a, b) => a.account.id - b.account.id);
-  const accountIds = legs.map((p) => ({ id: p.account.id }));
-  if (dialects.get(trx) === 'postgres' && legs.length > 0 && fitsOneStatement(accountIds)) {
-    const r = await postInOneStatement(
-      trx,
-      header,
-      legs.map((p) => ({ id: p.account.id, amount: p.amount, defers: defersCredits(p.account.code) })),
-      step && ((txId) => step.query(trx, txId)),
-    );
-    if (r.claimed === undefined) return undefined;
-    const short = legs.find((p) => p.amount < 0 && !r.debited.includes(p.account.id));
-    if (short) throw new InsufficientBalance(short.account.code);
-    await step?.done(r.stepId);
-    return r.claimed;
-  }
+  if (dialects.get(trx) === 'postgres' && oneStatement(legs)) return postAsStatement(trx, header, legs, step);
   const id = await repo.claimTransaction(trx, header);
   if (id === undefined) return undefined;
   for (const p of legs) {
@@ -177,6 +159,79 @@ export async function post(trx: Transaction<DB>, tx: LedgerTx, step?: LedgerStep
   );
   for (const p of legs) if (p.amount > 0 && !deferred.includes(p)) await repo.moveBalance(trx, p.account.id, p.amount);
   return id;
+}
+
+/**
+ * Posts a transaction that is the whole operation (nothing else to write beside it but its `step`), e.g. a
+ * purchase. On PostgreSQL it is one statement in autocommit — all or nothing by itself, so the BEGIN and COMMIT
+ * round trips go too (a purchase is two round trips: its checks and this); elsewhere `inTransaction` + `post`.
+ * Deadlocks and serialization failures are retried as `inTransaction` does.
+ */
+export async function postAlone(
+  deps: Pick<Deps, 'database'>,
+  tx: LedgerTx,
+  step?: LedgerStep,
+): Promise<number | undefined> {
+  const legs = tx.postings.filter((p) => p.amount !== 0).sort((a, b) => a.account.id - b.account.id);
+  if (deps.database.dialect !== 'postgres' || !oneStatement(legs) || !balanced(tx)) {
+    return inTransaction(deps, (trx) => post(trx, tx, step));
+  }
+  const header = headerOf(tx);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await postAsStatement(deps.database.db, header, legs, step);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (attempt >= 5 || !code || !RETRYABLE.has(code)) throw err;
+      await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
+    }
+  }
+}
+
+/** PostgreSQL updates a row once per statement: the one-statement form needs every account once. */
+const oneStatement = (legs: readonly Posting[]) =>
+  legs.length > 0 && fitsOneStatement(legs.map((p) => ({ id: p.account.id })));
+
+const balanced = (tx: LedgerTx) =>
+  tx.postings.reduce((s, p) => s + p.amount, 0) === 0 && tx.postings.every((p) => Number.isSafeInteger(p.amount));
+
+function headerOf(tx: LedgerTx) {
+  return {
+    key: tx.key,
+    kind: tx.kind,
+    userId: tx.userId ?? null,
+    documentId: tx.documentId ?? null,
+    memo: tx.memo ?? '',
+    createdBy: tx.createdBy ?? null,
+    now: Date.now(),
+  };
+}
+
+/** The one-statement posting (ledger-statement.ts) on `db`, its outcome mapped as `post` reports it. */
+async function postAsStatement(
+  db: Kysely<DB>,
+  header: ReturnType<typeof headerOf>,
+  legs: readonly Posting[],
+  step: LedgerStep | undefined,
+): Promise<number | undefined> {
+  const r = await postInOneStatement(
+    db,
+    header,
+    legs.map((p) => ({ id: p.account.id, amount: p.amount, defers: defersCredits(p.account.code) })),
+    step && ((txId) => step.query(db, txId)),
+  );
+  switch (r.kind) {
+    case 'duplicate':
+      return undefined;
+    case 'short':
+      throw new InsufficientBalance(legs.find((p) => p.account.id === r.accountId)?.account.code ?? '');
+    case 'step-refused':
+      await step?.done(undefined);
+      throw new Error('ledger step refused without an error');
+    case 'posted':
+      await step?.done(r.stepId);
+      return r.id;
+  }
 }
 
 /** The dialect of each transaction `inTransaction` opened (`post` takes the one-statement path on PostgreSQL). */

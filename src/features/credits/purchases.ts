@@ -3,7 +3,7 @@ import type { Deps } from '../../deps.ts';
 import { badRequest, conflict, gone, notFound } from '../../errors.ts';
 import { t } from '../../i18n/t.ts';
 import type { SessionUser } from '../accounts/service.ts';
-import { ACCOUNTS, inTransaction, post, saleAccounts } from './ledger.ts';
+import { ACCOUNTS, postAlone, saleAccounts } from './ledger.ts';
 import { documentStatus, findPurchaseContext, insertPurchaseIfForSale } from './purchase-repo.ts';
 import * as repo from './repo.ts';
 
@@ -61,11 +61,12 @@ export async function getPurchaseQuote(deps: Pick<Deps, 'database'>, buyer: Sess
  * Buys a document for the buyer's wallet credits.
  *
  * 1. The document must be published, paid, and not the buyer's own; the terms must be accepted (recorded once).
- * 2. One transaction: claim `purchase:<buyer>:<doc>` (a second purchase — concurrent or later — finds the key taken),
- *    debit the wallet with a guarded update (余额不足 rolls everything back), credit the earnings of the uploader (or
- *    of the claimant, once a 认领 is approved: `documents.earnings_user_id`; recorded as the purchase's seller, so a
- *    refund reverses the right account) and
- *    the platform's share, and create the entitlement.
+ * 2. One posting, all or nothing (one statement on PostgreSQL, one transaction on SQLite): claim
+ *    `purchase:<buyer>:<doc>` (a second purchase — concurrent or later — finds the key taken), debit the wallet with
+ *    a guarded update (余额不足 rolls everything back), credit the earnings of the uploader (or of the claimant, once
+ *    a 认领 is approved: `documents.earnings_user_id`; recorded as the purchase's seller, so a refund reverses the
+ *    right account) and the platform's share — both deferred (decision 0017) — and create the entitlement while the
+ *    document is still for sale.
  * 3. A repeated purchase answers with the existing entitlement; nothing is charged twice.
  */
 export async function purchaseDocument(
@@ -105,47 +106,45 @@ export async function purchaseDocument(
         }
       : await saleAccounts(db, buyer.id, sellerId);
 
-  // 2. The purchase itself.
-  const purchaseId = await inTransaction(deps, async (trx) => {
-    let created: number | undefined;
-    await post(
-      trx,
-      {
-        key: `purchase:${buyer.id}:${doc.id}`,
-        kind: 'purchase',
-        userId: buyer.id,
-        documentId: doc.id,
-        memo: doc.title,
-        postings: [
-          { account: wallet, amount: -doc.price },
-          { account: earnings, amount: doc.price - share },
-          { account: platform, amount: share },
-        ],
+  // 2. The purchase itself: the posting, with the entitlement as its step (one statement on PostgreSQL).
+  let purchaseId: number | undefined;
+  await postAlone(
+    deps,
+    {
+      key: `purchase:${buyer.id}:${doc.id}`,
+      kind: 'purchase',
+      userId: buyer.id,
+      documentId: doc.id,
+      memo: doc.title,
+      postings: [
+        { account: wallet, amount: -doc.price },
+        { account: earnings, amount: doc.price - share },
+        { account: platform, amount: share },
+      ],
+    },
+    {
+      // The entitlement, only while the document is still for sale (and held so until commit on PostgreSQL); a
+      // takedown or deletion that won the race refuses the purchase and rolls the postings back.
+      query: (q, txId) =>
+        insertPurchaseIfForSale(q, deps.database.dialect, {
+          buyerId: buyer.id,
+          documentId: doc.id,
+          sellerId,
+          price: doc.price,
+          platformShare: share,
+          transactionId: txId,
+          now: Date.now(),
+        }),
+      done: async (id) => {
+        if (id === undefined) {
+          // Read outside the posting: on PostgreSQL its statement (or transaction) was aborted.
+          const live = await documentStatus(db, doc.id);
+          throw live?.status === 'taken_down' ? gone('takedown.noPurchase') : gone();
+        }
+        purchaseId = id;
       },
-      {
-        // The entitlement, only while the document is still for sale (and held so until commit on PostgreSQL); a
-        // takedown or deletion that won the race refuses the purchase and rolls the postings back.
-        query: (q, txId) =>
-          insertPurchaseIfForSale(q, deps.database.dialect, {
-            buyerId: buyer.id,
-            documentId: doc.id,
-            sellerId,
-            price: doc.price,
-            platformShare: share,
-            transactionId: txId,
-            now: Date.now(),
-          }),
-        done: async (id) => {
-          if (id === undefined) {
-            const live = await documentStatus(trx, doc.id);
-            throw live?.status === 'taken_down' ? gone('takedown.noPurchase') : gone();
-          }
-          created = id;
-        },
-      },
-    );
-    return created;
-  });
+    },
+  );
   if (purchaseId !== undefined) return { purchaseId, created: true };
 
   // 3. Someone (this buyer, in another request) bought it first.
