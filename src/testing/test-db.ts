@@ -20,7 +20,14 @@ export interface TestDatabase {
 }
 
 /** Creates an isolated database: a temp SQLite file, or a new Postgres database on the test server. */
-export async function createTestDatabase(dialect: Dialect, opts: { migrate?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  dialect: Dialect,
+  opts: {
+    migrate?: boolean;
+    /** PostgreSQL connections (default 20; the server's own default is 10). */
+    poolSize?: number;
+  } = {},
+): Promise<TestDatabase> {
   let url: string;
   let cleanup: () => Promise<void>;
   if (dialect === 'sqlite') {
@@ -44,7 +51,7 @@ export async function createTestDatabase(dialect: Dialect, opts: { migrate?: boo
       await c.end();
     };
   }
-  const database = openDatabase(url, { poolSize: 20 });
+  const database = openDatabase(url, { poolSize: opts.poolSize ?? 20 });
   if (opts.migrate !== false) await migrate(database);
   let dropped = false;
   return {
