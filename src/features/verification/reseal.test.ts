@@ -42,6 +42,8 @@ async function insertUser(db: Awaited<ReturnType<typeof createTestDatabase>>['da
       updated_at: now,
       banned_until: null,
       muted_until: null,
+      // A verified contact: submitting real-name verification requires one (issue #11).
+      contact_verified_at: now,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
