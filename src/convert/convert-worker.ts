@@ -12,7 +12,9 @@ process.setSourceMapsEnabled(false);
 const { extractDocx } = await import('./extract-docx.ts');
 const { extractPdf } = await import('./extract-pdf.ts');
 const { extractTxt } = await import('./extract-txt.ts');
+const { extractOfd } = await import('./extract-ofd.ts');
 const { renderPdfPages } = await import('./render-pdf.ts');
+const { renderOfdPages } = await import('./render-ofd.ts');
 
 /** A task posted to a converter worker. */
 export interface WorkerTask {
@@ -36,6 +38,7 @@ const EXTRACTORS: Partial<Record<DocFormat, (path: string, limits: ConvertLimits
   docx: extractDocx,
   pdf: extractPdf,
   txt: extractTxt,
+  ofd: extractOfd,
 };
 
 const port = parentPort;
@@ -45,7 +48,8 @@ if (port) {
     let reply: WorkerReply;
     try {
       if (task.render) {
-        reply = { type: 'result', id: task.id, ok: true, value: await renderPdfPages(task.render) };
+        const render = task.render.source === 'ofd' ? renderOfdPages : renderPdfPages;
+        reply = { type: 'result', id: task.id, ok: true, value: await render(task.render) };
       } else {
         const extract = EXTRACTORS[task.format];
         if (!extract) throw new Error(`unknown format ${String(task.format)}`);

@@ -9,7 +9,9 @@ import { ConversionError } from './types.ts';
 
 /** What to render and how big. */
 export interface RenderRequest {
+  /** The file to render: a PDF, or an OFD package when `source` is 'ofd' (render-ofd.ts). */
   pdfPath: string;
+  source?: 'pdf' | 'ofd';
   /** Render pages 1..pages (fewer if the PDF is shorter). */
   pages: number;
   /** Files are written as `${outDir}/${n}.${ext}`. */
@@ -104,7 +106,7 @@ export async function renderPdfPages(req: RenderRequest): Promise<RenderResult> 
 }
 
 /** A faint diagonal repeat of the site name: visible on a copied image, not in the way of reading. */
-function drawWatermark(ctx: CanvasRenderingContext2D, width: number, height: number, text: string): void {
+export function drawWatermark(ctx: CanvasRenderingContext2D, width: number, height: number, text: string): void {
   ctx.save();
   ctx.globalAlpha = 0.07;
   ctx.fillStyle = '#1f3a5f';

@@ -37,6 +37,8 @@ const FORMAT_BY_EXT: Record<string, DocFormat> = {
   xls: 'xls',
   et: 'et',
   ods: 'ods',
+  // OFD (GB/T 33190), China's fixed-layout format for 电子公文: read by extract-ofd.ts, no LibreOffice needed.
+  ofd: 'ofd',
 };
 
 const MIME: Record<DocFormat, string> = {
@@ -54,6 +56,7 @@ const MIME: Record<DocFormat, string> = {
   xls: 'application/vnd.ms-excel',
   et: 'application/vnd.ms-excel',
   ods: 'application/vnd.oasis.opendocument.spreadsheet',
+  ofd: 'application/ofd',
 };
 
 /**
@@ -137,6 +140,10 @@ export async function sniffFile(path: string, declaredExt: string): Promise<Snif
       if (type?.ext === 'zip' && (await zipLooksLikeDocx(path))) return accept('docx');
       // A password-protected .docx is an OLE container holding an EncryptedPackage: say so, not "wrong format".
       if (type?.ext === 'cfb' && describeCfb(head) === ENCRYPTED_OFFICE) return refuse('upload.encrypted', {});
+      return mismatch(describe(type?.ext, head, truncated));
+    case 'ofd':
+      // An OFD package is a zip whose root holds OFD.xml.
+      if (type?.ext === 'zip' && (await zipNames(path, ['OFD.xml'])).has('OFD.xml')) return accept('ofd');
       return mismatch(describe(type?.ext, head, truncated));
     case 'txt':
       if (type) return mismatch(describe(type.ext, head, truncated));

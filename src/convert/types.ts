@@ -2,7 +2,7 @@
 export type OfficeFormat = 'doc' | 'wps' | 'rtf' | 'odt' | 'pptx' | 'ppt' | 'dps' | 'xlsx' | 'xls' | 'et' | 'ods';
 
 /** The formats the upload pipeline accepts, after sniffing. */
-export type DocFormat = 'docx' | 'pdf' | 'txt' | OfficeFormat;
+export type DocFormat = 'docx' | 'pdf' | 'txt' | 'ofd' | OfficeFormat;
 
 export const OFFICE_FORMATS: ReadonlySet<string> = new Set<OfficeFormat>([
   'doc',
@@ -41,6 +41,9 @@ export interface ExtractedText {
   /** MinHash signature of `body` for near-duplicate detection (similarity.ts), computed where the text was
    *  extracted (a converter worker) so the main thread does not; absent for texts too short to compare. */
   signature?: number[];
+  /** What the reader should know about the source (shown on the document page): 'signed' = an OFD carrying
+   *  electronic signatures (含电子签章), which are not verified. */
+  flags?: string[];
 }
 
 /** Stable machine codes; the UI maps `convert.<camelCase>` message keys. */

@@ -22,6 +22,7 @@ import * as blobClaims from './migrations/20261201140000-blob-claims.ts';
 import * as hotAccounts from './migrations/20261201150000-hot-accounts.ts';
 import * as ledgerRefuse from './migrations/20261201150100-ledger-refuse.ts';
 import * as apiTokens from './migrations/20261201170000-api-tokens.ts';
+import * as sourceFlags from './migrations/20261202160000-source-flags.ts';
 import type { DB } from './schema.ts';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Database['dialect']): Promise<void> };
@@ -50,6 +51,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '20261201150000-hot-accounts': hotAccounts,
   '20261201150100-ledger-refuse': ledgerRefuse,
   '20261201170000-api-tokens': apiTokens,
+  '20261202160000-source-flags': sourceFlags,
 };
 
 /** Runs pending migrations under Kysely's migration lock (advisory lock on Postgres, write lock on SQLite). */

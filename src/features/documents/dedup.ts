@@ -26,6 +26,7 @@ export async function reuseExactDuplicate(
       'documents.page_count',
       'documents.char_count',
       'documents.pdf_key',
+      'documents.source_flags',
       'document_texts.body',
       'document_texts.page_starts',
       'document_texts.headings',
@@ -50,6 +51,7 @@ export async function reuseExactDuplicate(
       pageCount: earlier.page_count ?? pageStarts.length,
       charCount: earlier.char_count ?? 0,
       headings: JSON.parse(earlier.headings),
+      ...(earlier.source_flags ? { flags: JSON.parse(earlier.source_flags) as string[] } : {}),
     },
   };
 }

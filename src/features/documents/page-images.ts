@@ -99,15 +99,17 @@ export function renderPagesHandler(
       let pdfKey: BlobKey | undefined;
       if (doc.format === 'pdf') pdfKey = parseBlobKey(doc.blob_key);
       else if (doc.pdf_key) pdfKey = parseBlobKey(doc.pdf_key);
-      if (free === 0 || (!pdfKey && !(doc.format === 'docx' && deps.converter.officeAvailable))) {
+      const ofd = doc.format === 'ofd';
+      if (free === 0 || (!pdfKey && !ofd && !(doc.format === 'docx' && deps.converter.officeAvailable))) {
         await finish(documentId, []);
         return;
       }
       const outDir = await mkdtemp(join(tmpdir(), 'wenyuan-pages-'));
       try {
-        const render = (pdfPath: string, pages: number) =>
+        const render = (pdfPath: string, pages: number, source: 'pdf' | 'ofd' = 'pdf') =>
           deps.converter.render({
             pdfPath,
+            source,
             pages,
             outDir,
             width: PAGE_IMAGE_LIMITS.width,
@@ -117,6 +119,9 @@ export function renderPagesHandler(
           });
         let result: RenderResult;
         if (pdfKey) result = await deps.blobs.withLocalFile(pdfKey, (p) => render(p, free));
+        // An OFD is drawn from its own content (render-ofd.ts): its pages are the pages of the text.
+        else if (ofd)
+          result = await deps.blobs.withLocalFile(parseBlobKey(doc.blob_key), (p) => render(p, free, 'ofd'));
         else {
           // A docx's text pages are estimated; LibreOffice's pages may hold more text. Render no more pages than
           // the estimate proves free, scaled down when LibreOffice made fewer, fuller pages.

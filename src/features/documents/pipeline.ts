@@ -87,6 +87,7 @@ export function convertDocumentHandler(
               : null,
           pii_state: privacy ? 'held' : null,
           pdf_key: pdfKey,
+          source_flags: extracted.flags?.length ? JSON.stringify(extracted.flags) : null,
           minhash: sig ? JSON.stringify(sig) : null,
           dup_of: near?.id ?? null,
           dup_score: score,

@@ -91,6 +91,12 @@ export function DocumentPageView({
               <dt>{t('document.format')}</dt>
               <dd>{doc.format.toUpperCase()}</dd>
             </div>
+            {hasFlag(doc.source_flags, 'signed') && (
+              <div title={t('document.signedTitle')}>
+                <dt>{t('document.signed')}</dt>
+                <dd>{t('document.signedValue')}</dd>
+              </div>
+            )}
             <div>
               <dt>{t('document.size')}</dt>
               <dd>{formatBytes(doc.size_bytes)}</dd>
@@ -245,4 +251,15 @@ function JsonLd({ page, description }: { page: DocumentPage; description: string
         : undefined,
   };
   return <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonForScript(data) }} />;
+}
+
+/** Whether the JSON flag list stored at conversion (documents.source_flags) holds `flag`. */
+function hasFlag(flags: string | null | undefined, flag: string): boolean {
+  if (!flags) return false;
+  try {
+    const list: unknown = JSON.parse(flags);
+    return Array.isArray(list) && list.includes(flag);
+  } catch {
+    return false;
+  }
 }

@@ -80,7 +80,7 @@ export function UploadPage({
               name="file"
               type="file"
               required
-              accept=".docx,.pdf,.txt,.md,.doc,.wps,.rtf,.odt,.xlsx,.xls,.et,.ods,.pptx,.ppt,.dps"
+              accept=".docx,.pdf,.txt,.md,.doc,.wps,.rtf,.odt,.xlsx,.xls,.et,.ods,.pptx,.ppt,.dps,.ofd"
             />
             <p class="field__hint">{t('upload.fileHint', { max: formatBytes(maxBytes) })}</p>
           </div>
