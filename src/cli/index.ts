@@ -11,9 +11,11 @@ import { createAdmin } from './commands/create-admin.ts';
 import { gc } from './commands/gc.ts';
 import { importCommand } from './commands/import.ts';
 import { ledger } from './commands/ledger.ts';
+import { migrateCommand } from './commands/migrate.ts';
 import { pii } from './commands/pii.ts';
 import { reindex } from './commands/reindex.ts';
 import { stage } from './commands/stage.ts';
+import { storage } from './commands/storage.ts';
 import { verifyContact } from './commands/verify-contact.ts';
 
 /** Every command of `npx wenyuan <command>`. Thin wrappers over the services. */
@@ -23,10 +25,12 @@ const COMMANDS: Record<string, Command> = {
   gc,
   import: importCommand,
   ledger,
+  migrate: migrateCommand,
   pii,
   reindex,
   restore,
   stage,
+  storage,
   'verify-contact': verifyContact,
 };
 
