@@ -4,6 +4,7 @@
 // runs it, on a fresh SQLite database; beside `soffice --convert-to pdf`, one invocation per document with a fresh
 // profile, as the open-source 文库 systems do. Prints documents/s for each, the per-document ratio and peak RSS.
 //   npx tsx bench/ingest.ts [--lo-sample N]   (LibreOffice on N files, default 20; 0 = all)
+// Whole corpus, outcomes by code and peak RSS per process: npx tsx bench/ingest.ts --corpus (see ingest-corpus.ts).
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,14 @@ import { openDatabase } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { type ImportResult, importFiles } from '../src/features/documents/import.ts';
 import { startWorker } from '../src/jobs/worker.ts';
+import { diffRuns, runCorpus } from './ingest-corpus.ts';
+import { peaksInMb, sampleRss } from './proc-rss.ts';
+
+if (process.argv.includes('--corpus') || process.argv.includes('--diff')) {
+  const d = process.argv.indexOf('--diff');
+  await (d > 0 ? diffRuns(process.argv[d + 1]!, process.argv[d + 2]!) : runCorpus());
+  process.exit(0);
+}
 
 const CORPUS = fileURLToPath(new URL('../../shared/corpus/', import.meta.url));
 const arg = process.argv.indexOf('--lo-sample');
@@ -27,10 +36,7 @@ const files = ['docx-zh', 'docx'].flatMap((d) =>
     .map((n) => join(CORPUS, d, n)),
 );
 
-let peakRss = 0;
-const sampler = setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
-}, 20);
+const rss = sampleRss(20);
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -132,7 +138,7 @@ if (lo.available) {
   }
   loSecs = (performance.now() - t1) / 1000;
 }
-clearInterval(sampler);
+const peaks = rss.stop();
 
 const pipeMed = median(perDoc);
 const loMed = median(loPerDoc);
@@ -156,7 +162,7 @@ console.log(
         : 'not installed',
       perDocumentRatio: lo.available ? +(loMed / pipeMed).toFixed(1) : null,
       throughputRatio: lo.available ? +(files.length / parallel.seconds / (loFiles.length / loSecs)).toFixed(1) : null,
-      peakRssMb: Math.round(peakRss / 1024 / 1024),
+      ...peaksInMb(peaks),
     },
     null,
     2,

@@ -1,5 +1,6 @@
 import type { Config } from './config.ts';
 import type { Converter } from './convert/converter.ts';
+import type { OcrEngine } from './convert/ocr.ts';
 import type { PiiCipher } from './crypto/pii-cipher.ts';
 import type { Database } from './db/database.ts';
 import type { JobQueue } from './jobs/job-queue.ts';
@@ -20,6 +21,8 @@ export interface Deps {
   readonly blobs: BlobStore;
   readonly queue: JobQueue;
   readonly converter: Converter;
+  /** Text from page images for files whose own text is unreadable (convert/ocr.ts); absent: no OCR configured. */
+  readonly ocr?: OcrEngine | undefined;
   /** The top-up provider; undefined when none is configured. */
   readonly payments: PaymentProvider | undefined;
   /** HMAC key for signed download URLs (configured, or generated once and kept under DATA_DIR). */

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { WorkerReply, WorkerTask } from './convert-worker.ts';
 import type { OfficeConverter } from './libreoffice.ts';
 import type { RenderRequest, RenderResult } from './render-pdf.ts';
+import { createRenderPool } from './render-process.ts';
 import {
   ConversionError,
   type ConvertLimits,
@@ -32,7 +33,7 @@ export interface Converter {
    * 'unsupported' when LibreOffice is not installed. Zips are inspected first.
    */
   withOfficePdf<T>(path: string, format: OfficeFormat | 'docx', fn: (pdf: string) => Promise<T>): Promise<T>;
-  /** Renders the first pages of a PDF to image files in the pool (same time and memory caps). */
+  /** Renders the first pages of a PDF to image files, in a child process whose whole resident memory is capped. */
   render(req: RenderRequest): Promise<RenderResult>;
   /** Terminates every worker; queued and running tasks reject with a retryable 'failed'. */
   close(): Promise<void>;
@@ -46,6 +47,8 @@ export interface ConverterOptions {
   limits?: ConvertLimits;
   /** LibreOffice for office formats; without it those formats are 'unsupported'. */
   office?: OfficeConverter;
+  /** Most resident memory (MB, native included) of a page-render child; default memoryMb + 512. */
+  renderRssMb?: number;
 }
 
 // Loading pdf.js and htmlparser2 takes well under a second; a worker that is not ready after this is broken, not slow.
@@ -82,6 +85,11 @@ export function createConverter(opts: ConverterOptions): Converter {
   const exiting = new Set<Promise<unknown>>();
   let closed = false;
   let nextId = 1;
+  // Page images: one child process per render, resident memory and time capped (render-process.ts).
+  const renders = createRenderPool(
+    { rssMb: opts.renderRssMb ?? opts.memoryMb + 512, heapMb: opts.memoryMb, timeoutMs: opts.timeoutMs },
+    concurrency,
+  );
 
   const spawn = (): Slot => {
     const worker = startWorker(opts.memoryMb);
@@ -200,11 +208,8 @@ export function createConverter(opts: ConverterOptions): Converter {
       }
     },
     render(req) {
-      return new Promise<RenderResult>((resolve, reject) => {
-        if (closed) return reject(closedError());
-        queue.push({ id: nextId++, path: req.pdfPath, format: 'pdf', render: req, resolve, reject });
-        dispatch();
-      });
+      if (closed) return Promise.reject(closedError());
+      return renders.render(req);
     },
     async extract(path, format, extractOpts) {
       if (!isOfficeFormat(format)) return extractInWorker(path, format);
@@ -224,6 +229,7 @@ export function createConverter(opts: ConverterOptions): Converter {
     },
     async close() {
       closed = true;
+      renders.close();
       for (const task of queue.splice(0)) task.reject(closedError());
       for (const slot of [...slots]) retire(slot, closedError());
       await Promise.all(exiting);

@@ -58,7 +58,11 @@ export type ConversionCode =
   | 'timeout'
   | 'outOfMemory'
   | 'failed'
-  | 'unsupported';
+  | 'unsupported'
+  // The text-quality gate (text-quality.ts): mojibake or binary, fewer characters than the site's minimum, EICAR.
+  | 'unreadable'
+  | 'tooShort'
+  | 'virusSignature';
 
 const CODES: ReadonlySet<string> = new Set<ConversionCode>([
   'encrypted',
@@ -72,6 +76,9 @@ const CODES: ReadonlySet<string> = new Set<ConversionCode>([
   'outOfMemory',
   'failed',
   'unsupported',
+  'unreadable',
+  'tooShort',
+  'virusSignature',
 ]);
 
 /** The plain-object form of a ConversionError, safe to post across a worker boundary. */

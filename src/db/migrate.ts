@@ -22,6 +22,7 @@ import * as blobClaims from './migrations/20261201140000-blob-claims.ts';
 import * as hotAccounts from './migrations/20261201150000-hot-accounts.ts';
 import * as ledgerRefuse from './migrations/20261201150100-ledger-refuse.ts';
 import * as apiTokens from './migrations/20261201170000-api-tokens.ts';
+import * as textQuality from './migrations/20261202130000-text-quality.ts';
 import * as sourceFlags from './migrations/20261202160000-source-flags.ts';
 import type { DB } from './schema.ts';
 
@@ -51,6 +52,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '20261201150000-hot-accounts': hotAccounts,
   '20261201150100-ledger-refuse': ledgerRefuse,
   '20261201170000-api-tokens': apiTokens,
+  '20261202130000-text-quality': textQuality,
   '20261202160000-source-flags': sourceFlags,
 };
 

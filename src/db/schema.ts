@@ -125,6 +125,8 @@ export interface DocumentsTable {
   pages_rendered_at: Millis | null;
   /** The PDF LibreOffice made of an office-format original ('pdf/…'), reused by later stages. */
   pdf_key: string | null;
+  /** What the text-quality gate repaired, JSON {"repairs":[…],"ocr"?:true}; null when published as extracted. */
+  text_quality: string | null;
   /** What the reader should know about the source, JSON array of flags ("signed": an OFD with 电子签章); or null. */
   source_flags: string | null;
   /** MinHash signature of the text (JSON array of 60 numbers), for near-duplicate checks. */

@@ -16,6 +16,7 @@ import { imagesMessages } from './messages/images.ts';
 import { libraryMessages } from './messages/library.ts';
 import { passwordsMessages } from './messages/passwords.ts';
 import { privacyMessages } from './messages/privacy.ts';
+import { qualityMessages } from './messages/quality.ts';
 import { ratingsMessages } from './messages/ratings.ts';
 import { reportsMessages } from './messages/reports.ts';
 import { searchMessages } from './messages/search.ts';
@@ -47,6 +48,7 @@ export const zhCN = {
   ...libraryMessages,
   ...followingMessages,
   ...apiTokensMessages,
+  ...qualityMessages,
 } as const;
 
 /** A key of the message catalog. */

@@ -41,6 +41,22 @@ export function segmentQuery(query: string): string[] {
   return [...new Set(clean(jieba.cut(normalizeText(query), false)))];
 }
 
+/**
+ * The precise cut of a text as jieba gives it (punctuation and white space included, nothing dropped), for measuring
+ * how much of a text is made of dictionary words (the text-quality gate, convert/text-quality.ts).
+ */
+export function cutWords(text: string): string[] {
+  return jieba.cut(normalizeText(text), false);
+}
+
+/**
+ * The precise cut of a text exactly as written (no normalisation, so the pieces join back into `text` and their
+ * offsets are offsets into it): the words a snippet highlights whole.
+ */
+export function cutExact(text: string): string[] {
+  return jieba.cut(text, false);
+}
+
 /** Index text: tokens joined by spaces, which both FTS5 unicode61 and PostgreSQL's 'simple' parser split on. */
 export function indexText(text: string): string {
   return segmentForIndex(text).join(' ');

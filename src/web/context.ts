@@ -25,6 +25,8 @@ export interface SiteSettings {
   readonly serviceText: string;
   readonly serviceWechat: string;
   readonly serviceQrKey: string | null;
+  /** Fewest readable characters a document must have to be published (the text-quality gate, 内容过少). */
+  readonly minChars: number;
   readonly categories: readonly Category[];
 }
 

@@ -24,6 +24,7 @@ const settingsSchema = FormRoute({
   previewMode: Opt(20),
   previewValue: Opt(20),
   previewMaxPercent: Opt(20),
+  minChars: Opt(20),
   serviceText: Opt(5000),
   serviceWechat: Opt(1000),
 });
@@ -65,6 +66,7 @@ export function adminRoutes(web: WebContext) {
         previewMode: b.previewMode as 'pages' | 'percent' | undefined,
         previewValue: int(b.previewValue),
         previewMaxPercent: int(b.previewMaxPercent),
+        minChars: int(b.minChars),
         serviceText: b.serviceText,
         serviceWechat: b.serviceWechat,
       });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
+import { isMarkdownName, markdownToText } from '../../convert/markdown.ts';
 import { minhash } from '../../convert/similarity.ts';
 import { ConversionError } from '../../convert/types.ts';
 import type { Deps } from '../../deps.ts';
@@ -12,7 +13,8 @@ import { rewardFirstUpload } from '../credits/rewards.ts';
 import { announcePublication } from '../following/fanout.ts';
 import { heldParams, recordMatches, screenForPii } from '../privacy/service.ts';
 import { syncDocumentIndex } from '../search/service.ts';
-import { findNearDuplicate, reuseExactDuplicate, saveBands } from './dedup.ts';
+import { findNearDuplicate, findOwnExactDuplicate, reuseExactDuplicate, saveBands } from './dedup.ts';
+import { gateText } from './quality.ts';
 import * as repo from './repo.ts';
 import { titleFromText } from './title.ts';
 
@@ -21,7 +23,8 @@ import { titleFromText } from './title.ts';
  * Idempotent: a document already past conversion is left alone, so a retried or duplicated job is harmless.
  */
 export function convertDocumentHandler(
-  deps: Pick<Deps, 'database' | 'blobs' | 'converter' | 'search' | 'queue' | 'config' | 'metrics'>,
+  deps: Pick<Deps, 'database' | 'blobs' | 'converter' | 'search' | 'queue' | 'config' | 'metrics'> &
+    Partial<Pick<Deps, 'shared' | 'ocr'>>,
 ): JobHandler<'document.convert'> {
   const { db } = deps.database;
   return {
@@ -42,7 +45,7 @@ export function convertDocumentHandler(
       let pdfKey: string | null = null;
       const exact = await reuseExactDuplicate(db, documentId, doc.blob_key);
       if (exact) pdfKey = exact.pdfKey;
-      const extracted =
+      const extractedRaw =
         exact?.text ??
         (await deps.blobs.withLocalFile(parseBlobKey(doc.blob_key), (path) =>
           deps.converter.extract(path, doc.format, {
@@ -52,9 +55,45 @@ export function convertDocumentHandler(
           }),
         ));
 
+      // A Markdown file is read as plain text: render it (headings, lists, no `#` or comments) before anything else.
+      const raw = !exact && isMarkdownName(doc.original_name) ? markdownToText(extractedRaw) : extractedRaw;
+
+      // 2a. The text-quality gate (quality.ts, convert/text-quality.ts): a readable text is published, a repairable one
+      //     repaired (fake bold, Symbol/Wingdings characters, boxes); an unreadable one goes to OCR when an engine is
+      //     configured; otherwise the document is refused with the reason (文字无法识别, 内容过少, EICAR), its derived
+      //     PDF kept on the row so the collector removes it with the original.
+      const gate = await gateText(deps, doc, raw, pdfKey);
+      if (!gate.ok) {
+        await repo.transitionDocument(db, documentId, ['converting'], {
+          status: 'rejected',
+          reject_code: gate.code,
+          reject_params: JSON.stringify(gate.params),
+          pdf_key: pdfKey,
+        });
+        deps.metrics.conversions.inc({ outcome: 'rejected', reason: gate.code });
+        log.info({ documentId, code: gate.code }, 'text refused by the quality gate');
+        return;
+      }
+      const extracted = gate.text;
+
       // 2b. Near duplicates (the same text re-uploaded as another format, retitled, with a cover page…) are held
       //     for review with a link to the earlier document and the similarity.
       const sig = extracted.signature ?? minhash(extracted.body);
+      // 2a'. The uploader's own exact duplicate (same bytes, or the same text in another file) is refused as one, as
+      //      a copy of someone else's is held: one bulk import must not publish the same document twice.
+      const own = await findOwnExactDuplicate(db, doc, sig, extracted.body);
+      if (own) {
+        await repo.transitionDocument(db, documentId, ['converting'], {
+          status: 'rejected',
+          reject_code: 'upload.duplicateOwn',
+          reject_params: JSON.stringify({ id: own.id, title: own.title }),
+          dup_of: own.id,
+          pdf_key: pdfKey,
+        });
+        deps.metrics.conversions.inc({ outcome: 'rejected', reason: 'upload.duplicateOwn' });
+        log.info({ documentId, duplicateOf: own.id }, 'exact duplicate of one of the uploader’s own documents');
+        return;
+      }
       const near = sig ? await findNearDuplicate(db, documentId, doc.owner_id, sig) : undefined;
       const score = near ? Math.round(near.score * 100) : null;
 
@@ -87,6 +126,7 @@ export function convertDocumentHandler(
               : null,
           pii_state: privacy ? 'held' : null,
           pdf_key: pdfKey,
+          text_quality: gate.quality,
           source_flags: extracted.flags?.length ? JSON.stringify(extracted.flags) : null,
           minhash: sig ? JSON.stringify(sig) : null,
           dup_of: near?.id ?? null,

@@ -78,6 +78,54 @@ describe('document titles', () => {
     assert.equal(titleFromText(doc('述职报告.docx', '述职报告'), text('正文', '2025年述职报告')), '2025年述职报告');
   });
 
+  test('titles from the document itself; a generic institution line or a path-like file name only as a last resort', () => {
+    const doc = (original_name: string) => ({ title: original_name.replace(/\.[^.]+$/, ''), original_name });
+    const text = (body: string, title?: string) => ({ title, body, headings: [] });
+    // Two exams of one school open with the same institution line: each keeps the last part of its own name.
+    const exam = '北京大学信息科学技术学院考试试卷\n考试科目：数据结构与算法 姓名： 学号：\n一、选择题（每题 2 分）';
+    assert.equal(
+      titleFromText(doc('libpku__专业课__数据结构与算法__2013数算期末考试.pdf'), text(exam)),
+      '2013数算期末考试',
+    );
+    assert.equal(
+      titleFromText(doc('libpku__专业课__数据结构与算法__2015DS期中试卷-draft.pdf'), text(exam)),
+      '2015DS期中试卷-draft',
+    );
+    for (const line of [
+      '北京大学数学科学学院期中试题',
+      '北京大学数学科学学院期末试题 2008-2009',
+      '北京大学工学院课程试卷',
+      '目录',
+      '第 1页 共 2页',
+      '绝密★启用前',
+      '考试科目：________ 姓名：',
+    ]) {
+      assert.equal(titleFromText(doc('repo__path__作业.pdf'), text(`${line}\n正文`, line)), '作业', line);
+    }
+    // A specific first line beats a file name that names a date, an index page or a path.
+    for (const name of ['20241220.pdf', '_index.md', 'gfsgongwen__测试文案.docx', 'a__b__1.docx']) {
+      assert.equal(
+        titleFromText(doc(name), text('数据结构与算法期末复习提要\n第一章 绪论')),
+        '数据结构与算法期末复习提要',
+        name,
+      );
+    }
+    // A 公文: the 标题 confirmed by its 发文字号 and 主送, even over a chosen file name.
+    const gongwen = [
+      '某某市人民政府办公室文件',
+      '某政办发〔2024〕12号',
+      '关于做好2025年防汛抗旱工作的通知',
+      '各县区人民政府，市政府各部门：',
+      '为切实做好今年防汛抗旱工作，确保人民群众生命财产安全，现就有关事项通知如下。',
+    ].join('\n');
+    assert.equal(titleFromText(doc('防汛材料.docx'), text(gongwen)), '关于做好2025年防汛抗旱工作的通知');
+    // Metadata naming only the institution is passed over.
+    assert.equal(
+      titleFromText(doc('20241220.pdf'), text('线性代数期中考试\n正文', '北京大学数学科学学院')),
+      '线性代数期中考试',
+    );
+  });
+
   test('a 发文字号 placeholder styled as the title is not a title', () => {
     assert.equal(cleanTitle('〔2020〕号'), undefined);
     assert.equal(cleanTitle('〔2020〕XX号'), undefined);

@@ -3,6 +3,7 @@
 // is a name nobody chose (`1.docx`, `新建 Microsoft Word 文档.docx`, `document.pdf`, `未命名.docx`). Then the
 // pipeline names the document after what it extracted — the title the file states, its first heading, or its first
 // short line — and the uploader can change it afterwards on /d/:id/edit.
+import { analyzeGongwen } from '../../convert/gongwen.ts';
 import { cleanTitle } from '../../convert/normalize.ts';
 import type { ExtractedText } from '../../convert/types.ts';
 import { badRequest } from '../../errors.ts';
@@ -34,7 +35,7 @@ const COPY_SUFFIX = /(?:\s*[-_]\s*副本(?:\s*\(\d+\))?|\s*[(（]\d{1,3}[)）]|\
 const GENERIC = [
   /^[\s\d\p{P}\p{S}]*$/u, // 1, 01, 2024-05-01, (3)
   /^(?:新建\s*)?(?:microsoft\s*)?(?:office\s*)?(?:word|wps|docx?|excel|powerpoint|ppt|pdf)?\s*(?:文字)?\s*(?:文档|文本文档|文件|演示文稿|工作表)\s*[\d\s_-]*$/iu,
-  /^(?:document|doc|docx|new document|untitled|unnamed|file|download|temp|tmp|test|scan|output|未命名|无标题|新文档|文档|文件|附件|测试|下载|扫描件?)[\s\d_-]*$/iu,
+  /^(?:document|doc|docx|new document|untitled|unnamed|file|download|temp|tmp|test|scan|output|index|readme|main|未命名|无标题|新文档|文档|文件|附件|测试|下载|扫描件?)[\s\d_-]*$/iu,
   /^(?:img|image|dsc|scan|微信图片|wps图片|截图|屏幕截图)[\s\d_-]/iu,
   /^[0-9a-f][0-9a-f_-]{15,}$/iu, // hashes and UUIDs
 ];
@@ -47,8 +48,45 @@ export function fileStem(filename: string): string {
 
 /** True when a file name was not chosen for its content (`1`, `新建 Microsoft Word 文档 (2)`, `document`, `未命名`). */
 export function isGenericFileName(filename: string): boolean {
-  const stem = fileStem(filename);
+  const stem = fileStem(filename).replace(/^[_.\s-]+/, '');
   return [...stem].length < TITLE_MIN || GENERIC.some((re) => re.test(stem));
+}
+
+/**
+ * True when a file name is a last resort as a title: generic (above), or a path flattened into a name by an export
+ * or a crawler (`repo__path__name`, `a/b/c`), which says where the file was kept rather than what it is.
+ */
+export function isWeakFileName(filename: string): boolean {
+  return isGenericFileName(filename) || /__|[/\\]/.test(fileStem(filename));
+}
+
+/** The last part of a flattened path name (`libpku__专业课__数据结构__2013数算期末考试` → `2013数算期末考试`). */
+function lastNamePart(filename: string): string | undefined {
+  const part = fileStem(filename)
+    .split(/__|[/\\]/)
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .at(-1);
+  return part && !isGenericFileName(part) ? clipTitle(part) : undefined;
+}
+
+// A line that names an institution or a kind of paper, not this document: the same for every exam of a school or
+// every circular of an office ("北京大学信息科学技术学院考试试卷", "北京大学数学科学学院期中试题 2007-2008").
+const ORGAN =
+  '(?:大学|学院|学校|中学|小学|委员会|人民政府|政府|办公室|办公厅|研究院|研究所|公司|集团|局|厅|部|中心|系)';
+const PAPER =
+  '(?:本科生?|研究生|课程|期中|期末|考试|测验|试卷|试题|考题|答案|样卷|参考答案|文件|通知|学年|第[一二三四12]学期|[春秋]季?学期)';
+const GENERIC_LINE = [
+  new RegExp(`^(?:[\\p{Script=Han}A-Za-z]{0,20}?${ORGAN})+\\s*(?:${PAPER}|[\\d\\s—–－-]|年)*$`, 'u'),
+  new RegExp(`^(?:${PAPER}|[\\d\\s—–－-]|年)+$`, 'u'),
+  /^(?:目录|目\s*录|前言|序言|摘要|内容提要|abstract|contents|table of contents|附件\s*\d*|第.{1,3}[章节页]|第\s*\d+\s*页.*|(?:绝密|机密|秘密).*|.*启用前)$/iu,
+  /_{3,}|学号|姓名|https?:|www\.|@/iu,
+];
+
+/** A candidate title that says what this document is, not where it comes from. */
+function specific(title: string | undefined): string | undefined {
+  if (!title) return undefined;
+  return GENERIC_LINE.some((re) => re.test(title)) ? undefined : title;
 }
 
 /** Cuts a title to the length bound on a character boundary. */
@@ -71,22 +109,32 @@ function lineTitle(line: string | undefined): string | undefined {
 }
 
 /**
- * The title the pipeline gives a document whose title was left blank (`title_auto`): the title the file states
- * (docx Title style or dc:title, PDF Info title) as before; failing that, for a generic file name, the document's
- * own heading — its first line when that reads as a title (公文 and most documents open with their title, often
- * without the Title style), else its first Heading paragraph; otherwise what it has (the file name).
+ * The title the pipeline gives a document whose title was left blank (`title_auto`), most telling first:
+ * 1. the title the file states (docx Title style or dc:title, PDF Info title), when it is specific — not an
+ *    institution's name or a kind of paper that every exam of a school shares;
+ * 2. a 公文's 标题, the line above its 发文字号 or 主送 (gongwen.ts), when the structure is there to confirm it;
+ * 3. the file name, when it was chosen (not `1.docx`, `20241220`, `_index`, `repo__path__name`);
+ * 4. the document's first line when it reads as a specific title, else its first specific heading;
+ * 5. the last part of a flattened path name; otherwise what it has (the file name, or 未命名文档).
  */
 export function titleFromText(
   doc: { title: string; original_name: string },
   extracted: Pick<ExtractedText, 'title' | 'headings' | 'body'>,
 ): string {
-  if (extracted.title) return clipTitle(extracted.title);
-  if (!isGenericFileName(doc.original_name)) return doc.title;
-  const firstLine = lineTitle(extracted.body.slice(0, 400).split('\n', 1)[0]);
+  const stated = specific(cleanTitle(extracted.title));
+  if (stated) return clipTitle(stated);
+  const head = extracted.body.slice(0, 3000);
+  const gongwen = analyzeGongwen(head);
+  if (gongwen.docNumber || gongwen.addressee) {
+    const title = specific(lineTitle(gongwen.title));
+    if (title) return clipTitle(title);
+  }
+  if (!isWeakFileName(doc.original_name)) return doc.title;
+  const firstLine = specific(lineTitle(head.slice(0, 400).split('\n', 1)[0]));
   if (firstLine) return clipTitle(firstLine);
   for (const h of extracted.headings) {
-    const heading = lineTitle(h.text);
+    const heading = specific(lineTitle(h.text));
     if (heading) return clipTitle(heading);
   }
-  return doc.title;
+  return lastNamePart(doc.original_name) ?? doc.title;
 }

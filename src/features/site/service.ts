@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { DEFAULT_MIN_CHARS } from '../../convert/text-quality.ts';
 import type { DB, PreviewMode } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
 import { badRequest, conflict } from '../../errors.ts';
@@ -17,6 +18,8 @@ const DEFAULTS = {
   serviceText: '工作日 9:00–18:00 在线，扫码添加客服微信',
   serviceWechat: '',
   serviceQrKey: null as string | null,
+  // The text-quality gate (convert/text-quality.ts): fewer readable characters than this is 内容过少.
+  minChars: DEFAULT_MIN_CHARS,
 };
 
 type Editable = Partial<Omit<typeof DEFAULTS, never>>;
@@ -57,6 +60,7 @@ export async function getSiteSettings(
     serviceText: get('serviceText'),
     serviceWechat: get('serviceWechat'),
     serviceQrKey: get('serviceQrKey'),
+    minChars: get('minChars'),
     categories,
   });
   cache.set(deps.database, { at: Date.now(), gen, value });
@@ -86,6 +90,12 @@ export async function updateSiteSettings(
       throw badRequest('admin.previewInvalid');
     }
     out.previewMaxPercent = input.previewMaxPercent;
+  }
+  if (input.minChars !== undefined) {
+    if (!Number.isInteger(input.minChars) || input.minChars < 1 || input.minChars > 100_000) {
+      throw badRequest('admin.minCharsInvalid');
+    }
+    out.minChars = input.minChars;
   }
   if (input.serviceText !== undefined) out.serviceText = input.serviceText.trim().slice(0, 500);
   if (input.serviceWechat !== undefined) out.serviceWechat = input.serviceWechat.trim().slice(0, 100);

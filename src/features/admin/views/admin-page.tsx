@@ -77,6 +77,11 @@ export function AdminPage({
               value={String(site.previewMaxPercent)}
             />
           </div>
+          <div class="field">
+            <label for="minChars">{t('admin.minChars')}</label>
+            <input id="minChars" name="minChars" type="number" min={1} max={100000} value={String(site.minChars)} />
+            <p class="field__hint">{t('admin.minCharsHint')}</p>
+          </div>
           <h2>{t('service.title')}</h2>
           <div class="field">
             <label for="serviceText">{t('admin.serviceText')}</label>

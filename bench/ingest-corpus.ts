@@ -1,0 +1,207 @@
+// Whole-corpus import (issue 17): every file under ../shared/corpus through `importFiles` — exactly `wenyuan import`
+// — on a fresh SQLite database, page images on, then a table of outcomes (published / repaired / duplicate / held /
+// rejected by code), one TSV line per file, and the peak RSS of each process of the tree (main, LibreOffice, page
+// renderers).
+//   npx tsx bench/ingest.ts --corpus [--out results.tsv] [--only pdf-zh,legacy] [--no-pages] [--workers 2]
+// Compare two runs: npx tsx bench/ingest.ts --diff before.tsv after.tsv
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { buildDeps, jobHandlers } from '../src/compose.ts';
+import { loadConfig } from '../src/config.ts';
+import { openDatabase } from '../src/db/database.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { expandPaths, importFiles } from '../src/features/documents/import.ts';
+import { startWorker } from '../src/jobs/worker.ts';
+import { peaksInMb, sampleRss } from './proc-rss.ts';
+
+const CORPUS = process.env.CORPUS_DIR ?? fileURLToPath(new URL('../../shared/corpus/', import.meta.url));
+
+const opt = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+
+/** One file's outcome, as a TSV line holds it. */
+interface Row {
+  file: string;
+  outcome: string;
+  code: string;
+  title: string;
+  chars: number;
+  head: string;
+}
+
+const tsvCell = (s: string) => s.replace(/[\t\n\r]/g, ' ');
+
+function readTsv(path: string): Map<string, Row> {
+  const out = new Map<string, Row>();
+  for (const line of readFileSync(path, 'utf8').split('\n').slice(1)) {
+    if (!line) continue;
+    const [file, outcome, code, title, chars, head] = line.split('\t');
+    out.set(file!, { file: file!, outcome: outcome!, code: code!, title: title!, chars: Number(chars), head: head! });
+  }
+  return out;
+}
+
+/** The outcome table: outcome (rejected split by code) → count. */
+function table(rows: Iterable<Row>): Record<string, number> {
+  const t: Record<string, number> = {};
+  for (const r of rows) {
+    const k = r.outcome === 'rejected' ? `rejected ${r.code}` : r.outcome;
+    t[k] = (t[k] ?? 0) + 1;
+  }
+  return Object.fromEntries(Object.entries(t).sort((a, b) => b[1] - a[1]));
+}
+
+export async function diffRuns(beforePath: string, afterPath: string): Promise<void> {
+  const before = readTsv(beforePath);
+  const after = readTsv(afterPath);
+  const keys = new Set([...Object.keys(table(before.values())), ...Object.keys(table(after.values()))]);
+  const tb = table(before.values());
+  const ta = table(after.values());
+  console.log('| outcome | before | after |\n|---|---:|---:|');
+  for (const k of [...keys].sort()) console.log(`| ${k} | ${tb[k] ?? 0} | ${ta[k] ?? 0} |`);
+  console.log(`| total | ${before.size} | ${after.size} |`);
+  console.log('\nChanged outcomes:');
+  for (const [file, a] of after) {
+    const b = before.get(file);
+    const was = b ? (b.outcome === 'rejected' ? `rejected ${b.code}` : b.outcome) : 'absent';
+    const now = a.outcome === 'rejected' ? `rejected ${a.code}` : a.outcome;
+    if (was !== now) console.log(`${file}\t${was} → ${now}\t${a.title}\t${a.head.slice(0, 60)}`);
+  }
+  console.log('\nTitles changed (published both times):');
+  for (const [file, a] of after) {
+    const b = before.get(file);
+    if (b && a.title !== b.title && a.outcome !== 'rejected' && b.outcome !== 'rejected')
+      console.log(`${file}\t${b.title} → ${a.title}`);
+  }
+}
+
+export async function runCorpus(): Promise<void> {
+  const only = opt('--only')?.split(',');
+  const workers = Number(opt('--workers') ?? 2);
+  const pages = !process.argv.includes('--no-pages');
+  const outPath = opt('--out') ?? join(tmpdir(), `wenyuan-corpus-${Date.now()}.tsv`);
+  const dirs = (
+    only ?? ['docx', 'docx-zh', 'legacy', 'malformed', 'ofd', 'ooxml-other', 'other', 'pdf', 'pdf-zh', 'text-zh']
+  ).map((d) => join(CORPUS, d));
+  const files = await expandPaths(dirs);
+  const rss = sampleRss(100);
+  const dataDir = mkdtempSync(join(tmpdir(), 'wy-bench-corpus-'));
+  const url = `sqlite:${join(dataDir, 'bench.db')}`;
+  const database = openDatabase(url);
+  const rows: Row[] = [];
+  const t0 = performance.now();
+  try {
+    await migrate(database);
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      DATABASE_URL: url,
+      JOB_CONCURRENCY: String(workers),
+      PAGE_IMAGES: String(pages),
+      UPLOAD_MAX_BYTES: '100MB',
+      ...(process.env.OFFICE_TIMEOUT_MS ? { OFFICE_TIMEOUT_MS: process.env.OFFICE_TIMEOUT_MS } : {}),
+    });
+    const log = pino({ level: 'silent' });
+    const deps = buildDeps(config, log, database);
+    const now = Date.now();
+    const user = await database.db
+      .insertInto('users')
+      .values({
+        email: 'bench@example.com',
+        password_hash: 'x',
+        display_name: '基准',
+        created_at: now,
+        updated_at: now,
+      } as never)
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const category = await database.db.selectFrom('categories').select('id').orderBy('id').executeTakeFirstOrThrow();
+    const worker = startWorker({
+      queue: deps.queue,
+      handlers: jobHandlers(deps),
+      concurrency: workers,
+      pollMs: 5,
+      leaseMs: 600_000,
+      backoffMs: 10,
+      log,
+    });
+    let done = 0;
+    const results = await importFiles(
+      deps,
+      files,
+      { userId: Number(user.id), categoryId: Number(category.id), price: 0, concurrency: workers + 1, pollMs: 20 },
+      () => {
+        if (++done % 200 === 0) process.stderr.write(`${done}/${files.length}\n`);
+      },
+    );
+    // Page-image jobs run after publication: wait for them, so their memory is measured.
+    for (;;) {
+      const left = await database.db
+        .selectFrom('jobs')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', 'in', ['queued', 'running'])
+        .executeTakeFirstOrThrow();
+      if (Number(left.n) === 0) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    await worker.stop(5000);
+    await deps.converter.close();
+    for (const r of results) {
+      const d = r.id
+        ? await database.db.selectFrom('documents').selectAll().where('id', '=', r.id).executeTakeFirst()
+        : undefined;
+      const text = r.id
+        ? await database.db
+            .selectFrom('document_texts')
+            .select('body')
+            .where('document_id', '=', r.id)
+            .executeTakeFirst()
+        : undefined;
+      const quality = (d as { text_quality?: string | null } | undefined)?.text_quality;
+      const repaired = quality ? (JSON.parse(quality) as { repairs?: string[] }).repairs?.length : 0;
+      const code =
+        (r as { code?: string }).code ?? d?.reject_code ?? (r.status === 'rejected' ? `upload: ${r.reason}` : '');
+      let outcome: string = r.status;
+      if (r.status === 'published' && repaired) outcome = 'repaired';
+      if (r.status === 'duplicate' && d?.reject_code === 'privacy.held') outcome = 'held';
+      rows.push({
+        file: relative(CORPUS, r.file),
+        outcome,
+        code: outcome === 'published' || outcome === 'repaired' ? '' : code,
+        title: d?.title ?? '',
+        chars: Number(d?.char_count ?? 0),
+        head: (text?.body ?? '').slice(0, 80),
+      });
+    }
+    rows.sort((a, b) => a.file.localeCompare(b.file));
+    writeFileSync(
+      outPath,
+      `file\toutcome\tcode\ttitle\tchars\thead\n${rows.map((r) => [r.file, r.outcome, r.code, tsvCell(r.title), r.chars, tsvCell(r.head)].join('\t')).join('\n')}\n`,
+    );
+    const peaks = rss.stop();
+    console.log(
+      JSON.stringify(
+        {
+          files: files.length,
+          seconds: Math.round(seconds),
+          pages,
+          workers,
+          outcomes: table(rows),
+          results: outPath,
+          ...peaksInMb(peaks),
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    await database.close();
+    if (!process.argv.includes('--keep')) rmSync(dataDir, { recursive: true, force: true });
+    else console.log(`kept ${dataDir}`);
+  }
+}

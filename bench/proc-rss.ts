@@ -1,0 +1,106 @@
+// Peak resident memory of this process and of every process it starts (LibreOffice, page renderers…), sampled from
+// /proc (Linux). RSS counts native memory too (canvas, pdf.js buffers, LibreOffice), which is what a host runs out of.
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Peak RSS in bytes per kind of process: 'main' is this process (its worker threads included). */
+export interface RssPeaks {
+  /** kind → the highest RSS one process of that kind reached. */
+  perProcess: Record<string, number>;
+  /** kind → how many distinct processes of that kind were seen. */
+  processes: Record<string, number>;
+  /** The highest sum over the whole process tree at one sample. */
+  tree: number;
+}
+
+function children(pid: number): number[] {
+  const out: number[] = [];
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const t of tasks) {
+    try {
+      for (const c of readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').split(' ')) if (c) out.push(Number(c));
+    } catch {
+      // the thread or process ended between the two reads
+    }
+  }
+  return out;
+}
+
+function rssOf(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function kindOf(pid: number): string {
+  try {
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const all = cmd.join(' ');
+    if (/soffice|oosplash/.test(all)) return 'libreoffice';
+    if (/render-child/.test(all)) return 'page-render';
+    if (/prlimit|timeout/.test(cmd[0] ?? '')) return 'wrapper';
+    return (cmd[0] ?? 'other').split('/').pop() || 'other';
+  } catch {
+    return 'other';
+  }
+}
+
+/** Starts sampling every `everyMs`; `stop()` ends it and returns the peaks. */
+export function sampleRss(everyMs = 100): { stop(): RssPeaks; peek(): RssPeaks } {
+  const perProcess: Record<string, number> = {};
+  const seen = new Map<number, string>();
+  let tree = 0;
+  const sample = () => {
+    let sum = 0;
+    const todo = [process.pid];
+    while (todo.length) {
+      const pid = todo.pop()!;
+      const rss = pid === process.pid ? process.memoryUsage().rss : rssOf(pid);
+      let kind = seen.get(pid);
+      if (!kind) {
+        kind = pid === process.pid ? 'main' : kindOf(pid);
+        seen.set(pid, kind);
+      }
+      perProcess[kind] = Math.max(perProcess[kind] ?? 0, rss);
+      sum += rss;
+      todo.push(...children(pid));
+    }
+    tree = Math.max(tree, sum);
+  };
+  const timer = setInterval(sample, everyMs);
+  timer.unref();
+  const peaks = (): RssPeaks => {
+    const processes: Record<string, number> = {};
+    for (const k of seen.values()) processes[k] = (processes[k] ?? 0) + 1;
+    return { perProcess: { ...perProcess }, processes, tree };
+  };
+  return {
+    peek: peaks,
+    stop() {
+      clearInterval(timer);
+      sample();
+      return peaks();
+    },
+  };
+}
+
+/** Peaks in MB, for printing. */
+export function peaksInMb(p: RssPeaks): {
+  peakRssMbPerProcess: Record<string, number>;
+  processes: Record<string, number>;
+  peakRssMbTree: number;
+} {
+  const mb = (b: number) => Math.round(b / 1024 / 1024);
+  return {
+    peakRssMbPerProcess: Object.fromEntries(Object.entries(p.perProcess).map(([k, v]) => [k, mb(v)])),
+    processes: p.processes,
+    peakRssMbTree: mb(p.tree),
+  };
+}

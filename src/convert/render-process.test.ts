@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { CORPUS_DIR } from '../testing/paths.ts';
+import { renderInChild, treeRss } from './render-process.ts';
+import { ConversionError } from './types.ts';
+
+/** Children of this process running the renderer. */
+function renderChildren(): number[] {
+  const out: number[] = [];
+  for (const t of readdirSync(`/proc/${process.pid}/task`)) {
+    for (const c of readFileSync(`/proc/${process.pid}/task/${t}/children`, 'utf8').split(' ').filter(Boolean)) {
+      try {
+        if (readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('render-child')) out.push(Number(c));
+      } catch {
+        // already gone
+      }
+    }
+  }
+  return out;
+}
+
+const PDF = join(CORPUS_DIR, 'pdf-zh', 'pdfplumber__issue-67-example.pdf');
+
+const request = (outDir: string) => ({
+  pdfPath: PDF,
+  pages: 1,
+  outDir,
+  width: 600,
+  maxHeight: 2400,
+  watermark: '文苑',
+  maxPages: 2000,
+});
+
+describe('page renders in a child process with its resident memory capped', () => {
+  test('a page is rendered in the child; the peak resident size is reported', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wy-render-'));
+    try {
+      const { result, peakRssBytes } = await renderInChild(request(dir), {
+        rssMb: 1024,
+        heapMb: 512,
+        timeoutMs: 120_000,
+      });
+      assert.equal(result.pages.length, 1);
+      assert.ok(result.pages[0]!.width === 600 && result.pages[0]!.height > 0);
+      assert.deepEqual(await readdir(dir), [`1.${result.format}`]);
+      assert.ok(peakRssBytes > 20 * 1024 * 1024 && peakRssBytes < 1024 * 1024 * 1024, String(peakRssBytes));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('past the resident cap the child is killed: outOfMemory, the caller lives on', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wy-render-'));
+    try {
+      // 40 MB is less than Node, pdf.js and the canvas need to start: the watchdog must fire.
+      await assert.rejects(
+        renderInChild(request(dir), { rssMb: 40, heapMb: 512, timeoutMs: 120_000, watchMs: 20 }),
+        (err: unknown) => err instanceof ConversionError && err.code === 'outOfMemory',
+      );
+      assert.deepEqual(await readdir(dir), []);
+      // No renderer left behind.
+      await new Promise((r) => setTimeout(r, 200));
+      assert.deepEqual(renderChildren(), []);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('past the time limit the child is killed: timeout', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wy-render-'));
+    try {
+      await assert.rejects(
+        renderInChild(request(dir), { rssMb: 1024, heapMb: 512, timeoutMs: 50 }),
+        (err: unknown) => err instanceof ConversionError && err.code === 'timeout',
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('treeRss reads this process', () => {
+    const rss = treeRss(process.pid)!;
+    assert.ok(rss >= process.memoryUsage().rss * 0.5, String(rss));
+  });
+});
