@@ -11,6 +11,7 @@ import { creditsMessages } from './messages/credits.ts';
 import { documentsMessages } from './messages/documents.ts';
 import { favoritesMessages } from './messages/favorites.ts';
 import { followingMessages } from './messages/following.ts';
+import { formsMessages } from './messages/forms.ts';
 import { governanceMessages } from './messages/governance.ts';
 import { imagesMessages } from './messages/images.ts';
 import { libraryMessages } from './messages/library.ts';
@@ -48,6 +49,7 @@ export const zhCN = {
   ...libraryMessages,
   ...followingMessages,
   ...apiTokensMessages,
+  ...formsMessages,
   ...qualityMessages,
 } as const;
 

@@ -1,13 +1,14 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
-import { badRequest, notFound } from '../../errors.ts';
+import { badRequest, notFound, onField } from '../../errors.ts';
 import { t } from '../../i18n/t.ts';
 import { parseBlobKey } from '../../storage/blob-store.ts';
 import { ApiErrorSchema, BinarySchema, RedirectResponse } from '../../web/api-schemas.ts';
 import { parseByteRange } from '../../web/byte-range.ts';
 import { contentDisposition } from '../../web/content-disposition.ts';
 import { wantsJson } from '../../web/error-handler.ts';
+import type { FormState } from '../../web/form-state.ts';
 import { parseId, requireUser } from '../../web/guards.ts';
 import { sendPage } from '../../web/render.ts';
 import { ActionBody, FormBody, IdParams, NoQuery, Opt, Query, Str } from '../../web/schemas.ts';
@@ -19,7 +20,7 @@ import { getPurchaseQuote, purchaseDocument, TERMS_VERSION } from './purchases.t
 import { dailySignIn } from './rewards.ts';
 import { getTopupOrder, handlePaymentNotify, startTopup } from './topups.ts';
 import { BuyPage } from './views/buy-page.tsx';
-import { EarningsPage } from './views/earnings-page.tsx';
+import { EarningsPage, PAYOUT_FORM } from './views/earnings-page.tsx';
 import { TopupPage, TopupReturnPage } from './views/topup-pages.tsx';
 import { WalletPage } from './views/wallet-page.tsx';
 import { getEarnings, getWallet, HISTORY_FILTERS, type HistoryFilter } from './wallet.ts';
@@ -182,21 +183,25 @@ export function creditsRoutes(web: WebContext) {
       },
     );
 
-    app.get<{ Querystring: { notice?: string } }>('/my/earnings', { schema: noticeQuery }, async (req, reply) => {
-      const user = requireUser(req, reply);
-      if (!user) return reply;
-      const earnings = await getEarnings(deps, user);
-      const flash = req.query.notice === 'payout' ? t('credits.payoutRequested') : undefined;
+    // 我的收益, first shown or with a refused payout request (the sentence beside the amount, the amount kept).
+    const earningsPage = async (req: FastifyRequest, reply: FastifyReply, state?: FormState, status = 200) => {
+      const earnings = await getEarnings(deps, req.user!);
+      const notice = (req.query as { notice?: string } | undefined)?.notice;
+      const flash = !state && notice === 'payout' ? t('credits.payoutRequested') : undefined;
       const ctx = await web.pageContext(req, reply, { flash });
-      return sendPage(
-        reply,
-        h(EarningsPage, { ctx, earnings, sharePercent: deps.config.credits.platformSharePercent }),
-      );
+      const sharePercent = deps.config.credits.platformSharePercent;
+      return sendPage(reply, h(EarningsPage, { ctx, earnings, sharePercent, state }), status);
+    };
+
+    app.get<{ Querystring: { notice?: string } }>('/my/earnings', { schema: noticeQuery }, async (req, reply) => {
+      if (!requireUser(req, reply)) return reply;
+      return earningsPage(req, reply);
     });
 
-    app.post<{ Body: Body }>('/my/earnings/payout', { schema: amountForm }, async (req, reply) => {
+    const payoutRoute = { schema: amountForm, config: { form: { id: PAYOUT_FORM, render: earningsPage } } };
+    app.post<{ Body: Body }>('/my/earnings/payout', payoutRoute, async (req, reply) => {
       const user = requireUser(req, reply)!;
-      await requestPayout(deps, user, Number(req.body?.amount ?? ''));
+      await onField('amount', () => requestPayout(deps, user, Number(req.body?.amount ?? '')));
       if (wantsJson(req)) return reply.send({ ok: true });
       return reply.redirect('/my/earnings?notice=payout', 303);
     });
