@@ -25,6 +25,7 @@ import { siteMessages } from './messages/site.ts';
 import { supportMessages } from './messages/support.ts';
 import { transportsMessages } from './messages/transports.ts';
 import { verificationMessages } from './messages/verification.ts';
+import { watermarkMessages } from './messages/watermark.ts';
 
 export const zhCN = {
   ...siteMessages,
@@ -49,6 +50,7 @@ export const zhCN = {
   ...libraryMessages,
   ...followingMessages,
   ...apiTokensMessages,
+  ...watermarkMessages,
   ...formsMessages,
   ...qualityMessages,
 } as const;

@@ -14,6 +14,7 @@ import { sendPage } from '../../web/render.ts';
 import { ActionBody, FormBody, IdParams, NoQuery, Opt, Query, Str } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import { getSiteSettings } from '../site/service.ts';
+import { markedDownload } from '../watermark/service.ts';
 import { resolveDownload } from './downloads.ts';
 import { requestPayout } from './payouts.ts';
 import { getPurchaseQuote, purchaseDocument, TERMS_VERSION } from './purchases.ts';
@@ -89,6 +90,19 @@ export function creditsRoutes(web: WebContext) {
     const downloadRoute = { schema: downloadSchema, config: { apiToken: 'read' as const } };
     app.get<{ Params: { token: string } }>('/dl/:token', downloadRoute, async (req, reply) => {
       const doc = await resolveDownload(deps, req.user, req.params.token);
+      // A buyer's paid download carries a per-buyer mark (decision 0019): made here, never stored, so it is never
+      // pre-signed and has no byte ranges (a Range header is ignored: the whole marked file, 200).
+      const marked = await markedDownload(deps, doc.id, req.user);
+      if (marked) {
+        reply
+          .header('content-type', 'application/octet-stream')
+          .header('content-disposition', contentDisposition(`${doc.title}.${marked.format}`))
+          .header('cache-control', 'private, no-store')
+          .header('accept-ranges', 'none')
+          .header('x-content-type-options', 'nosniff');
+        if (marked.length !== undefined) reply.header('content-length', marked.length);
+        return reply.send(marked.body);
+      }
       const key = parseBlobKey(doc.blob_key);
       const size = await deps.blobs.size(key);
       if (size === undefined) throw notFound();

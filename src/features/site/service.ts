@@ -18,6 +18,9 @@ const DEFAULTS = {
   serviceText: '工作日 9:00–18:00 在线，扫码添加客服微信',
   serviceWechat: '',
   serviceQrKey: null as string | null,
+  // Per-buyer download marks (decision 0019): the visible footer line, and marks required on paid downloads.
+  markVisible: true,
+  markRequired: false,
   // The text-quality gate (convert/text-quality.ts): fewer readable characters than this is 内容过少.
   minChars: DEFAULT_MIN_CHARS,
 };
@@ -60,6 +63,8 @@ export async function getSiteSettings(
     serviceText: get('serviceText'),
     serviceWechat: get('serviceWechat'),
     serviceQrKey: get('serviceQrKey'),
+    markVisible: get('markVisible'),
+    markRequired: get('markRequired'),
     minChars: get('minChars'),
     categories,
   });
