@@ -15,7 +15,6 @@ import { migrateCommand } from './commands/migrate.ts';
 import { pii } from './commands/pii.ts';
 import { reindex } from './commands/reindex.ts';
 import { stage } from './commands/stage.ts';
-import { trace } from './commands/trace.ts';
 import { storage } from './commands/storage.ts';
 import { verifyContact } from './commands/verify-contact.ts';
 
@@ -31,7 +30,6 @@ const COMMANDS: Record<string, Command> = {
   reindex,
   restore,
   stage,
-  trace,
   storage,
   'verify-contact': verifyContact,
 };

@@ -43,11 +43,25 @@ const RED_HEADER = /文件$|^中共.{0,20}(委员会|党组)$/;
 const SALUTATION = /^(同志们|各位|尊敬的|亲爱的).{0,20}[：:]$/;
 const MAX_HEADING = 40;
 
-/** Heading text of a paragraph: the paragraph itself if short, else its first clause up to 。；：. */
+/**
+ * Heading text of a paragraph: the paragraph itself if short, else its first clause up to 。；：, else its first
+ * MAX_HEADING characters — a numbered item whose first sentence is long is still an item of the 目录 (dropping it
+ * made the outline jump from 一、 to 3、).
+ */
 function headingText(p: string): string | undefined {
-  if ([...p].length <= MAX_HEADING) return p;
+  const chars = [...p];
+  if (chars.length <= MAX_HEADING) return p;
   const m = /^(.{2,40}?)[。；;：:]/.exec(p);
-  return m?.[1];
+  return m?.[1] ?? `${chars.slice(0, MAX_HEADING).join('')}…`;
+}
+
+/**
+ * A line of a table of contents: a title, a run of dot leaders (…… or ....... or ·····) and usually a page number.
+ * Never a 碎片内容, and never an outline item.
+ */
+export function isTocLine(p: string): boolean {
+  // A leader run and a page number at the end, or a long leader run anywhere (a sentence's …… is two characters).
+  return /(\.{4,}|…{3,}|·{4,}|．{3,}|-{6,}|_{6,})\s*[0-9ivxlcdmIVXLCDM]{1,6}$/.test(p) || /[.…·．]{8,}/.test(p);
 }
 
 /** Analyses `text` (paragraphs joined by '\n'); `headings` are Word heading-style paragraphs, when known. */
@@ -120,7 +134,7 @@ export function analyzeGongwen(text: string, headings: readonly OutlineEntry[] =
   const styled = new Map(headings.map((h) => [h.offset, h]));
   for (const p of paras) {
     if (boiler.has(p.offset)) continue;
-    const level = LEVELS.find(([re]) => re.test(p.text))?.[1];
+    const level = isTocLine(p.text) ? undefined : LEVELS.find(([re]) => re.test(p.text))?.[1];
     const h = level ? headingText(p.text) : undefined;
     if (level && h) out.outline.push({ offset: p.offset, level, text: h });
     else if (styled.has(p.offset)) out.outline.push({ ...styled.get(p.offset)!, text: p.text.slice(0, MAX_HEADING) });
@@ -141,7 +155,8 @@ export function bodyOpening(text: string, structure: GongwenStructure, maxChars 
     const start = at;
     at += line.length + 1;
     const p = line.trim();
-    if (!p || skip.has(start) || /[：:]$/.test(p)) continue;
+    const trimmedStart = start + (line.length - line.trimStart().length);
+    if (!p || skip.has(start) || skip.has(trimmedStart) || /[：:]$/.test(p) || isTocLine(p)) continue;
     if ([...p].length >= 40) return truncate(p, maxChars);
     if ([...p].length > [...fallback].length) fallback = p;
   }

@@ -15,8 +15,7 @@ export interface IndexedDocument {
 /** Filters on the results; each narrows the candidate set in SQL. */
 export interface SearchFilters {
   categoryId?: number;
-  /** A stored format (any the pipeline accepts: docx, pdf, txt, doc, xls, ppt, wps, ofd…). */
-  format?: string;
+  format?: 'docx' | 'pdf' | 'txt';
   /** 'free' = price 0, 'paid' = price > 0. */
   paid?: 'free' | 'paid';
   priceMin?: number;

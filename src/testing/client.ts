@@ -9,8 +9,7 @@ export class TestClient {
   readonly cookies = new Map<string, string>();
   constructor(private readonly app: FastifyInstance) {}
 
-  /** The Cookie header this client sends (for requests built by hand). */
-  cookieHeader(): string {
+  private cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 

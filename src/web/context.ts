@@ -25,9 +25,6 @@ export interface SiteSettings {
   readonly serviceText: string;
   readonly serviceWechat: string;
   readonly serviceQrKey: string | null;
-  /** Per-buyer download marks (decision 0019): the visible line is on; paid office files are sold as marked PDF. */
-  readonly markVisible: boolean;
-  readonly markRequired: boolean;
   /** Fewest readable characters a document must have to be published (the text-quality gate, 内容过少). */
   readonly minChars: number;
   readonly categories: readonly Category[];
@@ -44,6 +41,8 @@ export interface PageContext {
   readonly flash?: string | undefined;
   /** Unread 站内信 of the logged-in user (absent for visitors). */
   readonly unread?: number | undefined;
+  /** The configured public origin (PUBLIC_URL, no trailing slash): canonical and social URLs are absolute on it. */
+  readonly publicUrl: string;
   /** Staff only: what waits in sections of the staff console, by path (`/admin/support` → unread conversations). */
   readonly staffBadges?: Readonly<Record<string, number>> | undefined;
 }

@@ -19,7 +19,7 @@ export type PageContextFactory = (
 
 /** Makes the factory bound to the app's dependencies and asset versions. */
 export function createPageContextFactory(
-  deps: Pick<Deps, 'database'>,
+  deps: Pick<Deps, 'database' | 'config'>,
   assets: { css: string; js: string },
   sources: PageSources,
 ): PageContextFactory {
@@ -31,6 +31,17 @@ export function createPageContextFactory(
       staff && sources.staffBadges ? sources.staffBadges(deps) : undefined,
     ]);
     const csrfToken = req.user || opts.forms ? reply.generateCsrf() : undefined;
-    return { user: req.user, csrfToken, site, assets, path: req.url, flash: opts.flash, unread, staffBadges };
+    const publicUrl = deps.config.http.publicUrl;
+    return {
+      user: req.user,
+      csrfToken,
+      site,
+      assets,
+      path: req.url,
+      publicUrl,
+      flash: opts.flash,
+      unread,
+      staffBadges,
+    };
   };
 }

@@ -1,4 +1,4 @@
-import { analyzeGongwen, bodyOpening } from '../../convert/gongwen.ts';
+import { analyzeGongwen, bodyOpening, isTocLine } from '../../convert/gongwen.ts';
 import type { PreviewMode } from '../../db/schema.ts';
 
 /** The stored text of a document, as the pipeline saved it. */
@@ -26,6 +26,10 @@ export interface Preview {
   pages: Array<{ number: number; text: string; start: number }>;
   /** Pages not shown in full. */
   remainingPages: number;
+  /** Pages shown in full (the last of `pages` may be shown only in part). */
+  fullyShownPages: number;
+  /** Pages of the stored text (`pageStarts.length`). */
+  totalPages: number;
   /** Non-whitespace characters past the cut. */
   remainingChars: number;
   /** True when nothing was withheld. */
@@ -77,6 +81,8 @@ export function computePreview(text: StoredText, rule: PreviewRule): Preview {
     cutOffset: cut,
     pages,
     remainingPages: pageStarts.length - fullyShown,
+    fullyShownPages: fullyShown,
+    totalPages: pageStarts.length,
     remainingChars: countChars(rest),
     complete: cut >= body.length,
     headings: text.headings.filter((h) => h.offset < cut),
@@ -100,7 +106,7 @@ export function pickFragment(preview: Preview, maxChars = 140): string {
     offset += para.length + 1;
     const p = para.trim();
     // Headings and salutations such as 同志们： say nothing about the content.
-    if (!p || headingStarts.has(start) || /[:：]$/.test(p)) continue;
+    if (!p || headingStarts.has(start) || /[:：]$/.test(p) || isTocLine(p)) continue;
     if ([...p].length >= 40) return truncate(p, maxChars);
     if ([...p].length > [...fallback].length) fallback = p;
   }

@@ -189,12 +189,25 @@ export function listOwnedDocuments(db: Kysely<DB>, ownerId: number, limit: numbe
     .execute();
 }
 
-/** Adds one to the download counter. */
-export async function incrementDownloads(db: Kysely<DB>, id: number): Promise<void> {
+/**
+ * Counts a reader's first download of a document (下载次数 counts readers, not clicks): one guarded statement, so
+ * a buyer fetching their copy again, or on another device, leaves the count alone.
+ */
+export async function incrementDownloadsOnce(db: Kysely<DB>, id: number, userId: number): Promise<void> {
   await db
     .updateTable('documents')
     .set((eb) => ({ download_count: eb('download_count', '+', 1) }))
     .where('id', '=', id)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('downloads')
+            .select('downloads.id')
+            .where('downloads.user_id', '=', userId)
+            .where('downloads.document_id', '=', id),
+        ),
+      ),
+    )
     .execute();
 }
 

@@ -190,7 +190,8 @@ export async function startDownload(deps: Pick<Deps, 'database'>, id: number, vi
     if (isOriginalWithheld(doc)) throw forbidden('privacy.downloadWithheld');
     throw forbidden('document.paidDownloadUnavailable');
   }
-  if (viewer?.id !== doc.owner_id) await repo.incrementDownloads(deps.database.db, id);
+  // Counted once per reader: the downloads log (written right after, by issueDownloadUrl) remembers who had it.
+  if (viewer && viewer.id !== doc.owner_id) await repo.incrementDownloadsOnce(deps.database.db, id, viewer.id);
   return doc;
 }
 

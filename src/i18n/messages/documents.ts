@@ -86,6 +86,19 @@ export const documentsMessages = {
   'document.deleteOk': '确认删除',
   'document.deleteCancel': '取消',
   'document.deleted': '文档已删除',
+  'document.downloadOwn': '下载（您上传的文档）',
+  'document.downloadAsStaff': '下载原文件（管理员）',
+  'document.pagePartial': '— {n}（未完）—',
+  'document.cutFull': '共 {total} 页，免费阅读前 {shown} 页。剩余 {pages} 页（约 {chars} 字）未读，下载后阅读全文',
+  'document.cutPartial':
+    '共 {total} 页，免费阅读前 {shown} 页和第 {partial} 页的开头。剩余 {pages} 页（约 {chars} 字）未读，下载后阅读全文',
+  'document.cutFirstPartial':
+    '共 {total} 页，免费阅读第 1 页的开头。剩余 {pages} 页（约 {chars} 字）未读，下载后阅读全文',
+  'document.textVersion': '文字版（第 {from}–{to} 页，可复制、可朗读）',
+  'document.textVersionOne': '文字版（第 {n} 页，可复制、可朗读）',
+  'document.goneBought': '上传者已删除该文档。您已购买过它，仍可下载您的副本。',
+  'document.goneBoughtDownload': '下载我购买的副本',
+  'document.goneBoughtPurchases': '我的购买记录',
 
   'list.empty': '暂无文档',
   'list.downloads': '{n} 次下载',

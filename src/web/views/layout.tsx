@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { t } from '../../i18n/t.ts';
 import type { PageContext } from '../context.ts';
+import { SeoHead, type SeoMeta } from './seo-head.tsx';
 
 /** Props of the page shell. */
 export interface LayoutProps {
@@ -10,24 +11,34 @@ export interface LayoutProps {
   canonical?: string;
   /** Extra tags for <head> (JSON-LD, robots). */
   head?: ComponentChildren;
+  /** Open Graph type and preview image (seo-head.tsx); the title, description and canonical come from above. */
+  seo?: SeoMeta;
   /** The narrow column beside the main one; omitted for single-column pages. */
   aside?: ComponentChildren;
   children: ComponentChildren;
 }
 
 /** The page shell: header with search and account links, main content, install prompt, service and back-to-top. */
-export function Layout({ ctx, title, description, canonical, head, aside, children }: LayoutProps) {
+export function Layout({ ctx, title, description, canonical, head, seo, aside, children }: LayoutProps) {
   const fullTitle = title ? `${title} - ${t('site.name')}` : `${t('site.name')} - ${t('site.tagline')}`;
+  const metaDescription = description ?? t('site.description');
   return (
     <html lang="zh-CN">
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{fullTitle}</title>
-        <meta name="description" content={description ?? t('site.description')} />
-        {canonical && <link rel="canonical" href={canonical} />}
+        <meta name="description" content={metaDescription} />
+        <SeoHead
+          origin={ctx.publicUrl}
+          title={fullTitle}
+          description={metaDescription}
+          canonical={canonical}
+          meta={seo}
+        />
         <link rel="manifest" href="/manifest.webmanifest" />
         <meta name="theme-color" content="#b71c1c" />
+        <meta name="color-scheme" content="light dark" />
         <link rel="icon" href="/static/icons/favicon.svg" type="image/svg+xml" />
         <link rel="apple-touch-icon" href="/static/icons/apple-touch-icon.png" />
         <link rel="stylesheet" href={`/static/site.css?v=${ctx.assets.css}`} />
@@ -54,7 +65,6 @@ export function Layout({ ctx, title, description, canonical, head, aside, childr
             </aside>
           )}
         </div>
-        {!aside && <InstallPrompt />}
         <Footer />
         <ServiceWidget ctx={ctx} />
         <a href="#top" class="back-to-top" data-back-to-top>
@@ -63,12 +73,6 @@ export function Layout({ ctx, title, description, canonical, head, aside, childr
       </body>
     </html>
   );
-}
-
-/** On the search page, the query searched for (the header's box shows it, so it can be refined in place). */
-function searchQueryOf(path: string | undefined): string | undefined {
-  if (!path?.startsWith('/search?')) return undefined;
-  return new URLSearchParams(path.slice('/search?'.length)).get('q')?.slice(0, 100) ?? undefined;
 }
 
 function Header({ ctx }: { ctx: PageContext }) {
@@ -86,7 +90,6 @@ function Header({ ctx }: { ctx: PageContext }) {
           <input
             type="search"
             name="q"
-            value={searchQueryOf(ctx.path)}
             placeholder={t('nav.searchPlaceholder')}
             aria-label={t('nav.search')}
             maxLength={100}

@@ -2,18 +2,18 @@ import type { ComponentChildren } from 'preact';
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
 import { formatBytes, formatDate, isoDate } from '../../../web/format.ts';
-import { jsonForScript } from '../../../web/render.ts';
 import { FormatBadge } from '../../../web/views/format-badge.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
 import type { CommentSection } from '../../comments/service.ts';
 import { CommentSectionView } from '../../comments/views/comment-section.tsx';
-import { MarkNotice } from '../../watermark/views/mark-notice.tsx';
+import { visiblePageImages } from '../page-images.ts';
 import { isOriginalWithheld } from '../policy.ts';
 import type { DocumentPage } from '../service.ts';
 import { DownloadTerms } from './download-terms.tsx';
+import { FreePart, freePartPlan } from './free-part.tsx';
 import { GongwenOutline } from './gongwen-outline.tsx';
-import { PageImages } from './page-images.tsx';
-import { PreviewText } from './preview-text.tsx';
+import { JsonLd } from './json-ld.tsx';
+import { pageImageUrl } from './page-images.tsx';
 import { RelatedDocuments } from './related-documents.tsx';
 import { UploaderCard } from './uploader-card.tsx';
 
@@ -41,6 +41,18 @@ export function DocumentPageView({
   const canonical = `/d/${doc.id}`;
   const canDelete = !!ctx.user && (ctx.user.id === doc.owner_id || ctx.user.role === 'admin');
   const description = doc.description || fragment;
+  // The free part, once: page images or text per format (decision 0023); the first image is the link preview.
+  const visibleImages = visiblePageImages(doc, preview);
+  const plan = freePartPlan(doc, preview, visibleImages);
+  const firstImage = visibleImages[0];
+  const seo = {
+    type: 'article' as const,
+    image: firstImage && {
+      path: pageImageUrl(doc.id, firstImage),
+      width: firstImage.w,
+      height: firstImage.h,
+    },
+  };
   const uploader = {
     id: doc.owner_id,
     name: doc.owner_name,
@@ -71,10 +83,13 @@ export function DocumentPageView({
       title={doc.title}
       description={description.slice(0, 160)}
       canonical={canonical}
+      seo={seo}
       aside={aside}
       head={
         <>
-          {doc.status === 'published' && <JsonLd page={page} description={description} />}
+          {doc.status === 'published' && (
+            <JsonLd page={page} description={description} url={`${ctx.publicUrl}${canonical}`} ctx={ctx} />
+          )}
           {autoDownload && page.purchased && <meta http-equiv="refresh" content={`1;url=/d/${doc.id}/download`} />}
         </>
       }
@@ -132,16 +147,7 @@ export function DocumentPageView({
         </header>
         {doc.status !== 'published' && <StatusNotice doc={doc} />}
         <GongwenOutline preview={preview} />
-        <PageImages doc={doc} preview={preview} />
-        {preview && <PreviewText preview={preview} title={doc.title} />}
-        {preview && !preview.complete && (
-          <div class="cut" role="note">
-            <p class="cut__fade" aria-hidden="true" />
-            <p class="cut__message">
-              {t('document.remaining', { pages: preview.remainingPages, chars: preview.remainingChars })}
-            </p>
-          </div>
-        )}
+        {preview && <FreePart doc={doc} preview={preview} plan={plan} />}
         <DownloadBox ctx={ctx} page={page} />
         {rating}
         {canDelete && (
@@ -154,6 +160,7 @@ export function DocumentPageView({
               href={`/d/${doc.id}/delete`}
               data-confirm-delete
               data-confirm-title={t('document.confirmDelete')}
+              data-confirm-text={t('document.confirmDeleteBody', { title: `${doc.title}.${doc.format}` })}
               data-confirm-ok={t('document.deleteOk')}
               data-confirm-cancel={t('document.deleteCancel')}
               data-action={`/d/${doc.id}/delete`}
@@ -184,11 +191,16 @@ function DownloadBox({ ctx, page }: { ctx: PageContext; page: DocumentPage }) {
     doc.price > 0 ? t('document.priceLabel', { price: doc.price, unit: ctx.site.creditName }) : t('document.free');
   // A paid document not yet bought leads to the purchase confirmation; a bought one is a free re-download.
   const mustBuy = doc.price > 0 && !page.purchased && ctx.user?.id !== doc.owner_id && ctx.user?.role !== 'admin';
+  // The uploader and staff download without paying: never offer them 付费下载 on their own (or any) document.
   const label = page.purchased
     ? t('credits.downloadOwned')
-    : doc.price > 0
-      ? t('document.downloadPaid', { price })
-      : t('document.downloadFree');
+    : ctx.user && ctx.user.id === doc.owner_id
+      ? t('document.downloadOwn')
+      : ctx.user?.role === 'admin' && doc.price > 0
+        ? t('document.downloadAsStaff')
+        : doc.price > 0
+          ? t('document.downloadPaid', { price })
+          : t('document.downloadFree');
   // Published with its personal numbers masked: readers get the masked text only, never the original (decision 0012).
   if (isOriginalWithheld(doc) && ctx.user?.id !== doc.owner_id && ctx.user?.role !== 'admin')
     return (
@@ -220,39 +232,9 @@ function DownloadBox({ ctx, page }: { ctx: PageContext; page: DocumentPage }) {
           {doc.title}.{doc.format}
         </span>
       </p>
-      <MarkNotice ctx={ctx} doc={doc} />
       <DownloadTerms documentId={doc.id} />
     </section>
   );
-}
-
-/** Structured data for search engines, built from the free part only. */
-function JsonLd({ page, description }: { page: DocumentPage; description: string }) {
-  const { doc } = page;
-  const data = {
-    '@context': 'https://schema.org',
-    '@type': 'DigitalDocument',
-    name: doc.title,
-    description: description.slice(0, 200),
-    encodingFormat: doc.format,
-    numberOfPages: doc.page_count ?? undefined,
-    datePublished: doc.published_at ? isoDate(doc.published_at) : undefined,
-    inLanguage: 'zh-CN',
-    author: { '@type': 'Person', name: doc.owner_name },
-    isAccessibleForFree: doc.price === 0,
-    genre: doc.category_name,
-    aggregateRating:
-      doc.rating_count > 0
-        ? {
-            '@type': 'AggregateRating',
-            ratingValue: Math.round(doc.rating_avg * 10) / 10,
-            ratingCount: doc.rating_count,
-            bestRating: 5,
-            worstRating: 1,
-          }
-        : undefined,
-  };
-  return <script type="application/ld+json" dangerouslySetInnerHTML={{ __html: jsonForScript(data) }} />;
 }
 
 /** Whether the JSON flag list stored at conversion (documents.source_flags) holds `flag`. */

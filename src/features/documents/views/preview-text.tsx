@@ -5,7 +5,16 @@ import type { Preview } from '../preview.ts';
  * The free text, page by page. Headings detected at conversion become headings here.
  * Everything rendered comes from `preview.pages`, which holds only text before the cut.
  */
-export function PreviewText({ preview, title }: { preview: Preview; title: string }) {
+export function PreviewText({
+  preview,
+  title,
+  partial,
+}: {
+  preview: Preview;
+  title: string;
+  /** The page shown only up to the cut, if any: its footer says so. */
+  partial?: number | undefined;
+}) {
   const headingAt = new Map(preview.headings.map((h) => [h.offset, h.level]));
   return (
     <div class="preview-text">
@@ -35,7 +44,9 @@ export function PreviewText({ preview, title }: { preview: Preview; title: strin
                 return <p key={start}>{para}</p>;
               })}
             <p class="preview-page__number" aria-hidden="true">
-              {t('document.pageNumber', { n: page.number })}
+              {page.number === partial
+                ? t('document.pagePartial', { n: page.number })
+                : t('document.pageNumber', { n: page.number })}
             </p>
           </section>
         );
