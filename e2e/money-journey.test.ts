@@ -108,7 +108,13 @@ test('top up through the gateway → buy a paid document → download the identi
   ]);
   const saved = join(dataDir, 'downloaded.bin');
   await download.saveAs(saved);
-  assert.ok(readFileSync(saved).equals(readFileSync(SEED_DOCX)), 'the download is byte-identical to the upload');
+  // The paid download is the buyer's marked copy (decision 0019): not the upload's bytes, and it traces back.
+  assert.ok(!readFileSync(saved).equals(readFileSync(SEED_DOCX)), 'the paid download carries the buyer mark');
+  const traced = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'trace', '--json', saved], {
+    env: { ...process.env, DATA_DIR: dataDir },
+    encoding: 'utf8',
+  });
+  assert.equal((JSON.parse(traced) as { status: string }).status, 'marked');
   assert.match(download.suggestedFilename(), /\.docx$/);
 
   // 4. Buying again is not offered: the page offers a free re-download, and the balance was charged once.

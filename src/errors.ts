@@ -15,6 +15,15 @@ export class AppError extends Error {
     super(`${code}: ${messageKey}`);
     this.name = 'AppError';
   }
+
+  /** The form field this error is about, if any: a re-rendered form shows the sentence beside that field. */
+  field: string | undefined = undefined;
+
+  /** Names the form field this error is about (`throw badRequest(…).on('price')`); returns the error. */
+  on(field: string): this {
+    this.field = field;
+    return this;
+  }
 }
 
 /** 400: the request is malformed or a field is invalid. */
@@ -37,3 +46,12 @@ export const tooLarge = (params: Record<string, string | number>) =>
 /** 415/422: the uploaded file cannot be accepted. */
 export const unsupportedFile = (key: MessageKey, params?: Record<string, string | number>) =>
   new AppError(422, 'unsupported_file', key, params);
+
+/** Runs one field's check: an AppError it throws that names no field is marked as this field's (see AppError.on). */
+export async function onField<T>(field: string, run: () => T | Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    throw err instanceof AppError && !err.field ? err.on(field) : err;
+  }
+}

@@ -38,6 +38,7 @@ import { supportRoutes } from './features/support/routes.ts';
 import { supportStaffBadges } from './features/support/staff.ts';
 import { userRoutes } from './features/users/routes.ts';
 import { verificationRoutes } from './features/verification/routes.ts';
+import { watermarkRoutes } from './features/watermark/routes.ts';
 import type { AppParts, RoutePlugin } from './web/app.ts';
 import type { ApiTag } from './web/openapi.ts';
 
@@ -78,6 +79,7 @@ const ROUTES: readonly RoutePlugin[] = [
   commentRoutes,
   supportRoutes,
   supportAdminRoutes,
+  watermarkRoutes,
   favoriteRoutes,
   ratingRoutes,
   apiTokenRoutes,

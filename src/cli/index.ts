@@ -15,6 +15,7 @@ import { migrateCommand } from './commands/migrate.ts';
 import { pii } from './commands/pii.ts';
 import { reindex } from './commands/reindex.ts';
 import { stage } from './commands/stage.ts';
+import { trace } from './commands/trace.ts';
 import { storage } from './commands/storage.ts';
 import { verifyContact } from './commands/verify-contact.ts';
 
@@ -30,6 +31,7 @@ const COMMANDS: Record<string, Command> = {
   reindex,
   restore,
   stage,
+  trace,
   storage,
   'verify-contact': verifyContact,
 };

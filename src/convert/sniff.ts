@@ -41,6 +41,11 @@ const FORMAT_BY_EXT: Record<string, DocFormat> = {
   ofd: 'ofd',
 };
 
+/** Every file extension an upload may carry (the upload form's `accept` list is built from it). */
+export const UPLOAD_EXTENSIONS: readonly string[] = Object.keys(FORMAT_BY_EXT);
+/** Every format an accepted upload is stored as (the search page's 格式 filter knows exactly these). */
+export const DOC_FORMATS: ReadonlySet<DocFormat> = new Set(Object.values(FORMAT_BY_EXT));
+
 const MIME: Record<DocFormat, string> = {
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   pdf: 'application/pdf',

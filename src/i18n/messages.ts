@@ -11,6 +11,7 @@ import { creditsMessages } from './messages/credits.ts';
 import { documentsMessages } from './messages/documents.ts';
 import { favoritesMessages } from './messages/favorites.ts';
 import { followingMessages } from './messages/following.ts';
+import { formsMessages } from './messages/forms.ts';
 import { governanceMessages } from './messages/governance.ts';
 import { imagesMessages } from './messages/images.ts';
 import { libraryMessages } from './messages/library.ts';
@@ -24,6 +25,7 @@ import { siteMessages } from './messages/site.ts';
 import { supportMessages } from './messages/support.ts';
 import { transportsMessages } from './messages/transports.ts';
 import { verificationMessages } from './messages/verification.ts';
+import { watermarkMessages } from './messages/watermark.ts';
 
 export const zhCN = {
   ...siteMessages,
@@ -48,6 +50,8 @@ export const zhCN = {
   ...libraryMessages,
   ...followingMessages,
   ...apiTokensMessages,
+  ...watermarkMessages,
+  ...formsMessages,
   ...qualityMessages,
 } as const;
 

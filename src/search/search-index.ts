@@ -15,7 +15,8 @@ export interface IndexedDocument {
 /** Filters on the results; each narrows the candidate set in SQL. */
 export interface SearchFilters {
   categoryId?: number;
-  format?: 'docx' | 'pdf' | 'txt';
+  /** A stored format (any the pipeline accepts: docx, pdf, txt, doc, xls, ppt, wps, ofd…). */
+  format?: string;
   /** 'free' = price 0, 'paid' = price > 0. */
   paid?: 'free' | 'paid';
   priceMin?: number;

@@ -1,3 +1,5 @@
+import { cutExact, normalizeText } from './segment.ts';
+
 /** A run of snippet text; `hit` runs are shown highlighted. */
 export interface SnippetPart {
   text: string;
@@ -31,13 +33,37 @@ export function makeSnippet(source: string, tokens: string[], maxChars = 120): S
   return parts;
 }
 
-/** Splits `text` into plain and highlighted runs, longest token first where they overlap. */
+/** Query tokens of one character match only a whole word of one character (城 never lights up inside 城市). */
+const MIN_INNER = 2;
+/** A query token cut differently in the text (文明城市 as 文明 + 城市) is found over at most this many words. */
+const MAX_RUN = 6;
+
+/**
+ * Splits `text` into plain and highlighted runs, whole jieba words only: a word is highlighted when it is a query
+ * token, contains one of two characters or more, or belongs to a run of words that together spell a token. A
+ * single-character token never lights up inside another word (城 in 城市), nor alone: a highlighted run is at least
+ * two characters (创城攻坚 as a whole when the query is 创城攻坚; no lone 城 anywhere).
+ */
 export function highlight(text: string, needles: string[]): SnippetPart[] {
-  const lower = text.toLowerCase();
+  const tokens = [...new Set(needles.map(normalizeText).filter(Boolean))];
   const marks = new Uint8Array(text.length);
-  for (const n of needles) {
-    if (!n) continue;
-    for (let at = lower.indexOf(n); at >= 0; at = lower.indexOf(n, at + n.length)) marks.fill(1, at, at + n.length);
+  const words = wordsOf(text);
+  const norm = words.map((w) => normalizeText(w.text));
+  for (let i = 0; i < words.length; i++) {
+    const w = norm[i]!;
+    if (tokens.some((t) => t === w || (t.length >= MIN_INNER && w.includes(t)))) {
+      marks.fill(1, words[i]!.start, words[i]!.end);
+      continue;
+    }
+    let run = w;
+    for (let j = i + 1; j < Math.min(words.length, i + MAX_RUN); j++) {
+      run += norm[j];
+      if (tokens.includes(run)) {
+        marks.fill(1, words[i]!.start, words[j]!.end);
+        break;
+      }
+      if (!tokens.some((t) => t.startsWith(run))) break;
+    }
   }
   const parts: SnippetPart[] = [];
   let i = 0;
@@ -45,8 +71,25 @@ export function highlight(text: string, needles: string[]): SnippetPart[] {
     const hit = marks[i] === 1;
     let j = i + 1;
     while (j < text.length && (marks[j] === 1) === hit) j++;
-    parts.push({ text: text.slice(i, j), hit });
+    // A lone character is no evidence of a match (jieba cuts 创城攻坚 into 创/城/攻坚; 城 alone is noise).
+    const lone = hit && [...text.slice(i, j)].length < MIN_INNER;
+    const last = parts[parts.length - 1];
+    if (last && last.hit === (hit && !lone)) last.text += text.slice(i, j);
+    else parts.push({ text: text.slice(i, j), hit: hit && !lone });
     i = j;
   }
   return parts;
+}
+
+/** The jieba words of `text` with their offsets (one per UTF-16 unit in the unlikely case the cut does not join back). */
+function wordsOf(text: string): Array<{ text: string; start: number; end: number }> {
+  let pieces = cutExact(text);
+  if (pieces.join('') !== text) pieces = text.split('');
+  const out: Array<{ text: string; start: number; end: number }> = [];
+  let at = 0;
+  for (const piece of pieces) {
+    out.push({ text: piece, start: at, end: at + piece.length });
+    at += piece.length;
+  }
+  return out;
 }

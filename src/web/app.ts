@@ -18,6 +18,7 @@ import { SESSION_COOKIE } from './cookies.ts';
 import { installErrorHandler, sendFrameworkError } from './error-handler.ts';
 import type { AnonymousPages } from './front-cache.ts';
 import { createFrontHandler, type FrontHandler } from './front-cache.ts';
+import { deferCsrfToMultipart } from './multipart.ts';
 import { type ApiTag, registerOpenApi } from './openapi.ts';
 import { createPageCache } from './page-cache.ts';
 import type { PageSources } from './page-context.ts';
@@ -31,8 +32,11 @@ declare module 'fastify' {
     user: SessionUser | undefined;
   }
   interface FastifyContextConfig {
-    /** false only for server-to-server callbacks authenticated by a signature (payment notifies). */
-    csrf?: boolean;
+    /**
+     * false only for server-to-server callbacks authenticated by a signature (payment notifies); 'multipart' for a
+     * multipart form whose token is its first field, checked by web/multipart.ts before any other part is read.
+     */
+    csrf?: boolean | 'multipart';
   }
 }
 
@@ -228,6 +232,7 @@ export async function createApp(
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return done();
     if (req.routeOptions.config.csrf === false) return done();
     if (req.apiToken) return done();
+    if (req.routeOptions.config.csrf === 'multipart' && deferCsrfToMultipart(req)) return done();
     app.csrfProtection(req, reply, done);
   });
 

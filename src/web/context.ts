@@ -25,6 +25,9 @@ export interface SiteSettings {
   readonly serviceText: string;
   readonly serviceWechat: string;
   readonly serviceQrKey: string | null;
+  /** Per-buyer download marks (decision 0019): the visible line is on; paid office files are sold as marked PDF. */
+  readonly markVisible: boolean;
+  readonly markRequired: boolean;
   /** Fewest readable characters a document must have to be published (the text-quality gate, 内容过少). */
   readonly minChars: number;
   readonly categories: readonly Category[];

@@ -3,6 +3,7 @@ import { h } from 'preact';
 import { AppError } from '../errors.ts';
 import { type MessageKey, t } from '../i18n/t.ts';
 import { apiTokenOf } from './api-token-auth.ts';
+import { formStateOf, formStatus, isFormRefusal } from './form-state.ts';
 import { formatWait } from './format.ts';
 import { safeNext } from './guards.ts';
 import type { PageContextFactory } from './page-context.ts';
@@ -65,6 +66,12 @@ export async function sendError(
 ) {
   if (wantsJson(req)) {
     return reply.status(err.status).send({ error: { code: err.code, message } });
+  }
+  // A page form refused: the same form again, with the sentence beside its field and what was typed (422).
+  const form = req.routeOptions.config?.form;
+  if (form && req.method === 'POST' && isFormRefusal(err)) {
+    const id = typeof form.id === 'string' ? form.id : form.id(req);
+    return form.render(req, reply, formStateOf(req, id, err, message), formStatus(err));
   }
   // A visitor opening a page that needs an account goes to the login form, and comes back afterwards.
   if (err.status === 401 && (req.method === 'GET' || req.method === 'HEAD')) {

@@ -1,7 +1,8 @@
 // Multipart bodies, read in the handler (after the CSRF check) through one adapter over @fastify/multipart.
 import { PassThrough, type Readable } from 'node:stream';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, badRequest, tooLarge } from '../errors.ts';
+import { recordMultipartField } from './form-state.ts';
 import { formatBytes } from './format.ts';
 import { hasControlChars } from './schemas.ts';
 
@@ -48,13 +49,57 @@ function guardFile(file: Readable & { truncated?: boolean }): FileStream {
   return out as PassThrough & FileStream;
 }
 
+/** Multipart requests whose CSRF token is to be read from their first field (see deferCsrfToMultipart). */
+const csrfInBody = new WeakSet<FastifyRequest>();
+
+/**
+ * For a route marked `csrf: 'multipart'`: a multipart request carrying no token in a header or the query string
+ * has its check moved to the body, where the form's first field is `_csrf` (so the address bar never shows the
+ * token). multipartParts then refuses the request before yielding any part unless that field is a valid token.
+ * Returns whether the check was deferred (else the usual check runs now).
+ */
+export function deferCsrfToMultipart(req: FastifyRequest): boolean {
+  const inQuery = (req.query as Record<string, unknown> | undefined)?._csrf;
+  if (!req.isMultipart() || req.headers['x-csrf-token'] || inQuery) return false;
+  csrfInBody.add(req);
+  return true;
+}
+
+const csrfRefused = () => new AppError(403, 'csrf', 'error.csrf');
+
+/** Checks a token read from the body with the one CSRF verifier (the plugin's), as if it came in a form body. */
+function verifyCsrf(req: FastifyRequest, token: string): void {
+  const saved = req.body;
+  let ok = false;
+  try {
+    req.body = { _csrf: token };
+    // The verifier answers through reply.send on refusal and next() on success; both are captured here.
+    const capture = { send: () => undefined } as unknown as FastifyReply;
+    req.server.csrfProtection(req, capture, () => {
+      ok = true;
+    });
+  } finally {
+    req.body = saved;
+  }
+  if (!ok) throw csrfRefused();
+}
+
 /**
  * The parts of a multipart request in order; a body the parser cannot read is a 400, never a 500 or a hang. Names
  * and values follow the route-schema rule (web/schemas.ts): no control characters but tab and line breaks.
  */
 export async function* multipartParts(req: FastifyRequest, limits: Limits = {}): AsyncIterable<FormPart> {
+  let checkCsrf = csrfInBody.has(req);
   try {
     for await (const part of req.parts({ limits })) {
+      if (checkCsrf) {
+        // The first part must be the token; nothing else is read (or stored) before it is checked.
+        if (part.type !== 'field' || part.fieldname !== '_csrf') throw csrfRefused();
+        verifyCsrf(req, String(part.value ?? ''));
+        checkCsrf = false;
+        csrfInBody.delete(req);
+        continue;
+      }
       if (hasControlChars(part.fieldname)) throw malformed();
       if (part.type === 'file') {
         if (hasControlChars(part.filename)) throw malformed();
@@ -62,12 +107,15 @@ export async function* multipartParts(req: FastifyRequest, limits: Limits = {}):
       } else {
         const value = String(part.value ?? '');
         if (hasControlChars(value)) throw malformed();
+        recordMultipartField(req, part.fieldname, value);
         yield { type: 'field', name: part.fieldname, value };
       }
     }
   } catch (err) {
     throw isClientError(err) ? err : malformed();
   }
+  // A body with no part at all never showed its token.
+  if (checkCsrf) throw csrfRefused();
 }
 
 /** The first file part of a multipart request read into memory (at most `maxBytes`), or undefined without one. */

@@ -165,8 +165,13 @@ export async function resetSequences(target: Database, plans: readonly TablePlan
   }
 }
 
-/** Row count of a table (either side). */
-export async function countRows(database: Database, table: string): Promise<number> {
-  const r = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(database.db);
+/** Row count of a table (either side), optionally leaving out the rows where `column` equals `value`. */
+export async function countRows(
+  database: Database,
+  table: string,
+  except?: { column: string; value: string },
+): Promise<number> {
+  const where = except ? sql`where ${ident(except.column)} <> ${except.value}` : sql``;
+  const r = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)} ${where}`.execute(database.db);
   return Number(r.rows[0]?.n ?? 0);
 }

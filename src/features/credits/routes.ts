@@ -1,25 +1,27 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
-import { badRequest, notFound } from '../../errors.ts';
+import { badRequest, notFound, onField } from '../../errors.ts';
 import { t } from '../../i18n/t.ts';
 import { parseBlobKey } from '../../storage/blob-store.ts';
 import { ApiErrorSchema, BinarySchema, RedirectResponse } from '../../web/api-schemas.ts';
 import { parseByteRange } from '../../web/byte-range.ts';
 import { contentDisposition } from '../../web/content-disposition.ts';
 import { wantsJson } from '../../web/error-handler.ts';
+import type { FormState } from '../../web/form-state.ts';
 import { parseId, requireUser } from '../../web/guards.ts';
 import { sendPage } from '../../web/render.ts';
 import { ActionBody, FormBody, IdParams, NoQuery, Opt, Query, Str } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import { getSiteSettings } from '../site/service.ts';
+import { markedDownload } from '../watermark/service.ts';
 import { resolveDownload } from './downloads.ts';
 import { requestPayout } from './payouts.ts';
 import { getPurchaseQuote, purchaseDocument, TERMS_VERSION } from './purchases.ts';
 import { dailySignIn } from './rewards.ts';
 import { getTopupOrder, handlePaymentNotify, startTopup } from './topups.ts';
 import { BuyPage } from './views/buy-page.tsx';
-import { EarningsPage } from './views/earnings-page.tsx';
+import { EarningsPage, PAYOUT_FORM } from './views/earnings-page.tsx';
 import { TopupPage, TopupReturnPage } from './views/topup-pages.tsx';
 import { WalletPage } from './views/wallet-page.tsx';
 import { getEarnings, getWallet, HISTORY_FILTERS, type HistoryFilter } from './wallet.ts';
@@ -88,6 +90,19 @@ export function creditsRoutes(web: WebContext) {
     const downloadRoute = { schema: downloadSchema, config: { apiToken: 'read' as const } };
     app.get<{ Params: { token: string } }>('/dl/:token', downloadRoute, async (req, reply) => {
       const doc = await resolveDownload(deps, req.user, req.params.token);
+      // A buyer's paid download carries a per-buyer mark (decision 0019): made here, never stored, so it is never
+      // pre-signed and has no byte ranges (a Range header is ignored: the whole marked file, 200).
+      const marked = await markedDownload(deps, doc.id, req.user);
+      if (marked) {
+        reply
+          .header('content-type', 'application/octet-stream')
+          .header('content-disposition', contentDisposition(`${doc.title}.${marked.format}`))
+          .header('cache-control', 'private, no-store')
+          .header('accept-ranges', 'none')
+          .header('x-content-type-options', 'nosniff');
+        if (marked.length !== undefined) reply.header('content-length', marked.length);
+        return reply.send(marked.body);
+      }
       const key = parseBlobKey(doc.blob_key);
       const size = await deps.blobs.size(key);
       if (size === undefined) throw notFound();
@@ -182,21 +197,25 @@ export function creditsRoutes(web: WebContext) {
       },
     );
 
-    app.get<{ Querystring: { notice?: string } }>('/my/earnings', { schema: noticeQuery }, async (req, reply) => {
-      const user = requireUser(req, reply);
-      if (!user) return reply;
-      const earnings = await getEarnings(deps, user);
-      const flash = req.query.notice === 'payout' ? t('credits.payoutRequested') : undefined;
+    // 我的收益, first shown or with a refused payout request (the sentence beside the amount, the amount kept).
+    const earningsPage = async (req: FastifyRequest, reply: FastifyReply, state?: FormState, status = 200) => {
+      const earnings = await getEarnings(deps, req.user!);
+      const notice = (req.query as { notice?: string } | undefined)?.notice;
+      const flash = !state && notice === 'payout' ? t('credits.payoutRequested') : undefined;
       const ctx = await web.pageContext(req, reply, { flash });
-      return sendPage(
-        reply,
-        h(EarningsPage, { ctx, earnings, sharePercent: deps.config.credits.platformSharePercent }),
-      );
+      const sharePercent = deps.config.credits.platformSharePercent;
+      return sendPage(reply, h(EarningsPage, { ctx, earnings, sharePercent, state }), status);
+    };
+
+    app.get<{ Querystring: { notice?: string } }>('/my/earnings', { schema: noticeQuery }, async (req, reply) => {
+      if (!requireUser(req, reply)) return reply;
+      return earningsPage(req, reply);
     });
 
-    app.post<{ Body: Body }>('/my/earnings/payout', { schema: amountForm }, async (req, reply) => {
+    const payoutRoute = { schema: amountForm, config: { form: { id: PAYOUT_FORM, render: earningsPage } } };
+    app.post<{ Body: Body }>('/my/earnings/payout', payoutRoute, async (req, reply) => {
       const user = requireUser(req, reply)!;
-      await requestPayout(deps, user, Number(req.body?.amount ?? ''));
+      await onField('amount', () => requestPayout(deps, user, Number(req.body?.amount ?? '')));
       if (wantsJson(req)) return reply.send({ ok: true });
       return reply.redirect('/my/earnings?notice=payout', 303);
     });

@@ -4,6 +4,7 @@ import { notFound } from '../../errors.ts';
 import { t } from '../../i18n/t.ts';
 import type { PageContext, SessionUser } from '../../web/context.ts';
 import { wantsJson } from '../../web/error-handler.ts';
+import type { FormState } from '../../web/form-state.ts';
 import type { AnonymousPages, PageVersionTag } from '../../web/front-cache.ts';
 import { parseId, requireUser } from '../../web/guards.ts';
 import { multipartParts } from '../../web/multipart.ts';
@@ -26,7 +27,7 @@ import { ConfirmDeletePage } from './views/confirm-delete-page.tsx';
 import { DocumentPageView } from './views/document-page.tsx';
 import { MyDocumentsPage, statusLabel } from './views/my-documents-page.tsx';
 import { TakenDownPage } from './views/taken-down-page.tsx';
-import { UploadPage } from './views/upload-page.tsx';
+import { UPLOAD_FORM, UploadPage } from './views/upload-page.tsx';
 
 type ListQuery = { page?: string; notice?: string };
 type DocumentPageRoute = { Params: { id: string }; Querystring: { purchased?: string } };
@@ -36,12 +37,23 @@ export function documentRoutes(web: WebContext) {
   const { deps } = web;
   return async (app: FastifyInstance) => {
     const byId = { params: IdParams, querystring: NoQuery };
-    app.get('/upload', { schema: { querystring: NoQuery } }, async (req, reply) => {
-      if (!requireUser(req, reply)) return reply;
+    // The upload page, first shown or after a refused submit (FormState: the sentence and what was typed).
+    const uploadPage = async (
+      req: FastifyRequest,
+      reply: FastifyReply,
+      state: FormState | undefined,
+      status: number,
+    ) => {
       const ctx = await web.pageContext(req, reply);
       const priceHint = service.uploadPriceHint(deps, ctx.site.maxPrice);
       const canSell = await isRealNameVerified(deps, ctx.user!.id);
-      return sendPage(reply, h(UploadPage, { ctx, maxBytes: deps.config.upload.maxBytes, priceHint, canSell }));
+      const maxBytes = deps.config.upload.maxBytes;
+      return sendPage(reply, h(UploadPage, { ctx, maxBytes, priceHint, canSell, state }), status);
+    };
+
+    app.get('/upload', { schema: { querystring: NoQuery } }, async (req, reply) => {
+      if (!requireUser(req, reply)) return reply;
+      return uploadPage(req, reply, undefined, 200);
     });
 
     app.post(
@@ -49,6 +61,8 @@ export function documentRoutes(web: WebContext) {
       {
         schema: uploadSchema,
         config: {
+          csrf: 'multipart',
+          form: { id: UPLOAD_FORM, render: uploadPage },
           rateLimit: { max: web.limits.uploadsPerAddressPerHour, timeWindow: '1 hour' },
           apiToken: 'upload',
           apiBody: { contentType: 'multipart/form-data', schema: UploadForm },

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { sniffFile } from '../../convert/sniff.ts';
 import { isOfficeFormat } from '../../convert/types.ts';
 import type { Deps } from '../../deps.ts';
-import { AppError, badRequest, conflict, tooLarge, unsupportedFile } from '../../errors.ts';
+import { AppError, badRequest, conflict, onField, tooLarge, unsupportedFile } from '../../errors.ts';
 import { blobKey } from '../../storage/blob-store.ts';
 import { formatBytes } from '../../web/format.ts';
 import { getSiteSettings } from '../site/service.ts';
@@ -101,12 +101,12 @@ async function validateFields(
   const site = await getSiteSettings(deps);
   // A blank title falls back to the file name (a generic one is replaced by the pipeline: see title.ts).
   const given = normalizeTitle(raw.get('title') ?? '');
-  const title = given ? checkTitle(given) : titleFromFileName(filename);
+  const title = await onField('title', () => (given ? checkTitle(given) : titleFromFileName(filename)));
   const categoryId = Number(raw.get('category'));
-  if (!site.categories.some((c) => c.id === categoryId)) throw badRequest('upload.categoryInvalid');
-  const description = checkDescription(raw.get('description'));
-  const price = checkPrice(raw.get('price'), site.maxPrice);
-  await assertMaySetPrice(deps, ownerId, price);
+  if (!site.categories.some((c) => c.id === categoryId)) throw badRequest('upload.categoryInvalid').on('category');
+  const description = await onField('description', () => checkDescription(raw.get('description')));
+  const price = await onField('price', () => checkPrice(raw.get('price'), site.maxPrice));
+  await onField('price', () => assertMaySetPrice(deps, ownerId, price));
   return { title, titleAuto: !given, categoryId, description, price };
 }
 
@@ -132,21 +132,21 @@ export async function acceptUpload(
         saved = await saveToTemp(deps, part.filename, part.stream);
       else part.stream.resume();
     }
-    if (!saved) throw badRequest('upload.noFile');
-    if (saved.size === 0) throw unsupportedFile('upload.empty');
+    if (!saved) throw badRequest('upload.noFile').on('file');
+    if (saved.size === 0) throw unsupportedFile('upload.empty').on('file');
     const meta = await validateFields(deps, ownerId, fields, saved.filename);
     const sniff = await sniffFile(saved.tempPath, extname(saved.filename).slice(1));
-    if (!sniff.ok) throw unsupportedFile(sniff.reason, sniff.params);
+    if (!sniff.ok) throw unsupportedFile(sniff.reason, sniff.params).on('file');
     // Office formats need LibreOffice; without it the site says so and keeps taking docx/pdf/txt.
     if (isOfficeFormat(sniff.format) && !deps.converter.officeAvailable) {
-      throw unsupportedFile('upload.unsupportedFormat', { ext: sniff.format });
+      throw unsupportedFile('upload.unsupportedFormat', { ext: sniff.format }).on('file');
     }
 
     const key = blobKey('original', saved.sha256);
     // The same bytes again from the same uploader: they already have that document (publishing it twice only
     // floods search and farms rewards). Checked again inside the transaction below.
     const own = await repo.findOwnCopy(deps.database.db, ownerId, key);
-    if (own) throw conflict('upload.duplicateOwn', { id: Number(own.id), title: own.title });
+    if (own) throw conflict('upload.duplicateOwn', { id: Number(own.id), title: own.title }).on('file');
     await deps.blobs.putFile(saved.tempPath, key);
     const now = Date.now();
     try {
@@ -194,9 +194,11 @@ export async function acceptUpload(
     }
   } catch (err) {
     if (saved) await rm(saved.tempPath, { force: true });
-    if (err instanceof AppError) throw err;
+    if (err instanceof AppError) throw err.status === 413 && !err.field ? err.on('file') : err;
     const code = (err as { code?: string }).code;
-    if (code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge({ max: formatBytes(deps.config.upload.maxBytes) });
+    if (code === 'FST_REQ_FILE_TOO_LARGE') {
+      throw tooLarge({ max: formatBytes(deps.config.upload.maxBytes) }).on('file');
+    }
     throw err;
   }
 }

@@ -1,4 +1,6 @@
 import type { Static } from '@sinclair/typebox';
+import { DOC_FORMATS } from '../../convert/sniff.ts';
+import type { DocFormat } from '../../convert/types.ts';
 import type { Category } from '../../db/schema.ts';
 import type { SearchFilters, SearchSort } from '../../search/search-index.ts';
 import { Opt, Query } from '../../web/schemas.ts';
@@ -23,7 +25,6 @@ export const SearchQuerySchema = Query({
 export type SearchQueryString = Static<typeof SearchQuerySchema>;
 
 const SORTS: readonly SearchSort[] = ['relevance', 'latest', 'downloads', 'rating'];
-const FORMATS = ['docx', 'pdf', 'txt'] as const;
 /** Page-count buckets of the 页数 filter. */
 export const PAGE_BUCKETS = { '1-5': [1, 5], '6-20': [6, 20], '21-': [21, undefined] } as const;
 /** Upload-date windows of the 上传时间 filter, in days. */
@@ -40,7 +41,8 @@ export interface NormalisedQuery {
   page: number;
   sort: SearchSort;
   cat?: string;
-  fmt?: (typeof FORMATS)[number];
+  /** A stored format (convert/sniff.ts DOC_FORMATS: docx, pdf, txt, doc, xls, ppt, wps, ofd…). */
+  fmt?: DocFormat;
   price?: 'free' | 'paid';
   pmin?: number;
   pmax?: number;
@@ -56,7 +58,7 @@ export function normaliseQuery(qs: SearchQueryString, categories: readonly Categ
     sort: SORTS.includes(qs.sort as SearchSort) ? (qs.sort as SearchSort) : 'relevance',
   };
   if (qs.cat && categories.some((c) => c.slug === qs.cat)) out.cat = qs.cat;
-  if (FORMATS.includes(qs.fmt as never)) out.fmt = qs.fmt as NormalisedQuery['fmt'];
+  if (DOC_FORMATS.has(qs.fmt as DocFormat)) out.fmt = qs.fmt as DocFormat;
   if (qs.price === 'free' || qs.price === 'paid') out.price = qs.price;
   if (out.price !== 'free') {
     out.pmin = int(qs.pmin);

@@ -18,6 +18,9 @@ const DEFAULTS = {
   serviceText: '工作日 9:00–18:00 在线，扫码添加客服微信',
   serviceWechat: '',
   serviceQrKey: null as string | null,
+  // Per-buyer download marks (decision 0019): the visible footer line, and marks required on paid downloads.
+  markVisible: true,
+  markRequired: false,
   // The text-quality gate (convert/text-quality.ts): fewer readable characters than this is 内容过少.
   minChars: DEFAULT_MIN_CHARS,
 };
@@ -60,6 +63,8 @@ export async function getSiteSettings(
     serviceText: get('serviceText'),
     serviceWechat: get('serviceWechat'),
     serviceQrKey: get('serviceQrKey'),
+    markVisible: get('markVisible'),
+    markRequired: get('markRequired'),
     minChars: get('minChars'),
     categories,
   });
@@ -74,20 +79,22 @@ export async function updateSiteSettings(
 ): Promise<void> {
   const out: Record<string, unknown> = {};
   if (input.previewMode !== undefined) {
-    if (input.previewMode !== 'pages' && input.previewMode !== 'percent') throw badRequest('admin.previewInvalid');
+    if (input.previewMode !== 'pages' && input.previewMode !== 'percent') {
+      throw badRequest('admin.previewInvalid').on('previewMode');
+    }
     out.previewMode = input.previewMode;
   }
   if (input.previewValue !== undefined) {
     const mode = input.previewMode ?? (await getSiteSettings(deps)).previewMode;
     const max = mode === 'pages' ? 1000 : 100;
     if (!Number.isInteger(input.previewValue) || input.previewValue < 1 || input.previewValue > max) {
-      throw badRequest('admin.previewInvalid');
+      throw badRequest('admin.previewInvalid').on('previewValue');
     }
     out.previewValue = input.previewValue;
   }
   if (input.previewMaxPercent !== undefined) {
     if (!Number.isInteger(input.previewMaxPercent) || input.previewMaxPercent < 1 || input.previewMaxPercent > 100) {
-      throw badRequest('admin.previewInvalid');
+      throw badRequest('admin.previewInvalid').on('previewMaxPercent');
     }
     out.previewMaxPercent = input.previewMaxPercent;
   }
@@ -130,7 +137,7 @@ export async function addCategory(
   if (!/^[a-z0-9-]{1,40}$/.test(slug) || name.length < 1 || name.length > 20 || !validSortOrder(input.sortOrder))
     throw badRequest('admin.categoryInvalid');
   const existing = (await getSiteSettings(deps)).categories;
-  if (existing.some((c) => c.slug === slug)) throw conflict('admin.categoryExists');
+  if (existing.some((c) => c.slug === slug)) throw conflict('admin.categoryExists').on('slug');
   await deps.database.db.transaction().execute(async (trx) => {
     await repo.insertCategory(trx, { slug, name, sortOrder: input.sortOrder });
     await repo.bumpSiteRev(trx);

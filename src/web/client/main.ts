@@ -4,11 +4,13 @@
  */
 import { initBackToTop } from './back-to-top.ts';
 import { initConfirmDelete } from './confirm-delete.ts';
+import { focusErrorSummary } from './error-summary.ts';
 import { initFavoriteToggle } from './favorite-toggle.ts';
 import { initInstallPrompt } from './install-prompt.ts';
 import { initSearchSuggest } from './search-suggest.ts';
 import { registerServiceWorker } from './service-worker.ts';
 import { initStatusPolling } from './status-poll.ts';
+import { initUploadQueue } from './upload-queue.ts';
 
 // First, so the stylesheet can switch to the behaviours that need script (e.g. hide back-to-top until scrolled).
 document.documentElement.classList.add('js');
@@ -22,6 +24,8 @@ for (const init of [
   initStatusPolling,
   initSearchSuggest,
   initFavoriteToggle,
+  initUploadQueue,
+  focusErrorSummary,
 ]) {
   try {
     init();

@@ -22,13 +22,15 @@ interface StatusReply {
  * Updates happen in place — no reload — so nothing else the reader is doing on the page is lost.
  */
 export function initStatusPolling(): void {
-  const started = Date.now();
-  for (const el of document.querySelectorAll<HTMLElement>('[data-doc-status][data-doc-id]')) {
-    if (!PENDING.has(el.dataset.status ?? '')) continue;
-    // Announce the change when it comes, without moving focus.
-    el.setAttribute('aria-live', 'polite');
-    poll(el, FIRST_DELAY_MS, started);
-  }
+  for (const el of document.querySelectorAll<HTMLElement>('[data-doc-status][data-doc-id]')) watchStatus(el);
+}
+
+/** Polls one `[data-doc-status][data-doc-id]` element while its document is queued or converting (see above). */
+export function watchStatus(el: HTMLElement): void {
+  if (!PENDING.has(el.dataset.status ?? '')) return;
+  // Announce the change when it comes, without moving focus.
+  el.setAttribute('aria-live', 'polite');
+  poll(el, FIRST_DELAY_MS, Date.now());
 }
 
 function poll(el: HTMLElement, delay: number, started: number): void {

@@ -75,6 +75,12 @@ export function Layout({ ctx, title, description, canonical, head, seo, aside, c
   );
 }
 
+/** On the search page, the query searched for (the header's box shows it, so it can be refined in place). */
+function searchQueryOf(path: string | undefined): string | undefined {
+  if (!path?.startsWith('/search?')) return undefined;
+  return new URLSearchParams(path.slice('/search?'.length)).get('q')?.slice(0, 100) ?? undefined;
+}
+
 function Header({ ctx }: { ctx: PageContext }) {
   return (
     <header class="site-header">
@@ -90,6 +96,7 @@ function Header({ ctx }: { ctx: PageContext }) {
           <input
             type="search"
             name="q"
+            value={searchQueryOf(ctx.path)}
             placeholder={t('nav.searchPlaceholder')}
             aria-label={t('nav.search')}
             maxLength={100}

@@ -14,6 +14,7 @@ const SECTIONS: readonly { href: string; label: Parameters<typeof t>[0]; admin: 
   { href: '/admin/dashboard', label: 'staff.nav.dashboard', admin: true },
   { href: '/admin/audit', label: 'staff.nav.audit', admin: true },
   { href: '/admin/finance', label: 'staff.nav.finance', admin: true },
+  { href: '/admin/trace', label: 'staff.nav.trace', admin: true },
   { href: '/admin', label: 'staff.nav.settings', admin: true },
 ];
 

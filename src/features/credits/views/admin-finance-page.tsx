@@ -1,11 +1,25 @@
 import { isMessageKey, t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import { type FormState, stateFor } from '../../../web/form-state.ts';
 import { formatDate } from '../../../web/format.ts';
+import { Form, Submit, TextField } from '../../../web/views/form.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
 import { FIRST_UPLOAD_MIN_CHARS, type RewardSettings } from '../rewards.ts';
 import type { getFinanceOverview } from '../wallet.ts';
 
 type Overview = Awaited<ReturnType<typeof getFinanceOverview>>;
+
+/** A system account's name in words (platform:revenue → 平台收入); an unknown code is shown as is. */
+function systemAccount(code: string): string {
+  const key = `credits.systemAccount.${code}`;
+  return isMessageKey(key) ? t(key) : code;
+}
+
+/** A transaction's memo: the reward it was (签到, 首次上传) in words, or the note an operator typed. */
+function memo(text: string): string {
+  const key = `credits.memo.${text}`;
+  return isMessageKey(key) ? t(key) : t('credits.memoOther', { memo: text });
+}
 
 /** The admin finance overview: totals, system accounts, payouts to decide, grants, refunds, reward settings. */
 export function AdminFinancePage({
@@ -15,6 +29,7 @@ export function AdminFinancePage({
   sharePercent,
   rewardHoldDays,
   requestKey,
+  state,
 }: {
   ctx: PageContext;
   overview: Overview;
@@ -22,9 +37,10 @@ export function AdminFinancePage({
   sharePercent: number;
   rewardHoldDays: number;
   requestKey: string;
+  /** A refused form of this page (grant, refund-<id>, payout-<id>, rewards), shown again. */
+  state?: FormState | undefined;
 }) {
   const unit = ctx.site.creditName;
-  const csrf = <input type="hidden" name="_csrf" value={ctx.csrfToken} />;
   const kind = (k: string) => (isMessageKey(`credits.kind.${k}`) ? t(`credits.kind.${k}` as 'credits.kind.grant') : k);
   return (
     <Layout ctx={ctx} title={t('credits.adminTitle')} head={<meta name="robots" content="noindex" />}>
@@ -58,10 +74,11 @@ export function AdminFinancePage({
         <ul class="admin-list">
           {overview.system.map((a) => (
             <li key={a.code}>
-              <code>{a.code}</code> · {a.balance}
+              {systemAccount(a.code)} · {a.balance}
             </li>
           ))}
         </ul>
+        <p class="muted">{t('credits.systemAccountHint')}</p>
       </section>
 
       <section class="card">
@@ -75,8 +92,13 @@ export function AdminFinancePage({
                 #{p.id} · <a href={`/u/${p.user_id}`}>{p.display_name}</a> ·{' '}
                 {t('credits.amount', { amount: p.amount, unit })} · {t(`credits.payoutStatus.${p.status}`)} ·{' '}
                 {formatDate(Number(p.created_at))}
-                <form class="form--inline" method="post" action={`/admin/finance/payouts/${p.id}`}>
-                  {csrf}
+                <Form
+                  id={`payout-${p.id}`}
+                  class="form--inline"
+                  action={`/admin/finance/payouts/${p.id}`}
+                  csrf={ctx.csrfToken}
+                  state={state}
+                >
                   {p.status === 'requested' && (
                     <button class="button" name="action" value="approve" type="submit">
                       {t('credits.approve')}
@@ -90,7 +112,7 @@ export function AdminFinancePage({
                   <button class="button button--danger" name="action" value="reject" type="submit">
                     {t('credits.reject')}
                   </button>
-                </form>
+                </Form>
               </li>
             ))}
           </ul>
@@ -99,19 +121,37 @@ export function AdminFinancePage({
 
       <section class="card">
         <h2>{t('credits.grantTitle')}</h2>
-        <form class="form form--inline" method="post" action="/admin/finance/grant">
-          {csrf}
-          <input type="hidden" name="requestKey" value={requestKey} />
-          <label for="grant-user">{t('credits.grantUser')}</label>
-          <input id="grant-user" name="userId" type="number" min="1" required />
-          <label for="grant-amount">{t('credits.grantAmount', { unit })}</label>
-          <input id="grant-amount" name="amount" type="number" min="1" required />
-          <label for="grant-reason">{t('credits.grantReason')}</label>
-          <input id="grant-reason" name="reason" required minLength={2} maxLength={200} />
-          <button class="button button--primary" type="submit">
-            {t('credits.grantSubmit')}
-          </button>
-        </form>
+        <Form id="grant" action="/admin/finance/grant" csrf={ctx.csrfToken} state={state}>
+          <input type="hidden" name="requestKey" value={stateFor(state, 'grant')?.values.requestKey ?? requestKey} />
+          <TextField
+            form="grant"
+            name="userId"
+            label={t('credits.grantUser')}
+            state={state}
+            type="number"
+            min="1"
+            required
+          />
+          <TextField
+            form="grant"
+            name="amount"
+            label={t('credits.grantAmount', { unit })}
+            state={state}
+            type="number"
+            min="1"
+            required
+          />
+          <TextField
+            form="grant"
+            name="reason"
+            label={t('credits.grantReason')}
+            state={state}
+            required
+            minLength={2}
+            maxLength={200}
+          />
+          <Submit label={t('credits.grantSubmit')} />
+        </Form>
       </section>
 
       <section class="card">
@@ -125,17 +165,17 @@ export function AdminFinancePage({
                 #{p.id} · {p.title} · {p.display_name} · {t('credits.amount', { amount: p.price, unit })} ·{' '}
                 {t(`credits.status.${p.status}`)}
                 {p.status === 'active' && (
-                  <form class="form--inline" method="post" action="/admin/finance/refund">
-                    {csrf}
+                  <Form
+                    id={`refund-${p.id}`}
+                    class="form form--inline"
+                    action="/admin/finance/refund"
+                    csrf={ctx.csrfToken}
+                    state={state}
+                  >
                     <input type="hidden" name="purchaseId" value={String(p.id)} />
-                    <label class="visually-hidden" for={`refund-reason-${p.id}`}>
-                      {t('credits.refundReason')}
-                    </label>
-                    <input id={`refund-reason-${p.id}`} name="reason" placeholder={t('credits.refundReason')} />
-                    <button class="button button--danger" type="submit">
-                      {t('credits.refund')}
-                    </button>
-                  </form>
+                    <TextField form={`refund-${p.id}`} name="reason" label={t('credits.refundReason')} state={state} />
+                    <Submit kind="danger" label={t('credits.refund')} />
+                  </Form>
                 )}
               </li>
             ))}
@@ -145,22 +185,27 @@ export function AdminFinancePage({
 
       <section class="card">
         <h2>{t('credits.rewardsTitle')}</h2>
-        <form class="form" method="post" action="/admin/finance/rewards">
-          {csrf}
-          <div class="field">
-            <label for="reward-signin">{t('credits.rewardSignin', { unit })}</label>
-            <input id="reward-signin" name="signin" type="number" min="0" value={String(rewards.signin)} />
-          </div>
-          <div class="field">
-            <label for="reward-first">
-              {t('credits.rewardFirstUpload', { unit, min: FIRST_UPLOAD_MIN_CHARS, days: rewardHoldDays })}
-            </label>
-            <input id="reward-first" name="firstUpload" type="number" min="0" value={String(rewards.firstUpload)} />
-          </div>
-          <button class="button button--primary" type="submit">
-            {t('common.save')}
-          </button>
-        </form>
+        <Form id="rewards" action="/admin/finance/rewards" csrf={ctx.csrfToken} state={state}>
+          <TextField
+            form="rewards"
+            name="signin"
+            label={t('credits.rewardSignin', { unit })}
+            state={state}
+            value={rewards.signin}
+            type="number"
+            min="0"
+          />
+          <TextField
+            form="rewards"
+            name="firstUpload"
+            label={t('credits.rewardFirstUpload', { unit, min: FIRST_UPLOAD_MIN_CHARS, days: rewardHoldDays })}
+            state={state}
+            value={rewards.firstUpload}
+            type="number"
+            min="0"
+          />
+          <Submit label={t('common.save')} />
+        </Form>
       </section>
 
       <section class="card">
@@ -172,7 +217,7 @@ export function AdminFinancePage({
             {overview.recent.map((r) => (
               <li key={r.id}>
                 #{r.id} · {formatDate(Number(r.created_at))} · {kind(r.kind)} · {r.display_name ?? '—'}
-                {r.memo && ` · ${r.memo}`}
+                {r.memo && ` · ${memo(r.memo)}`}
               </li>
             ))}
           </ul>

@@ -1,22 +1,30 @@
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import type { FormState } from '../../../web/form-state.ts';
 import { formatDate } from '../../../web/format.ts';
 import { BarChart } from '../../../web/views/bar-chart.tsx';
+import { Form, Submit, TextField } from '../../../web/views/form.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
 import { MIN_PAYOUT } from '../payouts.ts';
 import type { getEarnings } from '../wallet.ts';
 
 type Earnings = Awaited<ReturnType<typeof getEarnings>>;
 
+/** The payout request form's id. */
+export const PAYOUT_FORM = 'payout';
+
 /** 我的收益: balance, per-month chart, per-document table, payout request (real-name verified only), payouts. */
 export function EarningsPage({
   ctx,
   earnings,
   sharePercent,
+  state,
 }: {
   ctx: PageContext;
   earnings: Earnings;
   sharePercent: number;
+  /** A refused payout request, shown again in its form. */
+  state?: FormState | undefined;
 }) {
   const unit = ctx.site.creditName;
   return (
@@ -71,22 +79,21 @@ export function EarningsPage({
       <section class="card" aria-labelledby="payout-title">
         <h2 id="payout-title">{t('credits.payoutTitle')}</h2>
         {earnings.verified ? (
-          <form class="form form--inline" method="post" action="/my/earnings/payout">
-            <input type="hidden" name="_csrf" value={ctx.csrfToken} />
-            <label for="payout-amount">{t('credits.payoutAmount', { unit })}</label>
-            <input
-              id="payout-amount"
+          <Form id={PAYOUT_FORM} action="/my/earnings/payout" csrf={ctx.csrfToken} state={state} class="form">
+            <TextField
+              form={PAYOUT_FORM}
               name="amount"
+              label={t('credits.payoutAmount', { unit })}
+              state={state}
               type="number"
               min={MIN_PAYOUT}
               max={Math.max(MIN_PAYOUT, earnings.balance)}
               step="1"
+              inputMode="numeric"
               required
             />
-            <button class="button button--primary" type="submit">
-              {t('credits.payoutSubmit')}
-            </button>
-          </form>
+            <Submit label={t('credits.payoutSubmit')} />
+          </Form>
         ) : (
           <p class="empty">
             {t('credits.payoutNeedsVerification')}{' '}

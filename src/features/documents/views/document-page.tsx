@@ -6,6 +6,7 @@ import { FormatBadge } from '../../../web/views/format-badge.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
 import type { CommentSection } from '../../comments/service.ts';
 import { CommentSectionView } from '../../comments/views/comment-section.tsx';
+import { MarkNotice } from '../../watermark/views/mark-notice.tsx';
 import { visiblePageImages } from '../page-images.ts';
 import { isOriginalWithheld } from '../policy.ts';
 import type { DocumentPage } from '../service.ts';
@@ -232,6 +233,7 @@ function DownloadBox({ ctx, page }: { ctx: PageContext; page: DocumentPage }) {
           {doc.title}.{doc.format}
         </span>
       </p>
+      <MarkNotice ctx={ctx} doc={doc} />
       <DownloadTerms documentId={doc.id} />
     </section>
   );

@@ -77,11 +77,11 @@ export function MyDocumentsPage({ ctx, docs, page }: { ctx: PageContext; docs: R
             <tbody>
               {docs.map((d) => {
                 const s = statusLabel(d);
+                const shown = d.pii_state === 'held' ? maskPii(d.title) : d.title;
                 return (
                   <tr id={`doc-${d.id}`} key={d.id}>
                     <td>
-                      <FormatBadge format={d.format} />{' '}
-                      <a href={`/d/${d.id}`}>{d.pii_state === 'held' ? maskPii(d.title) : d.title}</a>
+                      <FormatBadge format={d.format} /> <a href={`/d/${d.id}`}>{shown}</a>
                     </td>
                     <td>
                       <span
@@ -114,11 +114,27 @@ export function MyDocumentsPage({ ctx, docs, page }: { ctx: PageContext; docs: R
                     <td class="num">{d.price > 0 ? `${d.price} ${ctx.site.creditName}` : t('library.free')}</td>
                     <td>{formatDate(d.created_at)}</td>
                     <td>
-                      {EDITABLE.has(d.status) && d.pii_state !== 'held' && (
-                        <a href={`/d/${d.id}/edit`} data-edit-link={d.id}>
-                          {t('edit.link')}
-                        </a>
-                      )}
+                      <ul class="row-actions" aria-label={t('myDocs.actionsOf', { title: shown })}>
+                        {d.status === 'published' && (
+                          <li>
+                            <a href={`/d/${d.id}`}>{t('myDocs.view')}</a>
+                          </li>
+                        )}
+                        {EDITABLE.has(d.status) && d.pii_state !== 'held' && (
+                          <li>
+                            <a href={`/d/${d.id}/edit`} data-edit-link={d.id}>
+                              {t('edit.link')}
+                            </a>
+                          </li>
+                        )}
+                        {d.status !== 'deleted' && (
+                          <li>
+                            <a class="row-actions__danger" href={`/d/${d.id}/delete`} data-delete-link={d.id}>
+                              {t('myDocs.delete')}
+                            </a>
+                          </li>
+                        )}
+                      </ul>
                     </td>
                   </tr>
                 );

@@ -143,7 +143,9 @@ export function SearchPage({
         <form class="search-page-form" action="/search" method="get">
           <input type="search" name="q" value={query.q} maxLength={100} aria-label={t('nav.search')} />
           {query.sort !== 'relevance' && <input type="hidden" name="sort" value={query.sort} />}
-          <button type="submit">{t('nav.search')}</button>
+          <button type="submit" class="button button--primary">
+            {t('nav.search')}
+          </button>
         </form>
         {query.q && r.total > 0 && (
           <>

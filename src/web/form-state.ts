@@ -1,0 +1,96 @@
+// One form-error pattern for every page form: a refused POST re-renders the form it came from, with the sentence
+// in an error summary, each field's own sentence beside it, and what the user typed — never the generic error page.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppError } from '../errors.ts';
+
+/** A form after a refused submit: which form, what was typed, and the sentences (general and per field). */
+export interface FormState {
+  /** The form's id on its page (a page may hold several forms; only this one shows the errors). */
+  readonly form: string;
+  /** Submitted values by field name (never passwords nor the CSRF token). */
+  readonly values: Readonly<Record<string, string>>;
+  /** The sentence not tied to one field (or repeated in the summary for a field's). */
+  readonly error: string;
+  /** Sentences by field name. */
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+/** Renders the page holding the form again, with the state given, at the status given. */
+export type FormRenderer = (
+  req: FastifyRequest,
+  reply: FastifyReply,
+  state: FormState,
+  status: number,
+) => Promise<FastifyReply> | FastifyReply;
+
+/** A route's form: its id and how to render its page again. Put it in the route's `config.form`. */
+export interface FormRoute {
+  /** The form's id, or how to tell it from the request (one form per row: `category-3`). */
+  readonly id: string | ((req: FastifyRequest) => string);
+  readonly render: FormRenderer;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A page form's route: a refused POST re-renders the form (web/error-handler.ts) instead of an error page. */
+    form?: FormRoute;
+  }
+}
+
+/** Fields never written back into a page. */
+const SECRET_FIELD = /^_csrf$|password|passwd|secret|idnumber/i;
+
+/** Values of a multipart body read so far, per request (recorded by web/multipart.ts as parts arrive). */
+const multipartValues = new WeakMap<FastifyRequest, Record<string, string>>();
+
+/** Records one multipart field for a possible re-render of the form. */
+export function recordMultipartField(req: FastifyRequest, name: string, value: string): void {
+  let values = multipartValues.get(req);
+  if (!values) {
+    values = {};
+    multipartValues.set(req, values);
+  }
+  values[name] = value;
+}
+
+/** What the user submitted, as strings by field name, without secrets. */
+export function submittedValues(req: FastifyRequest): Record<string, string> {
+  const raw = multipartValues.get(req) ?? (req.body && typeof req.body === 'object' ? req.body : {});
+  const values: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+    if (SECRET_FIELD.test(name)) continue;
+    if (typeof value === 'string') values[name] = value;
+    else if (Array.isArray(value) && typeof value[0] === 'string') values[name] = value[0];
+  }
+  return values;
+}
+
+/**
+ * Status of a re-rendered form: 422 (the submission was understood and refused) for invalid input, conflicts and
+ * files refused; 403 and 429 keep theirs (not allowed; wait), so clients and logs still tell them apart.
+ */
+export function formStatus(err: AppError): number {
+  return err.status === 403 || err.status === 429 ? err.status : 422;
+}
+
+/** Statuses whose refusal is about what was submitted, so the form comes back (others keep the error page). */
+export function isFormRefusal(err: AppError): boolean {
+  return (
+    err.status === 400 ||
+    err.status === 403 ||
+    err.status === 409 ||
+    err.status === 413 ||
+    err.status === 422 ||
+    err.status === 429
+  );
+}
+
+/** The state of a refused form: the sentence goes beside its field when the error names one. */
+export function formStateOf(req: FastifyRequest, form: string, err: AppError, message: string): FormState {
+  return { form, values: submittedValues(req), error: message, fields: err.field ? { [err.field]: message } : {} };
+}
+
+/** The state meant for the form `id`, or undefined when the page's refused form is another one (or none). */
+export function stateFor(state: FormState | undefined, id: string): FormState | undefined {
+  return state?.form === id ? state : undefined;
+}
