@@ -114,21 +114,19 @@ test('register → upload the seed as a paid document → published → anonymou
 
   // 4. Upload the seed speech as a paid document.
   await owner.goto(`${server.url}/upload`);
-  await owner.selectOption('#category', { label: '讲话稿' });
-  await owner.fill('#price', '300');
-  await owner.setInputFiles('#file', SEED_DOCX);
-  await Promise.all([owner.waitForURL(/\/my\/documents/), owner.click('#main button[type=submit]')]);
+  await owner.selectOption('#upload-category', { label: '讲话稿' });
+  await owner.fill('#upload-price', '300');
+  await owner.setInputFiles('#upload-file', SEED_DOCX);
+  await owner.click('#main button[type=submit]');
 
-  // 5. The status list turns to 已发布 by itself (the client polls).
-  const status = owner.locator('[data-doc-status]').first();
-  await status.waitFor();
+  // 5. The upload queue shows the file's status turning to 已发布 by itself (the client polls), and so does 我的文档.
   await owner.waitForFunction(
-    () => document.querySelector('[data-doc-status]')?.getAttribute('data-status') === 'published',
+    () => document.querySelector('[data-upload-queue] [data-doc-status]')?.getAttribute('data-status') === 'published',
     null,
-    {
-      timeout: 60_000,
-    },
+    { timeout: 60_000 },
   );
+  await owner.goto(`${server.url}/my/documents`);
+  const status = owner.locator('[data-doc-status]').first();
   assert.equal((await status.textContent())?.trim(), '已发布');
   const href = await owner.locator('#main table a[href^="/d/"]').first().getAttribute('href');
   assert.ok(href);

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fileTypeFromBuffer } from 'file-type';
 import { h } from 'preact';
-import { badRequest, notFound } from '../../errors.ts';
+import { AppError, badRequest, notFound, onField } from '../../errors.ts';
 import { blobKey } from '../../storage/blob-store.ts';
+import type { FormRoute as FormOf, FormState } from '../../web/form-state.ts';
 import { parseId, requireAdmin } from '../../web/guards.ts';
 import { readFirstFile } from '../../web/multipart.ts';
 import { sendPage } from '../../web/render.ts';
@@ -42,7 +43,8 @@ export function adminRoutes(web: WebContext) {
       requireAdmin(req);
     });
 
-    app.get('/admin', { schema: { querystring: NoQuery } }, async (req, reply) => {
+    // The console, first shown or with one of its forms refused (FormState says which, with what was typed).
+    const adminPage = async (req: FastifyRequest, reply: FastifyReply, state?: FormState, status = 200) => {
       const [site, reports, users, heldForReview] = await Promise.all([
         getSiteSettings(deps),
         service.listOpenReports(deps),
@@ -50,8 +52,11 @@ export function adminRoutes(web: WebContext) {
         countReviewQueue(deps),
       ]);
       const ctx = await web.pageContext(req, reply);
-      return sendPage(reply, h(AdminPage, { ctx, site, reports, users, heldForReview }));
-    });
+      return sendPage(reply, h(AdminPage, { ctx, site, reports, users, heldForReview, state }), status);
+    };
+    const form = (id: FormOf['id']) => ({ form: { id, render: adminPage } });
+
+    app.get('/admin', { schema: { querystring: NoQuery } }, async (req, reply) => adminPage(req, reply));
 
     app.get('/admin/dashboard', { schema: { querystring: NoQuery } }, async (req, reply) => {
       const dashboard = await getDashboard(deps);
@@ -60,25 +65,32 @@ export function adminRoutes(web: WebContext) {
       return sendPage(reply, h(DashboardPage, { ctx, dashboard }));
     });
 
-    app.post<{ Body: Body }>('/admin/settings', { schema: settingsSchema }, async (req, reply) => {
-      const b = req.body;
-      await updateSiteSettings(deps, {
-        previewMode: b.previewMode as 'pages' | 'percent' | undefined,
-        previewValue: int(b.previewValue),
-        previewMaxPercent: int(b.previewMaxPercent),
-        minChars: int(b.minChars),
-        serviceText: b.serviceText,
-        serviceWechat: b.serviceWechat,
-      });
-      return reply.redirect('/admin', 303);
-    });
+    app.post<{ Body: Body }>(
+      '/admin/settings',
+      { schema: settingsSchema, config: form('settings') },
+      async (req, reply) => {
+        const b = req.body;
+        await updateSiteSettings(deps, {
+          previewMode: b.previewMode as 'pages' | 'percent' | undefined,
+          previewValue: int(b.previewValue),
+          previewMaxPercent: int(b.previewMaxPercent),
+          minChars: int(b.minChars),
+          serviceText: b.serviceText,
+          serviceWechat: b.serviceWechat,
+        });
+        return reply.redirect('/admin', 303);
+      },
+    );
 
     const qrSchema = { querystring: MultipartQuery, body: MultipartBody };
-    app.post('/admin/service-qr', { schema: qrSchema }, async (req, reply) => {
-      const buf = await readFirstFile(req, 1024 * 1024);
-      if (!buf) throw badRequest('upload.noFile');
+    const qrConfig = { csrf: 'multipart' as const, ...form('service-qr') };
+    app.post('/admin/service-qr', { schema: qrSchema, config: qrConfig }, async (req, reply) => {
+      const buf = await onField('file', () => readFirstFile(req, 1024 * 1024));
+      if (!buf) throw badRequest('upload.noFile').on('file');
       const type = await fileTypeFromBuffer(buf);
-      if (!type || !['image/png', 'image/jpeg', 'image/webp'].includes(type.mime)) throw badRequest('admin.qrInvalid');
+      if (!type || !['image/png', 'image/jpeg', 'image/webp'].includes(type.mime)) {
+        throw badRequest('admin.qrInvalid').on('file');
+      }
       const key = blobKey('site', createHash('sha256').update(buf).digest('hex'));
       const tmp = deps.blobs.tempPath('qr');
       await writeFile(tmp, buf);
@@ -87,33 +99,49 @@ export function adminRoutes(web: WebContext) {
       return reply.redirect('/admin', 303);
     });
 
-    app.post<{ Body: Body }>('/admin/document-preview', { schema: documentPreviewSchema }, async (req, reply) => {
+    const previewRoute = { schema: documentPreviewSchema, config: form('doc-preview') };
+    app.post<{ Body: Body }>('/admin/document-preview', previewRoute, async (req, reply) => {
       const id = parseId(req.body.documentId);
-      if (!id) throw notFound();
+      if (!id) throw badRequest('admin.documentUnknown').on('documentId');
       const mode = req.body.mode;
-      await service.setDocumentPreview(
-        deps,
-        id,
-        mode === 'pages' || mode === 'percent' ? { mode, value: Number(req.body.value) } : null,
-      );
+      try {
+        await service.setDocumentPreview(
+          deps,
+          id,
+          mode === 'pages' || mode === 'percent' ? { mode, value: Number(req.body.value) } : null,
+        );
+      } catch (err) {
+        // A document that is not there is this form's mistake, said beside its field (not a 404 page).
+        if (err instanceof AppError && err.status === 404) throw badRequest('admin.documentUnknown').on('documentId');
+        throw err instanceof AppError && !err.field ? err.on('value') : err;
+      }
       return reply.redirect(`/d/${id}`, 303);
     });
 
-    app.post<{ Body: Body }>('/admin/categories', { schema: categorySchema }, async (req, reply) => {
-      await addCategory(deps, {
-        slug: req.body.slug ?? '',
-        name: req.body.name ?? '',
-        sortOrder: int(req.body.sortOrder) ?? 100,
-      });
-      return reply.redirect('/admin', 303);
-    });
+    app.post<{ Body: Body }>(
+      '/admin/categories',
+      { schema: categorySchema, config: form('category-new') },
+      async (req, reply) => {
+        await addCategory(deps, {
+          slug: req.body.slug ?? '',
+          name: req.body.name ?? '',
+          sortOrder: int(req.body.sortOrder) ?? 100,
+        });
+        return reply.redirect('/admin', 303);
+      },
+    );
 
-    app.post<IdBodyRoute>('/admin/categories/:id', { schema: editCategorySchema }, async (req, reply) => {
-      const id = parseId(req.params.id);
-      if (!id) throw notFound();
-      await editCategory(deps, id, { name: req.body.name ?? '', sortOrder: int(req.body.sortOrder) ?? 0 });
-      return reply.redirect('/admin', 303);
-    });
+    const categoryForm = form((req) => `category-${(req.params as { id?: string } | undefined)?.id ?? ''}`);
+    app.post<IdBodyRoute>(
+      '/admin/categories/:id',
+      { schema: editCategorySchema, config: categoryForm },
+      async (req, reply) => {
+        const id = parseId(req.params.id);
+        if (!id) throw notFound();
+        await editCategory(deps, id, { name: req.body.name ?? '', sortOrder: int(req.body.sortOrder) ?? 0 });
+        return reply.redirect('/admin', 303);
+      },
+    );
 
     app.post<IdBodyRoute>('/admin/users/:id/badges', { schema: badgesSchema }, async (req, reply) => {
       const id = parseId(req.params.id);

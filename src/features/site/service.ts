@@ -100,7 +100,7 @@ export async function updateSiteSettings(
   }
   if (input.minChars !== undefined) {
     if (!Number.isInteger(input.minChars) || input.minChars < 1 || input.minChars > 100_000) {
-      throw badRequest('admin.minCharsInvalid');
+      throw badRequest('admin.minCharsInvalid').on('minChars');
     }
     out.minChars = input.minChars;
   }

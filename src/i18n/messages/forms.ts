@@ -31,4 +31,5 @@ export const formsMessages = {
   'admin.categoryRow': '分类“{name}”',
   'admin.categoryNew': '添加分类',
   'admin.slugLabel': '标识',
+  'admin.documentUnknown': '没有这个文档编号，请核对',
 } as const;

@@ -1,6 +1,8 @@
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import type { FormState } from '../../../web/form-state.ts';
 import { formatDate } from '../../../web/format.ts';
+import { FileField, Form, SelectField, Submit, TextAreaField, TextField } from '../../../web/views/form.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
 import { reasonLabel } from '../../reports/views/admin-reports-page.tsx';
 import type { SiteSettings } from '../../site/service.ts';
@@ -21,8 +23,11 @@ export function AdminPage({
   reports,
   users,
   heldForReview,
+  state,
 }: {
   ctx: PageContext;
+  /** A refused form of this page, shown again (settings, service-qr, doc-preview, category-<id>, category-new). */
+  state?: FormState | undefined;
   site: SiteSettings;
   reports: Reports;
   users: Users;
@@ -49,120 +54,194 @@ export function AdminPage({
           </a>
         </p>
         <h2>{t('admin.preview')}</h2>
-        <form class="form" method="post" action="/admin/settings">
-          <Csrf ctx={ctx} />
-          <div class="field">
-            <label for="previewMode">{t('admin.previewMode')}</label>
-            <select id="previewMode" name="previewMode">
-              <option value="pages" selected={site.previewMode === 'pages'}>
-                {t('admin.previewPages')}
-              </option>
-              <option value="percent" selected={site.previewMode === 'percent'}>
-                {t('admin.previewPercent')}
-              </option>
-            </select>
-          </div>
-          <div class="field">
-            <label for="previewValue">{t('admin.previewValue')}</label>
-            <input id="previewValue" name="previewValue" type="number" min={1} value={String(site.previewValue)} />
-          </div>
-          <div class="field">
-            <label for="previewMaxPercent">{t('admin.previewMaxPercent')}</label>
-            <input
-              id="previewMaxPercent"
-              name="previewMaxPercent"
-              type="number"
-              min={1}
-              max={100}
-              value={String(site.previewMaxPercent)}
-            />
-          </div>
-          <div class="field">
-            <label for="minChars">{t('admin.minChars')}</label>
-            <input id="minChars" name="minChars" type="number" min={1} max={100000} value={String(site.minChars)} />
-            <p class="field__hint">{t('admin.minCharsHint')}</p>
-          </div>
+        <Form id="settings" action="/admin/settings" csrf={ctx.csrfToken} state={state}>
+          <SelectField
+            form="settings"
+            name="previewMode"
+            label={t('admin.previewMode')}
+            state={state}
+            value={site.previewMode}
+            options={[
+              { value: 'pages', label: t('admin.previewPages') },
+              { value: 'percent', label: t('admin.previewPercent') },
+            ]}
+          />
+          <TextField
+            form="settings"
+            name="previewValue"
+            label={t('admin.previewValue')}
+            state={state}
+            value={site.previewValue}
+            type="number"
+            min={1}
+          />
+          <TextField
+            form="settings"
+            name="previewMaxPercent"
+            label={t('admin.previewMaxPercent')}
+            state={state}
+            value={site.previewMaxPercent}
+            type="number"
+            min={1}
+            max={100}
+          />
+          <TextField
+            form="settings"
+            name="minChars"
+            label={t('admin.minChars')}
+            state={state}
+            value={site.minChars}
+            type="number"
+            min={1}
+            max={100000}
+            hint={t('admin.minCharsHint')}
+          />
           <h2>{t('service.title')}</h2>
-          <div class="field">
-            <label for="serviceText">{t('admin.serviceText')}</label>
-            <textarea id="serviceText" name="serviceText" rows={2} maxLength={500}>
-              {site.serviceText}
-            </textarea>
-          </div>
-          <div class="field">
-            <label for="serviceWechat">{t('admin.serviceWechat')}</label>
-            <input id="serviceWechat" name="serviceWechat" maxLength={100} value={site.serviceWechat} />
-          </div>
-          <button type="submit" class="button button--primary">
-            {t('common.save')}
-          </button>
-        </form>
-        <form
-          class="form"
-          method="post"
-          action={`/admin/service-qr?_csrf=${encodeURIComponent(ctx.csrfToken ?? '')}`}
-          enctype="multipart/form-data"
-        >
-          <div class="field">
-            <label for="qr">{t('admin.serviceQr')}</label>
-            <input id="qr" name="file" type="file" accept="image/png,image/jpeg,image/webp" required />
-          </div>
-          <button type="submit" class="button">
-            {t('admin.uploadQr')}
-          </button>
-        </form>
+          <TextAreaField
+            form="settings"
+            name="serviceText"
+            label={t('admin.serviceText')}
+            state={state}
+            value={site.serviceText}
+            rows={2}
+            maxLength={500}
+          />
+          <TextField
+            form="settings"
+            name="serviceWechat"
+            label={t('admin.serviceWechat')}
+            state={state}
+            value={site.serviceWechat}
+            maxLength={100}
+          />
+          <Submit label={t('common.save')} />
+        </Form>
+        <Form id="service-qr" action="/admin/service-qr" csrf={ctx.csrfToken} state={state} multipart>
+          <FileField
+            form="service-qr"
+            name="file"
+            label={t('admin.serviceQr')}
+            state={state}
+            accept="image/png,image/jpeg,image/webp"
+            required
+          />
+          <Submit kind="plain" label={t('admin.uploadQr')} />
+        </Form>
       </section>
 
       <section class="card">
         <h2>{t('admin.documentPreview')}</h2>
-        <form class="form form--inline" method="post" action="/admin/document-preview">
-          <Csrf ctx={ctx} />
-          <label>
-            {t('admin.documentId')} <input name="documentId" type="number" min={1} required />
-          </label>
-          <label>
-            {t('admin.previewMode')}{' '}
-            <select name="mode">
-              <option value="">{t('admin.previewDefault')}</option>
-              <option value="pages">{t('admin.previewPages')}</option>
-              <option value="percent">{t('admin.previewPercent')}</option>
-            </select>
-          </label>
-          <label>
-            {t('admin.previewValue')} <input name="value" type="number" min={1} />
-          </label>
-          <button type="submit" class="button">
-            {t('common.save')}
-          </button>
-        </form>
+        <Form
+          id="doc-preview"
+          class="form form--inline"
+          action="/admin/document-preview"
+          csrf={ctx.csrfToken}
+          state={state}
+        >
+          <TextField
+            form="doc-preview"
+            name="documentId"
+            label={t('admin.documentId')}
+            state={state}
+            type="number"
+            min={1}
+            required
+          />
+          <SelectField
+            form="doc-preview"
+            name="mode"
+            label={t('admin.previewMode')}
+            state={state}
+            options={[
+              { value: '', label: t('admin.previewDefault') },
+              { value: 'pages', label: t('admin.previewPages') },
+              { value: 'percent', label: t('admin.previewPercent') },
+            ]}
+          />
+          <TextField
+            form="doc-preview"
+            name="value"
+            label={t('admin.previewValue')}
+            state={state}
+            type="number"
+            min={1}
+          />
+          <Submit kind="plain" label={t('common.save')} />
+        </Form>
       </section>
 
       <section class="card">
         <h2>{t('nav.categories')}</h2>
+        <p class="muted">{t('admin.sortOrderHint')}</p>
         <ul class="admin-list">
-          {site.categories.map((c) => (
-            <li key={c.id}>
-              <form class="form form--inline" method="post" action={`/admin/categories/${c.id}`}>
-                <Csrf ctx={ctx} />
-                <code>{c.slug}</code>
-                <input name="name" value={c.name} maxLength={20} required aria-label={t('admin.categoryName')} />
-                <input name="sortOrder" type="number" value={String(c.sort_order)} aria-label={t('admin.sortOrder')} />
-                <button type="submit" class="button">
-                  {t('common.save')}
-                </button>
-              </form>
-            </li>
-          ))}
+          {site.categories.map((c) => {
+            const id = `category-${c.id}`;
+            return (
+              <li key={c.id}>
+                <Form
+                  id={id}
+                  class="form form--inline"
+                  action={`/admin/categories/${c.id}`}
+                  csrf={ctx.csrfToken}
+                  state={state}
+                  aria-label={t('admin.categoryRow', { name: c.name })}
+                >
+                  <span class="category-slug">
+                    {t('admin.slugLabel')} <code>{c.slug}</code>
+                  </span>
+                  <TextField
+                    form={id}
+                    name="name"
+                    label={t('admin.categoryName')}
+                    state={state}
+                    value={c.name}
+                    maxLength={20}
+                    required
+                  />
+                  <TextField
+                    form={id}
+                    name="sortOrder"
+                    label={t('admin.sortOrder')}
+                    state={state}
+                    value={c.sort_order}
+                    type="number"
+                  />
+                  <Submit kind="plain" label={t('common.save')} />
+                </Form>
+              </li>
+            );
+          })}
         </ul>
-        <form class="form form--inline" method="post" action="/admin/categories">
-          <Csrf ctx={ctx} />
-          <input name="slug" placeholder="slug" pattern="[a-z0-9-]+" required aria-label={t('admin.categorySlug')} />
-          <input name="name" placeholder={t('admin.categoryName')} maxLength={20} required />
-          <input name="sortOrder" type="number" value="100" aria-label={t('admin.sortOrder')} />
-          <button type="submit" class="button">
-            {t('admin.addCategory')}
-          </button>
-        </form>
+        <h3>{t('admin.categoryNew')}</h3>
+        <Form id="category-new" class="form" action="/admin/categories" csrf={ctx.csrfToken} state={state}>
+          <TextField
+            form="category-new"
+            name="slug"
+            label={t('admin.categorySlug')}
+            state={state}
+            hint={t('admin.categorySlugHint')}
+            pattern="[a-z0-9-]+"
+            required
+          />
+          <TextField
+            form="category-new"
+            name="name"
+            label={t('admin.categoryName')}
+            state={state}
+            maxLength={20}
+            required
+          />
+          <TextField
+            form="category-new"
+            name="sortOrder"
+            label={t('admin.sortOrder')}
+            state={state}
+            value={100}
+            type="number"
+            hint={t('admin.sortOrderHint')}
+          />
+          <Submit kind="plain" label={t('admin.addCategory')} />
+        </Form>
       </section>
 
       <section class="card">
