@@ -4,7 +4,8 @@
 // renderers).
 //   npx tsx bench/ingest.ts --corpus [--out results.tsv] [--only pdf-zh,legacy] [--no-pages] [--workers 2]
 // Compare two runs: npx tsx bench/ingest.ts --diff before.tsv after.tsv
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,8 @@ interface Row {
   chars: number;
   head: string;
 }
+
+const OFFICE_EXT = /\.(docm|dotx?|dotm|xlsx?|xlsm|xlsb|xltx?|xltm|pptx?|pptm|potx?|potm|ppsx?|odt|ods|odp|ott|rtf|wps|et|dps|doc)$/i;
 
 const tsvCell = (s: string) => s.replace(/[\t\n\r]/g, ' ');
 
@@ -88,7 +91,15 @@ export async function runCorpus(): Promise<void> {
   const dirs = (
     only ?? ['docx', 'docx-zh', 'legacy', 'malformed', 'ofd', 'ooxml-other', 'other', 'pdf', 'pdf-zh', 'text-zh']
   ).map((d) => join(CORPUS, d));
-  const files = await expandPaths(dirs);
+  // --skip-office: leave out the files LibreOffice converts (by extension), except those matching --office <regex>;
+  // on a loaded machine LibreOffice takes most of the run.
+  const officeKeep = opt('--office') ? new RegExp(opt('--office')!) : undefined;
+  const files = (await expandPaths(dirs)).filter(
+    (f) => !process.argv.includes('--skip-office') || !OFFICE_EXT.test(f) || officeKeep?.test(f),
+  );
+  // --dump DIR: every extraction as the converter returned it (JSON per file, named by the file's SHA-256), so the
+  // text-quality gate and the titles can be evaluated again on exactly these texts (bench/quality-replay.ts).
+  const dumpDir = opt('--dump');
   const rss = sampleRss(100);
   const dataDir = mkdtempSync(join(tmpdir(), 'wy-bench-corpus-'));
   const url = `sqlite:${join(dataDir, 'bench.db')}`;
@@ -107,6 +118,16 @@ export async function runCorpus(): Promise<void> {
     });
     const log = pino({ level: 'silent' });
     const deps = buildDeps(config, log, database);
+    if (dumpDir) {
+      mkdirSync(dumpDir, { recursive: true });
+      const extract = deps.converter.extract.bind(deps.converter);
+      (deps.converter as { extract: typeof extract }).extract = async (path, format, o) => {
+        const text = await extract(path, format, o);
+        const sha = createHash('sha256').update(readFileSync(path)).digest('hex');
+        writeFileSync(join(dumpDir, `${sha}.json`), JSON.stringify({ format, text }));
+        return text;
+      };
+    }
     const now = Date.now();
     const user = await database.db
       .insertInto('users')

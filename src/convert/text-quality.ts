@@ -286,7 +286,7 @@ function unreadable(m: TextMetrics): boolean {
   // Mojibake and binary shown as text: letters that are mostly Latin-1 soup ("Îãëàâëåíèå", "ÐÏà¡±á"), or a good
   // share of it with the signs no language writes in words ("5p!ìÍI£¢!Å§6œ", a Chinese font without ToUnicode).
   if (m.letters >= 5 && m.soup / m.letters > 0.5) return true;
-  if (m.soup / Math.max(1, m.letters) > 0.1 && m.symbolSoup / m.soup > 0.15) return true;
+  if (m.soup >= 8 && m.soup / Math.max(1, m.letters) > 0.1 && m.symbolSoup / m.soup > 0.15) return true;
   // Hardly anything a script writes words in: symbol and punctuation soup ("¦¦¦K", OCR noise).
   const wordish = m.chars - m.soup - m.privateUse - m.replacement - m.symbols;
   if (wordish / m.chars < 0.4) return true;
@@ -308,7 +308,7 @@ export function assessText(
   const { text: fixed, repairs, dropped } = repairText(text);
   const metrics = measureText(fixed.body);
   // Mostly boxes: what is left after dropping them is fragments, not the document.
-  if (unreadable(metrics) || dropped > countChars(text.body) * 0.2)
+  if (dropped > countChars(text.body) * 0.2)
     return { action: 'reject', code: 'unreadable', params: {}, metrics, repairs };
   if (metrics.chars < opts.minChars) {
     return {
@@ -319,6 +319,7 @@ export function assessText(
       repairs,
     };
   }
+  if (unreadable(metrics)) return { action: 'reject', code: 'unreadable', params: {}, metrics, repairs };
   return repairs.length > 0
     ? { action: 'repair', text: fixed, metrics, repairs }
     : { action: 'publish', text, metrics, repairs: [] };
