@@ -1,8 +1,11 @@
 import { open } from 'node:fs/promises';
 import { fileTypeFromBuffer } from 'file-type';
-import yauzl from 'yauzl';
+import type { ZipFile } from 'yauzl';
+import { cfbProtection, odfIsEncrypted } from './office-protection.ts';
+import { ooxmlBase } from './ooxml-kinds.ts';
 import { sniffTextEncoding } from './text-encoding.ts';
 import type { DocFormat } from './types.ts';
+import { openZipLenient } from './zip-open.ts';
 
 /** The verdict on an upload's bytes: its real format, or the `upload.*` message key saying why it is refused. */
 export type SniffResult =
@@ -37,6 +40,19 @@ const FORMAT_BY_EXT: Record<string, DocFormat> = {
   xls: 'xls',
   et: 'et',
   ods: 'ods',
+  // OOXML templates and macro-enabled files are the same packages (ooxml-kinds.ts); macros are stripped at upload.
+  dotx: 'docx',
+  dotm: 'docx',
+  docm: 'docx',
+  xltx: 'xlsx',
+  xltm: 'xlsx',
+  xlsm: 'xlsx',
+  xlsb: 'xlsx',
+  potx: 'pptx',
+  potm: 'pptx',
+  pptm: 'pptx',
+  ppsx: 'pptx',
+  ppsm: 'pptx',
   // OFD (GB/T 33190), China's fixed-layout format for 电子公文: read by extract-ofd.ts, no LibreOffice needed.
   ofd: 'ofd',
 };
@@ -139,12 +155,12 @@ export async function sniffFile(path: string, declaredExt: string): Promise<Snif
       if (!type && head.subarray(0, 1024).includes('%PDF-')) return accept('pdf');
       return mismatch(describe(type?.ext, head, truncated));
     case 'docx':
-      if (type?.ext === 'docx') return accept('docx');
+      if (type && ooxmlBase(type.ext) === 'docx') return accept('docx');
       // file-type reads the local headers in the first 64 KB; a docx whose [Content_Types].xml comes after big
       // media parts only shows as a zip there, so ask the central directory.
       if (type?.ext === 'zip' && (await zipLooksLikeDocx(path))) return accept('docx');
       // A password-protected .docx is an OLE container holding an EncryptedPackage: say so, not "wrong format".
-      if (type?.ext === 'cfb' && describeCfb(head) === ENCRYPTED_OFFICE) return refuse('upload.encrypted', {});
+      if (type?.ext === 'cfb' && (await isEncryptedCfb(path, head))) return refuse('upload.encrypted', {});
       return mismatch(describe(type?.ext, head, truncated));
     case 'ofd':
       // An OFD package is a zip whose root holds OFD.xml.
@@ -155,12 +171,14 @@ export async function sniffFile(path: string, declaredExt: string): Promise<Snif
       return sniffTextEncoding(head, truncated) ? accept('txt') : refuse('upload.notText', {});
     default: {
       const allowed = OFFICE_MAGIC[format] ?? [];
-      let ext = type?.ext;
+      // Templates and macro-enabled variants count as their base kind (xlsm → xlsx).
+      let ext = type ? (ooxmlBase(type.ext) ?? type.ext) : undefined;
       // RTF has no magic file-type always reports; `{\rtf` opens every RTF file.
       if (!ext && head.subarray(0, 5).toString('latin1') === '{\\rtf') ext = 'rtf';
       // file-type only reads the first local headers; an OOXML/ODF zip may only show as a zip there.
       if (ext === 'zip' && allowed.some((a) => a !== 'cfb')) ext = (await zipOfficeKind(path)) ?? ext;
-      if (ext === 'cfb' && describeCfb(head) === ENCRYPTED_OFFICE) return refuse('upload.encrypted', {});
+      if (ext === 'cfb' && (await isEncryptedCfb(path, head))) return refuse('upload.encrypted', {});
+      if ((ext === 'odt' || ext === 'ods') && (await odfIsEncrypted(path))) return refuse('upload.encrypted', {});
       if (ext && allowed.includes(ext)) return accept(format);
       // A .docx renamed .doc is common (Word opens it anyway): take it for what it is.
       if (format === 'doc' && ext === 'docx') return accept('docx');
@@ -224,6 +242,11 @@ function describe(ext: string | undefined, head: Buffer, truncated: boolean): st
 
 const ENCRYPTED_OFFICE = '加密的 Office 文档';
 
+// Needs a password, whatever the Office 97–2003 or encrypted-OOXML kind (office-protection.ts reads the streams).
+async function isEncryptedCfb(path: string, head: Buffer): Promise<boolean> {
+  return describeCfb(head) === ENCRYPTED_OFFICE || (await cfbProtection(path)) === 'password';
+}
+
 function describeCfb(head: Buffer): string {
   const has = (name: string) => head.includes(Buffer.from(name, 'utf16le'));
   // A password-protected .docx/.xlsx is an OLE container holding an EncryptedPackage stream.
@@ -234,11 +257,25 @@ function describeCfb(head: Buffer): string {
   return 'Office 97-2003 文档';
 }
 
+// The central directory only, read as zip-inspect will (a stray byte after the end record forgiven).
+function openZip(path: string, cb: (err: unknown, zip: ZipFile) => void): void {
+  openZipLenient(path, { lazyEntries: true, autoClose: true, decodeStrings: false }).then(
+    (zip) => cb(null, zip),
+    (err) => cb(err, undefined as unknown as ZipFile),
+  );
+}
+
 // Reads only the central directory and names the OOXML/ODF kind from the parts present.
 async function zipOfficeKind(path: string): Promise<string | undefined> {
-  const names = await zipNames(path, ['word/document.xml', 'xl/workbook.xml', 'ppt/presentation.xml', 'mimetype']);
+  const names = await zipNames(path, [
+    'word/document.xml',
+    'xl/workbook.xml',
+    'xl/workbook.bin',
+    'ppt/presentation.xml',
+    'mimetype',
+  ]);
   if (names.has('word/document.xml')) return 'docx';
-  if (names.has('xl/workbook.xml')) return 'xlsx';
+  if (names.has('xl/workbook.xml') || names.has('xl/workbook.bin')) return 'xlsx';
   if (names.has('ppt/presentation.xml')) return 'pptx';
   return undefined;
 }
@@ -246,7 +283,7 @@ async function zipOfficeKind(path: string): Promise<string | undefined> {
 function zipNames(path: string, wanted: string[]): Promise<Set<string>> {
   return new Promise((resolve) => {
     const found = new Set<string>();
-    yauzl.open(path, { lazyEntries: true, autoClose: true, decodeStrings: false }, (err, zip) => {
+    openZip(path, (err, zip) => {
       if (err) return resolve(found);
       let seen = 0;
       const finish = () => {
@@ -269,7 +306,7 @@ function zipNames(path: string, wanted: string[]): Promise<Set<string>> {
 // Reads only the central directory (no entry data) and looks for the parts every docx has.
 function zipLooksLikeDocx(path: string): Promise<boolean> {
   return new Promise((resolve) => {
-    yauzl.open(path, { lazyEntries: true, autoClose: true, decodeStrings: false }, (err, zip) => {
+    openZip(path, (err, zip) => {
       if (err) return resolve(false);
       let contentTypes = false;
       let document = false;

@@ -141,10 +141,10 @@ describe('inspectZip', () => {
     await rejectsWith(inspectZip(path), 'xmlDtd');
   });
 
-  test('a DTD in a .rels part, in lower case, or in UTF-16 is found too', async () => {
+  test('a DTD with an internal subset in a .rels part, in lower case, or in UTF-16 is found too', async () => {
     for (const [i, data] of [
-      Buffer.from('<?xml version="1.0"?><!doctype r><Relationships/>'),
-      Buffer.from('\uFEFF<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE r><Relationships/>', 'utf16le'),
+      Buffer.from('<?xml version="1.0"?><!doctype r [ ]><Relationships/>'),
+      Buffer.from('\uFEFF<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE r [ ]><Relationships/>', 'utf16le'),
     ].entries()) {
       const path = await fx.write(`rels${i}.docx`, buildZip([{ name: '_rels/.rels', data }]));
       await rejectsWith(inspectZip(path), 'xmlDtd');
@@ -179,7 +179,8 @@ describe('DtdScanner', () => {
   test('finds a marker split across chunks', () => {
     const s = new DtdScanner();
     assert.equal(s.feed(Buffer.from('<?xml?><!DOC')), false);
-    assert.equal(s.feed(Buffer.from('TYPE x>')), true);
+    assert.equal(s.feed(Buffer.from('TYPE x ')), false);
+    assert.equal(s.feed(Buffer.from('[<!ELEMENT x ANY>]>')), true);
   });
 
   test('ignores look-alikes', () => {
@@ -211,8 +212,15 @@ describe('inspectZip on the hostile corpus', () => {
     assert.equal(outcome['patt__Upload_Insecure_Files__CVE_ZIP_Symbolic_Link__etc_passwd.zip'], 'unsafeZip');
     assert.equal(outcome['yauzl__test__success__traditional-encryption.zip'], 'encrypted');
     assert.equal(outcome['poi__openxml4j__PackageRelsHasEntities.ooxml'], 'xmlDtd');
+    // Bytes after the end record are forgiven as unzip forgives them (zip-open.ts); every other failure stays one.
+    const extraBytes = /^yauzl__test__failure__Invalid_comment_length/;
     for (const [name, code] of Object.entries(outcome)) {
-      if (name.startsWith('yauzl__test__failure__')) assert.notEqual(code, 'ok', name);
+      if (name.startsWith('yauzl__test__failure__') && !extraBytes.test(name)) assert.notEqual(code, 'ok', name);
     }
+    assert.equal(
+      Object.entries(outcome).filter(([n, code]) => extraBytes.test(n) && code === 'ok').length,
+      1,
+      'the zip with one byte after its end record is read',
+    );
   });
 });

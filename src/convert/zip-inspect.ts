@@ -1,12 +1,22 @@
 import type { Readable } from 'node:stream';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { ConversionError, type ConvertLimits, DEFAULT_LIMITS } from './types.ts';
+import { openZipLenient } from './zip-open.ts';
 
 // Ratios are only meaningful once an entry is big; small XML parts routinely compress 50:1 or better.
 const RATIO_FLOOR_BYTES = 1024 * 1024;
-// A DOCTYPE is refused in XML parts. Other parts may carry one harmlessly and are never parsed as XML by the
-// extractor: SVG images exported from Illustrator, HTML imported as an altChunk (word/afchunk.htm). Entity
-// declarations, which every XXE and billion-laughs payload needs, are refused in every part.
+// Embedded media by extension: a bitmap or metafile of one flat colour compresses 600:1 and more in an ordinary
+// presentation. Their ratio says nothing (they are never parsed here, and LibreOffice decodes them under its own
+// memory cap); the per-entry and total inflated-size caps still hold for them. Every other part — XML, rels, the
+// binary parts of xlsb, anything unnamed — is judged by the ratio too.
+const MEDIA_PART =
+  /\.(png|jpe?g|gif|bmp|dib|tiff?|emf|wmf|emz|wmz|wdp|jxr|hdp|ico|pcx|tga|webp|svgz|mp3|mp4|m4a|m4v|wav|wma|wmv|avi|mov|mpe?g|ogg)$/i;
+// In XML parts a DOCTYPE is allowed only as a bare reference to an external DTD by public or relative system
+// identifier (old OpenOffice writes `<!DOCTYPE office:document-content PUBLIC "-//OpenOffice.org//DTD OfficeDocument
+// 1.0//EN" "office.dtd">`): no internal subset, no identifier with a URL scheme (http:, file:…), and no parser here
+// loads external DTDs. Other parts may carry any DOCTYPE harmlessly and are never parsed as XML by the extractor: SVG
+// images exported from Illustrator, HTML imported as an altChunk (word/afchunk.htm). Entity declarations, which every
+// XXE and billion-laughs payload needs, are refused in every part.
 const XML_PART = /\.(xml|rels)$/i;
 
 /** What a full pass over a zip found: every entry name, and the bytes of the entries the caller asked to keep. */
@@ -18,9 +28,9 @@ export interface ZipScan {
 /**
  * Inspects a zip with yauzl before any parser sees it: entry count, declared and *actual* inflated sizes (stream
  * every entry through inflate counting bytes, so lying headers are caught — yauzl validateEntrySizes), compression
- * ratio, and entry names (no absolute paths, no '..' segments, no backslashes, no NUL). Also checks that no
- * .xml/.rels entry contains '<!DOCTYPE' or '<!ENTITY' (Word never writes them; this blocks XXE and billion-laughs);
- * '<!ENTITY' is refused in any entry at all.
+ * ratio (of text-bearing parts: embedded media are judged by the size caps alone), and entry names (no absolute
+ * paths, no '..' segments, no backslashes, no NUL). Also checks that no .xml/.rels entry holds a DOCTYPE with an
+ * internal subset or a URL (this blocks XXE and billion-laughs); '<!ENTITY' is refused in any entry at all.
  * Throws ConversionError('zipBomb'|'unsafeZip'|'xmlDtd'|'corrupt'|'encrypted'). Returns the entry names.
  */
 export async function inspectZip(path: string, limits: ConvertLimits = DEFAULT_LIMITS): Promise<string[]> {
@@ -56,14 +66,20 @@ export async function scanZip(
   }
 }
 
-function openZip(path: string): Promise<ZipFile> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(
-      path,
-      { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true, strictFileNames: true },
-      (err, zip) => (err ? reject(mapYauzlError(err)) : resolve(zip)),
-    );
-  });
+// Stray bytes after the end record (or a wrong comment length) are forgiven as unzip forgives them (zip-open.ts);
+// nothing else is.
+async function openZip(path: string): Promise<ZipFile> {
+  try {
+    return await openZipLenient(path, {
+      lazyEntries: true,
+      autoClose: false,
+      decodeStrings: false,
+      validateEntrySizes: true,
+      strictFileNames: true,
+    });
+  } catch (err) {
+    throw mapYauzlError(err);
+  }
 }
 
 interface NamedEntry {
@@ -95,7 +111,7 @@ function readDirectory(zip: ZipFile, limits: ConvertLimits): Promise<NamedEntry[
         seen.add(name);
         // Traditional PKWARE encryption; strong encryption (bit 6) is already refused by yauzl.
         if (entry.generalPurposeBitFlag & 0x1) throw new ConversionError('encrypted');
-        checkDeclaredSize(entry, limits);
+        checkDeclaredSize(entry, name, limits);
         declaredTotal += entry.uncompressedSize;
         if (declaredTotal > limits.maxZipTotalBytes) throw new ConversionError('zipBomb');
         if (out.length >= limits.maxZipEntries) throw new ConversionError('zipBomb');
@@ -132,10 +148,14 @@ function checkName(name: string, entry: Entry): void {
   }
 }
 
-function checkDeclaredSize(entry: Entry, limits: ConvertLimits): void {
+function checkDeclaredSize(entry: Entry, name: string, limits: ConvertLimits): void {
   const size = entry.uncompressedSize;
   if (size > limits.maxZipEntryBytes) throw new ConversionError('zipBomb');
-  if (size > RATIO_FLOOR_BYTES && size / Math.max(1, entry.compressedSize) > limits.maxZipRatio) {
+  if (
+    !MEDIA_PART.test(name) &&
+    size > RATIO_FLOOR_BYTES &&
+    size / Math.max(1, entry.compressedSize) > limits.maxZipRatio
+  ) {
     throw new ConversionError('zipBomb');
   }
 }
@@ -152,6 +172,7 @@ function inflateEntry(
     zip.openReadStream(entry, (err, stream) => {
       if (err) return reject(mapYauzlError(err));
       const dtd = new DtdScanner(XML_PART.test(name));
+      const judgeRatio = !MEDIA_PART.test(name);
       const chunks: Buffer[] | undefined = keepIt ? [] : undefined;
       let size = 0;
       let done = false;
@@ -168,7 +189,7 @@ function inflateEntry(
         if (
           size > limits.maxZipEntryBytes ||
           budget.total > limits.maxZipTotalBytes ||
-          (size > RATIO_FLOOR_BYTES && size / Math.max(1, entry.compressedSize) > limits.maxZipRatio)
+          (judgeRatio && size > RATIO_FLOOR_BYTES && size / Math.max(1, entry.compressedSize) > limits.maxZipRatio)
         ) {
           return stop(new ConversionError('zipBomb'));
         }
@@ -187,15 +208,20 @@ function inflateEntry(
 
 const DOCTYPE = Buffer.from('<!doctype');
 const ENTITY = Buffer.from('<!entity');
+// The longest DOCTYPE declaration read; a real one is under 200 bytes.
+const MAX_DOCTYPE = 1024;
 
 /**
- * Finds '<!DOCTYPE' / '<!ENTITY' in a byte stream, case-insensitively, across chunk boundaries, in UTF-8 and in
- * UTF-16 (NUL bytes are skipped, which turns UTF-16 ASCII into plain ASCII). Both markers begin with '<!', which
- * occurs nowhere else in them, so restarting on a mismatch cannot miss a match.
+ * Finds '<!ENTITY' and unsafe DOCTYPE declarations in a byte stream, case-insensitively, across chunk boundaries, in
+ * UTF-8 and in UTF-16 (NUL bytes are skipped, which turns UTF-16 ASCII into plain ASCII). Both markers begin with
+ * '<!', which occurs nowhere else in them, so restarting on a mismatch cannot miss a match. A DOCTYPE is read to its
+ * '>' and refused when it opens an internal subset ('['), names an identifier with a URL scheme, or runs on.
  */
 export class DtdScanner {
   private doctypeAt = 0;
   private entityAt = 0;
+  // The declaration after '<!doctype', while it is being read.
+  private decl: number[] | undefined;
 
   constructor(private readonly checkDoctype = true) {}
 
@@ -204,22 +230,46 @@ export class DtdScanner {
     for (let i = 0; i < chunk.length; i++) {
       // Between matches only '<' can start one: jump to the next '<' natively (images and long text runs hold
       // few; XML holds one per tag) instead of stepping through every byte in JavaScript.
-      if (this.entityAt === 0 && this.doctypeAt === 0) {
+      if (this.entityAt === 0 && this.doctypeAt === 0 && !this.decl) {
         i = chunk.indexOf(0x3c, i);
         if (i < 0) return false;
       }
       let b = chunk[i]!;
       if (b === 0) continue;
+      if (this.decl) {
+        if (b === 0x5b || this.decl.length >= MAX_DOCTYPE) return true;
+        if (b !== 0x3e) {
+          this.decl.push(b);
+          continue;
+        }
+        const unsafe = !safeDoctype(Buffer.from(this.decl).toString('latin1'));
+        this.decl = undefined;
+        if (unsafe) return true;
+        continue;
+      }
       if (b >= 0x41 && b <= 0x5a) b += 0x20;
       this.entityAt = step(ENTITY, this.entityAt, b);
       if (this.entityAt === ENTITY.length) return true;
       if (this.checkDoctype) {
         this.doctypeAt = step(DOCTYPE, this.doctypeAt, b);
-        if (this.doctypeAt === DOCTYPE.length) return true;
+        if (this.doctypeAt === DOCTYPE.length) {
+          this.doctypeAt = 0;
+          this.decl = [];
+        }
       }
     }
     return false;
   }
+}
+
+// `name PUBLIC "pubid" "sysid"`, `name SYSTEM "sysid"` or just `name`; no identifier may carry a URL scheme.
+function safeDoctype(decl: string): boolean {
+  const m =
+    /^\s+[\w:.-]+(?:\s+(?:PUBLIC\s+("[^"]*"|'[^']*')\s*("[^"]*"|'[^']*')?|SYSTEM\s+("[^"]*"|'[^']*')))?\s*$/i.exec(
+      decl,
+    );
+  if (!m) return false;
+  return [m[2], m[3]].every((id) => id === undefined || !/^.[a-z][a-z0-9+.-]*:/i.test(id));
 }
 
 function step(pattern: Buffer, at: number, b: number): number {

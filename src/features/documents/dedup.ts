@@ -123,3 +123,52 @@ export async function saveBands(db: Kysely<DB>, documentId: number, sig: readonl
     .values(bandHashes(sig).map((hash, band) => ({ band, hash, document_id: documentId })))
     .execute();
 }
+
+/**
+ * An earlier document of the same uploader that this one repeats exactly, as documents of different uploaders are
+ * caught: the same bytes (an earlier row, by id, in any live state — so of two identical files converting at once the
+ * later one yields, on either dialect), or the same text (a published or held document whose body is identical).
+ * Revisions differ in their text and are not caught.
+ */
+export async function findOwnExactDuplicate(
+  db: Kysely<DB>,
+  doc: { id: number; owner_id: number; blob_key: string },
+  sig: readonly number[] | undefined,
+  body: string,
+): Promise<{ id: number; title: string } | undefined> {
+  const sameBytes = await db
+    .selectFrom('documents')
+    .select(['id', 'title'])
+    .where('owner_id', '=', doc.owner_id)
+    .where('blob_key', '=', doc.blob_key)
+    .where('id', '<', doc.id)
+    .where('status', 'not in', ['deleted', 'rejected'])
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  if (sameBytes) return { id: Number(sameBytes.id), title: sameBytes.title };
+  if (!sig) return undefined;
+  const bands = bandHashes(sig);
+  const rows = await db
+    .selectFrom('document_bands')
+    .innerJoin('documents', 'documents.id', 'document_bands.document_id')
+    .innerJoin('document_texts', 'document_texts.document_id', 'documents.id')
+    .select(['documents.id', 'documents.title', 'documents.minhash'])
+    .distinct()
+    .where((eb) => eb.or(bands.map((hash, band) => eb.and([eb('band', '=', band), eb('hash', '=', hash)]))))
+    .where('documents.id', '<>', doc.id)
+    .where('documents.owner_id', '=', doc.owner_id)
+    .where('documents.status', 'in', ['published', 'review'])
+    .limit(MAX_CANDIDATES)
+    .execute();
+  for (const r of rows) {
+    if (!r.minhash || similarity(sig, JSON.parse(r.minhash) as number[]) < 1) continue;
+    const text = await db
+      .selectFrom('document_texts')
+      .select('body')
+      .where('document_id', '=', r.id)
+      .executeTakeFirst();
+    if (text?.body === body) return { id: Number(r.id), title: r.title };
+  }
+  return undefined;
+}

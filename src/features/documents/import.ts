@@ -12,6 +12,9 @@ import { acceptUpload, type UploadPart } from './upload.ts';
 export interface ImportResult {
   file: string;
   status: 'published' | 'rejected' | 'duplicate';
+  /** The machine-readable reason: a message key (`convert.corrupt`, `upload.encrypted`, `upload.duplicateOwn`,
+   *  `duplicate.near`…) or `timeout`; null when published. */
+  code: string | null;
   reason: string | null;
   id: number | null;
   /** For a duplicate: the earlier document it repeats. */
@@ -70,10 +73,25 @@ export async function importFile(
       const reason = t(err.messageKey, err.params);
       // No new document: `id` names the one this file already is.
       const existing = Number(err.params.id);
-      return { file: path, status: 'duplicate', reason, id: existing, ms: ms(), duplicateOf: existing };
+      return {
+        file: path,
+        status: 'duplicate',
+        code: err.messageKey,
+        reason,
+        id: existing,
+        ms: ms(),
+        duplicateOf: existing,
+      };
     }
     if (err instanceof AppError) {
-      return { file: path, status: 'rejected', reason: t(err.messageKey, err.params), id: null, ms: ms() };
+      return {
+        file: path,
+        status: 'rejected',
+        code: err.messageKey,
+        reason: t(err.messageKey, err.params),
+        id: null,
+        ms: ms(),
+      };
     }
     throw err;
   }
@@ -84,19 +102,21 @@ export async function importFile(
       .select(['status', 'reject_code', 'reject_params', 'dup_of'])
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
-    if (d.status === 'published') return { file: path, status: 'published', reason: null, id, ms: ms() };
+    if (d.status === 'published') return { file: path, status: 'published', code: null, reason: null, id, ms: ms() };
     if (d.status === 'review' || d.status === 'rejected') {
-      const dup = d.status === 'review';
+      // Held as a near duplicate of someone else's document, or refused as an exact one of the uploader's own.
+      const dup = d.status === 'review' || d.reject_code === 'upload.duplicateOwn';
       return {
         file: path,
         status: dup ? 'duplicate' : 'rejected',
+        code: d.reject_code,
         reason: reasonOf(d.reject_code, d.reject_params),
         id,
         ms: ms(),
         ...(dup && d.dup_of ? { duplicateOf: Number(d.dup_of) } : {}),
       };
     }
-    if (Date.now() > until) return { file: path, status: 'rejected', reason: 'timeout', id, ms: ms() };
+    if (Date.now() > until) return { file: path, status: 'rejected', code: 'timeout', reason: 'timeout', id, ms: ms() };
     await new Promise((r) => setTimeout(r, opts.pollMs ?? 25));
   }
 }

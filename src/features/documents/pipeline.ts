@@ -13,7 +13,7 @@ import { rewardFirstUpload } from '../credits/rewards.ts';
 import { announcePublication } from '../following/fanout.ts';
 import { heldParams, recordMatches, screenForPii } from '../privacy/service.ts';
 import { syncDocumentIndex } from '../search/service.ts';
-import { findNearDuplicate, reuseExactDuplicate, saveBands } from './dedup.ts';
+import { findNearDuplicate, findOwnExactDuplicate, reuseExactDuplicate, saveBands } from './dedup.ts';
 import { gateText } from './quality.ts';
 import * as repo from './repo.ts';
 import { titleFromText } from './title.ts';
@@ -79,6 +79,21 @@ export function convertDocumentHandler(
       // 2b. Near duplicates (the same text re-uploaded as another format, retitled, with a cover page…) are held
       //     for review with a link to the earlier document and the similarity.
       const sig = extracted.signature ?? minhash(extracted.body);
+      // 2a'. The uploader's own exact duplicate (same bytes, or the same text in another file) is refused as one, as
+      //      a copy of someone else's is held: one bulk import must not publish the same document twice.
+      const own = await findOwnExactDuplicate(db, doc, sig, extracted.body);
+      if (own) {
+        await repo.transitionDocument(db, documentId, ['converting'], {
+          status: 'rejected',
+          reject_code: 'upload.duplicateOwn',
+          reject_params: JSON.stringify({ id: own.id, title: own.title }),
+          dup_of: own.id,
+          pdf_key: pdfKey,
+        });
+        deps.metrics.conversions.inc({ outcome: 'rejected', reason: 'upload.duplicateOwn' });
+        log.info({ documentId, duplicateOf: own.id }, 'exact duplicate of one of the uploader’s own documents');
+        return;
+      }
       const near = sig ? await findNearDuplicate(db, documentId, doc.owner_id, sig) : undefined;
       const score = near ? Math.round(near.score * 100) : null;
 

@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { cleanUploadedOffice, macroFreeName } from '../../convert/office-clean.ts';
 import { sniffFile } from '../../convert/sniff.ts';
 import { isOfficeFormat } from '../../convert/types.ts';
 import type { Deps } from '../../deps.ts';
@@ -140,6 +141,14 @@ export async function acceptUpload(
     // Office formats need LibreOffice; without it the site says so and keeps taking docx/pdf/txt.
     if (isOfficeFormat(sniff.format) && !deps.converter.officeAvailable) {
       throw unsupportedFile('upload.unsupportedFormat', { ext: sniff.format }).on('file');
+    }
+
+    // A macro-enabled OOXML file is stored without its VBA project (renamed .docm → .docx), a zip with stray bytes
+    // after its end without them (office-clean.ts, decision 0021): what is delivered runs nothing and opens anywhere.
+    const cleaned = await cleanUploadedOffice(saved.tempPath, sniff.format);
+    if (cleaned) {
+      const filename = cleaned.removed.length > 0 ? macroFreeName(saved.filename) : saved.filename;
+      saved = { ...saved, filename, size: cleaned.size, sha256: cleaned.sha256 };
     }
 
     const key = blobKey('original', saved.sha256);
