@@ -67,22 +67,20 @@ export function submittedValues(req: FastifyRequest): Record<string, string> {
 
 /**
  * Status of a re-rendered form: 422 (the submission was understood and refused) for invalid input, conflicts and
- * files refused; 403 and 429 keep theirs (not allowed; wait), so clients and logs still tell them apart.
+ * files refused; 402, 403 and 429 keep theirs (cannot afford, not allowed, wait), so clients and logs tell them apart.
  */
 export function formStatus(err: AppError): number {
-  return err.status === 403 || err.status === 429 ? err.status : 422;
+  return err.status === 402 || err.status === 403 || err.status === 429 ? err.status : 422;
 }
 
-/** Statuses whose refusal is about what was submitted, so the form comes back (others keep the error page). */
+/**
+ * Whether a refusal comes back as the form: input that is invalid, in conflict, too large or too frequent. A 402 or
+ * 403 only when it names a field (a price that needs 实名认证, an amount above the balance): an unqualified 403 is
+ * "you may not be here" (a non-admin on an admin form, a bad CSRF token) and must never render the page behind it.
+ */
 export function isFormRefusal(err: AppError): boolean {
-  return (
-    err.status === 400 ||
-    err.status === 403 ||
-    err.status === 409 ||
-    err.status === 413 ||
-    err.status === 422 ||
-    err.status === 429
-  );
+  if (err.status === 402 || err.status === 403) return err.field !== undefined;
+  return err.status === 400 || err.status === 409 || err.status === 413 || err.status === 422 || err.status === 429;
 }
 
 /** The state of a refused form: the sentence goes beside its field when the error names one. */
