@@ -156,6 +156,14 @@ for (const dialect of DIALECTS) {
       assert.match(res.headers.location as string, /^\/my\/documents\?notice=uploaded#doc-\d+$/);
     });
 
+    test('a refusal that is not about the input (not allowed) is never the form: a user posting to an admin form', async () => {
+      const csrf = await c.csrf('/upload');
+      const res = await c.postForm('/admin/settings', { previewValue: '0' }, { csrf });
+      assert.equal(res.statusCode, 403);
+      assert.doesNotMatch(res.body, /<form[^>]*id="settings"/, 'the admin console is not rendered');
+      assert.doesNotMatch(res.body, /value="0"/);
+    });
+
     test('JSON clients still get the error object with the original status', async () => {
       const csrf = await c.csrf('/upload');
       const res = await post(
