@@ -4,7 +4,7 @@
  *   npx tsx bench/download.ts [--rounds=5] [--big-mb=20]
  *
  * 1. a site on SQLite (temp database and data directory) with one uploader and one buyer; paid documents: the
- *    largest corpus docx and PDF, and two built here to reach --big-mb (the corpus docx plus an incompressible
+ *    largest corpus docx and PDF, and two built here to reach --big-mb (another corpus docx plus an incompressible
  *    media entry; corpus PDFs concatenated with pdf-lib until the size is reached);
  * 2. the buyer buys them all; for each document, `--rounds` downloads by the uploader (the original, streamed from
  *    the store) and by the buyer (marked at download time), alternating, through the app (inject: the route, the
@@ -36,6 +36,8 @@ const BIG = Number(values['big-mb']) * 1024 * 1024;
 const CORPUS = '/work/shared/corpus';
 const DOCX = `${CORPUS}/docx-zh/libpku__专业课__信号与系统__信号与系统整理by高飙.docx`;
 const PDF = `${CORPUS}/pdf-zh/libpku__专业课__计算机系统导论__期末试题__2014期末带答案.pdf`;
+// The big docx is built on another corpus docx (the same text twice would be held as a near duplicate).
+const BIG_BASE = `${CORPUS}/docx-zh/libpku__专业课__普通化学__2019普化B期中试题助教团队做题答案反馈.docx`;
 
 let peakRss = 0;
 setInterval(() => {
@@ -48,7 +50,7 @@ const t = await createTestApp('sqlite', {
 try {
   // The big files, built in the data directory.
   const bigDocx = join(t.dataDir, 'big.docx');
-  const index = await openZipIndex(DOCX);
+  const index = await openZipIndex(BIG_BASE);
   await pipeline(
     Readable.from(rewriteZip(index, new Map(), new Map([['word/media/bench-noise.bin', randomBytes(BIG)]]))),
     createWriteStream(bigDocx),
@@ -79,27 +81,32 @@ try {
         .id,
     );
   await markVerified(t.deps, await idOf('bench-writer@example.com'));
+  // The big files are another uploader's (each uploader's own re-uploads are refused).
+  const writer2 = new TestClient(t.app);
+  await writer2.register('bench-writer2@example.com', '另一作者');
+  await markVerified(t.deps, await idOf('bench-writer2@example.com'));
   await grantCredits(t.deps, undefined, {
     userId: await idOf('bench-buyer@example.com'),
     amount: 1000,
     reason: 'bench',
   });
-  const docs: Array<{ label: string; id: number; bytes: number }> = [];
+  const docs: Array<{ label: string; id: number; bytes: number; owner: TestClient }> = [];
   for (const [label, path] of [
     ['docx (corpus)', DOCX],
     ['pdf (corpus)', PDF],
     ['docx (big)', bigDocx],
     ['pdf (big)', bigPdf],
   ] as const) {
-    const up = await writer.upload(path, { title: `下载基准 ${label}`, category: '1', description: '', price: '10' });
+    const owner = label.includes('big') ? writer2 : writer;
+    const up = await owner.upload(path, { title: `下载基准 ${label}`, category: '1', description: '', price: '10' });
     if (up.statusCode !== 201) throw new Error(`${label}: upload ${up.statusCode} ${up.body}`);
     const id = (up.json() as { id: number }).id;
-    const status = await waitForStatus(writer, id, 600_000);
+    const status = await waitForStatus(owner, id, 600_000);
     if (status.status !== 'published') throw new Error(`${label}: ${JSON.stringify(status)}`);
     const csrf = await buyer.csrf(`/d/${id}/buy`);
     const res = await buyer.postForm(`/d/${id}/buy`, { acceptTerms: '1' }, { csrf });
     if (res.statusCode !== 303) throw new Error(`${label}: buy ${res.statusCode}`);
-    docs.push({ label, id, bytes: statSync(path).size });
+    docs.push({ label, id, bytes: statSync(path).size, owner });
   }
 
   const timeOne = async (client: TestClient, id: number) => {
@@ -115,10 +122,10 @@ try {
   for (const d of docs) {
     const plain: number[] = [];
     const marked: number[] = [];
-    await timeOne(writer, d.id);
+    await timeOne(d.owner, d.id);
     await timeOne(buyer, d.id);
     for (let r = 0; r < ROUNDS; r++) {
-      plain.push(await timeOne(writer, d.id));
+      plain.push(await timeOne(d.owner, d.id));
       marked.push(await timeOne(buyer, d.id));
     }
     const mb = d.bytes / 1024 / 1024;

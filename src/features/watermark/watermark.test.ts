@@ -151,7 +151,7 @@ for (const dialect of DIALECTS) {
         const up = await writer.upload(path, { title: `标记测试${kind}`, category: '1', description: '', price: '10' });
         assert.equal(up.statusCode, 201, up.body);
         docs[kind] = (up.json() as { id: number }).id;
-        assert.equal((await waitForStatus(writer, docs[kind], 60_000)).status, 'published');
+        assert.equal((await waitForStatus(writer, docs[kind], 600_000)).status, 'published');
       }
       for (const u of [buyer, other]) {
         await grantCredits(t.deps, undefined, { userId: u.id, amount: 100, reason: '测试发放' });
