@@ -2,7 +2,7 @@
  * Scale-out on PostgreSQL (issue #14): the anonymous document page and search, served by one `--role=web` process and
  * then by two side by side on the same database, loaded with wrk (bench/wrk.ts).
  *
- *   npx tsx bench/scale.ts [--docs=1000] [--duration=10] [--warmup=2] [--connections=32] [--redis]
+ *   npx tsx bench/scale.ts [--docs=1000] [--duration=10] [--warmup=2] [--connections=32] [--redis] [--dist]
  *
  * 1. a fresh PostgreSQL database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres, is the
  *    admin connection), migrated and seeded in this process with `--docs` published, indexed documents generated from
@@ -15,6 +15,7 @@
  *    2-core machine wrk, PostgreSQL and both servers share the same two cores, so the second process mostly shows
  *    that nothing in the web role serialises across processes, not a doubling.
  *
+ * --dist runs the web processes from dist/ (`npm run build` first), as `npm start` does; otherwise through tsx.
  * --redis sets REDIS_URL=redis://127.0.0.1:6379 (shared rate limits and cache invalidation by pub/sub); without it
  * the caches check generation rows in the database (decision 0018).
  * Figures only: the exit code is 1 only when the measurement itself is invalid (errors, unexpected statuses).
@@ -46,6 +47,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '32' },
     redis: { type: 'boolean', default: false },
+    dist: { type: 'boolean', default: false },
   },
 });
 const DOCS = Number(args.docs);
@@ -119,17 +121,24 @@ async function seed(databaseUrl: string, dataDir: string): Promise<number[]> {
   }
 }
 
+/** Every web process started, stopped at the end even when one never became ready. */
+const started: Web[] = [];
+
 async function startWeb(name: string, env: Record<string, string>, work: string): Promise<Web> {
   const port = await freePort();
   const fd = openSync(join(work, `${name}.log`), 'a');
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--role=web'], {
+  // --dist: the compiled build (`npm run build` first; what `npm start` runs), else the sources through tsx.
+  const entry = args.dist ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
+  const proc = spawn(process.execPath, [...entry, '--role=web'], {
     cwd: REPO,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', LOG_ACCESS: 'true' },
     stdio: ['ignore', fd, fd],
   });
   closeSync(fd);
   const url = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 120_000;
+  started.push({ proc, url });
+  // Generous: a loaded machine starts a process slowly (the start is not what is measured).
+  const until = Date.now() + 600_000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`${name} exited:\n${readFileSync(join(work, `${name}.log`), 'utf8')}`);
     if (
@@ -268,7 +277,7 @@ async function main(): Promise<number> {
     }
     return 0;
   } finally {
-    for (const w of webs) await stopWeb(w);
+    for (const w of started) await stopWeb(w);
     await db.drop().catch(() => {});
     rmSync(work, { recursive: true, force: true });
   }
