@@ -70,6 +70,24 @@ describe('page renders in a child process with its resident memory capped', () =
     }
   });
 
+  test('the corpus PDF whose tiling pattern grew a process to gigabytes is stopped at the cap', async () => {
+    // 58 KB, one page: pdf.js and the canvas keep allocating native memory while drawing its pattern.
+    const dir = await mkdtemp(join(tmpdir(), 'wy-render-'));
+    try {
+      await assert.rejects(
+        renderInChild(
+          { ...request(dir), pdfPath: join(CORPUS_DIR, 'pdf', 'pdfjs__tiling-pattern-box.pdf'), width: 900 },
+          { rssMb: 500, heapMb: 512, timeoutMs: 600_000 },
+        ),
+        (err: unknown) => err instanceof ConversionError && err.code === 'outOfMemory',
+      );
+      await new Promise((r) => setTimeout(r, 200));
+      assert.deepEqual(renderChildren(), []);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   test('past the time limit the child is killed: timeout', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'wy-render-'));
     try {

@@ -289,7 +289,8 @@ function unreadable(m: TextMetrics): boolean {
   if (m.soup >= 8 && m.soup / Math.max(1, m.letters) > 0.1 && m.symbolSoup / m.soup > 0.15) return true;
   // Hardly anything a script writes words in: symbol and punctuation soup ("¦¦¦K", OCR noise).
   const wordish = m.chars - m.soup - m.privateUse - m.replacement - m.symbols;
-  if (wordish / m.chars < 0.4) return true;
+  // (A table of contents is mostly dot leaders, but its words are words.)
+  if (wordish / m.chars < 0.4 && m.plausibleLatinWords + m.cjkInWords < 30) return true;
   // Chinese characters that form no words: a font whose codes were mapped to the wrong characters.
   if (m.cjkSampled >= 60 && m.cjk >= m.chars * 0.4 && m.cjkInWords / m.cjkSampled < 0.3) return true;
   // Latin letters that form no words: OCR noise, base64, binary.
