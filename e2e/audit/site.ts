@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { registerUser } from '../../src/features/accounts/service.ts';
 import { CORPUS_DIR, SEED_DOCX } from '../../src/testing/paths.ts';
-import { HttpClient } from '../../src/testing/process.ts';
+import { freePort, HttpClient } from '../../src/testing/process.ts';
 import { createTestApp, type TestApp } from '../../src/testing/test-app.ts';
 import { markContactVerified, markVerifiedByEmail } from '../../src/testing/verification.ts';
 
@@ -43,12 +43,12 @@ async function waitPublished(client: HttpClient, id: number): Promise<string> {
 
 /** Builds and starts the site; `close()` stops it and removes its database and files. */
 export async function startAuditSite(): Promise<AuditSite> {
-  const t = await createTestApp('sqlite', { env: { PUBLIC_URL: 'https://wenyuan.example' } });
+  // PUBLIC_URL is where the site listens, so canonical URLs point at the pages Lighthouse loads.
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const t = await createTestApp('sqlite', { env: { PUBLIC_URL: url } });
   try {
-    await t.app.listen({ host: '127.0.0.1', port: 0 });
-    const address = t.app.server.address();
-    if (!address || typeof address === 'string') throw new Error('no address');
-    const url = `http://127.0.0.1:${address.port}`;
+    await t.app.listen({ host: '127.0.0.1', port });
     await registerUser(t.deps, {
       identifier: ADMIN.email,
       password: ADMIN.password,

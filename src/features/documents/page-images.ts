@@ -16,7 +16,7 @@ import { t } from '../../i18n/t.ts';
 import type { JobHandler } from '../../jobs/worker.ts';
 import { type BlobKey, blobKey, parseBlobKey } from '../../storage/blob-store.ts';
 import { parseId } from '../../web/guards.ts';
-import { IdParam, NoQuery } from '../../web/schemas.ts';
+import { IdParam, Opt, Query } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import { getSiteSettings } from '../site/service.ts';
 import { computePreview, type Preview } from './preview.ts';
@@ -164,9 +164,10 @@ export function pageImageRoutes(web: WebContext) {
   return async (app: FastifyInstance) => {
     const schema = {
       params: Type.Object({ id: IdParam, file: Type.String({ pattern: '^[0-9]{1,4}\\.(webp|png)$' }) }),
-      querystring: NoQuery,
+      querystring: Query({ v: Opt(64) }),
     };
-    app.get<{ Params: { id: string; file: string } }>('/d/:id/pages/:file', { schema }, async (req, reply) => {
+    type Route = { Params: { id: string; file: string }; Querystring: { v?: string } };
+    app.get<Route>('/d/:id/pages/:file', { schema }, async (req, reply) => {
       const id = parseId(req.params.id);
       const m = /^(\d{1,4})\.(webp|png)$/.exec(req.params.file);
       if (!id || !m) throw notFound();
@@ -177,12 +178,21 @@ export function pageImageRoutes(web: WebContext) {
       const key = parseBlobKey(image.key);
       const size = await deps.blobs.size(key);
       if (size === undefined) throw notFound();
-      return reply
-        .header('content-type', image.f === 'webp' ? 'image/webp' : 'image/png')
-        .header('content-length', size)
-        .header('cache-control', 'public, max-age=3600')
-        .header('x-content-type-options', 'nosniff')
-        .send(deps.blobs.read(key));
+      return (
+        reply
+          .header('content-type', image.f === 'webp' ? 'image/webp' : 'image/png')
+          .header('content-length', size)
+          // Versioned by content (?v= is the tail of the image's content key): the browser keeps it for good, while
+          // shared caches hold it 5 minutes, so a takedown or a tighter preview rule reaches them soon (decision 0023).
+          .header(
+            'cache-control',
+            req.query.v?.length === 12 && image.key.endsWith(req.query.v)
+              ? 'public, max-age=31536000, s-maxage=300, immutable'
+              : 'public, max-age=300',
+          )
+          .header('x-content-type-options', 'nosniff')
+          .send(deps.blobs.read(key))
+      );
     });
   };
 }

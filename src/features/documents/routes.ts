@@ -20,9 +20,11 @@ import { RatingBox } from '../ratings/views/rating-box.tsx';
 import { getSiteSettings } from '../site/service.ts';
 import { isRealNameVerified } from '../verification/service.ts';
 import { downloadSchema, statusSchema, UploadForm, uploadSchema } from './api-schemas.ts';
+import { BoughtButDeletedError } from './bought-deleted.ts';
 import * as service from './service.ts';
 import { TakenDownError } from './takedown.ts';
 import { acceptUpload } from './upload.ts';
+import { BoughtDeletedPage } from './views/bought-deleted-page.tsx';
 import { ConfirmDeletePage } from './views/confirm-delete-page.tsx';
 import { DocumentPageView } from './views/document-page.tsx';
 import { MyDocumentsPage, statusLabel } from './views/my-documents-page.tsx';
@@ -124,6 +126,11 @@ export function documentRoutes(web: WebContext) {
         }
         return await sendAnonymousDocumentPage(web, id, req, reply);
       } catch (err) {
+        if (err instanceof BoughtButDeletedError && !wantsJson(req)) {
+          const ctx = await web.pageContext(req, reply);
+          const view = h(BoughtDeletedPage, { ctx, documentId: err.documentId, fileName: err.fileName });
+          return sendPage(reply, view, 410);
+        }
         // A taken-down document: the notice page (never cached: only published pages are), JSON clients the error.
         if (!(err instanceof TakenDownError) || wantsJson(req)) throw err;
         const ctx = await web.pageContext(req, reply);

@@ -10,6 +10,7 @@ import { maskForDisplay } from '../privacy/service.ts';
 import { closeOpenReportsOfDocument } from '../reports/closing.ts';
 import { type RelatedDocument, relatedDocuments, syncDocumentIndex } from '../search/service.ts';
 import { getSiteSettings } from '../site/service.ts';
+import { BoughtButDeletedError } from './bought-deleted.ts';
 import { canDeleteDocument, canDownloadDocument, canViewDocument, isOriginalWithheld } from './policy.ts';
 import { computePreview, type Preview, pickFragment, type StoredText } from './preview.ts';
 import * as repo from './repo.ts';
@@ -39,7 +40,12 @@ export async function getDocumentPage(
   // Held by the PII screen: its owner and admins read it with the numbers masked (only /admin/privacy shows them).
   const doc =
     row.pii_state === 'held' ? { ...row, title: maskPii(row.title), description: maskPii(row.description) } : row;
-  if (doc.status === 'deleted') throw gone();
+  if (doc.status === 'deleted') {
+    // A buyer keeps their copy: the 410 page links to it instead of ending the road.
+    if (viewer && viewer.id !== doc.owner_id && (await hasEntitlement(deps, viewer.id, id)))
+      throw new BoughtButDeletedError(id, `${doc.title}.${doc.format}`);
+    throw gone();
+  }
   // Taken down: 451 or 410 with the reason, for everyone — the uploader and staff included (decision 0010).
   if (doc.status === 'taken_down') throw new TakenDownError(doc);
   if (!canViewDocument(viewer, doc)) throw notFound();

@@ -3,6 +3,8 @@ interface ConfirmDialog {
   dialog: HTMLDialogElement;
   form: HTMLFormElement;
   title: HTMLElement;
+  /** The explanation the no-JS confirmation page gives (what deleting does, what buyers keep). */
+  text: HTMLElement;
   csrf: HTMLInputElement;
   ok: HTMLButtonElement;
   cancel: HTMLButtonElement;
@@ -35,6 +37,8 @@ function open(link: HTMLAnchorElement): void {
   const ui = shared;
   const data = link.dataset;
   ui.title.textContent = data.confirmTitle ?? link.textContent ?? '';
+  ui.text.textContent = data.confirmText ?? '';
+  ui.text.hidden = !data.confirmText;
   ui.ok.textContent = data.confirmOk ?? link.textContent ?? '';
   ui.cancel.textContent = data.confirmCancel ?? '';
   ui.form.action = data.action ?? link.href;
@@ -61,6 +65,11 @@ function createDialog(): ConfirmDialog {
   title.id = 'confirm-dialog-title';
   title.className = 'confirm-dialog__title';
 
+  const text = document.createElement('p');
+  text.id = 'confirm-dialog-text';
+  text.className = 'confirm-dialog__text';
+  dialog.setAttribute('aria-describedby', 'confirm-dialog-text');
+
   const csrf = document.createElement('input');
   csrf.type = 'hidden';
   csrf.name = '_csrf';
@@ -76,7 +85,7 @@ function createDialog(): ConfirmDialog {
   ok.className = 'button button--danger';
   ok.setAttribute('data-confirm-ok-button', '');
   actions.append(cancel, ok);
-  form.append(title, csrf, actions);
+  form.append(title, text, csrf, actions);
   dialog.append(form);
   document.body.append(dialog);
 
@@ -94,5 +103,5 @@ function createDialog(): ConfirmDialog {
     opener?.focus();
     opener = null;
   });
-  return { dialog, form, title, csrf, ok, cancel };
+  return { dialog, form, title, text, csrf, ok, cancel };
 }
