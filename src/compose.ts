@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Config } from './config.ts';
 import { createConverter } from './convert/converter.ts';
 import { createOfficeConverter } from './convert/libreoffice.ts';
+import { createTesseractOcr } from './convert/ocr-tesseract.ts';
 import { createPiiCipher, decodeKey } from './crypto/pii-cipher.ts';
 import type { Database } from './db/database.ts';
 import type { Deps } from './deps.ts';
@@ -44,23 +45,27 @@ import { createS3BlobStore } from './storage/s3-blob-store.ts';
 export function buildDeps(config: Config, log: Logger, database: Database): Deps {
   const metrics = buildMetrics(config, database);
   const shared = buildSharedState(config, log, database);
+  const converter = createConverter({
+    concurrency: config.jobs.concurrency,
+    timeoutMs: config.convert.timeoutMs,
+    memoryMb: config.convert.memoryMb,
+    office: createOfficeConverter({
+      sofficePath: config.convert.soffice,
+      timeoutMs: config.convert.officeTimeoutMs,
+      memoryMb: config.convert.officeMemoryMb,
+      concurrency: config.convert.officeConcurrency,
+    }),
+  });
   return {
     config,
     log,
     database,
     blobs: buildBlobStore(config, database),
     queue: createJobQueue(database, { maxAttempts: config.jobs.maxAttempts }),
-    converter: createConverter({
-      concurrency: config.jobs.concurrency,
-      timeoutMs: config.convert.timeoutMs,
-      memoryMb: config.convert.memoryMb,
-      office: createOfficeConverter({
-        sofficePath: config.convert.soffice,
-        timeoutMs: config.convert.officeTimeoutMs,
-        memoryMb: config.convert.officeMemoryMb,
-        concurrency: config.convert.officeConcurrency,
-      }),
-    }),
+    converter,
+    // Page images for OCR are drawn by the converter's capped render children (decision 0026).
+    ocr:
+      config.convert.ocr === 'tesseract' ? createTesseractOcr({ render: (req) => converter.render(req) }) : undefined,
     payments: config.alipay ? createAlipayProvider(config.alipay) : undefined,
     downloadUrlSecret: config.credits.downloadUrlSecret ?? persistedSecret(config.dataDir, 'download-url.secret'),
     search: withSearchMetrics(buildSearchIndex(config, database, shared), metrics.searchDuration),

@@ -50,6 +50,9 @@ export interface Config {
     readonly officeConcurrency: number;
     /** Render images of the free pages after publication (PAGE_IMAGES, default on). */
     readonly pageImages: boolean;
+    /** OCR of scans (OCR=tesseract|none; tesseract is used when installed with Chinese data) and its page cap. */
+    readonly ocr: 'tesseract' | 'none';
+    readonly ocrMaxPages: number;
   };
   readonly session: { readonly ttlDays: number; readonly secureCookie: boolean };
   readonly log: { readonly level: string; readonly access: boolean };
@@ -267,6 +270,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       officeMemoryMb: r.int('OFFICE_MEMORY_MB', 2048, 256, 16_384),
       officeConcurrency: r.int('OFFICE_CONCURRENCY', 1, 1, 16),
       pageImages: r.bool('PAGE_IMAGES', true),
+      ocr: r.oneOf('OCR', 'tesseract', ['tesseract', 'none']),
+      ocrMaxPages: r.int('OCR_MAX_PAGES', 20, 1, 500),
     },
     session: { ttlDays: r.int('SESSION_TTL_DAYS', 30, 1, 365), secureCookie: r.bool('SECURE_COOKIES', false) },
     log: {

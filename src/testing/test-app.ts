@@ -61,6 +61,8 @@ export async function createTestApp(
     JOB_CONCURRENCY: '1',
     // Page images (pdf.js rendering, LibreOffice for docx) are slow and outlive short tests; their tests turn them on.
     PAGE_IMAGES: 'false',
+    // OCR takes seconds per page; the OCR tests turn it on (and the quality tests see what a site without it does).
+    OCR: 'none',
     ...opts.env,
   });
   const log = opts.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });

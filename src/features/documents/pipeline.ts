@@ -14,6 +14,7 @@ import { announcePublication } from '../following/fanout.ts';
 import { heldParams, recordMatches, screenForPii } from '../privacy/service.ts';
 import { syncDocumentIndex } from '../search/service.ts';
 import { findNearDuplicate, findOwnExactDuplicate, reuseExactDuplicate, saveBands } from './dedup.ts';
+import { recogniseScan } from './ocr-fallback.ts';
 import { gateText } from './quality.ts';
 import * as repo from './repo.ts';
 import { titleFromText } from './title.ts';
@@ -47,13 +48,16 @@ export function convertDocumentHandler(
       if (exact) pdfKey = exact.pdfKey;
       const extractedRaw =
         exact?.text ??
-        (await deps.blobs.withLocalFile(parseBlobKey(doc.blob_key), (path) =>
-          deps.converter.extract(path, doc.format, {
-            onPdf: async (pdf) => {
-              pdfKey = await storeDerivedPdf(deps, pdf);
-            },
-          }),
-        ));
+        (await deps.blobs
+          .withLocalFile(parseBlobKey(doc.blob_key), (path) =>
+            deps.converter.extract(path, doc.format, {
+              onPdf: async (pdf) => {
+                pdfKey = await storeDerivedPdf(deps, pdf);
+              },
+            }),
+          )
+          // A scan (no text layer at all) is read by OCR when an engine is configured (ocr-fallback.ts).
+          .catch((err: unknown) => recogniseScan(deps, doc, pdfKey, err)));
 
       // A Markdown file is read as plain text: render it (headings, lists, no `#` or comments) before anything else.
       const raw = !exact && isMarkdownName(doc.original_name) ? markdownToText(extractedRaw) : extractedRaw;

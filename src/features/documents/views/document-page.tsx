@@ -108,6 +108,12 @@ export function DocumentPageView({
               <dt>{t('document.format')}</dt>
               <dd>{doc.format.toUpperCase()}</dd>
             </div>
+            {hasFlag(doc.source_flags, 'ocr') && (
+              <div title={t('document.ocrTitle')}>
+                <dt>{t('document.textSource')}</dt>
+                <dd>{t('document.ocrValue')}</dd>
+              </div>
+            )}
             {hasFlag(doc.source_flags, 'signed') && (
               <div title={t('document.signedTitle')}>
                 <dt>{t('document.signed')}</dt>

@@ -1,0 +1,165 @@
+// OCR with Debian's tesseract (tesseract-ocr + tesseract-ocr-chi-sim): the pages of a PDF are drawn by the converter
+// pool (pdf.js on @napi-rs/canvas, the same time and memory caps as page images) at about 200 dpi, and each image is
+// read by one `tesseract` child process with
+// - a timeout that kills it,
+// - an address-space cap (prlimit --as; tesseract maps about what it uses, unlike LibreOffice),
+// - one thread (OMP_THREAD_LIMIT=1: the machine's cores belong to the job slots, not to one page),
+// - simplified Chinese plus English, page segmentation mode 3 (automatic layout, as a 公文 page has).
+// Its output is turned back into paragraphs: tesseract puts a space between CJK characters and separates blocks by
+// blank lines; lines of a block are joined like wrapped lines of a PDF.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { joinParagraphs, joinWrapped, splitParagraphs } from './normalize.ts';
+import type { OcrEngine } from './ocr.ts';
+import type { RenderRequest, RenderResult } from './render-pdf.ts';
+import { finishExtraction } from './result.ts';
+import { ConversionError, DEFAULT_LIMITS, type ExtractedText } from './types.ts';
+
+/** How tesseract is run. */
+export interface TesseractOptions {
+  /** The tesseract executable; a path that does not exist means "not installed". */
+  tesseractPath?: string;
+  /** Languages (tessdata names); `chi_sim+eng` by default. */
+  languages?: string;
+  /** Longest one page may take. */
+  pageTimeoutMs?: number;
+  /** Address-space cap of one tesseract process, in MB. */
+  memoryMb?: number;
+  /** Width of the page images in pixels (A4 at about 200 dpi by default). */
+  width?: number;
+  /** Renders PDF pages to images (the converter pool's `render`). */
+  render(req: RenderRequest): Promise<RenderResult>;
+}
+
+const DEFAULTS = {
+  tesseractPath: '/usr/bin/tesseract',
+  languages: 'chi_sim+eng',
+  pageTimeoutMs: 60_000,
+  memoryMb: 1024,
+};
+
+/** A tesseract-backed OcrEngine; `available` is false when the binary or the Chinese data is missing. */
+export function createTesseractOcr(
+  opts: TesseractOptions,
+): OcrEngine & { recognizeImage(path: string): Promise<string> } {
+  const o = { ...DEFAULTS, ...opts };
+  const available = existsSync(o.tesseractPath) && hasLanguages(o.tesseractPath, o.languages);
+  const prlimit = existsSync('/usr/bin/prlimit') ? '/usr/bin/prlimit' : undefined;
+
+  const recognizeImage = (image: string): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const args = [image, 'stdout', '-l', o.languages, '--psm', '3'];
+      const [cmd, argv] = prlimit
+        ? [prlimit, [`--as=${o.memoryMb * 1024 * 1024}`, '--', o.tesseractPath, ...args]]
+        : [o.tesseractPath, args];
+      const child = spawn(cmd, argv, {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', OMP_THREAD_LIMIT: '1', LC_ALL: 'C.UTF-8' },
+      });
+      const out: Buffer[] = [];
+      let size = 0;
+      child.stdout.on('data', (b: Buffer) => {
+        size += b.length;
+        // A page of text is a few KB; megabytes of output is not text.
+        if (size > 4 * 1024 * 1024) child.kill('SIGKILL');
+        else out.push(b);
+      });
+      child.stderr.resume();
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGKILL');
+      }, o.pageTimeoutMs);
+      child.on('error', (err) => {
+        clearTimeout(timer);
+        reject(new ConversionError('failed', { detail: `tesseract: ${err.message}` }, false));
+      });
+      child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        if (timedOut) return reject(new ConversionError('timeout'));
+        if (code !== 0) {
+          // Killed by the kernel for the address-space cap shows as SIGABRT/SIGSEGV from a failed allocation.
+          const oom = signal === 'SIGABRT' || signal === 'SIGSEGV' || code === 134 || code === 139;
+          return reject(
+            oom ? new ConversionError('outOfMemory') : new ConversionError('failed', { detail: `tesseract ${code}` }),
+          );
+        }
+        resolve(Buffer.concat(out).toString('utf8'));
+      });
+    });
+
+  return {
+    available,
+    recognizeImage,
+    async recognize(pdfPath, { maxPages }): Promise<ExtractedText> {
+      if (!available) throw new ConversionError('unsupported', { ext: 'ocr' });
+      const outDir = await mkdtemp(join(tmpdir(), 'wenyuan-ocr-'));
+      try {
+        const rendered = await o.render({
+          pdfPath,
+          pages: maxPages,
+          outDir,
+          width: o.width ?? 1654,
+          maxHeight: 20_000,
+          watermark: '',
+          maxPages,
+        });
+        const paragraphs: string[] = [];
+        const pageStarts: number[] = [];
+        for (const page of rendered.pages) {
+          pageStarts.push(paragraphs.length);
+          paragraphs.push(...ocrParagraphs(await recognizeImage(page.file)));
+        }
+        const { body, offsets } = joinParagraphs(paragraphs);
+        const starts = pageStarts.map((i) => (i < offsets.length ? offsets[i]! : body.length));
+        const text = finishExtraction({ body, pageStarts: starts.length ? starts : [0] }, DEFAULT_LIMITS);
+        return { ...text, flags: [...(text.flags ?? []), 'ocr'] };
+      } finally {
+        await rm(outDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+function hasLanguages(bin: string, languages: string): boolean {
+  const r = spawnSync(bin, ['--list-langs'], { encoding: 'utf8', timeout: 10_000 });
+  const have = new Set(`${r.stdout}\n${r.stderr}`.split(/\s+/));
+  return languages.split('+').every((l) => have.has(l));
+}
+
+const CJK = '\\u2e80-\\u9fff\\uf900-\\ufaff\\uff00-\\uffef\\u3000-\\u303f';
+const SPACE_BETWEEN_CJK = new RegExp(`(?<=[${CJK}]) +(?=[${CJK}])`, 'g');
+// Between Chinese and digits or ASCII punctuation (tesseract often reads ： as :), no space either.
+const SPACE_AFTER_CJK_BEFORE_DIGIT = new RegExp(
+  `(?<=[${CJK}]) +(?=[0-9,.:;!?%)])|(?<=[0-9,.:;!?%(]) +(?=[${CJK}])`,
+  'g',
+);
+
+/**
+ * Tesseract's text → paragraphs: blocks are separated by blank lines; the lines of a block are wrapped lines of one
+ * paragraph unless a line is short (it ended its paragraph) — the same judgement as for a PDF's lines. Spaces
+ * tesseract puts between Chinese characters (and between Chinese and digits) are dropped.
+ */
+export function ocrParagraphs(raw: string): string[] {
+  const out: string[] = [];
+  for (const block of raw.replace(/\f/g, '\n\n').split(/\n\s*\n/)) {
+    const lines = splitParagraphs(block).map((l) =>
+      l.replace(SPACE_BETWEEN_CJK, '').replace(SPACE_AFTER_CJK_BEFORE_DIGIT, ''),
+    );
+    if (lines.length === 0) continue;
+    const longest = Math.max(...lines.map((l) => l.length));
+    let para = lines[0]!;
+    for (let i = 1; i < lines.length; i++) {
+      // The previous line stopped well short of the block's width: it ended a paragraph.
+      if (lines[i - 1]!.length < longest * 0.8) {
+        out.push(para);
+        para = lines[i]!;
+      } else para = joinWrapped(para, lines[i]!);
+    }
+    out.push(para);
+  }
+  return out.filter((p) => p.trim());
+}

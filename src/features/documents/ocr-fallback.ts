@@ -1,0 +1,22 @@
+// Scans: a PDF (or the PDF LibreOffice made of an office file) with no text layer at all ends its extraction with
+// 'emptyText'. When an OCR engine is configured (deps.ocr, convert/ocr-tesseract.ts) its pages are read instead, up
+// to OCR_MAX_PAGES; the text carries the 'ocr' flag (the document page says 文字由 OCR 识别) and then goes through the
+// same quality gate as any text. A page that is a photo of nothing readable still ends 'emptyText'.
+import { ConversionError, type ExtractedText } from '../../convert/types.ts';
+import type { Deps } from '../../deps.ts';
+import { parseBlobKey } from '../../storage/blob-store.ts';
+
+/** The OCR text of a scan, or the original error when OCR does not apply. */
+export async function recogniseScan(
+  deps: Pick<Deps, 'blobs' | 'config'> & Partial<Pick<Deps, 'ocr'>>,
+  doc: { format: string; blob_key: string },
+  pdfKey: string | null,
+  error: unknown,
+): Promise<ExtractedText> {
+  const ocr = deps.ocr;
+  if (!(error instanceof ConversionError) || error.code !== 'emptyText' || !ocr?.available) throw error;
+  const source = doc.format === 'pdf' ? doc.blob_key : pdfKey;
+  if (!source) throw error;
+  const max = deps.config.convert.ocrMaxPages;
+  return deps.blobs.withLocalFile(parseBlobKey(source), (path) => ocr.recognize(path, { maxPages: max }));
+}
