@@ -102,6 +102,10 @@ describe('document titles', () => {
     ]) {
       assert.equal(titleFromText(doc('repo__path__作业.pdf'), text(`${line}\n正文`, line)), '作业', line);
     }
+    // An opening outline item is not a title: the last part of the name is.
+    for (const line of ['一、简答题', '（一）名词解释', 'References']) {
+      assert.equal(titleFromText(doc('repo__path__往年题整理.docx'), text(`${line}\n正文`)), '往年题整理', line);
+    }
     // A specific first line beats a file name that names a date, an index page or a path.
     for (const name of ['20241220.pdf', '_index.md', 'gfsgongwen__测试文案.docx', 'a__b__1.docx']) {
       assert.equal(

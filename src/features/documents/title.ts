@@ -82,6 +82,10 @@ const GENERIC_LINE = [
   /^(?:目录|目\s*录|前言|序言|摘要|内容提要|abstract|contents|table of contents|附件\s*\d*|第.{1,3}[章节页]|第\s*\d+\s*页.*|(?:绝密|机密|秘密).*|.*启用前)$/iu,
   /_{3,}|学号|姓名|https?:|www\.|@/iu,
 ];
+// An opening line that is an outline item or a section of the body ("一、简答题", "（一）", "1. 总则", "References")
+// is not the document's title (a Heading-styled paragraph still may be, for want of anything better).
+const OUTLINE_LINE =
+  /^(?:[一二三四五六七八九十]{1,3}[、，,.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.．、](?!\d)|references$|bibliography$|参考文献$)/iu;
 
 /** A candidate title that says what this document is, not where it comes from. */
 function specific(title: string | undefined): string | undefined {
@@ -131,7 +135,7 @@ export function titleFromText(
   }
   if (!isWeakFileName(doc.original_name)) return doc.title;
   const firstLine = specific(lineTitle(head.slice(0, 400).split('\n', 1)[0]));
-  if (firstLine) return clipTitle(firstLine);
+  if (firstLine && !OUTLINE_LINE.test(firstLine)) return clipTitle(firstLine);
   for (const h of extracted.headings) {
     const heading = specific(lineTitle(h.text));
     if (heading) return clipTitle(heading);
