@@ -73,7 +73,12 @@ const outcome = async (f: () => Promise<string>) => {
 const files = (await walk(CORPUS)).filter((f) => !values.only || f.toLowerCase().endsWith(`.${values.only}`));
 const work = mkdtempSync(join(tmpdir(), 'wy-wm-corpus-'));
 const counts = { files: files.length, refused: 0, sold: 0, same: 0, bothRejected: 0 };
+// Exceptions are printed as they are found (a run over the whole corpus is long on a loaded machine).
 const exceptions: string[] = [];
+const except = (line: string) => {
+  exceptions.push(line);
+  console.log(`! ${line}`);
+};
 const perFormat: Record<string, { n: number; bytes: number; ms: number }> = {
   docx: { n: 0, bytes: 0, ms: 0 },
   pdf: { n: 0, bytes: 0, ms: 0 },
@@ -99,7 +104,7 @@ try {
         await writeFile(out, await markPdf(await readFile(path), { token, visibleLine: LINE }));
       }
     } catch (err) {
-      exceptions.push(`${rel}: not marked (${String(err).slice(0, 160)}) — delivered as it is`);
+      except(`${rel}: not marked (${String(err).slice(0, 160)}) — delivered as it is`);
       continue;
     }
     perFormat[ext]!.n++;
@@ -111,31 +116,31 @@ try {
         return '';
       });
       if (inspected.error) {
-        exceptions.push(`${rel}: the marked docx fails the upload inspection: ${inspected.error}`);
+        except(`${rel}: the marked docx fails the upload inspection: ${inspected.error}`);
         continue;
       }
       docxMarked.push(out);
     } else {
       const [before, afterCheck] = [await qpdf(path), await qpdf(out)];
       if (afterCheck !== 0 && afterCheck > before) {
-        exceptions.push(`${rel}: qpdf --check ${afterCheck} (original ${before})`);
+        except(`${rel}: qpdf --check ${afterCheck} (original ${before})`);
         continue;
       }
     }
     const [a, b] = [await outcome(() => visibleText(path, ext)), await outcome(() => visibleText(out, ext, LINE))];
     if (a.error || b.error) {
       if (a.error === b.error) counts.bothRejected++;
-      else exceptions.push(`${rel}: original ${a.error ?? 'ok'}, marked ${b.error ?? 'ok'}`);
+      else except(`${rel}: original ${a.error ?? 'ok'}, marked ${b.error ?? 'ok'}`);
     } else if (a.text === b.text) counts.same++;
     else {
       let at = 0;
       while (a.text![at] === b.text![at]) at++;
-      exceptions.push(
+      except(
         `${rel}: visible text differs at ${at}: …${a.text!.slice(Math.max(0, at - 10), at + 20)}… vs …${b.text!.slice(Math.max(0, at - 10), at + 20)}…`,
       );
     }
     if (!(ext === 'docx' && docxMarked.length <= (Number(values.office) || 0))) rmSync(out, { force: true });
-    if ((i + 1) % 100 === 0) console.error(`${i + 1}/${files.length}`);
+    if ((i + 1) % 50 === 0) console.error(`${i + 1}/${files.length} ${JSON.stringify(counts)}`);
   }
   const office = Math.min(Number(values.office) || 0, docxMarked.length);
   let officeOk = 0;
@@ -149,7 +154,7 @@ try {
       );
       officeOk++;
     } catch (err) {
-      exceptions.push(`${path}: LibreOffice failed: ${String(err).slice(0, 160)}`);
+      except(`${path}: LibreOffice failed: ${String(err).slice(0, 160)}`);
     } finally {
       rmSync(profile, { recursive: true, force: true });
     }
