@@ -85,7 +85,7 @@ if (DIALECTS.includes('postgres')) {
       await writer.register('mg-writer@example.com', '迁移写手');
       const up = await writer.upload(FREE, { title: '测试文案', category: '1', description: '', price: '0' });
       const freeId = (up.json() as { id: number }).id;
-      assert.deepEqual(await waitForStatus(writer, freeId, 60_000), { status: 'published', reason: null });
+      assert.deepEqual(await waitForStatus(writer, freeId, 180_000), { status: 'published', reason: null });
       const idOf = async (name: string) =>
         Number(
           (
