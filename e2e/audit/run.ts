@@ -126,11 +126,13 @@ async function crawlAxe(context: BrowserContext, base: string, persona: Persona,
     const path = queue.shift()!;
     if (seen.has(path)) continue;
     seen.add(path);
-    const res = await page.goto(`${base}${path}`, { waitUntil: 'load' });
+    // A link that answers with a file or aborts (a download, a redirect off-site) is no page to audit.
+    const res = await page.goto(`${base}${path}`, { waitUntil: 'load' }).catch(() => null);
     if (!res || new URL(page.url()).origin !== base) continue;
     const landed = new URL(page.url());
     const r = await axeOn(page);
     rows.push({ persona, path: `${landed.pathname}${landed.search}`, ...r });
+    process.stderr.write(`axe ${persona} ${path}: ${r.serious} serious, ${r.critical} critical ${r.ids.join(',')}\n`);
     for (const l of await linksOf(page, base)) if (!seen.has(l)) queue.push(l);
   }
   await page.close();
@@ -277,6 +279,7 @@ export async function runBrowserAudit(
       password: PASSWORD,
     });
     const wide = widestUser.width > widest.width ? widestUser : widest;
+    process.stderr.write(`widest at 390 px: ${wide.width} (${wide.path})\n`);
     if (wide.width > THRESHOLDS.width390) failures.push(`${wide.path} is ${wide.width} px wide at 390 px`);
 
     // 3. Lighthouse on the six key pages (its own Chromium: Lighthouse drives it over the DevTools port).
@@ -293,7 +296,11 @@ export async function runBrowserAudit(
         ['uploader', `/u/${site.uploaderId}`, undefined],
         ['login', '/login', undefined],
       ];
-      for (const [name, path, cookie] of pages) rows.push(await lighthouseOn(chrome.port, base, name, path, cookie));
+      for (const [name, path, cookie] of pages) {
+        const row = await lighthouseOn(chrome.port, base, name, path, cookie);
+        process.stderr.write(`lighthouse ${JSON.stringify(row)}\n`);
+        rows.push(row);
+      }
     } finally {
       chrome.kill();
     }

@@ -1,4 +1,5 @@
-// The sitemap: every published document's page, with absolute URLs on the configured public origin. Up to
+// The sitemap: the home page, every category page and every published document's page (never one in review —
+// held by the PII screen or as a near duplicate —, taken down or deleted: only status 'published' is listed), with absolute URLs on the configured public origin. Up to
 // SITEMAP_MAX_URLS it is one <urlset>; above that /sitemap.xml is a <sitemapindex> of numbered files
 // (/sitemap/1.xml, …), each holding at most SITEMAP_MAX_URLS documents in id order (the sitemaps.org limit).
 // Read fresh on every request from the documents table, so a takedown or deletion leaves it at once.
@@ -6,8 +7,11 @@ import { sql } from 'kysely';
 import type { Deps } from '../../deps.ts';
 import { notFound } from '../../errors.ts';
 
-/** The sitemaps.org limit of URLs per file. */
-export const SITEMAP_MAX_URLS = 50_000;
+/**
+ * Documents per file: under the sitemaps.org limit of 50 000 URLs, leaving room for the home page and the category
+ * pages that the first file also lists.
+ */
+export const SITEMAP_MAX_URLS = 49_000;
 
 const escapeXml = (s: string) =>
   s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
@@ -26,6 +30,16 @@ async function countPublished(deps: Pick<Deps, 'database'>): Promise<number> {
 
 async function urlset(deps: Pick<Deps, 'database' | 'config'>, offset: number, limit: number): Promise<string> {
   const base = deps.config.http.publicUrl;
+  // The first file also lists the home page and every category page (lists of published documents only).
+  const lists =
+    offset === 0
+      ? [
+          `<url><loc>${escapeXml(`${base}/`)}</loc></url>`,
+          ...(
+            await deps.database.db.selectFrom('categories').select('slug').orderBy('sort_order').orderBy('id').execute()
+          ).map((c) => `<url><loc>${escapeXml(`${base}/c/${c.slug}`)}</loc></url>`),
+        ]
+      : [];
   const rows = await deps.database.db
     .selectFrom('documents')
     .select(['id', 'updated_at'])
@@ -37,7 +51,7 @@ async function urlset(deps: Pick<Deps, 'database' | 'config'>, offset: number, l
   const urls = rows.map(
     (r) => `<url><loc>${escapeXml(`${base}/d/${r.id}`)}</loc><lastmod>${isoDate(Number(r.updated_at))}</lastmod></url>`,
   );
-  return `${HEAD}<urlset xmlns="${NS}">\n${urls.join('\n')}\n</urlset>\n`;
+  return `${HEAD}<urlset xmlns="${NS}">\n${[...lists, ...urls].join('\n')}\n</urlset>\n`;
 }
 
 /** /sitemap.xml: the one urlset, or the index of numbered files when there are more than `perFile` documents. */
