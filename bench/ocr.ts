@@ -33,7 +33,7 @@ const office = createOfficeConverter({
   concurrency: 1,
 });
 if (!office.available) throw new Error('LibreOffice is not installed');
-const ocr = createTesseractOcr({ render: renderPdfPages, width: 1654 });
+const ocr = createTesseractOcr({ render: renderPdfPages, width: 1654, pageTimeoutMs: 180_000 });
 if (!ocr.available) throw new Error('tesseract with chi_sim is not installed (apt-get install tesseract-ocr-chi-sim)');
 
 const dir = `${CORPUS_DIR}docx-zh/`;
@@ -43,6 +43,7 @@ const step = Math.max(1, Math.floor(files.length / DOCS));
 const picked = files.filter((_, i) => i % step === 0).slice(0, DOCS);
 
 const work = await mkdtemp(join(tmpdir(), 'wenyuan-ocr-bench-'));
+const failures: string[] = [];
 const rows: Array<{ file: string; page: number; chars: number; cer: number; seconds: number; gongwen: boolean }> = [];
 try {
   for (const file of picked) {
@@ -60,7 +61,11 @@ try {
       const gongwen = !!(structure.docNumber || structure.addressee || structure.outline.length >= 2);
       const imagePdf = await rasterise(pdf.pdf, join(work, `${rows.length}.pdf`));
       const started = performance.now();
-      const recognised = await ocr.recognize(imagePdf.path, { maxPages: imagePdf.pages });
+      const recognised = await ocr.recognize(imagePdf.path, { maxPages: imagePdf.pages }).catch((err: Error) => {
+        failures.push(`${file}: ${err.message}`);
+        return undefined;
+      });
+      if (!recognised) continue;
       const seconds = (performance.now() - started) / 1000 / imagePdf.pages;
       for (let p = 0; p < imagePdf.pages; p++) {
         const want = squeeze(pageText(original, p));
@@ -94,6 +99,7 @@ console.log(
   `公文 pages at or under 3 %: ${gw.filter((r) => r.cer <= 0.03).length}/${gw.length}; ` +
     `all pages at or under 3 %: ${rows.filter((r) => r.cer <= 0.03).length}/${rows.length}`,
 );
+if (failures.length) console.log(`not read (${failures.length}): ${failures.join('; ')}`);
 const secs = rows.map((r) => r.seconds).sort((a, b) => a - b);
 console.log(
   `seconds per page (render + tesseract, one thread): median ${(secs[Math.floor(secs.length / 2)] ?? 0).toFixed(1)}`,
