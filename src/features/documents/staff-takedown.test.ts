@@ -191,6 +191,13 @@ for (const dialect of DIALECTS) {
         listed.push(...[...file.matchAll(/\/d\/(\d+)<\/loc>/g)].map((m) => Number(m[1])));
       }
       assert.deepEqual(listed, published);
+      // The first file also lists the home page and every category page; the others only documents.
+      const first = await sitemapFile(t.deps, 1, 2);
+      const categories = await db().selectFrom('categories').select('slug').execute();
+      assert.ok(categories.length > 0);
+      for (const c of categories) assert.ok(first.includes(`/c/${c.slug}</loc>`), c.slug);
+      assert.ok(first.includes(`<loc>${t.deps.config.http.publicUrl}/</loc>`));
+      assert.doesNotMatch(await sitemapFile(t.deps, 2, 2), /\/c\//);
       await assert.rejects(sitemapFile(t.deps, 3, 2), (err: { status?: number }) => err.status === 404);
       const http = await new TestClient(t.app).get('/sitemap.xml');
       assert.equal(http.statusCode, 200);
