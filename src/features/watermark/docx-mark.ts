@@ -116,7 +116,9 @@ async function plan(index: ZipIndex, mark: DocxMark) {
     const text = utf8(custom);
     const pids = [...text.matchAll(/\bpid="(\d+)"/g)].map((m) => Number(m[1]));
     const pid = Math.max(1, ...pids) + 1;
-    replace.set(customName, Buffer.from(insertBefore(text, '</Properties>', property(pid, true))));
+    // pandoc writes an empty part as one self-closing root element.
+    const open = text.replace(/<Properties\b([^>]*?)\s*\/>/, '<Properties$1></Properties>');
+    replace.set(customName, Buffer.from(insertBefore(open, '</Properties>', property(pid, true))));
   } else {
     const name = uniqueName(index, 'docProps/custom.xml');
     add.set(
