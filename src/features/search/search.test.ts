@@ -138,7 +138,10 @@ for (const dialect of DIALECTS) {
       const res = await anon.get(`/search?${q('讲话')}&sort=latest&page=1`);
       assert.equal(res.statusCode, 200);
       const html = res.body;
-      assert.ok(html.includes(`<link rel="canonical" href="/search?q=${encodeURIComponent('讲话')}&amp;sort=latest"`));
+      const origin = t.deps.config.http.publicUrl;
+      assert.ok(
+        html.includes(`<link rel="canonical" href="${origin}/search?q=${encodeURIComponent('讲话')}&amp;sort=latest"`),
+      );
       for (const label of ['最相关', '最新', '下载最多', '评分最高', '分类', '格式', '价格', '页数', '上传时间']) {
         assert.ok(html.includes(label), `page shows ${label}`);
       }
