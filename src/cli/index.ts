@@ -15,8 +15,8 @@ import { migrateCommand } from './commands/migrate.ts';
 import { pii } from './commands/pii.ts';
 import { reindex } from './commands/reindex.ts';
 import { stage } from './commands/stage.ts';
-import { trace } from './commands/trace.ts';
 import { storage } from './commands/storage.ts';
+import { trace } from './commands/trace.ts';
 import { verifyContact } from './commands/verify-contact.ts';
 
 /** Every command of `npx wenyuan <command>`. Thin wrappers over the services. */
