@@ -69,12 +69,13 @@ describe('page images', () => {
     assert.ok(images.length >= 1, 'at least one page image');
     const anon = new TestClient(t.app);
     const html = (await anon.get(`/d/${id}`)).body;
-    const tag = new RegExp(`<img[^>]*src="/d/${id}/pages/1\\.(webp|png)"[^>]*>`).exec(html)?.[0] ?? '';
+    // Versioned by content (decision 0023): …/pages/1.webp?v=<12 hex digits of the image's key>.
+    const tag = new RegExp(`<img[^>]*src="/d/${id}/pages/1\\.(webp|png)\\?v=[0-9a-f]{12}"[^>]*>`).exec(html)?.[0] ?? '';
     assert.ok(tag, 'the page shows the first image');
     assert.match(tag, /width="900"/);
     assert.match(tag, /height="\d+"/);
     assert.ok(html.indexOf('page-images') < html.indexOf('preview-text') || !html.includes('preview-text'));
-    const ext = /\.(webp|png)"/.exec(tag)![1];
+    const ext = /\.(webp|png)\?v=/.exec(tag)![1];
     const img = await anon.get(`/d/${id}/pages/1.${ext}`);
     assert.equal(img.statusCode, 200);
     assert.equal(img.headers['content-type'], ext === 'webp' ? 'image/webp' : 'image/png');
