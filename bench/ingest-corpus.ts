@@ -35,7 +35,8 @@ interface Row {
   head: string;
 }
 
-const OFFICE_EXT = /\.(docm|dotx?|dotm|xlsx?|xlsm|xlsb|xltx?|xltm|pptx?|pptm|potx?|potm|ppsx?|odt|ods|odp|ott|rtf|wps|et|dps|doc)$/i;
+const OFFICE_EXT =
+  /\.(docm|dotx?|dotm|xlsx?|xlsm|xlsb|xltx?|xltm|pptx?|pptm|potx?|potm|ppsx?|odt|ods|odp|ott|rtf|wps|et|dps|doc)$/i;
 
 const tsvCell = (s: string) => s.replace(/[\t\n\r]/g, ' ');
 
