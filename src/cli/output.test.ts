@@ -60,7 +60,9 @@ for (const dialect of DIALECTS) {
       const summary = parsed.pop()!;
       assert.equal(summary.summary, true, `the last line is the summary:\n${stdout}`);
       assert.equal(parsed.length, 3, `one line per file and nothing else:\n${stdout}`);
-      for (const l of parsed) assert.deepEqual(Object.keys(l).slice(0, 5), ['file', 'status', 'reason', 'id', 'ms']);
+      for (const l of parsed) {
+        assert.deepEqual(Object.keys(l).slice(0, 6), ['file', 'status', 'code', 'reason', 'id', 'ms']);
+      }
       assert.deepEqual(parsed.map((l) => l.status).sort(), ['published', 'published', 'rejected']);
 
       const logs = stderr
