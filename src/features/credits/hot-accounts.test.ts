@@ -286,7 +286,7 @@ for (const dialect of DIALECTS) {
       const check = (p: { earnings: string; wallet: string; finance: string }) => {
         assert.match(p.earnings, /id="earnings-balance">42</); // 3 × (20 − 6)
         assert.match(p.wallet, /id="wallet-balance">40</);
-        assert.match(p.finance, /<code>platform:revenue<\/code> · 18</);
+        assert.match(p.finance, /<li>平台收入 · 18</);
         // Totals by kind: the one uploader's earnings and the platform's revenue, unsettled included.
         assert.match(p.finance, /上传者收益<\/td><td class="num">1<\/td><td class="num">42</);
         assert.match(p.finance, /平台收入<\/td><td class="num">1<\/td><td class="num">18</);
