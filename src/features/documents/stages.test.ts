@@ -117,7 +117,9 @@ describe('wenyuan import', () => {
     const summary = lines.pop()!;
     const byFile = new Map(lines.map((l) => [String(l.file).slice(input.length + 1), l]));
     assert.equal(byFile.size, 6);
-    for (const l of lines) assert.deepEqual(Object.keys(l).slice(0, 5), ['file', 'status', 'reason', 'id', 'ms']);
+    for (const l of lines) {
+      assert.deepEqual(Object.keys(l).slice(0, 6), ['file', 'status', 'code', 'reason', 'id', 'ms']);
+    }
     assert.equal(byFile.get('seed.docx')!.status, 'duplicate');
     assert.equal(byFile.get('sub/seed-again.docx')!.status, 'duplicate');
     assert.equal(byFile.get('note.txt')!.status, 'published');
