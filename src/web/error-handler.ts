@@ -70,8 +70,15 @@ export async function sendError(
   // A page form refused: the same form again, with the sentence beside its field and what was typed (422).
   const form = req.routeOptions.config?.form;
   if (form && req.method === 'POST' && isFormRefusal(err)) {
-    const id = typeof form.id === 'string' ? form.id : form.id(req);
-    return form.render(req, reply, formStateOf(req, id, err, message), formStatus(err));
+    // The form's page may need what the refused request lacks (a visitor refused before the sign-in check has no
+    // account to show the form for): then the ordinary error page answers, with the same status.
+    try {
+      const id = typeof form.id === 'string' ? form.id : form.id(req);
+      return await form.render(req, reply, formStateOf(req, id, err, message), formStatus(err));
+    } catch (renderErr) {
+      if (reply.sent) throw renderErr;
+      req.log.debug({ err: renderErr }, 'refused form not re-rendered; error page instead');
+    }
   }
   // A visitor opening a page that needs an account goes to the login form, and comes back afterwards.
   if (err.status === 401 && (req.method === 'GET' || req.method === 'HEAD')) {
