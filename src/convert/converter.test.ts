@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { buildZip, docxEntries, fixtureDir } from '../testing/zip-fixtures.ts';
 import { createConverter } from './converter.ts';
 import { extractDocx } from './extract-docx.ts';
-import { buildZip, docxEntries, fixtureDir } from './testing-zip.ts';
 import { ConversionError, DEFAULT_LIMITS } from './types.ts';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));

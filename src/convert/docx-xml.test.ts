@@ -5,9 +5,9 @@ import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { mammothBlocks } from '../testing/mammoth-reference.ts';
 import { CORPUS_DIR } from '../testing/paths.ts';
 import { type DocxBlock, readDocxBlocks } from './docx-xml.ts';
-import { mammothBlocks } from './testing-mammoth.ts';
 import { DEFAULT_LIMITS } from './types.ts';
 import { scanZip } from './zip-inspect.ts';
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { buildZip, docxEntries, fixtureDir, wordParagraph } from '../testing/zip-fixtures.ts';
 import { extractDocx } from './extract-docx.ts';
-import { buildZip, docxEntries, fixtureDir, wordParagraph } from './testing-zip.ts';
 import { ConversionError, DEFAULT_LIMITS } from './types.ts';
 
 const SEED_DOCX = fileURLToPath(new URL('../../../shared/seed/seed-speech.docx', import.meta.url));

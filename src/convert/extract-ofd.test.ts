@@ -3,9 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { CORPUS_DIR } from '../testing/paths.ts';
+import { buildZip, fixtureDir } from '../testing/zip-fixtures.ts';
 import { extractOfd } from './extract-ofd.ts';
 import { sniffFile } from './sniff.ts';
-import { buildZip, fixtureDir } from './testing-zip.ts';
 import { ConversionError, DEFAULT_LIMITS } from './types.ts';
 
 const OFD_DIR = `${CORPUS_DIR}ofd/`;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { fixtureDir } from '../testing/zip-fixtures.ts';
 import { extractPdf } from './extract-pdf.ts';
-import { fixtureDir } from './testing-zip.ts';
 import { ConversionError, DEFAULT_LIMITS } from './types.ts';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));

@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
+import { fixtureDir } from '../testing/zip-fixtures.ts';
 import { extractTxt } from './extract-txt.ts';
-import { fixtureDir } from './testing-zip.ts';
 import { ConversionError, DEFAULT_LIMITS } from './types.ts';
 
 const SEED_TXT = fileURLToPath(new URL('../../../shared/seed/seed-speech.txt', import.meta.url));

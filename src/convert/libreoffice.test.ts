@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { buildZip } from '../testing/zip-fixtures.ts';
 import { type Converter, createConverter } from './converter.ts';
 import { createOfficeConverter, defaultSofficePath } from './libreoffice.ts';
 import { sniffFile } from './sniff.ts';
-import { buildZip } from './testing-zip.ts';
 import { ConversionError } from './types.ts';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));

@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
+import { buildZip, docxEntries, fixtureDir, wordParagraph } from '../testing/zip-fixtures.ts';
 import { looksLikeHtml, sniffFile } from './sniff.ts';
-import { buildZip, docxEntries, fixtureDir, wordParagraph } from './testing-zip.ts';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
 const SEED_DOCX = fileURLToPath(new URL('../../../shared/seed/seed-speech.docx', import.meta.url));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { buildZip, deflateZeros, docxEntries, fixtureDir, wordParagraph } from './testing-zip.ts';
+import { buildZip, deflateZeros, docxEntries, fixtureDir, wordParagraph } from '../testing/zip-fixtures.ts';
 import { ConversionError, DEFAULT_LIMITS } from './types.ts';
 import { DtdScanner, inspectZip, scanZip } from './zip-inspect.ts';
 

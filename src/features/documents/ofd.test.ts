@@ -9,11 +9,11 @@ import { after, before, describe, test } from 'node:test';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import type { Browser } from 'playwright-core';
 import { renderOfdPages } from '../../convert/render-ofd.ts';
-import { buildZip } from '../../convert/testing-zip.ts';
 import { launchBrowser } from '../../testing/browser.ts';
 import { TestClient, waitForStatus } from '../../testing/client.ts';
 import { CORPUS_DIR } from '../../testing/paths.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
+import { buildZip } from '../../testing/zip-fixtures.ts';
 
 const OFD = join(CORPUS_DIR, 'ofd');
 // A real 公文 (a 函 of a municipal bureau): red header, body text, a seal image.
