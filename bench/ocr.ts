@@ -18,6 +18,7 @@ import { createTesseractOcr } from '../src/convert/ocr-tesseract.ts';
 import { renderPdfPages } from '../src/convert/render-pdf.ts';
 import { DEFAULT_LIMITS } from '../src/convert/types.ts';
 import { CORPUS_DIR } from '../src/testing/paths.ts';
+import { levenshtein } from '../src/testing/text-distance.ts';
 
 const { values } = parseArgs({
   options: { docs: { type: 'string', default: '12' }, pages: { type: 'string', default: '2' } },
@@ -142,18 +143,4 @@ function pageText(t: { body: string; pageStarts: number[] }, p: number): string 
 
 function squeeze(s: string): string {
   return s.normalize('NFKC').replace(/\s+/g, '');
-}
-
-function levenshtein(a: string, b: string): number {
-  const A = Array.from(a);
-  const B = Array.from(b);
-  let prev = Array.from({ length: B.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= A.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= B.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (A[i - 1] === B[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[B.length]!;
 }

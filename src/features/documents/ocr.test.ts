@@ -15,6 +15,7 @@ import { DEFAULT_LIMITS } from '../../convert/types.ts';
 import { TestClient, waitForStatus } from '../../testing/client.ts';
 import { CORPUS_DIR } from '../../testing/paths.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
+import { levenshtein } from '../../testing/text-distance.ts';
 
 // A real 公文 (a 函), drawn from its OFD at 150 dpi: the scan, and its true text to measure against.
 const GONGWEN = join(CORPUS_DIR, 'ofd', 'ofdrw__ofdrw-converter__testPathFillOpacity.ofd');
@@ -30,20 +31,6 @@ async function imagePdf(images: Buffer[]): Promise<Uint8Array> {
     doc.addPage([595.28, 841.89]).drawImage(png, { x: 0, y: 0, width: 595.28, height: 841.89 });
   }
   return doc.save();
-}
-
-function levenshtein(a: string, b: string): number {
-  const A = Array.from(a);
-  const B = Array.from(b);
-  let prev = Array.from({ length: B.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= A.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= B.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (A[i - 1] === B[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[B.length]!;
 }
 
 const squeeze = (s: string) => s.normalize('NFKC').replace(/\s+/g, '');
