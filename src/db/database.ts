@@ -5,6 +5,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.ts';
+import { walChangeStamp } from './wal-stamp.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -17,6 +18,11 @@ export interface Database {
    * version check), where a promise chain per request costs more than the query.
    */
   readonly getSync?: <T>(compiledSql: string, params: readonly unknown[]) => T | undefined;
+  /**
+   * SQLite in WAL mode only: a value that changes whenever any connection commits (db/wal-stamp.ts), undefined when
+   * it cannot be read. Equal stamps before and after a read mean nothing was committed in between.
+   */
+  readonly changeStamp?: () => string | undefined;
   close(): Promise<void>;
 }
 
@@ -82,12 +88,19 @@ function openSqlite(path: string): Database {
   sqlite.pragma('foreign_keys = ON');
   const cached = withStatementCache(sqlite);
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cached }) });
+  // Only a file really in WAL mode has a wal-index to read (a filesystem without shared memory keeps another mode).
+  const stamp =
+    path !== ':memory:' && sqlite.pragma('journal_mode', { simple: true }) === 'wal' ? walChangeStamp(path) : undefined;
   return {
     db,
     dialect: 'sqlite',
     getSync: <T>(compiledSql: string, params: readonly unknown[]) =>
       cached.prepare(compiledSql).get(...params) as T | undefined,
-    close: () => db.destroy(),
+    changeStamp: stamp?.read,
+    close: async () => {
+      stamp?.close();
+      await db.destroy();
+    },
   };
 }
 

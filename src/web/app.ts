@@ -98,15 +98,18 @@ export async function createApp(
     serverFactory: (handler) =>
       createServer((req, res) => {
         if (!front) return handler(req, res);
-        front.serve(req, res).then(
-          (served) => {
-            if (!served) handler(req, res);
-          },
-          (err) => {
-            deps.log.error({ err }, 'front cache failed');
-            if (!res.headersSent) handler(req, res);
-          },
-        );
+        const failed = (err: unknown) => {
+          deps.log.error({ err }, 'front cache failed');
+          if (!res.headersSent) handler(req, res);
+        };
+        let served: boolean | Promise<boolean>;
+        try {
+          served = front.serve(req, res);
+        } catch (err) {
+          return failed(err);
+        }
+        if (served === false) return handler(req, res);
+        if (served !== true) served.then((ok) => ok || handler(req, res), failed);
       }),
     loggerInstance: deps.log.child({ module: 'http' }) as FastifyBaseLogger,
     // One access line per request is written by the onResponse hook below, not two by Fastify.
@@ -275,7 +278,9 @@ export async function createApp(
     web,
     parts.anonymousPages,
     securityHeaders,
-    deps.log.child({ module: 'http' }),
+    // The front cache's line holds only fixed fields (request id, method, a `/d/<n>` path, status, time): nothing
+    // the root logger's redaction looks for, so this child skips it (redaction was ~5 % of a cache hit's CPU).
+    deps.log.child({ module: 'http' }, { redact: { paths: [], remove: true } }),
     config.log.access,
   );
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { openDatabase } from '../db/database.ts';
 import { TestClient, waitForStatus } from '../testing/client.ts';
 import { SEED_DOCX } from '../testing/paths.ts';
 import { createTestApp, type TestApp } from '../testing/test-app.ts';
@@ -58,6 +59,32 @@ test('a cache hit answered before the framework is the same response the route s
   assert.equal(brotliDecompressSync(raw.rawPayload).toString(), firstBody);
   const rawGzip = await t.app.inject({ url: `/d/${docId}`, headers: { 'accept-encoding': 'gzip' } });
   assert.equal(gunzipSync(rawGzip.rawPayload).toString(), firstBody);
+});
+
+test('a change committed by another process is served at once, without a query per hit in between', async () => {
+  const hits = async () =>
+    ((await (await fetch(`${base}/healthz`)).json()) as { pageCache: { frontHits: number } }).pageCache.frontHits;
+  const page = async () => (await fetch(`${base}/d/${docId}`, { headers: { 'accept-encoding': 'identity' } })).text();
+  await page(); // fills the cache if the route has not yet
+  const h0 = await hits();
+  const before = await page();
+  assert.equal(await page(), before);
+  assert.equal(await hits(), h0 + 2, 'both answered by the front cache');
+  // Another process's connection to the same file renames the document (with a new revision, as the service does).
+  const other = openDatabase(t.tdb.url);
+  try {
+    await other.db
+      .updateTable('documents')
+      .set((eb) => ({ title: '另一进程改过的标题', rev: eb('rev', '+', 1) }))
+      .where('id', '=', docId)
+      .execute();
+  } finally {
+    await other.close();
+  }
+  const after = await page();
+  assert.match(after, /另一进程改过的标题/, 'the very next answer has the change');
+  assert.equal(await page(), after);
+  assert.equal(await hits(), h0 + 3, 'the re-rendered page is served by the front cache again');
 });
 
 test('logged-in readers never get the shared page, and changes are never served stale', async () => {
