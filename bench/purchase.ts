@@ -70,7 +70,7 @@ const pgUrl = args.sqlite ? undefined : await postgresUrl();
 if (pgUrl) process.env.TEST_DATABASE_URL = pgUrl;
 // Imported after TEST_DATABASE_URL is settled: the test-database helper reads it once.
 const { createTestDatabase } = await import('../src/testing/test-db.ts');
-const { creditsDeps, insertTestDocument, insertTestUser } = await import('../src/features/credits/testing.ts');
+const { creditsDeps, insertTestDocument, insertTestUser } = await import('../src/testing/credits.ts');
 const { grantCredits } = await import('../src/features/credits/grants.ts');
 const { purchaseDocument, platformShare } = await import('../src/features/credits/purchases.ts');
 const { getEarnings } = await import('../src/features/credits/wallet.ts');

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { resetPostgres, sqlitePath } from '../../db/snapshot.ts';
 import { blobKey } from '../../storage/blob-store.ts';
 import { TestClient, waitForStatus } from '../../testing/client.ts';
+import { insertTestDocument, insertTestUser } from '../../testing/credits.ts';
 import { CORPUS_DIR } from '../../testing/paths.ts';
 import { type S3rverHandle, startS3rver } from '../../testing/s3rver.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
@@ -18,7 +19,6 @@ import { createTestDatabase, DIALECTS, type TestDatabase } from '../../testing/t
 import { grantCredits } from '../credits/grants.ts';
 import { purchaseDocument } from '../credits/purchases.ts';
 import { balanceOf } from '../credits/repo.ts';
-import { insertTestDocument, insertTestUser } from '../credits/testing.ts';
 import { verifyLedger } from '../credits/verify.ts';
 import { siteFacts } from './facts.ts';
 

@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { TestClient } from '../../testing/client.ts';
+import { insertTestDocument } from '../../testing/credits.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { DIALECTS } from '../../testing/test-db.ts';
 import { grantCredits } from '../credits/grants.ts';
 import { balanceOf } from '../credits/repo.ts';
-import { insertTestDocument } from '../credits/testing.ts';
 import { verifyLedger } from '../credits/verify.ts';
 
 // The smallest valid PNG (1×1) and a minimal PDF header: file-type recognises both by their bytes.

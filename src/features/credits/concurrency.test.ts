@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { type CreditsDeps, creditsDeps, insertTestDocument, insertTestUser } from '../../testing/credits.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../testing/test-db.ts';
 import { grantCredits } from './grants.ts';
 import { ACCOUNTS } from './ledger.ts';
 import { purchaseDocument } from './purchases.ts';
 import * as repo from './repo.ts';
-import { type CreditsDeps, creditsDeps, insertTestDocument, insertTestUser } from './testing.ts';
 import { verifyLedger } from './verify.ts';
 
 for (const dialect of DIALECTS) {

@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import pino from 'pino';
 import { loadConfig } from '../../config.ts';
+import { insertTestDocument, insertTestUser } from '../../testing/credits.ts';
 import { type ServerProcess, spawnServer } from '../../testing/process.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../testing/test-db.ts';
 import { startSession } from '../accounts/service.ts';
 import { grantCredits } from './grants.ts';
-import { insertTestDocument, insertTestUser } from './testing.ts';
 import { verifyLedger } from './verify.ts';
 
 /** A cookie-keeping client for a server in another process that can post forms and read JSON. */

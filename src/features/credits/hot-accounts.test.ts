@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import pino from 'pino';
 import { TestClient } from '../../testing/client.ts';
+import { type CreditsDeps, creditsDeps, insertTestDocument, insertTestUser } from '../../testing/credits.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../testing/test-db.ts';
 import { startSession } from '../accounts/service.ts';
@@ -17,7 +18,6 @@ import { purchaseDocument } from './purchases.ts';
 import { refundPurchase } from './refunds.ts';
 import * as repo from './repo.ts';
 import { settlePending, startSettling } from './settle.ts';
-import { type CreditsDeps, creditsDeps, insertTestDocument, insertTestUser } from './testing.ts';
 import { verifyLedger } from './verify.ts';
 import { getEarnings } from './wallet.ts';
 

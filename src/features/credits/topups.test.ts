@@ -5,14 +5,14 @@ import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
 import { loadConfig } from '../../config.ts';
 import { createAlipayProvider } from '../../payments/alipay-provider.ts';
+import type { PaymentProvider } from '../../payments/payment-provider.ts';
+import { TestClient } from '../../testing/client.ts';
 import {
   alipaySignContent,
   type FakeAlipayGateway,
   generateRsaKeyPair,
   startFakeAlipayGateway,
-} from '../../payments/fake-alipay-gateway.ts';
-import type { PaymentProvider } from '../../payments/payment-provider.ts';
-import { TestClient } from '../../testing/client.ts';
+} from '../../testing/fake-alipay-gateway.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { DIALECTS } from '../../testing/test-db.ts';
 import { ACCOUNTS } from './ledger.ts';

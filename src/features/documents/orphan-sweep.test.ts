@@ -6,10 +6,10 @@ import { writeFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BlobNamespace, blobKey } from '../../storage/blob-store.ts';
+import { insertTestDocument, insertTestUser } from '../../testing/credits.ts';
 import { type S3rverHandle, startS3rver } from '../../testing/s3rver.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { DIALECTS } from '../../testing/test-db.ts';
-import { insertTestDocument, insertTestUser } from '../credits/testing.ts';
 import { sweepOrphanBlobs } from './orphan-sweep.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TestClient } from '../../testing/client.ts';
+import { insertTestDocument, insertTestUser } from '../../testing/credits.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { DIALECTS } from '../../testing/test-db.ts';
 import { grantCredits } from '../credits/grants.ts';
 import { purchaseDocument } from '../credits/purchases.ts';
-import { insertTestDocument, insertTestUser } from '../credits/testing.ts';
 import { verifyLedger } from '../credits/verify.ts';
 import { sitemapFile, sitemapRoot } from '../sitemap/service.ts';
 import { startDownload } from './service.ts';

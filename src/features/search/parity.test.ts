@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Dialect } from '../../db/database.ts';
 import { TestClient } from '../../testing/client.ts';
+import { loadCorpusDocuments } from '../../testing/search-fixtures.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { DIALECTS } from '../../testing/test-db.ts';
 import { RELEVANCE_DOCS, RELEVANCE_QUERIES } from './relevance-set.ts';
-import { loadCorpusDocuments } from './testing.ts';
 
 /** Extra queries for parity only: filters, sorts, prefixes, nothing found, partial matches. */
 const EXTRA = [

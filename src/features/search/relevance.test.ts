@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TestClient } from '../../testing/client.ts';
+import { loadCorpusDocuments } from '../../testing/search-fixtures.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { DIALECTS } from '../../testing/test-db.ts';
 import { RELEVANCE_DOCS, RELEVANCE_QUERIES } from './relevance-set.ts';
-import { loadCorpusDocuments } from './testing.ts';
 
 /**
  * Thresholds of the relevance test set. precision@5 is normalised by min(5, |relevant|), so a query with one right

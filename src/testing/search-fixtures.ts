@@ -1,11 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SHARED_DIR } from '../../testing/paths.ts';
-import type { TestApp } from '../../testing/test-app.ts';
-import * as documentsRepo from '../documents/repo.ts';
-import type { RelevanceDoc } from './relevance-set.ts';
-import { syncDocumentIndex } from './service.ts';
+import * as documentsRepo from '../features/documents/repo.ts';
+import type { RelevanceDoc } from '../features/search/relevance-set.ts';
+import { syncDocumentIndex } from '../features/search/service.ts';
+import { SHARED_DIR } from './paths.ts';
+import type { TestApp } from './test-app.ts';
 
 /** Strips the CSV header of a government report (province,year,title,url,date,full_text) down to its text. */
 function plainText(path: string): string {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
-import { loadConfig } from '../../config.ts';
-import type { Database } from '../../db/database.ts';
-import type { Deps } from '../../deps.ts';
+import { loadConfig } from '../config.ts';
+import type { Database } from '../db/database.ts';
+import type { Deps } from '../deps.ts';
 
 /** The slice of dependencies the credits services use, over a test database (no HTTP, no ports). */
 export type CreditsDeps = Pick<Deps, 'database' | 'config' | 'log' | 'downloadUrlSecret'>;
