@@ -3,9 +3,13 @@
 // rejected by code), one TSV line per file, and the peak RSS of each process of the tree (main, LibreOffice, page
 // renderers).
 //   npx tsx bench/ingest.ts --corpus [--out results.tsv] [--only pdf-zh,legacy] [--no-pages] [--workers 2]
+//     [--office-last]
+// OCR, OCR_MAX_PAGES, OFFICE_CONCURRENCY, OFFICE_MEMORY_MB, OFFICE_TIMEOUT_MS, CONVERT_TIMEOUT_MS and
+// CONVERT_MEMORY_MB are taken from the environment. Each result line is appended to <out>.partial as it ends, and
+// SIGINT/SIGTERM prints the table so far with the peaks, so a run cut short still reports what it measured.
 // Compare two runs: npx tsx bench/ingest.ts --diff before.tsv after.tsv
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +18,9 @@ import { buildDeps, jobHandlers } from '../src/compose.ts';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { expandPaths, importFiles } from '../src/features/documents/import.ts';
+import { expandPaths, type ImportResult, importFiles } from '../src/features/documents/import.ts';
 import { startWorker } from '../src/jobs/worker.ts';
-import { peaksInMb, sampleRss } from './proc-rss.ts';
+import { peakHwmMb, peaksInMb, sampleRss } from './proc-rss.ts';
 
 const CORPUS = process.env.CORPUS_DIR ?? fileURLToPath(new URL('../../shared/corpus/', import.meta.url));
 
@@ -39,6 +43,16 @@ const OFFICE_EXT =
   /\.(docm|dotx?|dotm|xlsx?|xlsm|xlsb|xltx?|xltm|pptx?|pptm|potx?|potm|ppsx?|odt|ods|odp|ott|rtf|wps|et|dps|doc)$/i;
 
 const tsvCell = (s: string) => s.replace(/[\t\n\r]/g, ' ');
+const tsvLine = (r: Row) => [r.file, r.outcome, r.code, tsvCell(r.title), r.chars, tsvCell(r.head)].join('\t');
+const PASSED_ENV = [
+  'OCR',
+  'OCR_MAX_PAGES',
+  'OFFICE_CONCURRENCY',
+  'OFFICE_MEMORY_MB',
+  'OFFICE_TIMEOUT_MS',
+  'CONVERT_TIMEOUT_MS',
+  'CONVERT_MEMORY_MB',
+];
 
 function readTsv(path: string): Map<string, Row> {
   const out = new Map<string, Row>();
@@ -98,6 +112,12 @@ export async function runCorpus(): Promise<void> {
   const files = (await expandPaths(dirs)).filter(
     (f) => !process.argv.includes('--skip-office') || !OFFICE_EXT.test(f) || officeKeep?.test(f),
   );
+  // --office-last: the files LibreOffice converts after all others (they take most of the time on a loaded machine;
+  // a run cut short then still has every other file).
+  if (process.argv.includes('--office-last')) {
+    const office = files.filter((f) => OFFICE_EXT.test(f));
+    files.splice(0, files.length, ...files.filter((f) => !OFFICE_EXT.test(f)), ...office);
+  }
   // --dump DIR: every extraction as the converter returned it (JSON per file, named by the file's SHA-256), so the
   // text-quality gate and the titles can be evaluated again on exactly these texts (bench/quality-replay.ts).
   const dumpDir = opt('--dump');
@@ -115,7 +135,7 @@ export async function runCorpus(): Promise<void> {
       JOB_CONCURRENCY: String(workers),
       PAGE_IMAGES: String(pages),
       UPLOAD_MAX_BYTES: '100MB',
-      ...(process.env.OFFICE_TIMEOUT_MS ? { OFFICE_TIMEOUT_MS: process.env.OFFICE_TIMEOUT_MS } : {}),
+      ...Object.fromEntries(PASSED_ENV.filter((k) => process.env[k]).map((k) => [k, process.env[k]!])),
     });
     const log = pino({ level: 'silent' });
     const deps = buildDeps(config, log, database);
@@ -151,15 +171,77 @@ export async function runCorpus(): Promise<void> {
       backoffMs: 10,
       log,
     });
-    let done = 0;
-    const results = await importFiles(
+    // One row per file as soon as it ends (its document read at once), appended to <out>.partial.
+    const rowOf = async (r: ImportResult): Promise<Row> => {
+      const d = r.id
+        ? await database.db.selectFrom('documents').selectAll().where('id', '=', r.id).executeTakeFirst()
+        : undefined;
+      const text = r.id
+        ? await database.db
+            .selectFrom('document_texts')
+            .select('body')
+            .where('document_id', '=', r.id)
+            .executeTakeFirst()
+        : undefined;
+      const quality = d?.text_quality ? (JSON.parse(d.text_quality) as { repairs?: string[]; ocr?: boolean }) : {};
+      const flags = d?.source_flags ? (JSON.parse(d.source_flags) as string[]) : [];
+      const code = r.code ?? d?.reject_code ?? (r.status === 'rejected' ? `upload: ${r.reason}` : '');
+      let outcome: string = r.status;
+      if (r.status === 'published' && (quality.ocr || flags.includes('ocr'))) outcome = 'ocr';
+      else if (r.status === 'published' && quality.repairs?.length) outcome = 'repaired';
+      if (r.status === 'duplicate' && d?.reject_code === 'privacy.held') outcome = 'held';
+      // The same bytes refused at upload (`id` is then the earlier document), not by the conversion job.
+      const atUpload = r.status === 'duplicate' && !d?.reject_code ? '@upload' : '';
+      return {
+        file: relative(CORPUS, r.file),
+        outcome,
+        code: outcome === 'published' || outcome === 'repaired' || outcome === 'ocr' ? '' : `${code ?? ''}${atUpload}`,
+        title: d?.title ?? '',
+        chars: Number(d?.char_count ?? 0),
+        head: (text?.body ?? '').slice(0, 80),
+      };
+    };
+    const partial = `${outPath}.partial`;
+    writeFileSync(partial, 'file\toutcome\tcode\ttitle\tchars\thead\n');
+    const pending: Promise<void>[] = [];
+    const report = (final: boolean) => ({
+      files: files.length,
+      done: rows.length,
+      ...(final ? {} : { cutShort: true }),
+      seconds: Math.round((performance.now() - t0) / 1000),
+      pages,
+      workers,
+      outcomes: table(rows),
+      results: final ? outPath : partial,
+      ...peaksInMb(rss.peek()),
+      mainVmHwmMb: peakHwmMb(),
+    });
+    const stop = () => {
+      console.log(JSON.stringify(report(false), null, 2));
+      process.exit(130);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    await importFiles(
       deps,
       files,
       { userId: Number(user.id), categoryId: Number(category.id), price: 0, concurrency: workers + 1, pollMs: 20 },
-      () => {
-        if (++done % 200 === 0) process.stderr.write(`${done}/${files.length}\n`);
+      (r) => {
+        pending.push(
+          rowOf(r).then((row) => {
+            rows.push(row);
+            appendFileSync(partial, `${tsvLine(row)}\n`);
+            if (rows.length % 100 === 0) {
+              const p = peaksInMb(rss.peek()).peakRssMbPerProcess;
+              process.stderr.write(
+                `${rows.length}/${files.length} ${Math.round((performance.now() - t0) / 1000)} s ${JSON.stringify(p)}\n`,
+              );
+            }
+          }),
+        );
       },
     );
+    await Promise.all(pending);
     // Page-image jobs run after publication: wait for them, so their memory is measured.
     for (;;) {
       const left = await database.db
@@ -172,57 +254,12 @@ export async function runCorpus(): Promise<void> {
       if (Number(left.n) === 0) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    const seconds = (performance.now() - t0) / 1000;
     await worker.stop(5000);
     await deps.converter.close();
-    for (const r of results) {
-      const d = r.id
-        ? await database.db.selectFrom('documents').selectAll().where('id', '=', r.id).executeTakeFirst()
-        : undefined;
-      const text = r.id
-        ? await database.db
-            .selectFrom('document_texts')
-            .select('body')
-            .where('document_id', '=', r.id)
-            .executeTakeFirst()
-        : undefined;
-      const quality = (d as { text_quality?: string | null } | undefined)?.text_quality;
-      const repaired = quality ? (JSON.parse(quality) as { repairs?: string[] }).repairs?.length : 0;
-      const code =
-        (r as { code?: string }).code ?? d?.reject_code ?? (r.status === 'rejected' ? `upload: ${r.reason}` : '');
-      let outcome: string = r.status;
-      if (r.status === 'published' && repaired) outcome = 'repaired';
-      if (r.status === 'duplicate' && d?.reject_code === 'privacy.held') outcome = 'held';
-      rows.push({
-        file: relative(CORPUS, r.file),
-        outcome,
-        code: outcome === 'published' || outcome === 'repaired' ? '' : code,
-        title: d?.title ?? '',
-        chars: Number(d?.char_count ?? 0),
-        head: (text?.body ?? '').slice(0, 80),
-      });
-    }
     rows.sort((a, b) => a.file.localeCompare(b.file));
-    writeFileSync(
-      outPath,
-      `file\toutcome\tcode\ttitle\tchars\thead\n${rows.map((r) => [r.file, r.outcome, r.code, tsvCell(r.title), r.chars, tsvCell(r.head)].join('\t')).join('\n')}\n`,
-    );
-    const peaks = rss.stop();
-    console.log(
-      JSON.stringify(
-        {
-          files: files.length,
-          seconds: Math.round(seconds),
-          pages,
-          workers,
-          outcomes: table(rows),
-          results: outPath,
-          ...peaksInMb(peaks),
-        },
-        null,
-        2,
-      ),
-    );
+    writeFileSync(outPath, `file\toutcome\tcode\ttitle\tchars\thead\n${rows.map(tsvLine).join('\n')}\n`);
+    rss.stop();
+    console.log(JSON.stringify(report(true), null, 2));
   } finally {
     await database.close();
     if (!process.argv.includes('--keep')) rmSync(dataDir, { recursive: true, force: true });

@@ -45,6 +45,7 @@ function kindOf(pid: number): string {
     const all = cmd.join(' ');
     if (/soffice|oosplash/.test(all)) return 'libreoffice';
     if (/render-child/.test(all)) return 'page-render';
+    if (/tesseract/.test(all)) return 'tesseract';
     if (/prlimit|timeout/.test(cmd[0] ?? '')) return 'wrapper';
     return (cmd[0] ?? 'other').split('/').pop() || 'other';
   } catch {
@@ -103,4 +104,14 @@ export function peaksInMb(p: RssPeaks): {
     processes: p.processes,
     peakRssMbTree: mb(p.tree),
   };
+}
+
+/** This process's own high-water mark (VmHWM), which no sampling interval can miss; worker threads included. */
+export function peakHwmMb(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : 0;
+  } catch {
+    return 0;
+  }
 }

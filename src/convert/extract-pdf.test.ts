@@ -7,8 +7,14 @@ import { ConversionError, DEFAULT_LIMITS } from './types.ts';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
 
-/** A minimal PDF: one Helvetica text line per string, stacked from the top of each page; /Count may lie. */
-function buildPdf(pages: string[][], opts: { count?: number; title?: string } = {}): Buffer {
+/**
+ * A minimal PDF: one Helvetica text line per string (12 pt, or [text, size]), stacked from the top of each page;
+ * /Count may lie.
+ */
+function buildPdf(
+  pages: Array<Array<string | [string, number]>>,
+  opts: { count?: number; title?: string } = {},
+): Buffer {
   const objects: string[] = [];
   const kids = pages.map((_, i) => `${5 + i * 2} 0 R`).join(' ');
   objects[1] = '<< /Type /Catalog /Pages 2 0 R >>';
@@ -19,8 +25,13 @@ function buildPdf(pages: string[][], opts: { count?: number; title?: string } = 
     opts.title === undefined ? '' : `/Title <FEFF${Buffer.from(opts.title, 'utf16le').swap16().toString('hex')}>`;
   objects[4] = `<< ${title} /Producer (wenyuan test) >>`;
   pages.forEach((lines, i) => {
-    const text = lines.map((l) => `(${l.replace(/[()\\]/g, '\\$&')}) Tj T*`).join(' ');
-    const content = `BT /F1 12 Tf 16 TL 72 770 Td ${text} ET`;
+    const text = lines
+      .map((l) => {
+        const [str, size] = typeof l === 'string' ? [l, 12] : l;
+        return `/F1 ${size} Tf 0 -${size * 1.4} Td (${str.replace(/[()\\]/g, '\\$&')}) Tj`;
+      })
+      .join(' ');
+    const content = `BT 72 790 Td ${text} ET`;
     objects[5 + i * 2] =
       `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents ${6 + i * 2} 0 R >>`;
     objects[6 + i * 2] = `<< /Length ${content.length} >>\nstream\n${content}\nendstream`;
@@ -103,6 +114,32 @@ describe('extractPdf', () => {
   test('a Word-generated Info title is not a title', async () => {
     const path = await fx.write('word-title.pdf', buildPdf([['text']], { title: 'Microsoft Word - 讲话稿.docx' }));
     assert.equal((await extractPdf(path, DEFAULT_LIMITS)).title, undefined);
+  });
+
+  test('no Info title, or a file name as Info title: the first page’s line in large type names the document', async () => {
+    const body = Array.from({ length: 12 }, (_, i) => `Body line ${i + 1} of the report, set in ordinary type.`);
+    const page: Array<string | [string, number]> = [
+      ['Department of Water Resources', 9],
+      ['Annual Report on', 26],
+      ['Groundwater Quality', 26],
+      ['Published March 2024', 14],
+      ...body,
+    ];
+    const none = await extractPdf(
+      await fx.write('large.pdf', buildPdf([page, [['Big on page two', 40]]])),
+      DEFAULT_LIMITS,
+    );
+    assert.equal(none.title, 'Annual Report on Groundwater Quality');
+    const named = buildPdf([page], { title: 'D:\\reports\\gw-2024-final.doc' });
+    assert.equal(
+      (await extractPdf(await fx.write('named.pdf', named), DEFAULT_LIMITS)).title,
+      'Annual Report on Groundwater Quality',
+    );
+    // A real Info title wins; a page in one type size has no large line.
+    const stated = buildPdf([page], { title: '地下水水质年报' });
+    assert.equal((await extractPdf(await fx.write('stated.pdf', stated), DEFAULT_LIMITS)).title, '地下水水质年报');
+    const flat = buildPdf([body], { title: 'Microsoft Word - gw.doc' });
+    assert.equal((await extractPdf(await fx.write('flat.pdf', flat), DEFAULT_LIMITS)).title, undefined);
   });
 
   test('a PDF of 100 000 pages is refused before any page is read', async () => {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { cleanTitle, normalizeParagraph } from './normalize.ts';
-import { itemsToLines, linesToParagraphs } from './pdf-lines.ts';
+import { itemsToLines, largeTitleLine, linesToParagraphs } from './pdf-lines.ts';
 import { loadPdf, type PdfDocument } from './pdfjs.ts';
 import { finishExtraction } from './result.ts';
 import { ConversionError, type ConvertLimits, type ExtractedText } from './types.ts';
@@ -25,38 +25,54 @@ export async function extractPdf(path: string, limits: ConvertLimits): Promise<E
     const paragraphs: string[] = [];
     const pageStarts: number[] = [];
     let at = 0;
+    let large: string | undefined;
     for (let n = 1; n <= doc.numPages; n++) {
       pageStarts.push(at);
-      for (const text of await pageParagraphs(doc, n)) {
+      const page = await pageParagraphs(doc, n);
+      if (n === 1) large = page.large;
+      for (const text of page.paragraphs) {
         paragraphs.push(text);
         at += text.length + 1;
       }
     }
-    // 3. The Info dictionary's title, unless it is a tool's default.
+    // 3. The Info dictionary's title, unless it is a tool's default or a file name; else the first page's line in
+    //    clearly larger type ("the first large line").
     const info = (await doc.getMetadata().catch(() => undefined))?.info as { Title?: unknown } | undefined;
-    const title = cleanTitle(typeof info?.Title === 'string' ? info.Title : undefined);
+    const stated = typeof info?.Title === 'string' ? info.Title : undefined;
+    const fromInfo = stated && !FILE_NAME_TITLE.test(stated.trim()) ? cleanTitle(stated) : undefined;
+    const title = fromInfo ?? cleanTitle(large) ?? cleanTitle(stated);
     return finishExtraction({ body: paragraphs.join('\n'), pageStarts, title }, limits);
   } finally {
     await doc.destroy();
   }
 }
 
-async function pageParagraphs(doc: PdfDocument, n: number): Promise<string[]> {
+// An Info title that is a file name or a path ("报告终稿.doc", "D:\\work\\x.tex", "slides.pptx"): what a converter
+// copied from the source file, a fallback only after the page's own large line.
+const FILE_NAME_TITLE =
+  /(?:\.(?:docx?|wps|pdf|txt|rtf|odt|pptx?|xlsx?|md|html?|tex|dvi|ps|indd|pub|ai)$|^[a-z]:[\\/]|^\/|\\)/i;
+
+/** A page's paragraphs, and (page 1) its title by type size; a page that fails to parse counts as one without text. */
+async function pageParagraphs(doc: PdfDocument, n: number): Promise<{ paragraphs: string[]; large?: string }> {
   try {
     const page = await doc.getPage(n);
     try {
       const content = await page.getTextContent();
-      const out: string[] = [];
-      for (const p of linesToParagraphs(itemsToLines(content.items))) {
+      const lines = itemsToLines(content.items);
+      const paragraphs: string[] = [];
+      for (const p of linesToParagraphs(lines)) {
         const text = normalizeParagraph(p);
-        if (text) out.push(text);
+        if (text) paragraphs.push(text);
       }
-      return out;
+      if (n !== 1) return { paragraphs };
+      const [, y0 = 0, , y1 = 842] = page.view;
+      const large = largeTitleLine(lines, Math.max(y0, y1), Math.min(y0, y1));
+      return large ? { paragraphs, large: normalizeParagraph(large) } : { paragraphs };
     } finally {
       page.cleanup();
     }
   } catch {
-    return [];
+    return { paragraphs: [] };
   }
 }
 

@@ -105,7 +105,8 @@ export function createTesseractOcr(
           width: o.width ?? 1654,
           maxHeight: 20_000,
           watermark: '',
-          maxPages,
+          // The first `maxPages` pages are read; a longer scan is not refused for its length.
+          maxPages: DEFAULT_LIMITS.maxPages,
         });
         const paragraphs: string[] = [];
         const pageStarts: number[] = [];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { itemsToLines, linesToParagraphs, type PdfLine, type PdfTextItem } from './pdf-lines.ts';
+import { itemsToLines, largeTitleLine, linesToParagraphs, type PdfLine, type PdfTextItem } from './pdf-lines.ts';
 
 const item = (str: string, x: number, y: number, opts: { eol?: boolean; size?: number; width?: number } = {}) =>
   ({
@@ -77,5 +77,25 @@ describe('linesToParagraphs', () => {
   test('a narrow block (a table column) is left line by line', () => {
     assert.deepEqual(linesToParagraphs([line('姓名', 60, 80, 700), line('张三', 60, 80, 688)]), ['姓名', '张三']);
     assert.deepEqual(linesToParagraphs([]), []);
+  });
+});
+
+describe('largeTitleLine', () => {
+  const body = Array.from({ length: 10 }, (_, i) =>
+    line(`正文第${i + 1}行，各行字号相同，字数也大致相同。`, 60, 500, 600 - i * 20),
+  );
+  test('the first line in clearly larger type in the top half, with its wrapped continuation', () => {
+    const title = [
+      line('某某大学学报', 60, 200, 800, 9),
+      line('关于城市地下水', 80, 400, 760, 22),
+      line('水质的调查报告', 80, 400, 732, 22),
+    ];
+    assert.equal(largeTitleLine([...title, ...body], 842, 0), '关于城市地下水水质的调查报告');
+  });
+  test('no title: one type size, a drop cap, a large line in the lower half, a sentence', () => {
+    assert.equal(largeTitleLine(body, 842, 0), undefined);
+    assert.equal(largeTitleLine([line('A', 60, 80, 700, 40), ...body], 842, 0), undefined);
+    assert.equal(largeTitleLine([...body, line('页脚大字标语', 60, 300, 100, 30)], 842, 0), undefined);
+    assert.equal(largeTitleLine([line('这是一个很大的句子。', 60, 300, 780, 24), ...body], 842, 0), undefined);
   });
 });

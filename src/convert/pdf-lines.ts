@@ -107,6 +107,40 @@ export function linesToParagraphs(lines: readonly PdfLine[]): string[] {
   return out;
 }
 
+/**
+ * The first page's title by type size ("the first large line"): among the lines in the top half of the page, the
+ * first one set in the largest type, with the lines right under it in the same type (a title wrapped over two or
+ * three lines), when that type is clearly larger than the page's body text (≥ 1.3 × the size most characters have).
+ * Undefined when nothing stands out, or the candidate is no title: a letter or digit alone (a drop cap, a big page
+ * number), a sentence, or longer than 80 characters. `top` is the page's upper edge, `bottom` its lower (user space).
+ */
+export function largeTitleLine(lines: readonly PdfLine[], top: number, bottom: number): string | undefined {
+  if (lines.length < 2) return undefined;
+  // The body size: the size that most characters are set in (a count by characters, not by lines).
+  const bySize = new Map<number, number>();
+  for (const l of lines) {
+    const k = Math.round(l.size * 2) / 2;
+    bySize.set(k, (bySize.get(k) ?? 0) + [...l.text.replace(/\s/g, '')].length);
+  }
+  const body = [...bySize.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]![0];
+  const half = bottom + (top - bottom) / 2;
+  const upper = lines.filter((l) => l.y >= half && /\p{L}.*\p{L}/su.test(l.text));
+  const biggest = Math.max(0, ...upper.map((l) => l.size));
+  if (biggest < body * 1.3) return undefined;
+  // Reading order from the top; the first line in the largest type, and the same type right below it.
+  const ordered = [...upper].sort((a, b) => b.y - a.y || a.x0 - b.x0);
+  const first = ordered.findIndex((l) => l.size >= biggest * 0.92);
+  let title = ordered[first]!.text.trim();
+  let prev = ordered[first]!;
+  for (const l of ordered.slice(first + 1, first + 3)) {
+    if (Math.abs(l.size - prev.size) > prev.size * 0.08 || prev.y - l.y > prev.size * 2.2) break;
+    title = joinWrapped(title, l.text.trim());
+    prev = l;
+  }
+  if ([...title].length > 80 || /[。；;，,：:]$/u.test(title)) return undefined;
+  return title;
+}
+
 function median(values: number[]): number {
   return percentile(values, 0.5);
 }

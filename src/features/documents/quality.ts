@@ -32,7 +32,7 @@ export async function gateText(
   if (verdict.code === 'unreadable' && pdf && deps.ocr?.available) {
     const ocr = deps.ocr;
     const recognised = await deps.blobs.withLocalFile(parseBlobKey(pdf), (path) =>
-      ocr.recognize(path, { maxPages: 2000 }),
+      ocr.recognize(path, { maxPages: deps.config.convert.ocrMaxPages }),
     );
     const again = assessText(recognised, { minChars });
     if (again.action !== 'reject') return { ok: true, text: again.text, quality: quality(again.repairs, true) };
