@@ -5,6 +5,7 @@
 // profile, as the open-source 文库 systems do. Prints documents/s for each, the per-document ratio and peak RSS.
 //   npx tsx bench/ingest.ts [--lo-sample N]   (LibreOffice on N files, default 20; 0 = all)
 // Whole corpus, outcomes by code and peak RSS per process: npx tsx bench/ingest.ts --corpus (see ingest-corpus.ts).
+// LibreOffice pool against one process per file, docx with page images: --legacy, --with-pages (see ingest-lo.ts).
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,11 @@ import { startWorker } from '../src/jobs/worker.ts';
 import { diffRuns, runCorpus } from './ingest-corpus.ts';
 import { peaksInMb, sampleRss } from './proc-rss.ts';
 
+if (process.argv.includes('--legacy') || process.argv.includes('--with-pages')) {
+  const lo = await import('./ingest-lo.ts');
+  await (process.argv.includes('--legacy') ? lo.runLegacy() : lo.runWithPages());
+  process.exit(0);
+}
 if (process.argv.includes('--corpus') || process.argv.includes('--diff')) {
   const d = process.argv.indexOf('--diff');
   await (d > 0 ? diffRuns(process.argv[d + 1]!, process.argv[d + 2]!) : runCorpus());

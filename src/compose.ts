@@ -54,6 +54,9 @@ export function buildDeps(config: Config, log: Logger, database: Database): Deps
       timeoutMs: config.convert.officeTimeoutMs,
       memoryMb: config.convert.officeMemoryMb,
       concurrency: config.convert.officeConcurrency,
+      pool: config.convert.officePool,
+      recycleAfter: config.convert.officeRecycle,
+      log: log.child({ module: 'libreoffice' }),
     }),
   });
   return {

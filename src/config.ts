@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -48,6 +49,9 @@ export interface Config {
     readonly officeTimeoutMs: number;
     readonly officeMemoryMb: number;
     readonly officeConcurrency: number;
+    /** Long-lived LibreOffice processes driven over UNO (0 = one process per file) and documents before recycling. */
+    readonly officePool: number;
+    readonly officeRecycle: number;
     /** Render images of the free pages after publication (PAGE_IMAGES, default on). */
     readonly pageImages: boolean;
     /** OCR of scans (OCR=tesseract|none; tesseract is used when installed with Chinese data) and its page cap. */
@@ -269,6 +273,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       officeTimeoutMs: r.int('OFFICE_TIMEOUT_MS', 120_000, 1000, 3_600_000),
       officeMemoryMb: r.int('OFFICE_MEMORY_MB', 2048, 256, 16_384),
       officeConcurrency: r.int('OFFICE_CONCURRENCY', 1, 1, 16),
+      // One member per two cores (decision 0028): a member converts one document at a time.
+      officePool: r.int('LIBREOFFICE_POOL', Math.min(4, Math.max(1, Math.floor(availableParallelism() / 2))), 0, 16),
+      officeRecycle: r.int('LIBREOFFICE_RECYCLE', 200, 1, 100_000),
       pageImages: r.bool('PAGE_IMAGES', true),
       ocr: r.oneOf('OCR', 'tesseract', ['tesseract', 'none']),
       ocrMaxPages: r.int('OCR_MAX_PAGES', 20, 1, 500),

@@ -1,7 +1,7 @@
 import { open, rm } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import type { WorkerReply, WorkerTask } from './convert-worker.ts';
-import type { OfficeConverter } from './libreoffice.ts';
+import type { OfficeConverter, OfficeStats } from './libreoffice.ts';
 import type { RenderRequest, RenderResult } from './render-pdf.ts';
 import { createRenderPool } from './render-process.ts';
 import {
@@ -30,12 +30,15 @@ export interface Converter {
   extract(path: string, format: DocFormat, opts?: ExtractOptions): Promise<ExtractedText>;
   /**
    * Runs `fn` with a PDF LibreOffice made of the file (office formats and docx), removed afterwards; rejects with
-   * 'unsupported' when LibreOffice is not installed. Zips are inspected first.
+   * 'unsupported' when LibreOffice is not installed. Zips are inspected first. Used for page images, so it waits
+   * behind the conversions that publish.
    */
   withOfficePdf<T>(path: string, format: OfficeFormat | 'docx', fn: (pdf: string) => Promise<T>): Promise<T>;
   /** Renders the first pages of a PDF to image files, in a child process whose whole resident memory is capped. */
   render(req: RenderRequest): Promise<RenderResult>;
-  /** Terminates every worker; queued and running tasks reject with a retryable 'failed'. */
+  /** LibreOffice processes started and documents converted so far (benchmarks, tests). */
+  officeStats(): OfficeStats;
+  /** Terminates every worker and LibreOffice process; queued and running tasks reject with a retryable 'failed'. */
   close(): Promise<void>;
 }
 
@@ -197,10 +200,12 @@ export function createConverter(opts: ConverterOptions): Converter {
 
   return {
     officeAvailable: opts.office?.available ?? false,
+    officeStats: () => opts.office?.stats() ?? { poolStarts: 0, pooled: 0, oneShot: 0 },
     async withOfficePdf(path, format, fn) {
       if (!opts.office?.available) throw new ConversionError('unsupported', { ext: format });
       if (await isZip(path)) await inspectZip(path, limits);
-      const { pdf, dir } = await opts.office.toPdf(path, format);
+      // Page images: behind every LibreOffice conversion that publishes (decision 0028).
+      const { pdf, dir } = await opts.office.toPdf(path, format, { background: true });
       try {
         return await fn(pdf);
       } finally {
@@ -232,7 +237,7 @@ export function createConverter(opts: ConverterOptions): Converter {
       renders.close();
       for (const task of queue.splice(0)) task.reject(closedError());
       for (const slot of [...slots]) retire(slot, closedError());
-      await Promise.all(exiting);
+      await Promise.all([...exiting, opts.office?.close()]);
     },
   };
 }

@@ -1,5 +1,10 @@
-// Office formats (doc, wps, rtf, odt, pptx, ppt, dps, xlsx, xls, et, ods) → PDF with LibreOffice from Debian, one
-// child process per file: `soffice --headless --convert-to pdf`. Each run gets
+// Office formats (doc, wps, rtf, odt, pptx, ppt, dps, xlsx, xls, et, ods) → PDF with LibreOffice from Debian.
+// Two ways, one isolation (office-process.ts):
+// - pooled (OfficeOptions.pool > 0, Debian's python3-uno present): a few long-lived members driven over UNO
+//   (libreoffice-pool.ts, decision 0028), recycled after N documents or any failure;
+// - one child process per file, `soffice --headless --convert-to pdf` (when the pool is off, python3-uno is
+//   missing, or a member failed on this file: the file then gets a process of its own).
+// Each LibreOffice process gets
 // - a fresh user profile (-env:UserInstallation) in its own temp directory: a profile shared by two runs makes the
 //   second one exit 0 without writing anything;
 // - a timeout that kills the whole process group (soffice is a shell script that starts soffice.bin);
@@ -10,31 +15,61 @@
 // - macros disabled in the fresh profile (security level "very high", execution off): a document's macros never run;
 // - a zip with stray bytes after its end record is handed over as the clean zip it should be (zip-open.ts);
 // - no network (`unshare -n`, when the kernel lets this user make a network namespace);
-// - a slot in a semaphore, so at most `concurrency` run at once.
+// - a slot in a semaphore (one-shot) or a pool member, so at most `concurrency` (`pool`) run at once.
 // The text is then read from the PDF by the ordinary PDF extractor.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, open, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, open, readdir, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createOfficePool, type OfficePool, type PoolOutcome } from './libreoffice-pool.ts';
+import {
+  killGroup,
+  killStragglers,
+  markedRss,
+  RSS_POLL_MS,
+  sofficeArgv,
+  sofficeEnv,
+  writeProfile,
+} from './office-process.ts';
 import { cfbProtection, odfIsEncrypted } from './office-protection.ts';
 import { ConversionError, type OfficeFormat } from './types.ts';
 import { locateZipEnd, needsRepair, writeNormalizedZip } from './zip-open.ts';
+
+export { markedRss } from './office-process.ts';
 
 /** How LibreOffice is run. */
 export interface OfficeOptions {
   /** The soffice executable; a path that does not exist means "not installed". */
   sofficePath: string;
+  /** Time allowed for one file (a one-shot run, start-up included; one document of a pool member). */
   timeoutMs: number;
-  /** Resident-memory cap of the LibreOffice run (all its processes together), in MB. */
+  /** Resident-memory cap of the LibreOffice run (all its processes together; a pool member), in MB. */
   memoryMb: number;
-  /** Most conversions at once. */
+  /** Most one-shot conversions at once. */
   concurrency: number;
+  /** Long-lived pool members (0 or absent: one process per file). */
+  pool?: number;
+  /** A member is replaced after this many documents (and after any failure); default 200. */
+  recycleAfter?: number;
+  /** The python3 with Debian's python3-uno; default /usr/bin/python3. */
+  python?: string;
+  /** A pool member without work for this long is stopped; default 120 s. */
+  idleMs?: number;
+  /** For the line saying the pool is off (python3-uno missing) and for member failures. */
+  log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   /** fontconfig file for the child (zh-CN preference, 公文 font aliases); defaults to the one shipped in the repo. */
   fontconfigFile?: string;
   /** Where the per-run directories (profile, output) are made; the system temp directory by default. */
   tmpRoot?: string;
+}
+
+/** What was run: pool members started, documents they converted, one-shot processes started. */
+export interface OfficeStats {
+  poolStarts: number;
+  pooled: number;
+  oneShot: number;
 }
 
 /** Converts office files to PDF; `available` is false when LibreOffice is not installed. */
@@ -42,31 +77,35 @@ export interface OfficeConverter {
   readonly available: boolean;
   /**
    * Converts the file at `input` (sniffed as `format`) to a PDF inside a new temp directory and returns its path;
-   * the caller removes `dir` when done. Rejects with a ConversionError.
+   * the caller removes `dir` when done. Rejects with a ConversionError. `background` (page images) waits behind
+   * every conversion that publishes.
    */
-  toPdf(input: string, format: OfficeFormat | 'docx'): Promise<{ pdf: string; dir: string }>;
+  toPdf(
+    input: string,
+    format: OfficeFormat | 'docx',
+    opts?: { background?: boolean },
+  ): Promise<{ pdf: string; dir: string }>;
+  stats(): OfficeStats;
+  /** Stops the pool: no LibreOffice process of this converter is left when it resolves. */
+  close(): Promise<void>;
 }
 
 /** The fontconfig file shipped with the project: see docs/fonts.md. */
 export const FONTCONFIG_FILE = fileURLToPath(new URL('../../config/fontconfig/fonts.conf', import.meta.url));
+
+/** The UNO driver of a pool member (Python, python3-uno). */
+export const UNO_DRIVER = fileURLToPath(new URL('../../config/libreoffice/uno-convert.py', import.meta.url));
 
 /** The soffice to use: $SOFFICE, else /usr/bin/soffice (Debian's libreoffice-*-nogui packages). */
 export function defaultSofficePath(env: NodeJS.ProcessEnv = process.env): string {
   return env.SOFFICE?.trim() || '/usr/bin/soffice';
 }
 
-let unshareWorks: boolean | undefined;
-/** Whether `unshare -n` can make a network namespace here (root, or unprivileged user namespaces). Probed once. */
-function canUnshareNet(): boolean {
-  if (unshareWorks === undefined) {
-    const r = spawnSync('unshare', ['-n', 'true'], { stdio: 'ignore', timeout: 5000 });
-    unshareWorks = r.status === 0;
-  }
-  return unshareWorks;
+/** Whether `python` can import uno (Debian's python3-uno). */
+export function unoBridgeAvailable(python: string): boolean {
+  const r = spawnSync(python, ['-c', 'import uno'], { stdio: 'ignore', timeout: 15_000 });
+  return r.status === 0;
 }
-
-// How often the watchdog reads the run's resident memory; LibreOffice grows by tens of MB between two reads at most.
-const RSS_POLL_MS = 200;
 
 /** A counting semaphore: at most `n` holders. */
 function semaphore(n: number) {
@@ -89,66 +128,132 @@ export function createOfficeConverter(opts: OfficeOptions): OfficeConverter {
   const available = existsSync(opts.sofficePath);
   const withSlot = semaphore(opts.concurrency);
   const fontconfig = opts.fontconfigFile ?? FONTCONFIG_FILE;
+  const tmpRoot = opts.tmpRoot ?? tmpdir();
+  const stats = { oneShot: 0 };
+  // Decided at the first conversion: null = one process per file.
+  let pool: OfficePool | null | undefined;
+  const getPool = (): OfficePool | null => {
+    if (pool !== undefined) return pool;
+    const size = Math.floor(opts.pool ?? 0);
+    const python = opts.python ?? '/usr/bin/python3';
+    pool = null;
+    if (size <= 0) return pool;
+    if (!existsSync(UNO_DRIVER) || !unoBridgeAvailable(python)) {
+      opts.log?.warn(
+        { python },
+        'LibreOffice pool off: python3-uno is not installed (apt-get install python3-uno); one process per file',
+      );
+      return pool;
+    }
+    opts.log?.info({ size }, 'LibreOffice pool on');
+    pool = createOfficePool({
+      size,
+      sofficePath: opts.sofficePath,
+      python,
+      driver: UNO_DRIVER,
+      fontconfig,
+      tmpRoot,
+      timeoutMs: opts.timeoutMs,
+      memoryMb: opts.memoryMb,
+      recycleAfter: opts.recycleAfter ?? 200,
+      idleMs: opts.idleMs ?? 120_000,
+      startupMs: 60_000,
+    });
+    return pool;
+  };
+  let closed = false;
+
+  const oneShot = (dir: string, named: string, input: string) =>
+    withSlot(() => {
+      stats.oneShot++;
+      return runSoffice(opts, fontconfig, dir, named, input);
+    });
+
   return {
     available,
-    async toPdf(input, format) {
+    async toPdf(input, format, toPdfOpts) {
       if (!available) throw new ConversionError('unsupported', { ext: format });
-      return withSlot(async () => {
-        const dir = await mkdtemp(join(opts.tmpRoot ?? tmpdir(), 'wenyuan-lo-'));
-        try {
-          const pdf = await runSoffice(opts, fontconfig, dir, input, format);
-          return { pdf, dir };
-        } catch (err) {
-          await rm(dir, { recursive: true, force: true });
-          throw err;
+      if (closed) throw new ConversionError('failed', { detail: 'converter closed' }, false);
+      const dir = await mkdtemp(join(tmpRoot, 'wenyuan-lo-'));
+      try {
+        const named = await prepareInput(dir, input, format);
+        const p = getPool();
+        if (p) {
+          const outDir = join(dir, 'out');
+          await mkdir(outDir);
+          const pdf = join(outDir, 'input.pdf');
+          const outcome = await p.convert(named, pdf, toPdfOpts?.background ? 1 : 0);
+          if (outcome.ok && (await nonEmpty(pdf))) return { pdf, dir };
+          if (outcome.ok || outcome.kind !== 'member') throw await poolError(outcome, input, opts.memoryMb);
+          // The member failed on this file (crashed, did not start): the file gets a process of its own, whose
+          // verdict is the one a one-process-per-file run would give.
+          opts.log?.warn({ reason: outcome.message }, 'LibreOffice pool member failed; converting the file alone');
+          await rm(outDir, { recursive: true, force: true });
         }
-      });
+        return { pdf: await oneShot(dir, named, input), dir };
+      } catch (err) {
+        await rm(dir, { recursive: true, force: true });
+        throw err;
+      }
+    },
+    stats: () => {
+      const s = pool ? pool.stats() : undefined;
+      return { poolStarts: s?.starts ?? 0, pooled: s?.documents ?? 0, oneShot: stats.oneShot };
+    },
+    async close() {
+      closed = true;
+      await pool?.close();
     },
   };
+}
+
+async function nonEmpty(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).size > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** The ConversionError for a pool outcome, as a one-shot run would have ended on the same file. */
+async function poolError(outcome: PoolOutcome, input: string, memoryMb: number): Promise<ConversionError> {
+  if (outcome.ok) return (await isProtected(input)) ? new ConversionError('encrypted') : new ConversionError('corrupt');
+  switch (outcome.kind) {
+    case 'timeout':
+      return new ConversionError('timeout');
+    case 'memory':
+      return new ConversionError('outOfMemory', { detail: `LibreOffice over ${memoryMb} MB resident` });
+    case 'closed':
+      return new ConversionError('failed', { detail: 'converter closed' }, false);
+    default:
+      // LibreOffice could not open or export it: password-protected, or damaged/unknown.
+      if (/password/i.test(outcome.message) || (await isProtected(input))) return new ConversionError('encrypted');
+      return new ConversionError('corrupt');
+  }
+}
+
+// Blobs have no extension; LibreOffice picks its import filter partly by the name, so give it one. A zip with stray
+// bytes after its end record is written out clean instead.
+async function prepareInput(dir: string, input: string, format: OfficeFormat | 'docx'): Promise<string> {
+  const named = join(dir, `input.${format}`);
+  const extent = (await isZipFile(input)) ? await locateZipEnd(input) : undefined;
+  if (needsRepair(extent)) await writeNormalizedZip(input, extent, named);
+  else await symlink(input, named);
+  return named;
 }
 
 async function runSoffice(
   opts: OfficeOptions,
   fontconfig: string,
   dir: string,
+  named: string,
   input: string,
-  format: OfficeFormat | 'docx',
 ): Promise<string> {
-  // Blobs have no extension; LibreOffice picks its import filter partly by the name, so give it one. A zip with
-  // stray bytes after its end record is written out clean instead.
-  const named = join(dir, `input.${format}`);
-  const extent = (await isZipFile(input)) ? await locateZipEnd(input) : undefined;
-  if (needsRepair(extent)) await writeNormalizedZip(input, extent, named);
-  else await symlink(input, named);
   const outDir = join(dir, 'out');
   const profile = join(dir, 'profile');
   await writeProfile(profile);
-  const soffice = [
-    opts.sofficePath,
-    '--headless',
-    '--invisible',
-    '--norestore',
-    '--nolockcheck',
-    '--nodefault',
-    '--nologo',
-    `-env:UserInstallation=file://${profile}`,
-    '--convert-to',
-    'pdf',
-    '--outdir',
-    outDir,
-    named,
-  ];
-  let argv = soffice;
-  if (canUnshareNet()) argv = ['unshare', '-n', ...argv];
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: dir,
-    TMPDIR: dir,
-    LANG: 'zh_CN.UTF-8',
-    LC_ALL: 'C.UTF-8',
-    SAL_USE_VCLPLUGIN: 'svp',
-    ...(existsSync(fontconfig) ? { FONTCONFIG_FILE: fontconfig } : {}),
-  };
+  const argv = sofficeArgv(opts.sofficePath, profile, ['--convert-to', 'pdf', '--outdir', outDir, named]);
+  const env = sofficeEnv(dir, fontconfig);
   const { code, signal, timedOut, overMemory, stderr } = await run(argv, env, opts.timeoutMs, dir, opts.memoryMb);
   if (timedOut) throw new ConversionError('timeout');
   if (overMemory) throw new ConversionError('outOfMemory', { detail: `LibreOffice over ${opts.memoryMb} MB resident` });
@@ -188,51 +293,6 @@ async function isZipFile(path: string): Promise<boolean> {
   }
 }
 
-// Macro security "very high" (only trusted locations, of which there are none) and macro execution disabled, in the
-// run's fresh profile, before LibreOffice first reads it.
-const PROFILE_XCU = `<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
-</oor:items>
-`;
-
-async function writeProfile(profile: string): Promise<void> {
-  await mkdir(join(profile, 'user'), { recursive: true });
-  await writeFile(join(profile, 'user', 'registrymodifications.xcu'), PROFILE_XCU);
-}
-
-/** Resident bytes of every process whose command line names `marker` (this run's directory), from /proc. */
-export function markedRss(marker: string): number {
-  let total = 0;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
-    try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(marker)) continue;
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'latin1'));
-      if (m) total += Number(m[1]) * 1024;
-    } catch {
-      // gone already, or not ours to read
-    }
-  }
-  return total;
-}
-
-/**
- * Kills every process whose command line names this run's private directory. oosplash calls setsid(), so it and
- * its soffice.bin leave our process group and survive a group kill (seen: two soffice.bin left spinning for 30 min).
- */
-function killStragglers(marker: string): void {
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(marker)) process.kill(Number(pid), 'SIGKILL');
-    } catch {
-      // gone already, or not ours to read
-    }
-  }
-}
-
 function run(
   argv: string[],
   env: NodeJS.ProcessEnv,
@@ -255,17 +315,13 @@ function run(
     child.stderr.on('data', (s: string) => {
       if (stderr.length < 4000) stderr += s;
     });
-    const killGroup = () => {
-      try {
-        if (child.pid) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-      if (process.platform === 'linux') killStragglers(marker);
+    const killAll = () => {
+      killGroup(child.pid);
+      killStragglers(marker);
     };
     const timer = setTimeout(() => {
       timedOut = true;
-      killGroup();
+      killAll();
     }, timeoutMs);
     // The resident-memory watchdog: every process of the run names its directory on its command line.
     const limit = memoryMb * 1024 * 1024;
@@ -274,7 +330,7 @@ function run(
         ? setInterval(() => {
             if (overMemory || markedRss(marker) <= limit) return;
             overMemory = true;
-            killGroup();
+            killAll();
           }, RSS_POLL_MS)
         : undefined;
     const stop = () => {
@@ -288,7 +344,7 @@ function run(
     child.on('close', (code, signal) => {
       stop();
       // Nothing of the run may outlive it (oosplash can leave soffice.bin behind).
-      killGroup();
+      killAll();
       resolve({ code, signal, timedOut, overMemory, stderr });
     });
   });

@@ -24,6 +24,7 @@ import * as ledgerRefuse from './migrations/20261201150100-ledger-refuse.ts';
 import * as apiTokens from './migrations/20261201170000-api-tokens.ts';
 import * as textQuality from './migrations/20261202130000-text-quality.ts';
 import * as sourceFlags from './migrations/20261202160000-source-flags.ts';
+import * as jobPriority from './migrations/20261203200000-job-priority.ts';
 import type { DB } from './schema.ts';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Database['dialect']): Promise<void> };
@@ -54,6 +55,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '20261201170000-api-tokens': apiTokens,
   '20261202130000-text-quality': textQuality,
   '20261202160000-source-flags': sourceFlags,
+  '20261203200000-job-priority': jobPriority,
 };
 
 /** Runs pending migrations under Kysely's migration lock (advisory lock on Postgres, write lock on SQLite). */

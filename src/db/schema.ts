@@ -196,6 +196,8 @@ export interface JobsTable {
   locked_until: Millis | null;
   last_error: string | null;
   dedupe_key: string | null;
+  /** Lower runs first among ready jobs (decision 0028): conversions 0, page images 10. */
+  priority: Generated<number>;
   created_at: Millis;
   updated_at: Millis;
 }

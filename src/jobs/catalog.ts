@@ -23,3 +23,9 @@ export const JOB_NAMES: readonly JobName[] = [
   'credits.releaseReward',
   'follow.fanout',
 ];
+
+/**
+ * Claim order among ready jobs, lower first (decision 0028); 0 when not listed. Page images wait behind every
+ * conversion that publishes, on every worker process sharing the database.
+ */
+export const JOB_PRIORITY: Partial<Record<JobName, number>> = { 'document.pages': 10 };

@@ -43,6 +43,19 @@ for (const dialect of DIALECTS) {
       await queue.complete(again!.id, 'w');
     });
 
+    test('conversions that publish are claimed before page images enqueued earlier, by concurrent claimers too', async () => {
+      for (const id of [30, 31, 32]) await queue.enqueue('document.pages', { documentId: id });
+      await new Promise((r) => setTimeout(r, 5));
+      for (const id of [33, 34]) await queue.enqueue('document.convert', { documentId: id });
+      const first = await Promise.all([queue.claim('a', 10_000), queue.claim('b', 10_000)]);
+      const rest = [await queue.claim('a', 10_000), await queue.claim('a', 10_000), await queue.claim('a', 10_000)];
+      const label = (j: { name: string; payload: string } | undefined) =>
+        `${j?.name}:${j && JSON.parse(j.payload).documentId}`;
+      assert.deepEqual(first.map(label).sort(), ['document.convert:33', 'document.convert:34']);
+      assert.deepEqual(rest.map(label), ['document.pages:30', 'document.pages:31', 'document.pages:32']);
+      for (const j of [...first, ...rest]) await queue.complete(j!.id, j!.locked_by!);
+    });
+
     test('an expired lease (a crashed worker) is claimed again by another worker', async () => {
       await queue.enqueue('document.convert', { documentId: 3 });
       const first = await queue.claim('dead-worker', 50);

@@ -2,13 +2,15 @@ import { EventEmitter } from 'node:events';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { DB, Job } from '../db/schema.ts';
-import type { JobCatalog, JobName } from './catalog.ts';
+import { JOB_PRIORITY, type JobCatalog, type JobName } from './catalog.ts';
 
 /** Options for one enqueue. `dedupeKey` makes a second enqueue of the same live job a no-op. */
 export interface EnqueueOptions {
   dedupeKey?: string;
   runAt?: number;
   maxAttempts?: number;
+  /** Claim order among ready jobs, lower first; by default the job name's (JOB_PRIORITY, else 0). */
+  priority?: number;
   /** Enqueue inside the caller's transaction, so the job exists exactly when the caller's rows do. */
   trx?: Transaction<DB>;
 }
@@ -16,7 +18,7 @@ export interface EnqueueOptions {
 /** A durable job queue stored in the application database. */
 export interface JobQueue {
   enqueue<N extends JobName>(name: N, payload: JobCatalog[N], opts?: EnqueueOptions): Promise<void>;
-  /** Leases the next ready job (or one whose lease expired) to `workerId`. */
+  /** Leases the next ready job (or one whose lease expired) to `workerId`: the most urgent priority first. */
   claim(workerId: string, leaseMs: number): Promise<Job | undefined>;
   /** Extends a lease while the job is still running. Returns false if the lease was lost. */
   extend(id: number, workerId: string, leaseMs: number): Promise<boolean>;
@@ -57,6 +59,7 @@ export function createJobQueue(database: Database, defaults: { maxAttempts: numb
           locked_until: null,
           last_error: null,
           dedupe_key: opts.dedupeKey ?? null,
+          priority: opts.priority ?? JOB_PRIORITY[name] ?? 0,
           created_at: now,
           updated_at: now,
         })
@@ -79,7 +82,7 @@ export function createJobQueue(database: Database, defaults: { maxAttempts: numb
         where id = (
           select id from jobs
           where (status = 'queued' and run_at <= ${now}) or (status = 'running' and locked_until < ${now})
-          order by run_at, id
+          order by priority, run_at, id
           limit 1 ${lockClause}
         )
         returning *`.execute(db);
