@@ -222,7 +222,8 @@ async function screenshots(browser: Browser, base: string, paidId: number, dir: 
     await page.setViewportSize({ width: w, height: h });
     for (const [name, path] of shots) {
       await page.goto(`${base}${path}`, { waitUntil: 'load' });
-      await page.screenshot({ path: join(dir, `${name}-${w}.png`) });
+      // JPEG at quality 70: a tenth of the PNG's bytes for the README, text still legible.
+      await page.screenshot({ path: join(dir, `${name}-${w}.jpg`), type: 'jpeg', quality: 70 });
     }
     await context.close();
   }

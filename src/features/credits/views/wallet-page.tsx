@@ -39,7 +39,7 @@ export function WalletPage({
             })}
           </p>
         )}
-        <p class="wallet__actions">
+        <div class="wallet__actions">
           <a class="button button--primary" href="/my/wallet/topup">
             {t('credits.topup')}
           </a>
@@ -55,7 +55,7 @@ export function WalletPage({
             {t('nav.earnings')}（{wallet.earnings} {unit}）
           </a>
           <a href="/my/purchases">{t('library.walletLink')}</a>
-        </p>
+        </div>
       </section>
       <section class="card" aria-labelledby="history-title">
         <h2 id="history-title">{t('credits.history')}</h2>
