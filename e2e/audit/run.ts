@@ -1,4 +1,4 @@
-// The browser audit (`npm run audit:browser`, and e2e/browser-audit.test.ts in `npm test`): Lighthouse 12.2.3
+// The browser audit (`npm run audit:browser`, which .ci/run runs after `npm test`): Lighthouse 12.2.3
 // (mobile) on six key pages, axe-core on every page a visitor, a user and an admin reach by following links, the
 // widest page at 390 px over the documents with the longest titles, the byte budget, and screenshots. It prints one
 // table and returns the failures against the thresholds (performance is reported, never failed: the machine is shared).
