@@ -7,17 +7,20 @@
  * 1. every *.docx and *.pdf under /work/shared/corpus (all folders, the malformed ones included), sniffed as an
  *    upload is: a file the site refuses is never sold, so it is only counted;
  * 2. the original's visible text (the site's extractor: mammoth-like docx reader, pdf.js); a file the extractor
- *    rejects must be rejected the same way after marking;
- * 3. the marked copy (the visible line on unless --visible=false): docx — the upload inspection (zip caps, names,
+ *    rejects is never published (so never sold): counted as originalRejected;
+ * 3. the marked copy (the visible line on unless --visible=false; a PDF pdf-lib cannot open is first rewritten by
+ *    qpdf, as a download does — counted as repaired): docx — the upload inspection (zip caps, names,
  *    DTDs) and the extractor accept it; PDF — `qpdf --check` answers no worse than for the original and pdf.js reads
  *    it; its visible text (marks removed, whitespace dropped) must equal the original's;
+ *    A file that cannot be marked is an exception when the site's extractor accepts it (it would be published:
+ *    its page says 此文件无法加水印), and only counted when the extractor refuses it (never published);
  * 4. --office=N: N marked docx are converted to PDF by LibreOffice (fresh profile each), which must succeed.
  *
  * Prints counts, every exception with its reason, and the marking time per MB.
  */
 import { execFile as execFileCb } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -26,8 +29,8 @@ import { parseArgs, promisify } from 'node:util';
 import { sniffFile } from '../src/convert/sniff.ts';
 import { ConversionError } from '../src/convert/types.ts';
 import { inspectZip } from '../src/convert/zip-inspect.ts';
-import { markDocx } from '../src/features/watermark/docx-mark.ts';
-import { markPdf } from '../src/features/watermark/pdf-mark.ts';
+import { markDocx, NotMarkable } from '../src/features/watermark/docx-mark.ts';
+import { markPdfFile } from '../src/features/watermark/pdf-mark.ts';
 import { markKey, signMark } from '../src/features/watermark/token.ts';
 import { visibleText } from '../src/features/watermark/visible-text.ts';
 
@@ -72,7 +75,17 @@ const outcome = async (f: () => Promise<string>) => {
 
 const files = (await walk(CORPUS)).filter((f) => !values.only || f.toLowerCase().endsWith(`.${values.only}`));
 const work = mkdtempSync(join(tmpdir(), 'wy-wm-corpus-'));
-const counts = { files: files.length, refused: 0, sold: 0, same: 0, bothRejected: 0 };
+const counts = {
+  files: files.length,
+  refused: 0,
+  sold: 0,
+  same: 0,
+  noTextBoth: 0,
+  originalRejected: 0,
+  repaired: 0,
+  unmarkableNeverPublished: 0,
+  unmarkablePublished: 0,
+};
 // Exceptions are printed as they are found (a run over the whole corpus is long on a loaded machine).
 const exceptions: string[] = [];
 const except = (line: string) => {
@@ -101,10 +114,25 @@ try {
       if (ext === 'docx') {
         await pipeline(Readable.from(await markDocx(path, { token, visibleLine: LINE })), createWriteStream(out));
       } else {
-        await writeFile(out, await markPdf(await readFile(path), { token, visibleLine: LINE }));
+        const marked = await markPdfFile(path, { token, visibleLine: LINE });
+        if (marked.repaired) counts.repaired++;
+        await writeFile(out, marked.bytes);
       }
     } catch (err) {
-      except(`${rel}: not marked (${String(err).slice(0, 160)}) — delivered as it is`);
+      // Not markable: is it ever published? (The site's extractor must accept the original.) If it is, its page
+      // says 此文件无法加水印 (mark_state from the conversion's probe) and, with marks required, it is not sold.
+      const code = err instanceof NotMarkable ? err.code : 'error';
+      const original = await outcome(() => visibleText(path, ext));
+      // (A scan without text, convert.emptyText, is published when OCR reads it: an exception too.)
+      if (original.error && original.error !== 'convert.emptyText') {
+        counts.unmarkableNeverPublished++;
+        console.log(`  ${rel}: not markable (${code}); never published (${original.error})`);
+      } else {
+        counts.unmarkablePublished++;
+        except(
+          `${rel}: not markable (${code}: ${String(err).slice(0, 120)}) — page says 此文件无法加水印; not sold when marks are required`,
+        );
+      }
       continue;
     }
     perFormat[ext]!.n++;
@@ -128,10 +156,12 @@ try {
       }
     }
     const [a, b] = [await outcome(() => visibleText(path, ext)), await outcome(() => visibleText(out, ext, LINE))];
-    if (a.error || b.error) {
-      if (a.error === b.error) counts.bothRejected++;
-      else except(`${rel}: original ${a.error ?? 'ok'}, marked ${b.error ?? 'ok'}`);
-    } else if (a.text === b.text) counts.same++;
+    // A scan without a text layer (published only when OCR reads it): the marked copy must have no text but the
+    // mark. Another original the extractor refuses (unreadable, too many pages) is never published: counted only.
+    if (a.error === 'convert.emptyText' && (b.error === a.error || b.text === '')) counts.noTextBoth++;
+    else if (a.error) counts.originalRejected++;
+    else if (b.error) except(`${rel}: original ok, marked ${b.error}`);
+    else if (a.text === b.text) counts.same++;
     else {
       let at = 0;
       while (a.text![at] === b.text![at]) at++;

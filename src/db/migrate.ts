@@ -25,6 +25,7 @@ import * as apiTokens from './migrations/20261201170000-api-tokens.ts';
 import * as textQuality from './migrations/20261202130000-text-quality.ts';
 import * as sourceFlags from './migrations/20261202160000-source-flags.ts';
 import * as jobPriority from './migrations/20261203200000-job-priority.ts';
+import * as markState from './migrations/20261203300000-mark-state.ts';
 import type { DB } from './schema.ts';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Database['dialect']): Promise<void> };
@@ -56,6 +57,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '20261202130000-text-quality': textQuality,
   '20261202160000-source-flags': sourceFlags,
   '20261203200000-job-priority': jobPriority,
+  '20261203300000-mark-state': markState,
 };
 
 /** Runs pending migrations under Kysely's migration lock (advisory lock on Postgres, write lock on SQLite). */

@@ -129,6 +129,8 @@ export interface DocumentsTable {
   text_quality: string | null;
   /** What the reader should know about the source, JSON array of flags ("signed": an OFD with 电子签章); or null. */
   source_flags: string | null;
+  /** Per-buyer mark: 'ok', or why the file cannot carry one (tooLarge, encrypted, unreadable); null: not checked */
+  mark_state: string | null;
   /** MinHash signature of the text (JSON array of 60 numbers), for near-duplicate checks. */
   minhash: string | null;
   /** Held for review as a near duplicate of this earlier document, with this similarity in percent. */

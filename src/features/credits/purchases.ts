@@ -3,6 +3,7 @@ import type { Deps } from '../../deps.ts';
 import { badRequest, conflict, gone, notFound } from '../../errors.ts';
 import { t } from '../../i18n/t.ts';
 import type { SessionUser } from '../accounts/service.ts';
+import { assertMarkAllowsSale } from '../watermark/service.ts';
 import { ACCOUNTS, postAlone, saleAccounts } from './ledger.ts';
 import { documentStatus, findPurchaseContext, insertPurchaseIfForSale } from './purchase-repo.ts';
 import * as repo from './repo.ts';
@@ -50,6 +51,8 @@ export async function getPurchaseQuote(deps: Pick<Deps, 'database'>, buyer: Sess
     if (doc.status === 'taken_down') throw gone('takedown.noPurchase');
     throw doc.status === 'deleted' ? gone() : notFound();
   }
+  // Not for sale while marks are required and this file can carry none (decision 0019): say so before the form.
+  if (!purchase && doc.owner_id !== buyer.id && doc.price > 0) await assertMarkAllowsSale(deps, documentId);
   const [balance, termsAccepted] = await Promise.all([
     repo.balanceOf(db, `wallet:${buyer.id}`),
     repo.hasAcceptedTerms(db, buyer.id, TERMS_VERSION),
@@ -87,6 +90,8 @@ export async function purchaseDocument(
   if (doc.status === 'taken_down') throw gone('takedown.noPurchase');
   if (doc.status !== 'published') throw notFound();
   if (doc.price <= 0) throw badRequest('credits.notForSale');
+  // Marks required and this file can carry none, nor has a converted PDF that could (decision 0019): not sold.
+  await assertMarkAllowsSale(deps, doc.id);
   // Who earns from this sale: the uploader, or the author whose 认领 was approved (decision 0013). Earning from a
   // sale to oneself would only move credits from wallet to earnings, so neither may buy.
   const sellerId = Number(doc.earnings_user_id ?? doc.owner_id);

@@ -13,6 +13,7 @@ import { rewardFirstUpload } from '../credits/rewards.ts';
 import { announcePublication } from '../following/fanout.ts';
 import { heldParams, recordMatches, screenForPii } from '../privacy/service.ts';
 import { syncDocumentIndex } from '../search/service.ts';
+import { probeMarkState } from '../watermark/mark-state.ts';
 import { findNearDuplicate, findOwnExactDuplicate, reuseExactDuplicate, saveBands } from './dedup.ts';
 import { recogniseScan } from './ocr-fallback.ts';
 import { gateText } from './quality.ts';
@@ -111,6 +112,19 @@ export function convertDocumentHandler(
       const privacy = pii.length > 0;
       const held = privacy || !!near;
 
+      // 2d. A paid docx or PDF is marked once with a throw-away token (decision 0019): the page says whether a
+      //     buyer's download will carry a mark (an encrypted or damaged PDF qpdf cannot repair, a PDF over the size
+      //     marked in memory, a package the marker cannot rewrite).
+      const markState =
+        doc.price > 0
+          ? await deps.blobs
+              .withLocalFile(parseBlobKey(doc.blob_key), (path) => probeMarkState(path, doc.format))
+              .catch((err: unknown) => {
+                log.warn({ documentId, err }, 'mark probe failed');
+                return undefined;
+              })
+          : undefined;
+
       // 3. Store the text and publish in one transaction.
       const now = Date.now();
       await db.transaction().execute(async (trx) => {
@@ -132,6 +146,7 @@ export function convertDocumentHandler(
           pdf_key: pdfKey,
           text_quality: gate.quality,
           source_flags: extracted.flags?.length ? JSON.stringify(extracted.flags) : null,
+          mark_state: markState ?? null,
           minhash: sig ? JSON.stringify(sig) : null,
           dup_of: near?.id ?? null,
           dup_score: score,

@@ -13,8 +13,18 @@ export interface DocxMark {
   visibleLine: string | undefined;
 }
 
-/** A file that cannot carry the mark (not a zip we can rewrite, no main document part, not UTF-8 XML). */
-export class NotMarkable extends Error {}
+/** Why a file cannot carry the mark: over the size marked in memory, encrypted (and not decryptable), unreadable. */
+export type MarkProblem = 'tooLarge' | 'encrypted' | 'unreadable';
+
+/** A file that cannot carry the mark (not a zip we can rewrite, no main document part, not UTF-8 XML, …). */
+export class NotMarkable extends Error {
+  constructor(
+    message: string,
+    readonly code: MarkProblem = 'unreadable',
+  ) {
+    super(message);
+  }
+}
 
 const CAP = DEFAULT_LIMITS.maxZipEntryBytes;
 const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';

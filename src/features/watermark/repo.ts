@@ -51,7 +51,32 @@ export function findPurchase(db: Kysely<DB>, id: number) {
 export function findDocumentForMark(db: Kysely<DB>, id: number) {
   return db
     .selectFrom('documents')
-    .select(['id', 'owner_id', 'title', 'format', 'price', 'blob_key', 'pdf_key'])
+    .select(['id', 'owner_id', 'title', 'format', 'price', 'blob_key', 'pdf_key', 'mark_state'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Records what marking found; the bumped rev re-keys the cached page, whose notice depends on it. */
+export async function saveMarkState(db: Kysely<DB>, id: number, state: string): Promise<void> {
+  await db
+    .updateTable('documents')
+    .set((eb) => ({ mark_state: state, rev: eb('rev', '+', 1) }))
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('mark_state', 'is', null), eb('mark_state', '!=', state)]))
+    .execute();
+}
+
+/** Whether a document may be sold under the operator's switch: its price, format, converted PDF and mark state. */
+export function findMarkPlanFacts(db: Kysely<DB>, id: number) {
+  return db
+    .selectFrom('documents')
+    .select([
+      'price',
+      'format',
+      'pdf_key',
+      'mark_state',
+      sql<string | null>`(select value from settings where key = 'markRequired')`.as('required'),
+    ])
     .where('id', '=', id)
     .executeTakeFirst();
 }
@@ -74,4 +99,16 @@ export async function saveSwitches(db: Kysely<DB>, values: { visible: boolean; r
       trx,
     );
   });
+}
+
+/** Paid docx and PDF documents on sale or held, not yet probed for the mark (all of them with `all`), by id. */
+export function findUnprobed(db: Kysely<DB>, all: boolean) {
+  let q = db
+    .selectFrom('documents')
+    .select(['id', 'format', 'blob_key'])
+    .where('price', '>', 0)
+    .where('format', 'in', ['docx', 'pdf'])
+    .where('status', 'in', ['published', 'review']);
+  if (!all) q = q.where('mark_state', 'is', null);
+  return q.orderBy('id').execute();
 }

@@ -3,11 +3,13 @@
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Deps } from '../../deps.ts';
+import { badRequest } from '../../errors.ts';
 import { t } from '../../i18n/t.ts';
 import { type BlobKey, parseBlobKey } from '../../storage/blob-store.ts';
 import { chinaDay } from '../credits/rewards.ts';
 import { markDocx, NotMarkable } from './docx-mark.ts';
-import { markPdf } from './pdf-mark.ts';
+import { type MarkState, markPlan, probeMarkState } from './mark-state.ts';
+import { markPdfFile } from './pdf-mark.ts';
 import * as repo from './repo.ts';
 import { markKey, signMark } from './token.ts';
 
@@ -43,9 +45,19 @@ export interface MarkedDownload {
 }
 
 /**
+ * Refuses a sale that marks forbid (markPlan 'notForSale': marks required, and neither the file nor a converted PDF
+ * can carry one). One query; nothing to refuse when the switch is off.
+ */
+export async function assertMarkAllowsSale(deps: Pick<Deps, 'database'>, documentId: number): Promise<void> {
+  const facts = await repo.findMarkPlanFacts(deps.database.db, documentId);
+  if (facts && markPlan(facts, facts.required === 'true') === 'notForSale') throw badRequest('watermark.notForSale');
+}
+
+/**
  * The marked file for this download, or undefined when the original is sent as it is: free documents, the
- * uploader's own, downloads without an active purchase (staff), and formats that cannot carry a mark. When the
- * operator requires marks, an office file is sold as its converted PDF, marked.
+ * uploader's own, downloads without an active purchase (staff), and files that cannot carry a mark (markPlan). When
+ * the operator requires marks, a file that cannot carry one is sent as its converted PDF, marked, if it has one.
+ * What marking finds is recorded on the document (mark_state), so its page says so from then on.
  */
 export async function markedDownload(
   deps: MarkDeps,
@@ -59,6 +71,8 @@ export async function markedDownload(
   const purchase = await repo.findActivePurchase(db, user.id, documentId);
   if (!purchase) return undefined;
   const settings = await getMarkSettings(deps);
+  const plan = markPlan(doc, settings.required);
+  if (plan !== 'marked' && plan !== 'pdfOnly') return undefined;
   const token = signMark(markKey(deps.downloadUrlSecret), purchase.id);
   const visibleLine = settings.visible
     ? t('watermark.line', {
@@ -68,32 +82,57 @@ export async function markedDownload(
       })
     : undefined;
   const mark = { token, visibleLine };
-  let source: { key: BlobKey; format: 'docx' | 'pdf' } | undefined;
-  if (doc.format === 'docx' || doc.format === 'pdf') source = { key: parseBlobKey(doc.blob_key), format: doc.format };
-  else if (settings.required && doc.pdf_key) source = { key: parseBlobKey(doc.pdf_key), format: 'pdf' };
-  // A format that cannot carry a mark (txt, or an office file without a converted PDF) goes out as it is; the
-  // document page says so.
-  if (!source) return undefined;
+  const pdfOf = async (key: BlobKey): Promise<MarkedDownload> => {
+    const { bytes } = await deps.blobs.withLocalFile(key, (path) => markPdfFile(path, mark));
+    const out = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return { format: 'pdf', body: out, length: out.length };
+  };
+  if (plan === 'pdfOnly') return pdfOf(parseBlobKey(doc.pdf_key!));
   try {
-    if (source.format === 'pdf') {
-      const bytes = await readAll(deps.blobs.read(source.key));
-      const out = Buffer.from(await markPdf(bytes, mark));
-      return { format: 'pdf', body: out, length: out.length };
-    }
-    return { format: 'docx', body: await streamDocx(deps, source.key, mark), length: undefined };
+    const key = parseBlobKey(doc.blob_key);
+    const marked =
+      doc.format === 'pdf'
+        ? await pdfOf(key)
+        : { format: 'docx', body: await streamDocx(deps, key, mark), length: undefined };
+    if (doc.mark_state !== 'ok') await repo.saveMarkState(db, documentId, 'ok');
+    return marked;
   } catch (err) {
     if (!(err instanceof NotMarkable)) throw err;
-    // A file the site accepted but the marker cannot rewrite goes out as it is (a paid download is never refused
-    // after payment); the log names it for the operator.
+    // Only a document converted before mark_state existed gets here (conversion marks every docx and PDF once):
+    // the finding is recorded, so the page says 此文件无法加水印 from now on.
+    await repo.saveMarkState(db, documentId, err.code);
     deps.log.warn({ documentId, purchaseId: purchase.id, reason: err.message }, 'download not markable');
+    // Marks required: the converted PDF, marked, when there is one. Otherwise the original as it is (a paid
+    // download is never refused after payment).
+    if (settings.required && doc.pdf_key) return pdfOf(parseBlobKey(doc.pdf_key));
     return undefined;
   }
 }
 
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+/**
+ * `wenyuan trace --probe`: marks every paid docx and PDF not probed yet (converted before mark_state existed; all
+ * of them with `all`) once with a throw-away token and records whether that worked, so their pages say so.
+ */
+export async function probeDocuments(
+  deps: Pick<Deps, 'database' | 'blobs' | 'log'>,
+  opts: { all?: boolean } = {},
+): Promise<{ checked: number; unmarkable: Array<{ id: number; state: MarkState }> }> {
+  const { db } = deps.database;
+  const unmarkable: Array<{ id: number; state: MarkState }> = [];
+  let checked = 0;
+  for (const doc of await repo.findUnprobed(db, !!opts.all)) {
+    const state = await deps.blobs
+      .withLocalFile(parseBlobKey(doc.blob_key), (path) => probeMarkState(path, doc.format))
+      .catch((err: unknown) => {
+        deps.log.warn({ documentId: doc.id, err }, 'mark probe failed');
+        return undefined;
+      });
+    if (!state) continue;
+    checked++;
+    await repo.saveMarkState(db, doc.id, state);
+    if (state !== 'ok') unmarkable.push({ id: doc.id, state });
+  }
+  return { checked, unmarkable };
 }
 
 /**

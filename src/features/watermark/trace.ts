@@ -1,6 +1,6 @@
 // `wenyuan trace` and /admin/trace: recover the purchase a file was marked for (decision 0019). Every carrier is
-// read — package metadata, the text layer (invisible characters), the ASCII token in footers or invisible PDF
-// text — and every token's signature is checked; a token whose signature fails names nobody.
+// read — package metadata (a PDF's Info and XMP), the text layer (invisible characters), the ASCII token in footers
+// or invisible PDF text — and every token's signature is checked; a token whose signature fails names nobody.
 import { open, readFile } from 'node:fs/promises';
 import { loadPdf } from '../../convert/pdfjs.ts';
 import { scanZip } from '../../convert/zip-inspect.ts';
@@ -12,7 +12,7 @@ import { maskName } from './service.ts';
 import { findAsciiTokens, findInvisibleTokens, markKey, verifyMark } from './token.ts';
 
 /** Where a token was found. */
-export type Carrier = 'metadata' | 'text' | 'hidden';
+export type Carrier = 'metadata' | 'xmp' | 'text' | 'hidden';
 
 export interface TracedPurchase {
   purchaseId: number;
@@ -91,6 +91,8 @@ async function tracePdf(bytes: Buffer, found: Array<{ token: Buffer; carrier: Ca
     const custom = info?.Custom?.[INFO_KEY];
     if (typeof custom === 'string')
       for (const token of findAsciiTokens(custom)) found.push({ token, carrier: 'metadata' });
+    const xmp = meta?.metadata?.getRaw();
+    if (typeof xmp === 'string') for (const token of findAsciiTokens(xmp)) found.push({ token, carrier: 'xmp' });
     for (let p = 1; p <= doc.numPages; p++) {
       const page = await doc.getPage(p);
       const content = await page.getTextContent();

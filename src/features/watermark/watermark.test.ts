@@ -17,7 +17,8 @@ import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { DIALECTS } from '../../testing/test-db.ts';
 import { markVerified } from '../../testing/verification.ts';
 import { grantCredits } from '../credits/grants.ts';
-import { saveMarkSettings } from './service.ts';
+import { probeMarkState } from './mark-state.ts';
+import { probeDocuments, saveMarkSettings } from './service.ts';
 import { findAsciiTokens, findInvisibleTokens, markKey, signMark, toAscii, toInvisible, verifyMark } from './token.ts';
 import { traceFile } from './trace.ts';
 import { openZipIndex, readEntry, rewriteZip } from './zip-rewrite.ts';
@@ -25,7 +26,9 @@ import { openZipIndex, readEntry, rewriteZip } from './zip-rewrite.ts';
 const execFile = promisify(execFileCb);
 const DOCX = join(CORPUS_DIR, 'docx-zh', 'gfsgongwen__测试文案.docx');
 const PDF = join(CORPUS_DIR, 'pdf-zh', 'libpku__专业课__常微分方程__常微2004春期中.pdf');
+const PDF2 = join(CORPUS_DIR, 'pdf-zh', 'libpku__专业课__实变函数__刘和平实变2007秋期中.pdf');
 const ROOT = new URL('../../../', import.meta.url).pathname;
+const ENCRYPTED = (work: string) => join(work, 'encrypted.pdf');
 
 /**
  * LibreOffice with its own profile per run, as an operator or a leaker would re-save the file. On this shared,
@@ -89,7 +92,7 @@ for (const dialect of DIALECTS) {
     let work: string;
     const buyer = { client: undefined as unknown as TestClient, id: 0 };
     const other = { client: undefined as unknown as TestClient, id: 0 };
-    const docs = { docx: 0, pdf: 0 };
+    const docs = { docx: 0, pdf: 0, encrypted: 0 };
     const files: Record<string, string> = {};
     const purchaseOf = async (userId: number, documentId: number) =>
       Number(
@@ -144,9 +147,13 @@ for (const dialect of DIALECTS) {
       await markVerified(t.deps, await idOf('mark-writer@example.com'));
       buyer.id = await idOf('mark-buyer@example.com');
       other.id = await idOf('mark-other@example.com');
+      // The corpus PDF encrypted with an empty user password (owner restrictions only): pdf.js opens it, so the
+      // site publishes it; pdf-lib cannot, so the mark goes on the copy `qpdf --decrypt` makes.
+      execFileSync('qpdf', ['--encrypt', '', '', '256', '--', PDF2, ENCRYPTED(work)], { stdio: 'pipe' });
       for (const [kind, path] of [
         ['docx', DOCX],
         ['pdf', PDF],
+        ['encrypted', ENCRYPTED(work)],
       ] as const) {
         const up = await writer.upload(path, { title: `标记测试${kind}`, category: '1', description: '', price: '10' });
         assert.equal(up.statusCode, 201, up.body);
@@ -182,6 +189,7 @@ for (const dialect of DIALECTS) {
           const carriers = r.purchases[0]!.carriers;
           assert.ok(carriers.includes('metadata'), `${kind}: metadata carries it (${carriers})`);
           assert.ok(carriers.includes(kind === 'docx' ? 'text' : 'hidden'), `${kind}: the text layer carries it`);
+          if (kind === 'pdf') assert.ok(carriers.includes('xmp'), `pdf: XMP carries it (${carriers})`);
         }
         // The other buyer's copy names the other buyer's purchase, never this one.
         const theirs = join(work, `theirs.${kind}`);
@@ -330,6 +338,53 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(res.statusCode, 200, res.body);
       assert.match(res.body, new RegExp(`购买 #${await purchaseOf(buyer.id, docs.docx)}：买家 买\\*\\*者`));
+    });
+    test('an empty-password encrypted PDF is decrypted, marked and traced; a file that cannot be marked says so', async () => {
+      const db = t.deps.database.db;
+      const stateOf = async (id: number) =>
+        (await db.selectFrom('documents').select('mark_state').where('id', '=', id).executeTakeFirstOrThrow())
+          .mark_state;
+      // Conversion marked each paid file once: all three can carry the mark.
+      for (const id of Object.values(docs)) assert.equal(await stateOf(id), 'ok');
+      // A document converted before the probe existed is probed by `wenyuan trace --probe`.
+      await db.updateTable('documents').set({ mark_state: null }).where('id', '=', docs.encrypted).execute();
+      assert.deepEqual(await probeDocuments(t.deps), { checked: 1, unmarkable: [] });
+      assert.equal(await stateOf(docs.encrypted), 'ok');
+      const marked = join(work, 'encrypted-marked.pdf');
+      writeFileSync(marked, (await download(buyer.client, docs.encrypted)).rawPayload);
+      assert.ok(readFileSync(marked).indexOf('/Encrypt') < 0, 'the marked copy is the decrypted one');
+      execFileSync('qpdf', ['--check', marked], { stdio: 'pipe' });
+      const r = await expectPurchase(marked, await purchaseOf(buyer.id, docs.encrypted), docs.encrypted);
+      if (r.status === 'marked') assert.deepEqual(r.purchases[0]!.carriers, ['hidden', 'metadata', 'xmp']);
+      assert.match((await buyer.client.get(`/d/${docs.encrypted}`)).body, /data-mark="marked"/);
+
+      // A file the marker cannot rewrite (as if qpdf could not repair it): the page says so and the buyer gets the
+      // original; with marks required it is not sold, and an earlier buyer still gets the original.
+      assert.equal(await probeMarkState(join(ROOT, 'package.json'), 'pdf'), 'unreadable');
+      await db
+        .updateTable('documents')
+        .set((eb) => ({ mark_state: 'unreadable', rev: eb('rev', '+', 1) }))
+        .where('id', '=', docs.pdf)
+        .execute();
+      const third = new TestClient(t.app);
+      await third.register('mark-third@example.com', '第三读者');
+      const page = (await third.get(`/d/${docs.pdf}`)).body;
+      assert.match(page, /data-mark="unmarkable"/);
+      assert.match(page, /此文件无法加水印（文件结构无法改写）/);
+      assert.ok((await download(buyer.client, docs.pdf)).rawPayload.equals(readFileSync(PDF)), 'the original');
+      await saveMarkSettings(t.deps, { visible: true, required: true });
+      try {
+        assert.match((await third.get(`/d/${docs.pdf}`)).body, /data-mark="notForSale"/);
+        const refused = await third.get(`/d/${docs.pdf}/buy`);
+        assert.equal(refused.statusCode, 400);
+        assert.match(refused.body, /此文件无法加水印，暂停出售/);
+        assert.ok((await download(buyer.client, docs.pdf)).rawPayload.equals(readFileSync(PDF)));
+        // The markable ones are still sold, marked.
+        assert.match((await third.get(`/d/${docs.docx}`)).body, /data-mark="marked"/);
+      } finally {
+        await saveMarkSettings(t.deps, { visible: true, required: false });
+        await db.updateTable('documents').set({ mark_state: 'ok' }).where('id', '=', docs.pdf).execute();
+      }
     });
   });
 }

@@ -5,6 +5,13 @@ export const watermarkMessages = {
     '下载的文件带有购买者标记（可见的页脚及不可见的签名标记），仅供购买者个人使用，外传可追溯。',
   'watermark.notice.asIs': '此格式无法附加购买者标记，下载的是原文件。',
   'watermark.notice.pdfOnly': '本站要求付费文档带有购买者标记：此格式以转换后的 PDF 提供（带标记），不提供原格式文件。',
+  'watermark.notice.unmarkable': '此文件无法加水印（{reason}），下载的是原文件，不带购买者标记。',
+  'watermark.notice.notForSale':
+    '本站要求付费文档带有购买者标记，而此文件无法加水印，也没有可加标记的转换版本：暂停出售（已购买的用户仍可下载原文件）。',
+  'watermark.notForSale': '本站要求付费文档带有购买者标记，此文件无法加水印，暂停出售。',
+  'watermark.reason.tooLarge': '文件过大',
+  'watermark.reason.encrypted': '文件已加密',
+  'watermark.reason.unreadable': '文件结构无法改写',
   'staff.nav.trace': '下载溯源',
   'watermark.title': '下载溯源',
   'watermark.intro':
@@ -25,6 +32,7 @@ export const watermarkMessages = {
   'watermark.result.refunded': '（已退款）',
   'watermark.result.alsoForged': '另有签名不符的标记已忽略，声称的购买编号：{ids}',
   'watermark.carrier.metadata': '文件属性',
+  'watermark.carrier.xmp': 'XMP 元数据',
   'watermark.carrier.text': '正文不可见字符',
   'watermark.carrier.hidden': '隐藏文字',
   'watermark.unreadable': '无法读取此文件：{reason}',

@@ -1,23 +1,22 @@
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
-import { MARKABLE_FORMATS } from '../formats.ts';
+import { type MarkPlanDoc, markPlan } from '../mark-state.ts';
+
+const REASONS = new Set(['tooLarge', 'encrypted', 'unreadable']);
 
 /**
- * What a paid document's download carries (decision 0019): a per-buyer mark (docx, PDF), the marked converted PDF
- * (office formats, when the operator requires marks), or the original as it is (formats that cannot carry one).
+ * What a paid document's download carries (decision 0019, mark-state.ts): a per-buyer mark (docx, PDF), the marked
+ * converted PDF (when the operator requires marks), the original as it is (formats that cannot carry one, or a file
+ * that cannot be marked — 此文件无法加水印, with the reason), or nothing for sale when marks are required and none
+ * can be made.
  */
-export function MarkNotice({
-  ctx,
-  doc,
-}: {
-  ctx: PageContext;
-  doc: { price: number; format: string; pdf_key: string | null };
-}) {
-  if (doc.price <= 0) return null;
-  const kind = MARKABLE_FORMATS.has(doc.format) ? 'marked' : ctx.site.markRequired && doc.pdf_key ? 'pdfOnly' : 'asIs';
+export function MarkNotice({ ctx, doc }: { ctx: PageContext; doc: MarkPlanDoc }) {
+  const kind = markPlan(doc, ctx.site.markRequired);
+  if (kind === 'free') return null;
+  const reason = doc.mark_state && REASONS.has(doc.mark_state) ? doc.mark_state : 'unreadable';
   return (
     <p class="download-box__mark muted" data-mark={kind}>
-      {t(`watermark.notice.${kind}`)}
+      {t(`watermark.notice.${kind}`, { reason: t(`watermark.reason.${reason as 'unreadable'}`) })}
     </p>
   );
 }
