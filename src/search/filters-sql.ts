@@ -32,17 +32,20 @@ export function bestRatedIds(f: SearchFilters): RawBuilder<unknown> {
     ORDER BY d.rating_score DESC, d.id DESC LIMIT ${RATED_SCAN}`;
 }
 
-type Row = Omit<Candidate, 'head' | 'body'>;
+type Row = Omit<Candidate, 'head' | 'body' | 'pair'>;
 
-/** Merges the two tiers' rows into one candidate per document. */
-export function mergeTiers(head: Row[], body: Row[]): Candidate[] {
+/**
+ * Merges the tiers' rows into one candidate per document. A pair match holds every word of the query, so a
+ * document found only there (past the body window of common words) counts as a body match too.
+ */
+export function mergeTiers(head: Row[], body: Row[], pairs: Row[] = []): Candidate[] {
   const byId = new Map<number, Candidate>();
-  const add = (rows: Row[], tier: 'head' | 'body') => {
+  const add = (rows: Row[], tier: 'head' | 'body' | 'pair') => {
     for (const r of rows) {
       const id = Number(r.id);
       let c = byId.get(id);
       if (!c) {
-        c = { ...r, id, price: Number(r.price), ratingScore: Number(r.ratingScore), head: 0, body: 0 };
+        c = { ...r, id, price: Number(r.price), ratingScore: Number(r.ratingScore), head: 0, body: 0, pair: 0 };
         byId.set(id, c);
       }
       c[tier] = 1;
@@ -50,6 +53,8 @@ export function mergeTiers(head: Row[], body: Row[]): Candidate[] {
   };
   add(head, 'head');
   add(body, 'body');
+  add(pairs, 'pair');
+  for (const c of byId.values()) if (c.pair && !c.head) c.body = 1;
   return [...byId.values()];
 }
 

@@ -1,4 +1,5 @@
 import type { IndexedDocument } from './search-index.ts';
+import { pairText } from './segment.ts';
 
 /** How much of the free part the snippet source keeps (snippets come from the opening, where matches cluster). */
 export const EXCERPT_MAX_CHARS = 4000;
@@ -25,4 +26,9 @@ export function buildIndexedDocument(input: {
     body: input.body,
     excerpt,
   };
+}
+
+/** The pair tier's text of a document: pairs of its title, summary and body (a line break ends every run). */
+export function documentPairs(doc: Pick<IndexedDocument, 'title' | 'meta' | 'body'>): string {
+  return pairText(`${doc.title}\n${doc.meta}\n${doc.body}`);
 }

@@ -1,10 +1,12 @@
 import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { bestRatedIds, filterConditions, META_COLUMNS, mergeTiers, type TierRow } from './filters-sql.ts';
+import { documentPairs } from './indexed-document.ts';
 import {
   bodyWindow,
   type CandidateSet,
   HEAD_WINDOW,
+  PAIR_WINDOW,
   RATED_DEPTH,
   RATED_WINDOW,
   type SearchIndex,
@@ -28,8 +30,8 @@ function tsQuery(tokens: string[], lastAsPrefix = false, weight = '', match: 'al
 
 /**
  * PostgreSQL over the same jieba tokens: `tsvector('simple')` (no stemming, no stop words) with GIN, one row per
- * document holding a head vector (title weight A, summary weight B) and a body vector. Same two tiers and windows
- * as FTS5: each tier is read newest-first up to its window; ranking is the shared rankCandidates.
+ * document holding a head vector (title weight A, summary weight B), a body vector and a pair vector (adjacent word
+ * pairs, decision 0030). Same tiers and windows as FTS5: each tier is read newest-first up to its window; ranking is the shared rankCandidates.
  */
 export function createPostgresSearchIndex(database: Database): SearchIndex {
   const { db } = database;
@@ -51,8 +53,11 @@ export function createPostgresSearchIndex(database: Database): SearchIndex {
           const head = sql`setweight(to_tsvector('simple', ${seg.title}), 'A') ||
             setweight(to_tsvector('simple', ${seg.meta}), 'B')`;
           const body = sql`to_tsvector('simple', ${seg.body.slice(0, MAX_BODY_CHARS * 2)})`;
-          await sql`INSERT INTO search_docs (document_id, head, body) VALUES (${doc.id}, ${head}, ${body})
-            ON CONFLICT (document_id) DO UPDATE SET head = EXCLUDED.head, body = EXCLUDED.body`.execute(trx);
+          const pairs = sql`to_tsvector('simple', ${seg.pairs ?? documentPairs(doc)})`;
+          await sql`INSERT INTO search_docs (document_id, head, body, pairs) VALUES (${doc.id}, ${head}, ${body}, ${pairs})
+            ON CONFLICT (document_id) DO UPDATE SET head = EXCLUDED.head, body = EXCLUDED.body, pairs = EXCLUDED.pairs`.execute(
+            trx,
+          );
           await trx
             .insertInto('search_excerpts')
             .values({ document_id: doc.id, excerpt: doc.excerpt })
@@ -98,11 +103,22 @@ export function createPostgresSearchIndex(database: Database): SearchIndex {
         FROM search_docs s JOIN documents d ON d.id = s.document_id
         WHERE s.body @@ ${q} AND ${where}
         ORDER BY s.document_id DESC LIMIT ${bodyLimit}`.execute(db);
+      // The pair tier (decision 0030): documents holding the typed phrase, wherever the other windows stopped.
+      const pairs =
+        req.pairs?.length && req.match !== 'any'
+          ? (
+              await sql<TierRow>`
+        SELECT s.document_id AS id, ${META_COLUMNS}
+        FROM search_docs s JOIN documents d ON d.id = s.document_id
+        WHERE s.pairs @@ to_tsquery('simple', ${tsQuery(req.pairs)}) AND ${where}
+        ORDER BY s.document_id DESC LIMIT ${PAIR_WINDOW}`.execute(db)
+            ).rows
+          : [];
       const headFull = head.rows.length >= HEAD_WINDOW;
       const bodyFull = body.rows.length >= bodyLimit;
       // A tier whose window was not full already holds every match: only a full one can miss a well-rated document.
       if (req.sort !== 'rating' || !(headFull || bodyFull)) {
-        return { candidates: mergeTiers(head.rows, body.rows), capped: headFull || bodyFull };
+        return { candidates: mergeTiers(head.rows, body.rows, pairs), capped: headFull || bodyFull };
       }
       // 评分最高: the best-rated documents among the tier's newest RATED_DEPTH matches (as on SQLite).
       const rated = (tier: 'head' | 'body') =>
@@ -117,7 +133,10 @@ export function createPostgresSearchIndex(database: Database): SearchIndex {
         ORDER BY d.rating_score DESC, d.id DESC LIMIT ${RATED_WINDOW}`.execute(db);
       const headRated = headFull ? (await rated('head')).rows : [];
       const bodyRated = bodyFull ? (await rated('body')).rows : [];
-      return { candidates: mergeTiers([...head.rows, ...headRated], [...body.rows, ...bodyRated]), capped: true };
+      return {
+        candidates: mergeTiers([...head.rows, ...headRated], [...body.rows, ...bodyRated], pairs),
+        capped: true,
+      };
     },
 
     async titlePrefix(tokens, limit) {

@@ -9,7 +9,7 @@ export interface IndexedDocument {
   /** The free part (before the preview cut), the only text a snippet may quote. */
   excerpt: string;
   /** The same texts already run through `indexText` (bulk loaders segment once and reuse the tokens). */
-  segmented?: { title: string; meta: string; body: string };
+  segmented?: { title: string; meta: string; body: string; pairs?: string };
 }
 
 /** Filters on the results; each narrows the candidate set in SQL. */
@@ -36,6 +36,8 @@ export interface SearchRequest {
   sort: SearchSort;
   /** 'all' (default): every token must match; 'any': one is enough (related documents). */
   match?: 'all' | 'any';
+  /** Adjacent-word pairs of the runs typed without a space (`queryPairs`): read from the pair tier, all required. */
+  pairs?: string[];
 }
 
 /** One candidate as a backend found it: which tiers it matched (1/0) and what ranking reads of it. */
@@ -43,6 +45,8 @@ export interface Candidate {
   id: number;
   head: number;
   body: number;
+  /** 1 when the document holds every pair of the query (the phrase as typed, up to how jieba cut it). */
+  pair: number;
   title: string;
   description: string;
   categoryId: number;
@@ -90,6 +94,8 @@ export interface SearchIndex {
  */
 export const HEAD_WINDOW = 200;
 export const BODY_WINDOW = 200;
+/** The pair tier's window: documents holding a typed phrase are few, so this is nearly always every one of them. */
+export const PAIR_WINDOW = 200;
 
 /**
  * When a tier's newest-first window is full, the 评分最高 sort also reads that tier's best-rated matches: the

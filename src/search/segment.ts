@@ -41,6 +41,41 @@ export function segmentQuery(query: string): string[] {
   return [...new Set(clean(jieba.cut(normalizeText(query), false)))];
 }
 
+/** The pair tier reads this much of a text at most (PostgreSQL refuses a tsvector over 1 MB of lexemes). */
+export const MAX_PAIR_CHARS = 100_000;
+
+/**
+ * Adjacent word pairs of the precise cut, each written as one term (the two words joined: 营商环境 + 建设 →
+ * 营商环境建设), for the pair tier (decision 0030). Punctuation and white space break a run: no pair spans them.
+ * Documents and queries are cut the same way, so a phrase typed as one run matches the pairs of its place in a text.
+ */
+export function pairTerms(text: string): string[] {
+  const out: string[] = [];
+  let prev: string | undefined;
+  for (const raw of jieba.cut(normalizeText(text.slice(0, MAX_PAIR_CHARS)), false)) {
+    if (!WORDLIKE.test(raw) || /\s/.test(raw)) {
+      prev = undefined;
+      continue;
+    }
+    for (const part of raw.split(NON_WORD)) {
+      if (!part) continue;
+      if (prev) out.push(prev + part);
+      prev = part;
+    }
+  }
+  return out;
+}
+
+/** Pair-tier text: the pairs space-separated, as the other tiers store tokens. */
+export function pairText(text: string): string {
+  return pairTerms(text).join(' ');
+}
+
+/** The pairs a query asks for: those of each run typed without a space (none for a single word). */
+export function queryPairs(query: string): string[] {
+  return [...new Set(pairTerms(query))];
+}
+
 /**
  * The precise cut of a text as jieba gives it (punctuation and white space included, nothing dropped), for measuring
  * how much of a text is made of dictionary words (the text-quality gate, convert/text-quality.ts).

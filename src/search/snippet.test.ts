@@ -51,3 +51,26 @@ test('makeSnippet quotes around the match and marks it', () => {
     JSON.stringify(parts),
   );
 });
+
+test('the snippet is centred on the typed phrase, highlighted whole; a lone character never lights up', () => {
+  const q = '全力推进创城攻坚工作';
+  const source = `创城攻坚${'前文内容'.repeat(60)}${q}${'后文内容'.repeat(60)}城`;
+  const parts = makeSnippet(source, segmentQuery(q), 40, q);
+  assert.equal(parts[0]?.text, '…');
+  assert.equal(parts.at(-1)?.text, '…');
+  const window = parts
+    .slice(1, -1)
+    .map((p) => p.text)
+    .join('');
+  const at = window.indexOf(q);
+  assert.ok(at >= 0 && Math.abs(at + q.length / 2 - window.length / 2) <= 1, window);
+  assert.deepEqual(
+    parts.filter((p) => p.hit).map((p) => p.text),
+    [q],
+  );
+  // Without the phrase, the densest passage (here the first 创城攻坚, where the words also meet) — and 城 alone: nothing.
+  assert.deepEqual(
+    makeSnippet(source, segmentQuery('城'), 40).filter((p) => p.hit),
+    [],
+  );
+});

@@ -7,30 +7,60 @@ export interface SnippetPart {
 }
 
 /**
- * A highlighted passage of `source` around the first place the query tokens cluster. `source` must be free text
+ * A highlighted passage of `source` centred on the match: the typed `phrase` where it occurs as written, otherwise
+ * the place where most of the query's words come together (the longer words weigh more). `source` must be free text
  * (the excerpt before the preview cut): this function only ever quotes from it.
  */
-export function makeSnippet(source: string, tokens: string[], maxChars = 120): SnippetPart[] {
+export function makeSnippet(source: string, tokens: string[], maxChars = 120, phrase?: string): SnippetPart[] {
   const text = source.replace(/\s+/g, ' ').trim();
   if (!text) return [];
   const lower = text.toLowerCase();
   const needles = tokens.map((t) => t.toLowerCase()).filter(Boolean);
-  // The window start: the first occurrence of the rarest-looking (longest) token that occurs at all.
-  let anchor = -1;
-  for (const n of [...needles].sort((a, b) => b.length - a.length)) {
-    const at = lower.indexOf(n);
-    if (at >= 0) {
-      anchor = at;
-      break;
-    }
-  }
-  const start = anchor < 0 ? 0 : Math.max(0, anchor - Math.floor(maxChars / 4));
+  const typed = phrase?.toLowerCase().replace(/\s+/g, ' ').trim();
+  const at = typed ? lower.indexOf(typed) : -1;
+  const centre = at >= 0 ? at + Math.floor(typed!.length / 2) : clusterCentre(lower, needles, maxChars);
+  let start = centre < 0 ? 0 : Math.max(0, centre - Math.floor(maxChars / 2));
   const end = Math.min(text.length, start + maxChars);
+  start = Math.max(0, Math.min(start, end - maxChars));
   const window = text.slice(start, end);
-  const parts = highlight(window, needles);
+  const parts = highlight(window, at >= 0 ? [...needles, typed!] : needles);
   if (start > 0) parts.unshift({ text: '…', hit: false });
   if (end < text.length) parts.push({ text: '…', hit: false });
   return parts;
+}
+
+/** Occurrences of each word looked at, at most (a snippet source is a few thousand characters). */
+const MAX_OCCURRENCES = 40;
+
+/**
+ * The middle of the passage of `span` characters holding the most of the query: each distinct word found in it
+ * counts by its length (words of one character count only as part of nothing, i.e. not at all). -1 when none occurs.
+ */
+function clusterCentre(lower: string, needles: string[], span: number): number {
+  const hits: Array<{ at: number; end: number; word: number }> = [];
+  const words = [...new Set(needles)].filter((n) => [...n].length >= 2);
+  words.forEach((n, word) => {
+    for (let at = lower.indexOf(n), k = 0; at >= 0 && k < MAX_OCCURRENCES; at = lower.indexOf(n, at + 1), k++)
+      hits.push({ at, end: at + n.length, word });
+  });
+  if (hits.length === 0) return -1;
+  hits.sort((a, b) => a.at - b.at);
+  let best = { score: -1, from: 0, to: 0 };
+  for (let i = 0; i < hits.length; i++) {
+    const seen = new Set<number>();
+    let score = 0;
+    let to = hits[i]!.end;
+    for (let j = i; j < hits.length && hits[j]!.end - hits[i]!.at <= span; j++) {
+      const h = hits[j]!;
+      if (!seen.has(h.word)) {
+        seen.add(h.word);
+        score += [...words[h.word]!].length;
+      }
+      to = h.end;
+    }
+    if (score > best.score) best = { score, from: hits[i]!.at, to };
+  }
+  return Math.floor((best.from + best.to) / 2);
 }
 
 /** Query tokens of one character match only a whole word of one character (城 never lights up inside 城市). */

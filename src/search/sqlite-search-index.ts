@@ -1,11 +1,13 @@
 import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { bestRatedIds, filterConditions, META_COLUMNS, mergeTiers, type TierRow } from './filters-sql.ts';
+import { documentPairs } from './indexed-document.ts';
 import {
   bodyWindow,
   type CandidateSet,
   HEAD_WINDOW,
   type IndexedDocument,
+  PAIR_WINDOW,
   RATED_DEPTH,
   RATED_WINDOW,
   type SearchIndex,
@@ -26,9 +28,10 @@ export const ROWID_BASE = Number.MAX_SAFE_INTEGER;
 const rowidOf = (id: number) => ROWID_BASE - id;
 
 /**
- * SQLite FTS5 over jieba tokens. Two contentless tables, rowid = ROWID_BASE − document id:
- * `search_head` (title, summary; detail=column for the title filter of suggestions) and `search_body` (full text;
- * detail=none: only whether a document matches is ever read). Each is read newest-first and cut at its window.
+ * SQLite FTS5 over jieba tokens. Three contentless tables, rowid = ROWID_BASE − document id:
+ * `search_head` (title, summary; detail=column for the title filter of suggestions), `search_body` (full text;
+ * detail=none: only whether a document matches is ever read) and `search_pairs` (adjacent word pairs, detail=none,
+ * decision 0030). Each is read newest-first and cut at its window.
  */
 export function createSqliteSearchIndex(database: Database): SearchIndex {
   const { db } = database;
@@ -54,6 +57,7 @@ export function createSqliteSearchIndex(database: Database): SearchIndex {
         for (const id of ids) {
           await sql`DELETE FROM search_head WHERE rowid = ${rowidOf(id)}`.execute(trx);
           await sql`DELETE FROM search_body WHERE rowid = ${rowidOf(id)}`.execute(trx);
+          await sql`DELETE FROM search_pairs WHERE rowid = ${rowidOf(id)}`.execute(trx);
         }
         await trx.deleteFrom('search_excerpts').where('document_id', 'in', ids).execute();
       });
@@ -67,6 +71,7 @@ export function createSqliteSearchIndex(database: Database): SearchIndex {
     async clear() {
       await sql`DELETE FROM search_head`.execute(db);
       await sql`DELETE FROM search_body`.execute(db);
+      await sql`DELETE FROM search_pairs`.execute(db);
       await db.deleteFrom('search_excerpts').execute();
       generation++;
     },
@@ -88,11 +93,22 @@ export function createSqliteSearchIndex(database: Database): SearchIndex {
         FROM search_body JOIN documents d ON d.id = ${ROWID_BASE} - search_body.rowid
         WHERE search_body MATCH ${match} AND ${where}
         ORDER BY search_body.rowid LIMIT ${bodyLimit}`.execute(db);
+      // The pair tier: documents holding the typed phrase, wherever the common words' windows stopped.
+      const pairs =
+        req.pairs?.length && req.match !== 'any'
+          ? (
+              await sql<TierRow>`
+        SELECT d.id AS id, ${META_COLUMNS}
+        FROM search_pairs JOIN documents d ON d.id = ${ROWID_BASE} - search_pairs.rowid
+        WHERE search_pairs MATCH ${ftsQuery(req.pairs)} AND ${where}
+        ORDER BY search_pairs.rowid LIMIT ${PAIR_WINDOW}`.execute(db)
+            ).rows
+          : [];
       const headFull = head.rows.length >= HEAD_WINDOW;
       const bodyFull = body.rows.length >= bodyLimit;
       // A tier whose window was not full already holds every match: only a full one can miss a well-rated document.
       if (req.sort !== 'rating' || !(headFull || bodyFull)) {
-        return { candidates: mergeTiers(head.rows, body.rows), capped: headFull || bodyFull };
+        return { candidates: mergeTiers(head.rows, body.rows, pairs), capped: headFull || bodyFull };
       }
       // 评分最高: the best-rated documents among the tier's newest RATED_DEPTH matches. FTS5 walks the doclist (row
       // ids only, no join) and each row id is checked against the small set of best-rated ids; the unary + keeps
@@ -109,7 +125,10 @@ export function createSqliteSearchIndex(database: Database): SearchIndex {
         ORDER BY d.rating_score DESC, d.id DESC LIMIT ${RATED_WINDOW}`.execute(db);
       const headRated = headFull ? (await rated('search_head')).rows : [];
       const bodyRated = bodyFull ? (await rated('search_body')).rows : [];
-      return { candidates: mergeTiers([...head.rows, ...headRated], [...body.rows, ...bodyRated]), capped: true };
+      return {
+        candidates: mergeTiers([...head.rows, ...headRated], [...body.rows, ...bodyRated], pairs),
+        capped: true,
+      };
     },
 
     async titlePrefix(tokens, limit) {
@@ -125,9 +144,12 @@ export function createSqliteSearchIndex(database: Database): SearchIndex {
     const rowid = rowidOf(doc.id);
     await sql`DELETE FROM search_head WHERE rowid = ${rowid}`.execute(trx);
     await sql`DELETE FROM search_body WHERE rowid = ${rowid}`.execute(trx);
+    await sql`DELETE FROM search_pairs WHERE rowid = ${rowid}`.execute(trx);
     const seg = doc.segmented ?? { title: indexText(doc.title), meta: indexText(doc.meta), body: indexText(doc.body) };
+    const pairs = seg.pairs ?? documentPairs(doc);
     await sql`INSERT INTO search_head (rowid, title, meta) VALUES (${rowid}, ${seg.title}, ${seg.meta})`.execute(trx);
     await sql`INSERT INTO search_body (rowid, body) VALUES (${rowid}, ${seg.body})`.execute(trx);
+    await sql`INSERT INTO search_pairs (rowid, pairs) VALUES (${rowid}, ${pairs})`.execute(trx);
     await trx
       .insertInto('search_excerpts')
       .values({ document_id: doc.id, excerpt: doc.excerpt })

@@ -1,8 +1,8 @@
 import type { Deps } from '../../deps.ts';
 import { buildIndexedDocument } from '../../search/indexed-document.ts';
-import { rankCandidates } from '../../search/rank.ts';
+import { rankCandidates, type WindowEvidence, windowEvidence } from '../../search/rank.ts';
 import type { Candidate, SearchFilters, SearchSort } from '../../search/search-index.ts';
-import { keywords, segmentQuery } from '../../search/segment.ts';
+import { keywords, queryPairs, segmentQuery } from '../../search/segment.ts';
 import { makeSnippet, type SnippetPart } from '../../search/snippet.ts';
 import { computePreview } from '../documents/preview.ts';
 import { getSiteSettings } from '../site/service.ts';
@@ -108,7 +108,13 @@ export async function searchDocuments(deps: SearchDeps, params: SearchParams): P
   if (tokens.length === 0) return { ...empty, popular: await repo.topQueries(db, 10) };
 
   let partial = false;
-  let set = await deps.search.candidates({ tokens, filters: params.filters, sort: params.sort });
+  const pairs = tokens.length >= 2 ? queryPairs(q) : [];
+  let set = await deps.search.candidates({
+    tokens,
+    filters: params.filters,
+    sort: params.sort,
+    ...(pairs.length ? { pairs } : {}),
+  });
   if (set.candidates.length === 0 && tokens.length > 1) {
     // Nothing holds every word: try the words that carry meaning (all of them, then any of them).
     const strong = tokens.filter((w) => [...w].length >= 2 && !FILLER_WORDS.has(w));
@@ -122,12 +128,14 @@ export async function searchDocuments(deps: SearchDeps, params: SearchParams): P
     }
     partial = set.candidates.length > 0;
   }
-  const ranked = rankCandidates(set.candidates, params.sort, tokens);
+  const phrase = typedPhrase(q, tokens);
+  const evidence = params.sort === 'relevance' ? await excerptWindow(deps, set.candidates, tokens, phrase) : undefined;
+  const ranked = rankCandidates(set.candidates, params.sort, tokens, Date.now(), evidence);
   const total = ranked.length;
   const pages = Math.ceil(total / PAGE_SIZE);
   const page = Math.min(Math.max(1, params.page), Math.max(1, pages));
   const slice = ranked.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
-  const hits = await loadHits(deps, slice, tokens);
+  const hits = await loadHits(deps, slice, tokens, phrase);
 
   if (page === 1 && !partial && ranked.some((c) => c.head > 0)) await repo.recordQuery(db, q, Date.now());
   const [related, popular] = await Promise.all([
@@ -137,7 +145,41 @@ export async function searchDocuments(deps: SearchDeps, params: SearchParams): P
   return { ...empty, hits, total, capped: set.capped, page, pages, facets: facets(ranked), related, partial, popular };
 }
 
-async function loadHits(deps: SearchDeps, slice: Candidate[], tokens: string[]): Promise<SearchHit[]> {
+/** Most tokens the excerpt evidence counts (a long pasted query: its first words). */
+const EVIDENCE_TOKENS = 8;
+
+/** A query typed as one run of several words (no space): it is also looked for as written (decision 0030). */
+function typedPhrase(q: string, tokens: string[]): string | undefined {
+  return tokens.length >= 2 && !/\s/.test(q) ? q.toLowerCase() : undefined;
+}
+
+/**
+ * What the candidates' free excerpts say about the query (term counts, window IDF, the typed phrase), for the
+ * relevance sort (decision 0030).
+ */
+async function excerptWindow(
+  deps: SearchDeps,
+  cands: Candidate[],
+  tokens: string[],
+  phrase: string | undefined,
+): Promise<WindowEvidence | undefined> {
+  if (cands.length < 2) return undefined;
+  const words = tokens.slice(0, EVIDENCE_TOKENS);
+  const byId = await repo.excerptEvidence(
+    deps.database,
+    cands.map((c) => c.id),
+    words,
+    phrase,
+  );
+  return windowEvidence(byId, words);
+}
+
+async function loadHits(
+  deps: SearchDeps,
+  slice: Candidate[],
+  tokens: string[],
+  phrase: string | undefined,
+): Promise<SearchHit[]> {
   const rows = await repo.findHits(
     deps.database.db,
     slice.map((c) => c.id),
@@ -158,7 +200,7 @@ async function loadHits(deps: SearchDeps, slice: Candidate[], tokens: string[]):
       publishedAt: r.published_at,
       ownerId: Number(r.owner_id),
       ownerName: r.owner_name,
-      snippet: makeSnippet(r.excerpt ?? '', tokens),
+      snippet: makeSnippet(r.excerpt ?? '', tokens, 120, phrase),
     });
   }
   return hits;
