@@ -50,12 +50,28 @@ export async function markDocx(path: string, mark: DocxMark): Promise<AsyncGener
     throw new NotMarkable(String(err));
   }
   try {
+    if (renamedEntry(index)) throw new NotMarkable('an entry renamed by an Info-ZIP Unicode Path extra field');
     const { replace, add } = await plan(index, mark);
     return rewriteZip(index, replace, add);
   } catch (err) {
     index.zip.close();
     throw err instanceof NotMarkable ? err : new NotMarkable(String(err));
   }
+}
+
+/**
+ * An entry whose Info-ZIP Unicode Path extra field (0x7075) names it differently from its header: readers disagree
+ * on which name holds (the extractor takes the extra field, the rewrite the header), so a part could be marked in
+ * one copy and read from another (a POI test file carries two word/document.xml that way). Not marked.
+ */
+function renamedEntry(index: ZipIndex): boolean {
+  for (const entry of index.entries.values()) {
+    for (const field of entry.extraFields ?? []) {
+      if (field.id !== 0x7075 || field.data.length < 5) continue;
+      if (!field.data.subarray(5).equals(entry.fileName as unknown as Buffer)) return true;
+    }
+  }
+  return false;
 }
 
 async function plan(index: ZipIndex, mark: DocxMark) {
