@@ -2,10 +2,18 @@
 // LibreOffice, their pages rasterised at 150 dpi into image-only PDFs (pdf-lib, one PNG per page, no text layer),
 // and the image-only PDFs read back by the OCR engine. The recognised text of each page is compared with the text
 // layer of the LibreOffice PDF: character error rate = Levenshtein distance / characters of the original, both
-// without whitespace. Prints the CER distribution, the share of 公文 pages at or under 3 %, and seconds per page.
+// sides normalised the same way (ocr-compare.ts: NFKC, no whitespace). Prints the CER distribution, the share of
+// 公文 pages at or under 3 %, and seconds per page.
 //
-//   npx tsx bench/ocr.ts [--docs 12] [--pages 2]
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+//   npx tsx bench/ocr.ts [--docs 12] [--pages 2] [--only REGEX] [--engine tesseract|paddle] [--work DIR]
+//                        [--width PX] [--psm N] [--lang chi_sim+eng] [--set name=value,…]   (tesseract experiments)
+//
+// --only picks corpus files by name (e.g. --only 'gongwenassistant|odd__|gfsgongwen|agengcc' for the 公文 sources);
+// --work keeps the prepared pages (image-only PDFs, page PNGs, true text) in DIR and reuses them on the next run, so
+// engines are compared on the very same pixels without LibreOffice again; each page's recognised text is written
+// beside it (<n>-p<page>.<engine>.txt) to look at the differences.
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,76 +22,90 @@ import { PDFDocument } from 'pdf-lib';
 import { extractPdf } from '../src/convert/extract-pdf.ts';
 import { analyzeGongwen } from '../src/convert/gongwen.ts';
 import { createOfficeConverter, defaultSofficePath } from '../src/convert/libreoffice.ts';
-import { createTesseractOcr } from '../src/convert/ocr-tesseract.ts';
+import { createOcrEngine } from '../src/convert/ocr-engines.ts';
 import { renderPdfPages } from '../src/convert/render-pdf.ts';
 import { DEFAULT_LIMITS } from '../src/convert/types.ts';
+import { ocrCompareText } from '../src/testing/ocr-compare.ts';
 import { CORPUS_DIR } from '../src/testing/paths.ts';
 import { levenshtein } from '../src/testing/text-distance.ts';
 
 const { values } = parseArgs({
-  options: { docs: { type: 'string', default: '12' }, pages: { type: 'string', default: '2' } },
+  options: {
+    docs: { type: 'string', default: '12' },
+    pages: { type: 'string', default: '2' },
+    only: { type: 'string' },
+    engine: { type: 'string', default: 'tesseract' },
+    work: { type: 'string' },
+    // tesseract experiments: image width in pixels, page segmentation mode, languages, -c settings (a=1,b=2)
+    width: { type: 'string' },
+    psm: { type: 'string' },
+    lang: { type: 'string' },
+    set: { type: 'string' },
+  },
 });
 const DOCS = Number(values.docs);
 const PAGES = Number(values.pages);
 const DPI = 150;
 
-const office = createOfficeConverter({
-  sofficePath: defaultSofficePath(),
-  timeoutMs: 120_000,
-  memoryMb: 1024,
-  concurrency: 1,
-});
-if (!office.available) throw new Error('LibreOffice is not installed');
-const ocr = createTesseractOcr({ render: renderPdfPages, width: 1654, pageTimeoutMs: 180_000 });
-if (!ocr.available) throw new Error('tesseract with chi_sim is not installed (apt-get install tesseract-ocr-chi-sim)');
+/** One prepared document: its image-only PDF and the true text of each rasterised page. */
+interface Prepared {
+  file: string;
+  gongwen: boolean;
+  pdf: string;
+  truth: string[];
+}
+
+const engineName = values.engine === 'paddle' ? 'paddle' : 'tesseract';
+const tesseract = {
+  ...(values.width ? { width: Number(values.width) } : {}),
+  ...(values.psm ? { psm: Number(values.psm) } : {}),
+  ...(values.lang ? { languages: values.lang } : {}),
+  ...(values.set
+    ? { settings: Object.fromEntries(values.set.split(',').map((kv) => kv.split('=') as [string, string])) }
+    : {}),
+};
+const ocr = createOcrEngine(engineName, { render: renderPdfPages, pageTimeoutMs: 180_000, tesseract });
+if (!ocr?.available) throw new Error(`OCR engine ${engineName} is not available here`);
 
 const dir = `${CORPUS_DIR}docx-zh/`;
-const files = (await readdir(dir)).filter((f) => f.endsWith('.docx')).sort();
+const only = values.only ? new RegExp(values.only) : undefined;
+const files = (await readdir(dir)).filter((f) => f.endsWith('.docx') && (!only || only.test(f))).sort();
 // Spread over the folder, not the first few of one source.
 const step = Math.max(1, Math.floor(files.length / DOCS));
 const picked = files.filter((_, i) => i % step === 0).slice(0, DOCS);
 
-const work = await mkdtemp(join(tmpdir(), 'wenyuan-ocr-bench-'));
+const work = values.work ?? (await mkdtemp(join(tmpdir(), 'wenyuan-ocr-bench-')));
+await mkdir(work, { recursive: true });
 const failures: string[] = [];
 const rows: Array<{ file: string; page: number; chars: number; cer: number; seconds: number; gongwen: boolean }> = [];
+let office: ReturnType<typeof createOfficeConverter> | undefined;
 try {
-  for (const file of picked) {
-    let pdf: { pdf: string; dir: string };
-    try {
-      pdf = await office.toPdf(dir + file, 'docx');
-    } catch (err) {
-      console.log(`skip ${file}: ${(err as Error).message}`);
-      continue;
-    }
-    try {
-      const original = await extractPdf(pdf.pdf, DEFAULT_LIMITS);
-      // A 公文 by its structure: a 发文字号 or 主送 line, or numbered 一、/（一） headings.
-      const structure = analyzeGongwen(original.body);
-      const gongwen = !!(structure.docNumber || structure.addressee || structure.outline.length >= 2);
-      const imagePdf = await rasterise(pdf.pdf, join(work, `${rows.length}.pdf`));
-      const started = performance.now();
-      const recognised = await ocr.recognize(imagePdf.path, { maxPages: imagePdf.pages }).catch((err: Error) => {
-        failures.push(`${file}: ${err.message}`);
-        return undefined;
-      });
-      if (!recognised) continue;
-      const seconds = (performance.now() - started) / 1000 / imagePdf.pages;
-      for (let p = 0; p < imagePdf.pages; p++) {
-        const want = squeeze(pageText(original, p));
-        const got = squeeze(pageText(recognised, p));
-        if (want.length < 20) continue;
-        const cer = levenshtein(want, got) / want.length;
-        rows.push({ file, page: p + 1, chars: want.length, cer, seconds, gongwen });
-        console.log(
-          `${file} p${p + 1}: ${want.length} chars, CER ${(cer * 100).toFixed(2)} %, ${seconds.toFixed(1)} s`,
-        );
-      }
-    } finally {
-      await rm(pdf.dir, { recursive: true, force: true });
+  for (const [i, file] of picked.entries()) {
+    const prepared = await prepare(i, file);
+    if (!prepared) continue;
+    const started = performance.now();
+    const recognised = await ocr.recognize(prepared.pdf, { maxPages: prepared.truth.length }).catch((err: Error) => {
+      failures.push(`${file}: ${err.message}`);
+      return undefined;
+    });
+    if (!recognised) continue;
+    const seconds = (performance.now() - started) / 1000 / prepared.truth.length;
+    for (const [p, truth] of prepared.truth.entries()) {
+      const want = ocrCompareText(truth);
+      const text = pageText(recognised, p);
+      await writeFile(join(work, `${i}-p${p + 1}.${engineName}.txt`), text);
+      const got = ocrCompareText(text);
+      if (want.length < 20) continue;
+      const cer = levenshtein(want, got) / want.length;
+      rows.push({ file, page: p + 1, chars: want.length, cer, seconds, gongwen: prepared.gongwen });
+      console.log(
+        `${i} ${file} p${p + 1}${prepared.gongwen ? ' 公文' : ''}: ${want.length} chars, ` +
+          `CER ${(cer * 100).toFixed(2)} %, ${seconds.toFixed(1)} s`,
+      );
     }
   }
 } finally {
-  await rm(work, { recursive: true, force: true });
+  if (!values.work) await rm(work, { recursive: true, force: true });
 }
 
 const cers = rows.map((r) => r.cer).sort((a, b) => a - b);
@@ -92,7 +114,7 @@ const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
 const gw = rows.filter((r) => r.gongwen);
 const chars = rows.reduce((s, r) => s + r.chars, 0);
 const weighted = rows.reduce((s, r) => s + r.cer * r.chars, 0) / Math.max(1, chars);
-console.log(`\npages ${rows.length} (公文 pages ${gw.length}), ${chars} characters, ${DPI} dpi image-only PDFs`);
+console.log(`\n${engineName}: pages ${rows.length} (公文 pages ${gw.length}), ${chars} characters, ${DPI} dpi scans`);
 console.log(
   `CER p10 ${pct(q(0.1))}  p50 ${pct(q(0.5))}  p90 ${pct(q(0.9))}  max ${pct(q(1))}  weighted ${pct(weighted)}`,
 );
@@ -102,45 +124,81 @@ console.log(
 );
 if (failures.length) console.log(`not read (${failures.length}): ${failures.join('; ')}`);
 const secs = rows.map((r) => r.seconds).sort((a, b) => a - b);
-console.log(
-  `seconds per page (render + tesseract, one thread): median ${(secs[Math.floor(secs.length / 2)] ?? 0).toFixed(1)}`,
-);
+console.log(`seconds per page (render + OCR): median ${(secs[Math.floor(secs.length / 2)] ?? 0).toFixed(1)}`);
 
-/** The first PAGES pages of `pdfPath`, drawn at DPI, as an image-only PDF of the same page size. */
-async function rasterise(pdfPath: string, out: string): Promise<{ path: string; pages: number }> {
-  const imgDir = await mkdtemp(join(work, 'img-'));
-  const source = await PDFDocument.load(await readFile(pdfPath));
-  const sizes = source.getPages().map((p) => p.getSize());
-  const width = Math.round(((sizes[0]?.width ?? 595) / 72) * DPI);
-  const rendered = await renderPdfPages({
-    pdfPath,
-    pages: PAGES,
-    outDir: imgDir,
-    width,
-    maxHeight: 20_000,
-    watermark: '',
-    maxPages: 2000,
-  });
-  const doc = await PDFDocument.create();
-  for (const page of rendered.pages) {
-    // pdf-lib embeds PNG and JPEG; the renderer writes WebP where it can.
-    const img = await loadImage(await readFile(page.file));
-    const canvas = createCanvas(img.width, img.height);
-    canvas.getContext('2d').drawImage(img, 0, 0);
-    const png = await doc.embedPng(await canvas.encode('png'));
-    const size = sizes[page.number - 1] ?? { width: 595, height: 842 };
-    doc.addPage([size.width, size.height]).drawImage(png, { x: 0, y: 0, width: size.width, height: size.height });
+/** The image-only PDF and true page texts of corpus file number `i`, made once per work directory. */
+async function prepare(i: number, file: string): Promise<Prepared | undefined> {
+  const meta = join(work, `${i}.json`);
+  if (existsSync(meta)) {
+    const saved = JSON.parse(await readFile(meta, 'utf8')) as Prepared;
+    if (saved.file === file) return saved;
   }
-  await writeFile(out, await doc.save());
-  return { path: out, pages: rendered.pages.length };
+  office ??= createOfficeConverter({
+    sofficePath: defaultSofficePath(),
+    timeoutMs: 120_000,
+    memoryMb: 1024,
+    concurrency: 1,
+  });
+  if (!office.available) throw new Error('LibreOffice is not installed');
+  let pdf: { pdf: string; dir: string };
+  try {
+    pdf = await office.toPdf(dir + file, 'docx');
+  } catch (err) {
+    console.log(`skip ${file}: ${(err as Error).message}`);
+    return undefined;
+  }
+  try {
+    const original = await extractPdf(pdf.pdf, DEFAULT_LIMITS);
+    // A 公文 by its structure: a 发文字号 or 主送 line, or numbered 一、/（一） headings.
+    const structure = analyzeGongwen(original.body);
+    const gongwen = !!(structure.docNumber || structure.addressee || structure.outline.length >= 2);
+    const pages = await rasterise(pdf.pdf, join(work, `${i}.pdf`), i);
+    const truth = Array.from({ length: pages }, (_, p) => pageText(original, p));
+    const prepared: Prepared = { file, gongwen, pdf: join(work, `${i}.pdf`), truth };
+    await writeFile(meta, JSON.stringify(prepared));
+    return prepared;
+  } finally {
+    await rm(pdf.dir, { recursive: true, force: true });
+  }
+}
+
+/** The first PAGES pages of `pdfPath`, drawn at DPI, as an image-only PDF of the same page size (and as PNGs). */
+async function rasterise(pdfPath: string, out: string, i: number): Promise<number> {
+  const imgDir = await mkdtemp(join(work, 'img-'));
+  try {
+    const source = await PDFDocument.load(await readFile(pdfPath));
+    const sizes = source.getPages().map((p) => p.getSize());
+    const width = Math.round(((sizes[0]?.width ?? 595) / 72) * DPI);
+    const rendered = await renderPdfPages({
+      pdfPath,
+      pages: PAGES,
+      outDir: imgDir,
+      width,
+      maxHeight: 20_000,
+      watermark: '',
+      maxPages: 2000,
+    });
+    const doc = await PDFDocument.create();
+    for (const page of rendered.pages) {
+      // pdf-lib embeds PNG and JPEG; the renderer writes WebP where it can.
+      const img = await loadImage(await readFile(page.file));
+      const canvas = createCanvas(img.width, img.height);
+      canvas.getContext('2d').drawImage(img, 0, 0);
+      const bytes = await canvas.encode('png');
+      await writeFile(join(work, `${i}-p${page.number}.png`), bytes);
+      const png = await doc.embedPng(bytes);
+      const size = sizes[page.number - 1] ?? { width: 595, height: 842 };
+      doc.addPage([size.width, size.height]).drawImage(png, { x: 0, y: 0, width: size.width, height: size.height });
+    }
+    await writeFile(out, await doc.save());
+    return rendered.pages.length;
+  } finally {
+    await rm(imgDir, { recursive: true, force: true });
+  }
 }
 
 function pageText(t: { body: string; pageStarts: number[] }, p: number): string {
   const start = t.pageStarts[p];
   if (start === undefined) return '';
   return t.body.slice(start, t.pageStarts[p + 1] ?? t.body.length);
-}
-
-function squeeze(s: string): string {
-  return s.normalize('NFKC').replace(/\s+/g, '');
 }

@@ -1,6 +1,9 @@
-import { open, rm } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { WorkerReply, WorkerTask } from './convert-worker.ts';
+import { imageToPdf } from './image-scan.ts';
 import type { OfficeConverter, OfficeStats } from './libreoffice.ts';
 import type { RenderRequest, RenderResult } from './render-pdf.ts';
 import { createRenderPool } from './render-process.ts';
@@ -10,6 +13,7 @@ import {
   DEFAULT_LIMITS,
   type DocFormat,
   type ExtractedText,
+  isImageFormat,
   isOfficeFormat,
   type OfficeFormat,
   shortDetail,
@@ -18,7 +22,7 @@ import { inspectZip } from './zip-inspect.ts';
 
 /** What a caller may do with the PDF LibreOffice made, before it is removed. */
 export interface ExtractOptions {
-  /** Called with the intermediate PDF of an office format (not for pdf/docx/txt), before it is deleted. */
+  /** Called with the intermediate PDF of an office format or an image (not for pdf/docx/txt), before it is deleted. */
   onPdf?: (pdfPath: string) => Promise<void>;
 }
 
@@ -217,6 +221,19 @@ export function createConverter(opts: ConverterOptions): Converter {
       return renders.render(req);
     },
     async extract(path, format, extractOpts) {
+      // An image is a scan: made into an image-only PDF (kept through onPdf), it has no text of its own — the
+      // caller's OCR fallback (features/documents/ocr-fallback.ts) reads that PDF.
+      if (isImageFormat(format)) {
+        if (closed) throw closedError();
+        const dir = await mkdtemp(join(tmpdir(), 'wenyuan-scan-'));
+        try {
+          const pdf = await imageToPdf(path, dir, (req) => renders.render(req));
+          if (extractOpts?.onPdf) await extractOpts.onPdf(pdf);
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
+        throw new ConversionError('emptyText');
+      }
       if (!isOfficeFormat(format)) return extractInWorker(path, format);
       // Office formats: LibreOffice (child process, capped) → PDF → the PDF extractor in a worker.
       if (!opts.office?.available) throw new ConversionError('unsupported', { ext: format });

@@ -4,7 +4,9 @@
 // - a timeout that kills it,
 // - an address-space cap (prlimit --as; tesseract maps about what it uses, unlike LibreOffice),
 // - one thread (OMP_THREAD_LIMIT=1: the machine's cores belong to the job slots, not to one page),
-// - simplified Chinese plus English, page segmentation mode 3 (automatic layout, as a 公文 page has).
+// - simplified Chinese plus English, page segmentation mode 4 (one column of text of varying sizes, as a 公文 page
+//   is): mode 3's automatic layout cut justified single-column pages into false columns and scrambled their
+//   reading order (decision 0027).
 // Its output is turned back into paragraphs: tesseract puts a space between CJK characters and separates blocks by
 // blank lines; lines of a block are joined like wrapped lines of a PDF.
 import { spawn, spawnSync } from 'node:child_process';
@@ -30,6 +32,10 @@ export interface TesseractOptions {
   memoryMb?: number;
   /** Width of the page images in pixels (A4 at about 200 dpi by default). */
   width?: number;
+  /** Page segmentation mode (4 by default: one column of text of varying sizes). */
+  psm?: number;
+  /** Extra `-c name=value` settings. */
+  settings?: Record<string, string>;
   /** Renders PDF pages to images (the converter pool's `render`). */
   render(req: RenderRequest): Promise<RenderResult>;
 }
@@ -51,7 +57,8 @@ export function createTesseractOcr(
 
   const recognizeImage = (image: string): Promise<string> =>
     new Promise((resolve, reject) => {
-      const args = [image, 'stdout', '-l', o.languages, '--psm', '3'];
+      const settings = Object.entries(o.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
+      const args = [image, 'stdout', '-l', o.languages, '--psm', String(o.psm ?? 4), ...settings];
       const [cmd, argv] = prlimit
         ? [prlimit, [`--as=${o.memoryMb * 1024 * 1024}`, '--', o.tesseractPath, ...args]]
         : [o.tesseractPath, args];

@@ -9,9 +9,12 @@ import { ConversionError } from './types.ts';
 
 /** What to render and how big. */
 export interface RenderRequest {
-  /** The file to render: a PDF, or an OFD package when `source` is 'ofd' (render-ofd.ts). */
+  /** The file to render: a PDF, an OFD package when `source` is 'ofd' (render-ofd.ts), an uploaded scan when
+   *  'image' (render-image.ts: made into an image-only PDF). */
   pdfPath: string;
-  source?: 'pdf' | 'ofd';
+  source?: 'pdf' | 'ofd' | 'image';
+  /** 'image' only: most pixels one page may have. */
+  maxPixels?: number;
   /** Render pages 1..pages (fewer if the PDF is shorter). */
   pages: number;
   /** Files are written as `${outDir}/${n}.${ext}`. */
@@ -40,6 +43,8 @@ export interface RenderResult {
   pages: RenderedPage[];
   /** Pages of the whole PDF. */
   pageCount: number;
+  /** 'image' only: the image-only PDF made of the scan. */
+  pdf?: string;
 }
 
 let webpWorks: boolean | undefined;

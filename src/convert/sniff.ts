@@ -55,6 +55,12 @@ const FORMAT_BY_EXT: Record<string, DocFormat> = {
   ppsm: 'pptx',
   // OFD (GB/T 33190), China's fixed-layout format for 电子公文: read by extract-ofd.ts, no LibreOffice needed.
   ofd: 'ofd',
+  // Scans and photos of pages: made into image-only PDFs and read by OCR (image-scan.ts); refused without OCR.
+  jpg: 'jpg',
+  jpeg: 'jpg',
+  png: 'png',
+  tif: 'tif',
+  tiff: 'tif',
 };
 
 /** Every file extension an upload may carry (the upload form's `accept` list is built from it). */
@@ -78,6 +84,9 @@ const MIME: Record<DocFormat, string> = {
   et: 'application/vnd.ms-excel',
   ods: 'application/vnd.oasis.opendocument.spreadsheet',
   ofd: 'application/ofd',
+  jpg: 'image/jpeg',
+  png: 'image/png',
+  tif: 'image/tiff',
 };
 
 /**
@@ -165,6 +174,15 @@ export async function sniffFile(path: string, declaredExt: string): Promise<Snif
     case 'ofd':
       // An OFD package is a zip whose root holds OFD.xml.
       if (type?.ext === 'zip' && (await zipNames(path, ['OFD.xml'])).has('OFD.xml')) return accept('ofd');
+      return mismatch(describe(type?.ext, head, truncated));
+    case 'jpg':
+    case 'png':
+    case 'tif':
+      // A photo saved as .jpg that is really a PNG (phones and chat apps do this) is taken for what it is.
+      if (type?.ext === 'jpg' || type?.ext === 'png' || type?.ext === 'tif') return accept(type.ext);
+      // file-type follows a TIFF's first directory, which scanners often write after the pixels, past the bytes
+      // read here: the byte-order mark and 42 say TIFF (tiff-pages.ts reads the directories at conversion).
+      if (!type && /^(II\*\0|MM\0\*)/.test(head.toString('latin1', 0, 4))) return accept('tif');
       return mismatch(describe(type?.ext, head, truncated));
     case 'txt':
       if (type) return mismatch(describe(type.ext, head, truncated));

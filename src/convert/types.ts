@@ -2,7 +2,15 @@
 export type OfficeFormat = 'doc' | 'wps' | 'rtf' | 'odt' | 'pptx' | 'ppt' | 'dps' | 'xlsx' | 'xls' | 'et' | 'ods';
 
 /** The formats the upload pipeline accepts, after sniffing. */
-export type DocFormat = 'docx' | 'pdf' | 'txt' | 'ofd' | OfficeFormat;
+export type DocFormat = 'docx' | 'pdf' | 'txt' | 'ofd' | ImageFormat | OfficeFormat;
+
+/** Scans uploaded as images (render-image.ts makes them image-only PDFs, which OCR reads). */
+export type ImageFormat = 'jpg' | 'png' | 'tif';
+
+/** Whether a format is an uploaded image. */
+export function isImageFormat(format: string): format is ImageFormat {
+  return format === 'jpg' || format === 'png' || format === 'tif';
+}
 
 export const OFFICE_FORMATS: ReadonlySet<string> = new Set<OfficeFormat>([
   'doc',
@@ -59,6 +67,8 @@ export type ConversionCode =
   | 'outOfMemory'
   | 'failed'
   | 'unsupported'
+  // An uploaded image whose pages state more pixels than the cap (render-image.ts), checked before decoding.
+  | 'imageTooLarge'
   // The text-quality gate (text-quality.ts): mojibake or binary, fewer characters than the site's minimum, EICAR.
   | 'unreadable'
   | 'tooShort'
@@ -76,6 +86,7 @@ const CODES: ReadonlySet<string> = new Set<ConversionCode>([
   'outOfMemory',
   'failed',
   'unsupported',
+  'imageTooLarge',
   'unreadable',
   'tooShort',
   'virusSignature',

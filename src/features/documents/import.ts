@@ -51,7 +51,7 @@ function reasonOf(code: string | null, params: string | null): string | null {
  * worker of this process or any other — has finished with it.
  */
 export async function importFile(
-  deps: Pick<Deps, 'database' | 'blobs' | 'config' | 'queue' | 'converter'>,
+  deps: Pick<Deps, 'database' | 'blobs' | 'config' | 'queue' | 'converter'> & Partial<Pick<Deps, 'ocr'>>,
   path: string,
   opts: { userId: number; categoryId: number; price: number; timeoutMs?: number; pollMs?: number },
 ): Promise<ImportResult> {
@@ -123,7 +123,7 @@ export async function importFile(
 
 /** Imports many files, `concurrency` at a time, reporting each as it ends. */
 export async function importFiles(
-  deps: Pick<Deps, 'database' | 'blobs' | 'config' | 'queue' | 'converter'>,
+  deps: Pick<Deps, 'database' | 'blobs' | 'config' | 'queue' | 'converter'> & Partial<Pick<Deps, 'ocr'>>,
   files: readonly string[],
   opts: { userId: number; categoryId: number; price: number; concurrency: number; pollMs?: number },
   onResult: (r: ImportResult) => void,

@@ -1,6 +1,7 @@
 // Scans through the whole site with OCR on (tesseract, chi_sim): an image-only PDF of a 公文 page publishes with the
-// recognised text (compared with the page's real text: character error rate), the page says 文字由 OCR 识别, and an
-// image-only PDF of nothing readable is still rejected with the no-text reason.
+// recognised text (compared with the page's real text: character error rate), the page says 文字由 OCR 识别; an
+// image upload (PNG) of Chinese text publishes the same way, a photo of nothing readable is still rejected with the
+// no-text reason, and a PNG bomb is refused from its header.
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,9 @@ import { ocrParagraphs } from '../../convert/ocr-tesseract.ts';
 import { renderOfdPages } from '../../convert/render-ofd.ts';
 import { DEFAULT_LIMITS } from '../../convert/types.ts';
 import { TestClient, waitForStatus } from '../../testing/client.ts';
+import { textPage } from '../../testing/image-fixtures.ts';
+import { hugePngHeader } from '../../testing/images.ts';
+import { ocrCompareText } from '../../testing/ocr-compare.ts';
 import { CORPUS_DIR } from '../../testing/paths.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { levenshtein } from '../../testing/text-distance.ts';
@@ -32,8 +36,6 @@ async function imagePdf(images: Buffer[]): Promise<Uint8Array> {
   }
   return doc.save();
 }
-
-const squeeze = (s: string) => s.normalize('NFKC').replace(/\s+/g, '');
 
 describe('OCR of scans (tesseract)', () => {
   let t: TestApp;
@@ -74,8 +76,8 @@ describe('OCR of scans (tesseract)', () => {
       .where('document_id', '=', id)
       .executeTakeFirstOrThrow();
     // The red header of the letterhead is drawn as outlines in the OFD (no TextCode), but it is text on the scan.
-    const truth = squeeze(`蚌埠市自然资源和规划局\n${(await extractOfd(GONGWEN, DEFAULT_LIMITS)).body}`);
-    const cer = levenshtein(truth, squeeze(row.body)) / truth.length;
+    const truth = ocrCompareText(`蚌埠市自然资源和规划局\n${(await extractOfd(GONGWEN, DEFAULT_LIMITS)).body}`);
+    const cer = levenshtein(truth, ocrCompareText(row.body)) / truth.length;
     // The ≤ 3 % target is measured over many pages by bench/ocr.ts; this page also has a seal over its date line,
     // which no OCR reads, so it must only be clearly readable here.
     assert.ok(cer < 0.1, `character error rate ${(cer * 100).toFixed(1)} %`);
@@ -84,7 +86,34 @@ describe('OCR of scans (tesseract)', () => {
     assert.match(html, /文字由 OCR 识别/);
   });
 
-  test('an image-only PDF of nothing readable is still rejected with the no-text reason', async () => {
+  test('a PNG of Chinese text (an image upload) publishes with its text; a blank photo ends with the no-text reason', async () => {
+    const lines = [
+      '关于做好年度工作总结的通知',
+      '各科室、各直属单位：',
+      '根据市委工作安排，现将年度工作总结',
+      '有关事项通知如下，请认真组织落实。',
+      '请于十二月十五日前报送办公室。',
+    ];
+    const up = await owner.upload(
+      { name: '通知扫描件.png', data: await textPage(lines).encode('png') },
+      { title: '', category: '1', price: '0' },
+    );
+    assert.equal(up.statusCode, 201, up.body);
+    const { id } = up.json() as { id: number };
+    assert.deepEqual(await waitForStatus(owner, id, 180_000), { status: 'published', reason: null });
+    const row = await t.deps.database.db
+      .selectFrom('documents')
+      .innerJoin('document_texts', 'document_texts.document_id', 'documents.id')
+      .select(['body', 'format', 'pdf_key'])
+      .where('documents.id', '=', id)
+      .executeTakeFirstOrThrow();
+    assert.equal(row.format, 'png');
+    assert.ok(row.pdf_key, 'the scan is kept as an image-only PDF for the page images');
+    const truth = ocrCompareText(lines.join('\n'));
+    const cer = levenshtein(truth, ocrCompareText(row.body)) / truth.length;
+    assert.ok(cer < 0.05, `character error rate ${(cer * 100).toFixed(1)} %: ${row.body}`);
+    assert.match((await new TestClient(t.app).get(`/d/${id}`)).body, /文字由 OCR 识别/);
+
     // A light grey photo-like texture: no glyphs anywhere.
     const canvas = createCanvas(1240, 1754);
     const ctx = canvas.getContext('2d');
@@ -95,13 +124,24 @@ describe('OCR of scans (tesseract)', () => {
         ctx.fillRect(x, y, 8, 8);
       }
     }
-    const blank = join(dir, 'blank.pdf');
-    await writeFile(blank, await imagePdf([await canvas.encode('png')]));
-    const up = await owner.upload(blank, { title: '空白扫描件', category: '1', price: '0' });
-    const { id } = up.json() as { id: number };
-    const status = await waitForStatus(owner, id, 180_000);
+    const blank = await owner.upload(
+      { name: '空白.jpg', data: await canvas.encode('jpeg', 85) },
+      { title: '空白扫描件', category: '1', price: '0' },
+    );
+    const status = await waitForStatus(owner, (blank.json() as { id: number }).id, 180_000);
     assert.equal(status.status, 'rejected');
-    assert.match(String(status.reason), /文字/);
+    assert.match(String(status.reason), /未能从文件中提取到文字内容/);
+  });
+
+  test('a PNG whose header declares 40 000 × 40 000 is refused with the size, nothing decoded', async () => {
+    const up = await owner.upload(
+      { name: '炸弹.png', data: hugePngHeader(40_000, 40_000) },
+      { title: '图片炸弹', category: '1', price: '0' },
+    );
+    assert.equal(up.statusCode, 201, up.body);
+    const status = await waitForStatus(owner, (up.json() as { id: number }).id, 60_000);
+    assert.equal(status.status, 'rejected');
+    assert.match(String(status.reason), /图片尺寸过大（40000×40000 像素）/);
   });
 });
 

@@ -112,6 +112,28 @@ for (const dialect of DIALECTS) {
       assert.match(res.body, /value="换了扩展名的文件"/);
     });
 
+    test('a scan uploaded as an image, on a site without OCR, is refused with the reason beside the file', async () => {
+      // A 1×1 PNG: what matters is that it is an image and this test site runs with OCR=none.
+      const png = Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+        'base64',
+      );
+      const before = await documents();
+      const csrf = await c.csrf('/upload');
+      const res = await post(
+        multipart([
+          ['_csrf', csrf],
+          ['title', '扫描的通知'],
+          ['category', '1'],
+          ['price', '0'],
+          ['file', { name: '通知扫描件.png', data: png }],
+        ]),
+      );
+      assert.equal(res.statusCode, 422);
+      assert.match(res.body, /id="upload-file-error">图片需要文字识别（OCR）才能提取文字，本站未开启 OCR/);
+      assert.equal(await documents(), before);
+    });
+
     test('without the token first, nothing is read: 403 and nothing stored', async () => {
       const csrf = await c.csrf('/upload');
       const before = await documents();

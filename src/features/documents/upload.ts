@@ -6,7 +6,7 @@ import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { cleanUploadedOffice, macroFreeName } from '../../convert/office-clean.ts';
 import { sniffFile } from '../../convert/sniff.ts';
-import { isOfficeFormat } from '../../convert/types.ts';
+import { isImageFormat, isOfficeFormat } from '../../convert/types.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError, badRequest, conflict, onField, tooLarge, unsupportedFile } from '../../errors.ts';
 import { blobKey } from '../../storage/blob-store.ts';
@@ -120,7 +120,7 @@ async function validateFields(
  * Any failure removes the temp file; nothing half-written remains.
  */
 export async function acceptUpload(
-  deps: Pick<Deps, 'database' | 'blobs' | 'config' | 'queue' | 'converter'>,
+  deps: Pick<Deps, 'database' | 'blobs' | 'config' | 'queue' | 'converter'> & Partial<Pick<Deps, 'ocr'>>,
   ownerId: number,
   parts: AsyncIterable<UploadPart>,
 ): Promise<number> {
@@ -142,6 +142,8 @@ export async function acceptUpload(
     if (isOfficeFormat(sniff.format) && !deps.converter.officeAvailable) {
       throw unsupportedFile('upload.unsupportedFormat', { ext: sniff.format }).on('file');
     }
+    // An image has no text but what OCR reads from it: without an engine it could only end rejected.
+    if (isImageFormat(sniff.format) && !deps.ocr?.available) throw unsupportedFile('upload.imageNeedsOcr').on('file');
 
     // A macro-enabled OOXML file is stored without its VBA project (renamed .docm → .docx), a zip with stray bytes
     // after its end without them (office-clean.ts, decision 0021): what is delivered runs nothing and opens anywhere.

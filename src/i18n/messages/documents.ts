@@ -28,6 +28,7 @@ export const documentsMessages = {
   'upload.categoryInvalid': '请选择分类',
   'upload.accepted': '上传成功，文档正在排队转换',
   'upload.duplicateOwn': '你已上传过该文档（《{title}》），请在“我的文档”中查看',
+  'upload.imageNeedsOcr': '图片需要文字识别（OCR）才能提取文字，本站未开启 OCR；请上传含文字的 PDF、Word 或 OFD 文件',
   'upload.tooMany': '上传过于频繁：每小时最多上传 {max} 份文档，请在 {wait}后再试',
 
   'convert.encrypted': '文档已加密，无法读取内容',
@@ -37,6 +38,7 @@ export const documentsMessages = {
   'convert.unsafeZip': '文件内部结构不安全（{detail}），已拒绝',
   'convert.xmlDtd': '文件包含不允许的 XML 声明（DTD/实体），已拒绝',
   'convert.emptyText': '未能从文件中提取到文字内容（可能是扫描件或空白文档）',
+  'convert.imageTooLarge': '图片尺寸过大（{width}×{height} 像素），每页上限为 {max} 百万像素',
   'convert.timeout': '文档转换超时，已停止处理',
   'convert.outOfMemory': '文档过于复杂，转换时超出内存限制',
   'convert.failed': '文档转换失败：{detail}',

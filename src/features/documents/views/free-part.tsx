@@ -21,6 +21,10 @@ export const IMAGE_FIRST_FORMATS: ReadonlySet<string> = new Set([
   'xls',
   'et',
   'ods',
+  // Scans uploaded as images: the page is the scan.
+  'jpg',
+  'png',
+  'tif',
 ]);
 
 /** Which free pages are shown as images; every other free page is shown as text. */

@@ -22,6 +22,9 @@ export const MIME_BY_FORMAT: Readonly<Record<string, string>> = {
   xls: 'application/vnd.ms-excel',
   et: 'application/vnd.ms-excel',
   ods: 'application/vnd.oasis.opendocument.spreadsheet',
+  jpg: 'image/jpeg',
+  png: 'image/png',
+  tif: 'image/tiff',
 };
 
 /** The MIME type of a format (application/octet-stream for one this table does not know). */
