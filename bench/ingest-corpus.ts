@@ -3,7 +3,7 @@
 // rejected by code), one TSV line per file, and the peak RSS of each process of the tree (main, LibreOffice, page
 // renderers).
 //   npx tsx bench/ingest.ts --corpus [--out results.tsv] [--only pdf-zh,legacy] [--no-pages] [--workers 2]
-//     [--office-last]
+//     [--office-last | --office-only]
 // OCR, OCR_MAX_PAGES, OFFICE_CONCURRENCY, OFFICE_MEMORY_MB, OFFICE_TIMEOUT_MS, CONVERT_TIMEOUT_MS and
 // CONVERT_MEMORY_MB are taken from the environment. Each result line is appended to <out>.partial as it ends, and
 // SIGINT/SIGTERM prints the table so far with the peaks, so a run cut short still reports what it measured.
@@ -114,6 +114,8 @@ export async function runCorpus(): Promise<void> {
   );
   // --office-last: the files LibreOffice converts after all others (they take most of the time on a loaded machine;
   // a run cut short then still has every other file).
+  // --office-only: only those (a second run beside one that has the others).
+  if (process.argv.includes('--office-only')) files.splice(0, files.length, ...files.filter((f) => OFFICE_EXT.test(f)));
   if (process.argv.includes('--office-last')) {
     const office = files.filter((f) => OFFICE_EXT.test(f));
     files.splice(0, files.length, ...files.filter((f) => !OFFICE_EXT.test(f)), ...office);

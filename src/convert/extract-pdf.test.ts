@@ -13,7 +13,7 @@ const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url)
  */
 function buildPdf(
   pages: Array<Array<string | [string, number]>>,
-  opts: { count?: number; title?: string } = {},
+  opts: { count?: number; title?: string; rawTitle?: string } = {},
 ): Buffer {
   const objects: string[] = [];
   const kids = pages.map((_, i) => `${5 + i * 2} 0 R`).join(' ');
@@ -22,7 +22,11 @@ function buildPdf(
   objects[3] = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>';
   // Text strings as UTF-16BE with a BOM, so any title can be stated.
   const title =
-    opts.title === undefined ? '' : `/Title <FEFF${Buffer.from(opts.title, 'utf16le').swap16().toString('hex')}>`;
+    opts.rawTitle !== undefined
+      ? `/Title ${opts.rawTitle}`
+      : opts.title === undefined
+        ? ''
+        : `/Title <FEFF${Buffer.from(opts.title, 'utf16le').swap16().toString('hex')}>`;
   objects[4] = `<< ${title} /Producer (wenyuan test) >>`;
   pages.forEach((lines, i) => {
     const text = lines
@@ -138,6 +142,13 @@ describe('extractPdf', () => {
     // A real Info title wins; a page in one type size has no large line.
     const stated = buildPdf([page], { title: '地下水水质年报' });
     assert.equal((await extractPdf(await fx.write('stated.pdf', stated), DEFAULT_LIMITS)).title, '地下水水质年报');
+    // Word's PDF printer writing its GBK title as hex digits inside a literal string: decoded, and dropped as junk.
+    const gbk = '(<4D6963726F736F667420576F7264202D20C1A6D1A7C6DAC4A92E646F63>)'; // "Microsoft Word - 力学期末.doc"
+    const hex = buildPdf([page], { rawTitle: gbk });
+    assert.equal(
+      (await extractPdf(await fx.write('hex.pdf', hex), DEFAULT_LIMITS)).title,
+      'Annual Report on Groundwater Quality',
+    );
     const flat = buildPdf([body], { title: 'Microsoft Word - gw.doc' });
     assert.equal((await extractPdf(await fx.write('flat.pdf', flat), DEFAULT_LIMITS)).title, undefined);
   });

@@ -38,7 +38,7 @@ export async function extractPdf(path: string, limits: ConvertLimits): Promise<E
     // 3. The Info dictionary's title, unless it is a tool's default or a file name; else the first page's line in
     //    clearly larger type ("the first large line").
     const info = (await doc.getMetadata().catch(() => undefined))?.info as { Title?: unknown } | undefined;
-    const stated = typeof info?.Title === 'string' ? info.Title : undefined;
+    const stated = typeof info?.Title === 'string' ? decodeHexTitle(info.Title) : undefined;
     const fromInfo = stated && !FILE_NAME_TITLE.test(stated.trim()) ? cleanTitle(stated) : undefined;
     const title = fromInfo ?? cleanTitle(large) ?? cleanTitle(stated);
     return finishExtraction({ body: paragraphs.join('\n'), pageStarts, title }, limits);
@@ -51,6 +51,23 @@ export async function extractPdf(path: string, limits: ConvertLimits): Promise<E
 // copied from the source file, a fallback only after the page's own large line.
 const FILE_NAME_TITLE =
   /(?:\.(?:docx?|wps|pdf|txt|rtf|odt|pptx?|xlsx?|md|html?|tex|dvi|ps|indd|pub|ai)$|^[a-z]:[\\/]|^\/|\\)/i;
+
+/**
+ * An Info title that reached us as a hex string of raw bytes ("<4D6963726F736F6674…>": Word's PDF printer writing
+ * GBK): decoded as UTF-16 with its BOM, else UTF-8, else GBK, so that it is judged (and usually dropped as
+ * "Microsoft Word - x.doc") on its words rather than published as hex.
+ */
+function decodeHexTitle(title: string): string {
+  const hex = /^<([0-9a-f\s]+)>$/i.exec(title.trim())?.[1]?.replace(/\s/g, '');
+  if (!hex || hex.length % 2) return title;
+  const bytes = Buffer.from(hex, 'hex');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('gbk').decode(bytes);
+  }
+}
 
 /** A page's paragraphs, and (page 1) its title by type size; a page that fails to parse counts as one without text. */
 async function pageParagraphs(doc: PdfDocument, n: number): Promise<{ paragraphs: string[]; large?: string }> {

@@ -76,7 +76,7 @@ function isWhitespace(c: number): boolean {
 // Titles that tools write without the author meaning them.
 const JUNK_TITLES = [
   /^microsoft (office )?(word|powerpoint|excel) ?- ?/i,
-  /^(untitled|title|document|doc|new document|无标题|标题|文档|新建文档|新建 microsoft word 文档)\s*\d*$/i,
+  /^(untitled|title|document|doc|new document|无标题|无标题文档|未命名|未命名文档|标题|文档|新建文档|新建 microsoft word 文档)\s*\d*$/i,
   /^(powerpoint 演示文稿|幻灯片 ?\d+|slide ?\d+)$/i,
   /^[\s\d\p{P}\p{S}]*$/u,
   // A 发文字号 placeholder styled as the title in 公文 templates: 〔2020〕号, 〔2020〕XX号.

@@ -92,10 +92,13 @@ describe('largeTitleLine', () => {
     ];
     assert.equal(largeTitleLine([...title, ...body], 842, 0), '关于城市地下水水质的调查报告');
   });
-  test('no title: one type size, a drop cap, a large line in the lower half, a sentence', () => {
+  test('no title: one type size, a drop cap, a large line in the lower half, a sentence, a formula, an outline item; letter-spaced Chinese joined', () => {
     assert.equal(largeTitleLine(body, 842, 0), undefined);
     assert.equal(largeTitleLine([line('A', 60, 80, 700, 40), ...body], 842, 0), undefined);
     assert.equal(largeTitleLine([...body, line('页脚大字标语', 60, 300, 100, 30)], 842, 0), undefined);
     assert.equal(largeTitleLine([line('这是一个很大的句子。', 60, 300, 780, 24), ...body], 842, 0), undefined);
+    assert.equal(largeTitleLine([line('( ) ( )n x u dy = - Δ∫', 60, 300, 780, 24), ...body], 842, 0), undefined);
+    assert.equal(largeTitleLine([line('（一）主要概念', 60, 300, 780, 24), ...body], 842, 0), undefined);
+    assert.equal(largeTitleLine([line('逻 辑 导 论', 60, 300, 780, 24), ...body], 842, 0), '逻辑导论');
   });
 });

@@ -1,4 +1,4 @@
-import { joinWrapped } from './normalize.ts';
+import { joinWrapped, normalizeParagraph } from './normalize.ts';
 
 /** The fields of a pdf.js text item the layout heuristics use (marked-content items have no `str`). */
 export interface PdfTextItem {
@@ -137,7 +137,24 @@ export function largeTitleLine(lines: readonly PdfLine[], top: number, bottom: n
     title = joinWrapped(title, l.text.trim());
     prev = l;
   }
-  if ([...title].length > 80 || /[。；;，,：:]$/u.test(title)) return undefined;
+  title = normalizeParagraph(title);
+  // Letter-spaced Chinese ("逻 辑 导 论") is one word.
+  if (/^\p{Script=Han}(?: \p{Script=Han})+$/u.test(title)) title = title.replace(/ /g, '');
+  const ink = title.replace(/\s/g, '');
+  const letters = ink.match(/\p{L}/gu)?.length ?? 0;
+  const tokens = title.split(/\s+/);
+  if (
+    // Formula variables ("f x dx f x dx"): most words a single Latin letter.
+    (tokens.length >= 3 && tokens.filter((t) => /^[a-z]$/i.test(t)).length * 2 >= tokens.length) ||
+    [...title].length > 80 ||
+    /[。；;，,：:]$|。/u.test(title) ||
+    // A formula set large (∫, =, ≥, empty brackets), or mostly not letters.
+    /[=∫∑∏√∂≥≤±]|\(\s*\)/u.test(title) ||
+    letters < ink.length * 0.5 ||
+    // A numbered section or outline item ("1 Introduction", "1.1 Data", "（一）主要概念") is the body's, not the title.
+    /^(?:\d{1,2}(?:\.\d+)*\s|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、．.])/u.test(title)
+  )
+    return undefined;
   return title;
 }
 

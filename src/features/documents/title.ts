@@ -75,11 +75,11 @@ function lastNamePart(filename: string): string | undefined {
 const ORGAN =
   '(?:大学|学院|学校|中学|小学|委员会|人民政府|政府|办公室|办公厅|研究院|研究所|公司|集团|局|厅|部|中心|系)';
 const PAPER =
-  '(?:本科生?|研究生|课程|期中|期末|考试|测验|试卷|试题|考题|答案|样卷|参考答案|文件|通知|学年|第[一二三四12]学期|[春秋]季?学期)';
+  '(?:本科生?|研究生|课程|期中|期末|考试|测验|试卷|试题|考题|答案|解答|样卷|参考答案|文件|通知|学年|第[一二三四12]学期|[春秋]季?学期)';
 const GENERIC_LINE = [
   new RegExp(`^(?:[\\p{Script=Han}A-Za-z]{0,20}?${ORGAN})+\\s*(?:${PAPER}|[\\d\\s—–－-]|年)*$`, 'u'),
   new RegExp(`^(?:${PAPER}|[\\d\\s—–－-]|年)+$`, 'u'),
-  /^(?:目录|目\s*录|前言|序言|摘要|内容提要|abstract|contents|table of contents|附件\s*\d*|第.{1,3}[章节页]|第\s*\d+\s*页.*|(?:绝密|机密|秘密).*|.*启用前)$/iu,
+  /^(?:目录|目\s*录|前言|序言|摘要|内容提要|abstract|contents|table of contents|附件\s*\d*|第.{1,3}[章节页]|第\s*\d+\s*页.*|共\s*\d+\s*页.*|(?:绝密|机密|秘密).*|.*启用前)$/iu,
   /_{3,}|学号|姓名|https?:|www\.|@/iu,
 ];
 // An opening line that is an outline item or a section of the body ("一、简答题", "（一）", "1. 总则", "References")
