@@ -191,9 +191,9 @@ export async function runCorpus(): Promise<void> {
       let outcome: string = r.status;
       if (r.status === 'published' && (quality.ocr || flags.includes('ocr'))) outcome = 'ocr';
       else if (r.status === 'published' && quality.repairs?.length) outcome = 'repaired';
-      if (r.status === 'duplicate' && d?.reject_code === 'privacy.held') outcome = 'held';
       // The same bytes refused at upload (`id` is then the earlier document), not by the conversion job.
-      const atUpload = r.status === 'duplicate' && !d?.reject_code ? '@upload' : '';
+      const atUpload = r.status === 'duplicate' && r.duplicateOf === r.id ? '@upload' : '';
+      if (r.status === 'duplicate' && !atUpload && d?.reject_code === 'privacy.held') outcome = 'held';
       return {
         file: relative(CORPUS, r.file),
         outcome,
