@@ -18,5 +18,12 @@ export async function recogniseScan(
   const source = doc.format === 'pdf' ? doc.blob_key : pdfKey;
   if (!source) throw error;
   const max = deps.config.convert.ocrMaxPages;
-  return deps.blobs.withLocalFile(parseBlobKey(source), (path) => ocr.recognize(path, { maxPages: max }));
+  const text = await deps.blobs.withLocalFile(parseBlobKey(source), (path) => ocr.recognize(path, { maxPages: max }));
+  // A few characters from a whole scan are stray marks read as glyphs (a photo's texture, a blank page's specks):
+  // nothing readable, so the no-text reason, not "too short".
+  if (text.charCount < OCR_NOISE_CHARS) throw error;
+  return text;
 }
+
+/** Fewer characters than this recognised in a scan count as nothing read. */
+const OCR_NOISE_CHARS = 10;
