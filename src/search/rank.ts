@@ -25,13 +25,26 @@ export const WEIGHTS = {
 } as const;
 
 /**
- * What the free excerpt of one candidate says about a query (features/search/repo.ts `excerptEvidence`): how often
- * each query token occurs in it, its length, and whether the typed phrase occurs in it as written.
+ * What the free excerpt of one candidate says about a query: how often each query token occurs in it (counted up
+ * to MAX_COUNT), its length, and whether the typed phrase occurs in it as written.
  */
 export interface ExcerptEvidence {
   counts: number[];
   length: number;
   phrase: boolean;
+}
+
+const MAX_COUNT = 10;
+
+/** Reads one excerpt for the query (lower-cased as the tokens are). */
+export function excerptEvidence(excerpt: string, tokens: string[], phrase: string | undefined): ExcerptEvidence {
+  const e = excerpt.toLowerCase();
+  const counts = tokens.map((t) => {
+    let n = 0;
+    for (let at = e.indexOf(t); at >= 0 && n < MAX_COUNT; at = e.indexOf(t, at + t.length)) n++;
+    return n;
+  });
+  return { counts, length: e.length, phrase: phrase ? e.includes(phrase) : false };
 }
 
 /** Per-candidate evidence with what the window as a whole says (IDF of each token within the window). */

@@ -1,7 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { Database } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
-import type { ExcerptEvidence } from '../../search/rank.ts';
 
 /** What indexing one document needs: its row, category name and stored text (undefined when gone). */
 export function findIndexSource(db: Kysely<DB>, id: number) {
@@ -141,32 +139,13 @@ export async function findTitles(db: Kysely<DB>, ids: number[]) {
   return rows.filter((r) => r.status === 'published');
 }
 
-/**
- * What each candidate's free excerpt says about the query, computed in SQL so no text leaves the database: the
- * characters each token's occurrences take (length minus length with the token removed), the excerpt's length,
- * and whether the typed phrase occurs as written. Lower-cased as the tokens are (ASCII only on SQLite).
- */
-export async function excerptEvidence(
-  database: Database,
-  ids: number[],
-  tokens: string[],
-  phrase: string | undefined,
-): Promise<Map<number, ExcerptEvidence>> {
-  const out = new Map<number, ExcerptEvidence>();
-  if (ids.length === 0 || tokens.length === 0) return out;
-  const find = database.dialect === 'postgres' ? sql`strpos` : sql`instr`;
-  const counts = tokens.map((t, i) => sql`length(e) - length(replace(e, ${t}, '')) AS ${sql.ref(`c${i}`)}`);
-  const rows = await sql<Record<string, number | string>>`
-    SELECT id, length(e) AS len, ${phrase ? sql`${find}(e, ${phrase})` : sql`0`} AS ph, ${sql.join(counts)}
-    FROM (SELECT document_id AS id, lower(excerpt) AS e FROM search_excerpts
-      WHERE document_id IN (${sql.join(ids)})) x`.execute(database.db);
-  const lengths = tokens.map((t) => [...t].length);
-  for (const r of rows.rows) {
-    out.set(Number(r.id), {
-      counts: lengths.map((n, i) => Math.round(Number(r[`c${i}`]) / n)),
-      length: Number(r.len),
-      phrase: Number(r.ph) > 0,
-    });
-  }
-  return out;
+/** The free excerpts of candidates (what snippets quote), for ranking the window (decision 0030). */
+export async function findExcerpts(db: Kysely<DB>, ids: number[]): Promise<Array<{ id: number; excerpt: string }>> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('search_excerpts')
+    .select(['document_id', 'excerpt'])
+    .where('document_id', 'in', ids)
+    .execute();
+  return rows.map((r) => ({ id: Number(r.document_id), excerpt: r.excerpt }));
 }

@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps.ts';
 import { buildIndexedDocument } from '../../search/indexed-document.ts';
-import { rankCandidates, type WindowEvidence, windowEvidence } from '../../search/rank.ts';
+import { excerptEvidence, rankCandidates, type WindowEvidence, windowEvidence } from '../../search/rank.ts';
 import type { Candidate, SearchFilters, SearchSort } from '../../search/search-index.ts';
 import { keywords, queryPairs, segmentQuery } from '../../search/segment.ts';
 import { makeSnippet, type SnippetPart } from '../../search/snippet.ts';
@@ -163,14 +163,15 @@ async function excerptWindow(
   tokens: string[],
   phrase: string | undefined,
 ): Promise<WindowEvidence | undefined> {
-  if (cands.length < 2) return undefined;
+  // One word: its count in a free excerpt reorders little, and reading every excerpt of a full window is most of the
+  // cost of a common-word query (decision 0030).
+  if (cands.length < 2 || tokens.length < 2) return undefined;
   const words = tokens.slice(0, EVIDENCE_TOKENS);
-  const byId = await repo.excerptEvidence(
-    deps.database,
+  const rows = await repo.findExcerpts(
+    deps.database.db,
     cands.map((c) => c.id),
-    words,
-    phrase,
   );
+  const byId = new Map(rows.map((r) => [r.id, excerptEvidence(r.excerpt, words, phrase)]));
   return windowEvidence(byId, words);
 }
 
