@@ -56,6 +56,50 @@ for (const dialect of DIALECTS) {
       for (const j of [...first, ...rest]) await queue.complete(j!.id, j!.locked_by!);
     });
 
+    test('a worker with a free slot leaves page images queued while a conversion runs, then runs them', async () => {
+      let release: () => void = () => {};
+      const converting = new Promise<void>((r) => {
+        release = r;
+      });
+      const events: string[] = [];
+      const worker = startWorker({
+        queue,
+        concurrency: 2,
+        pollMs: 10,
+        leaseMs: 5000,
+        backoffMs: 5,
+        backgroundAfterMs: 50,
+        log: silent,
+        handlers: {
+          ...idleHandlers(),
+          'document.convert': {
+            async run() {
+              events.push('convert');
+              await converting;
+              events.push('converted');
+            },
+            async onFinalFailure() {},
+          },
+          'document.pages': {
+            async run() {
+              events.push('pages');
+            },
+            async onFinalFailure() {},
+          },
+        },
+      });
+      await queue.enqueue('document.convert', { documentId: 40 });
+      for (let i = 0; i < 200 && events.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      await queue.enqueue('document.pages', { documentId: 40 });
+      // Many polls of the free slot while the conversion runs.
+      await new Promise((r) => setTimeout(r, 300));
+      assert.deepEqual(events, ['convert']);
+      release();
+      for (let i = 0; i < 300 && !events.includes('pages'); i++) await new Promise((r) => setTimeout(r, 10));
+      await worker.stop(1000);
+      assert.deepEqual(events, ['convert', 'converted', 'pages']);
+    });
+
     test('an expired lease (a crashed worker) is claimed again by another worker', async () => {
       await queue.enqueue('document.convert', { documentId: 3 });
       const first = await queue.claim('dead-worker', 50);

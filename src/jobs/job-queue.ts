@@ -18,8 +18,11 @@ export interface EnqueueOptions {
 /** A durable job queue stored in the application database. */
 export interface JobQueue {
   enqueue<N extends JobName>(name: N, payload: JobCatalog[N], opts?: EnqueueOptions): Promise<void>;
-  /** Leases the next ready job (or one whose lease expired) to `workerId`: the most urgent priority first. */
-  claim(workerId: string, leaseMs: number): Promise<Job | undefined>;
+  /**
+   * Leases the next ready job (or one whose lease expired) to `workerId`: the most urgent priority first; with
+   * `maxPriority`, only jobs at least that urgent.
+   */
+  claim(workerId: string, leaseMs: number, opts?: { maxPriority?: number }): Promise<Job | undefined>;
   /** Extends a lease while the job is still running. Returns false if the lease was lost. */
   extend(id: number, workerId: string, leaseMs: number): Promise<boolean>;
   complete(id: number, workerId: string): Promise<void>;
@@ -73,15 +76,16 @@ export function createJobQueue(database: Database, defaults: { maxAttempts: numb
       }
     },
 
-    async claim(workerId, leaseMs) {
+    async claim(workerId, leaseMs, opts) {
       const now = Date.now();
       const lockClause = dialect === 'postgres' ? sql`for update skip locked` : sql``;
+      const urgent = opts?.maxPriority === undefined ? sql`` : sql`and priority <= ${opts.maxPriority}`;
       const result = await sql<Job>`
         update jobs set status = 'running', locked_by = ${workerId}, locked_until = ${now + leaseMs},
           attempts = attempts + 1, updated_at = ${now}
         where id = (
           select id from jobs
-          where (status = 'queued' and run_at <= ${now}) or (status = 'running' and locked_until < ${now})
+          where ((status = 'queued' and run_at <= ${now}) or (status = 'running' and locked_until < ${now})) ${urgent}
           order by priority, run_at, id
           limit 1 ${lockClause}
         )

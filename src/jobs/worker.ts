@@ -27,6 +27,12 @@ export interface WorkerOptions {
   leaseMs: number;
   backoffMs: number;
   log: Logger;
+  /**
+   * Background jobs (priority above 0: page images) are claimed only when no urgent job runs here and none has
+   * finished for this long (default 1 s), so they follow behind a stream of conversions instead of taking their
+   * slots between two uploads (decision 0028).
+   */
+  backgroundAfterMs?: number;
 }
 
 /** A running worker; `stop` waits up to `timeoutMs` for jobs in flight, then hands the rest back. */
@@ -56,6 +62,9 @@ export function startWorker(opts: WorkerOptions): Worker {
   let stopping = false;
   let wake: (() => void) | undefined;
   const unsubscribe = opts.queue.onEnqueue(() => wake?.());
+  const backgroundAfter = opts.backgroundAfterMs ?? 1000;
+  let urgentRunning = 0;
+  let urgentDoneAt = 0;
 
   async function runOne(job: Job): Promise<void> {
     const jobLog = log.child({ jobId: job.id, job: job.name, attempt: job.attempts });
@@ -97,11 +106,18 @@ export function startWorker(opts: WorkerOptions): Worker {
       let claimed = false;
       if (inFlight.size < opts.concurrency) {
         try {
-          const job = await opts.queue.claim(id, opts.leaseMs);
+          const background = urgentRunning === 0 && Date.now() - urgentDoneAt >= backgroundAfter;
+          const job = await opts.queue.claim(id, opts.leaseMs, background ? undefined : { maxPriority: 0 });
           if (job) {
             claimed = true;
+            const urgent = job.priority === 0;
+            if (urgent) urgentRunning++;
             const p = runOne(job).finally(() => {
               inFlight.delete(job.id);
+              if (urgent) {
+                urgentRunning--;
+                urgentDoneAt = Date.now();
+              }
               wake?.();
             });
             inFlight.set(job.id, p);
