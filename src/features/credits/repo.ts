@@ -166,7 +166,18 @@ export async function markPurchaseRefunded(db: Kysely<DB>, id: number, now: numb
 export function findSellableDocument(db: Kysely<DB>, id: number) {
   return db
     .selectFrom('documents')
-    .select(['id', 'owner_id', 'earnings_user_id', 'title', 'format', 'price', 'status', 'blob_key', 'original_name'])
+    .select([
+      'id',
+      'owner_id',
+      'earnings_user_id',
+      'title',
+      'format',
+      'price',
+      'status',
+      'blob_key',
+      'pdf_key',
+      'original_name',
+    ])
     .where('id', '=', id)
     .executeTakeFirst();
 }

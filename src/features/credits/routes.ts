@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
+import { isImageFormat } from '../../convert/types.ts';
 import { badRequest, notFound, onField } from '../../errors.ts';
 import { t } from '../../i18n/t.ts';
 import { parseBlobKey } from '../../storage/blob-store.ts';
@@ -103,10 +104,13 @@ export function creditsRoutes(web: WebContext) {
         if (marked.length !== undefined) reply.header('content-length', marked.length);
         return reply.send(marked.body);
       }
-      const key = parseBlobKey(doc.blob_key);
+      // An image upload is sent as its scan PDF (re-encoded pixels): the photo's EXIF — camera, time, GPS position
+      // of the uploader — stays on the server.
+      const scan = isImageFormat(doc.format) && doc.pdf_key ? doc.pdf_key : undefined;
+      const key = parseBlobKey(scan ?? doc.blob_key);
       const size = await deps.blobs.size(key);
       if (size === undefined) throw notFound();
-      const disposition = contentDisposition(`${doc.title}.${doc.format}`);
+      const disposition = contentDisposition(`${doc.title}.${scan ? 'pdf' : doc.format}`);
       if (deps.config.storage.presign && deps.blobs.presignDownload) {
         // The bytes come from the object store directly; the link is not bound to the user, so it lives one minute.
         const url = await deps.blobs.presignDownload(key, {

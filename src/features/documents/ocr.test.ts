@@ -15,7 +15,7 @@ import { renderOfdPages } from '../../convert/render-ofd.ts';
 import { DEFAULT_LIMITS } from '../../convert/types.ts';
 import { TestClient, waitForStatus } from '../../testing/client.ts';
 import { textPage } from '../../testing/image-fixtures.ts';
-import { hugePngHeader } from '../../testing/images.ts';
+import { hugePngHeader, withExif } from '../../testing/images.ts';
 import { ocrCompareText } from '../../testing/ocr-compare.ts';
 import { CORPUS_DIR } from '../../testing/paths.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
@@ -86,7 +86,7 @@ describe('OCR of scans (tesseract)', () => {
     assert.match(html, /文字由 OCR 识别/);
   });
 
-  test('a PNG of Chinese text (an image upload) publishes with its text; a blank photo ends with the no-text reason', async () => {
+  test('a JPEG scan of Chinese text publishes with its text and downloads as its scan PDF without the photo metadata; a blank PNG ends with the no-text reason', async () => {
     const lines = [
       '关于做好年度工作总结的通知',
       '各科室、各直属单位：',
@@ -95,7 +95,10 @@ describe('OCR of scans (tesseract)', () => {
       '请于十二月十五日前报送办公室。',
     ];
     const up = await owner.upload(
-      { name: '通知扫描件.png', data: await textPage(lines).encode('png') },
+      {
+        name: '通知扫描件.jpg',
+        data: withExif(await textPage(lines).encode('jpeg', 90), { marker: 'GPS-39.9N-116.4E' }),
+      },
       { title: '', category: '1', price: '0' },
     );
     assert.equal(up.statusCode, 201, up.body);
@@ -107,12 +110,20 @@ describe('OCR of scans (tesseract)', () => {
       .select(['body', 'format', 'pdf_key'])
       .where('documents.id', '=', id)
       .executeTakeFirstOrThrow();
-    assert.equal(row.format, 'png');
+    assert.equal(row.format, 'jpg');
     assert.ok(row.pdf_key, 'the scan is kept as an image-only PDF for the page images');
     const truth = ocrCompareText(lines.join('\n'));
     const cer = levenshtein(truth, ocrCompareText(row.body)) / truth.length;
     assert.ok(cer < 0.05, `character error rate ${(cer * 100).toFixed(1)} %: ${row.body}`);
     assert.match((await new TestClient(t.app).get(`/d/${id}`)).body, /文字由 OCR 识别/);
+    // The download is the scan PDF (re-encoded pixels): the photo's EXIF never leaves the server.
+    const start = await owner.get(`/d/${id}/download`);
+    assert.equal(start.statusCode, 303);
+    const file = await owner.get(String(start.headers.location));
+    assert.equal(file.statusCode, 200);
+    assert.match(String(file.headers['content-disposition']), /\.pdf/);
+    assert.equal(file.rawPayload.subarray(0, 5).toString('latin1'), '%PDF-');
+    assert.ok(!file.rawPayload.includes('GPS-39.9N-116.4E'), 'no EXIF in the download');
 
     // A light grey photo-like texture: no glyphs anywhere.
     const canvas = createCanvas(1240, 1754);
@@ -125,7 +136,7 @@ describe('OCR of scans (tesseract)', () => {
       }
     }
     const blank = await owner.upload(
-      { name: '空白.jpg', data: await canvas.encode('jpeg', 85) },
+      { name: '空白.png', data: await canvas.encode('png') },
       { title: '空白扫描件', category: '1', price: '0' },
     );
     const status = await waitForStatus(owner, (blank.json() as { id: number }).id, 180_000);

@@ -4,6 +4,7 @@
 // marking it once at conversion (documents.mark_state).
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { isImageFormat } from '../../convert/types.ts';
 import { type MarkProblem, markDocx, NotMarkable } from './docx-mark.ts';
 import { MARKABLE_FORMATS } from './formats.ts';
 import { markPdfFile } from './pdf-mark.ts';
@@ -16,11 +17,13 @@ export type MarkState = 'ok' | MarkProblem;
  * - free: no mark (a free document);
  * - marked: the file itself, marked for the buyer;
  * - pdfOnly: marks are required and the file cannot carry one: its converted PDF, marked, instead of the file;
+ * - scanPdf: an image upload (a scan or photo): its scan PDF, marked — the photo itself, with its EXIF/GPS
+ *   metadata, is never sent to anyone but staff;
  * - asIs: a format that cannot carry a mark (txt, ofd, office files), sent as it is;
  * - unmarkable: a docx or PDF that cannot be marked (mark_state says why), sent as it is;
  * - notForSale: marks are required and no marked copy can be made: not sold (earlier buyers get the original).
  */
-export type MarkPlan = 'free' | 'marked' | 'pdfOnly' | 'asIs' | 'unmarkable' | 'notForSale';
+export type MarkPlan = 'free' | 'marked' | 'pdfOnly' | 'scanPdf' | 'asIs' | 'unmarkable' | 'notForSale';
 
 export interface MarkPlanDoc {
   price: number;
@@ -32,6 +35,7 @@ export interface MarkPlanDoc {
 /** What a paid download of `doc` carries under the operator's `required` switch. */
 export function markPlan(doc: MarkPlanDoc, required: boolean): MarkPlan {
   if (doc.price <= 0) return 'free';
+  if (isImageFormat(doc.format)) return doc.pdf_key ? 'scanPdf' : required ? 'notForSale' : 'asIs';
   const markableFormat = MARKABLE_FORMATS.has(doc.format);
   // Not checked yet (converted before mark_state existed): a docx or PDF is taken as markable; the first download
   // records what marking found.

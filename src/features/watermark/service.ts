@@ -72,7 +72,7 @@ export async function markedDownload(
   if (!purchase) return undefined;
   const settings = await getMarkSettings(deps);
   const plan = markPlan(doc, settings.required);
-  if (plan !== 'marked' && plan !== 'pdfOnly') return undefined;
+  if (plan !== 'marked' && plan !== 'pdfOnly' && plan !== 'scanPdf') return undefined;
   const token = signMark(markKey(deps.downloadUrlSecret), purchase.id);
   const visibleLine = settings.visible
     ? t('watermark.line', {
@@ -87,7 +87,7 @@ export async function markedDownload(
     const out = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     return { format: 'pdf', body: out, length: out.length };
   };
-  if (plan === 'pdfOnly') return pdfOf(parseBlobKey(doc.pdf_key!));
+  if (plan === 'pdfOnly' || plan === 'scanPdf') return pdfOf(parseBlobKey(doc.pdf_key!));
   try {
     const key = parseBlobKey(doc.blob_key);
     const marked =

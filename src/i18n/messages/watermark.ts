@@ -5,6 +5,8 @@ export const watermarkMessages = {
     '下载的文件带有购买者标记（可见的页脚及不可见的签名标记），仅供购买者个人使用，外传可追溯。',
   'watermark.notice.asIs': '此格式无法附加购买者标记，下载的是原文件。',
   'watermark.notice.pdfOnly': '本站要求付费文档带有购买者标记：此格式以转换后的 PDF 提供（带标记），不提供原格式文件。',
+  'watermark.notice.scanPdf':
+    '图片上传的文档以扫描件 PDF 提供下载（带购买者标记），不含原图片的拍摄时间、地点等元数据。',
   'watermark.notice.unmarkable': '此文件无法加水印（{reason}），下载的是原文件，不带购买者标记。',
   'watermark.notice.notForSale':
     '本站要求付费文档带有购买者标记，而此文件无法加水印，也没有可加标记的转换版本：暂停出售（已购买的用户仍可下载原文件）。',

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { markPlan } from './mark-state.ts';
+
+const doc = (
+  format: string,
+  over: Partial<{ price: number; pdf_key: string | null; mark_state: string | null }> = {},
+) => ({
+  format,
+  price: 100,
+  pdf_key: 'derived/abc',
+  mark_state: null,
+  ...over,
+});
+
+test('what a paid download carries, per format and operator switch', () => {
+  assert.equal(markPlan(doc('docx', { price: 0 }), true), 'free');
+  assert.equal(markPlan(doc('docx'), false), 'marked');
+  assert.equal(markPlan(doc('pdf', { mark_state: 'ok' }), true), 'marked');
+  assert.equal(markPlan(doc('pdf', { mark_state: 'encrypted' }), false), 'unmarkable');
+  assert.equal(markPlan(doc('pdf', { mark_state: 'encrypted' }), true), 'pdfOnly');
+  assert.equal(markPlan(doc('txt', { pdf_key: null }), false), 'asIs');
+  assert.equal(markPlan(doc('txt', { pdf_key: null }), true), 'notForSale');
+  assert.equal(markPlan(doc('doc'), true), 'pdfOnly');
+  // Image uploads are always delivered as their scan PDF, marked: the photo and its metadata are never sent.
+  for (const format of ['jpg', 'png', 'tif']) {
+    assert.equal(markPlan(doc(format), false), 'scanPdf', format);
+    assert.equal(markPlan(doc(format), true), 'scanPdf', format);
+    assert.equal(markPlan(doc(format, { pdf_key: null }), true), 'notForSale', format);
+  }
+});
