@@ -14,12 +14,12 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { buildDeps, jobHandlers } from '../src/compose.ts';
+import { buildDeps } from '../src/compose.ts';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { expandPaths, type ImportResult, importFiles } from '../src/features/documents/import.ts';
-import { startWorker } from '../src/jobs/worker.ts';
+import { benchUploader, benchWorker } from './bench-site.ts';
 import { peakHwmMb, peaksInMb, sampleRss } from './proc-rss.ts';
 
 const CORPUS = process.env.CORPUS_DIR ?? fileURLToPath(new URL('../../shared/corpus/', import.meta.url));
@@ -151,28 +151,8 @@ export async function runCorpus(): Promise<void> {
         return text;
       };
     }
-    const now = Date.now();
-    const user = await database.db
-      .insertInto('users')
-      .values({
-        email: 'bench@example.com',
-        password_hash: 'x',
-        display_name: '基准',
-        created_at: now,
-        updated_at: now,
-      } as never)
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const category = await database.db.selectFrom('categories').select('id').orderBy('id').executeTakeFirstOrThrow();
-    const worker = startWorker({
-      queue: deps.queue,
-      handlers: jobHandlers(deps),
-      concurrency: workers,
-      pollMs: 5,
-      leaseMs: 600_000,
-      backoffMs: 10,
-      log,
-    });
+    const { user, category } = await benchUploader(database.db);
+    const worker = benchWorker(deps, workers, log);
     // One row per file as soon as it ends (its document read at once), appended to <out>.partial.
     const rowOf = async (r: ImportResult): Promise<Row> => {
       const d = r.id

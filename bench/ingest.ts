@@ -11,13 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { buildDeps, jobHandlers } from '../src/compose.ts';
+import { buildDeps } from '../src/compose.ts';
 import { loadConfig } from '../src/config.ts';
 import { createOfficeConverter, defaultSofficePath } from '../src/convert/libreoffice.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { type ImportResult, importFiles } from '../src/features/documents/import.ts';
-import { startWorker } from '../src/jobs/worker.ts';
+import { benchUploader, benchWorker } from './bench-site.ts';
 import { diffRuns, runCorpus } from './ingest-corpus.ts';
 import { peaksInMb, sampleRss } from './proc-rss.ts';
 
@@ -65,28 +65,8 @@ async function runPipeline(workers: number): Promise<{ seconds: number; results:
     });
     const log = pino({ level: 'silent' });
     const deps = buildDeps(config, log, database);
-    const now = Date.now();
-    const user = await database.db
-      .insertInto('users')
-      .values({
-        email: 'bench@example.com',
-        password_hash: 'x',
-        display_name: '基准',
-        created_at: now,
-        updated_at: now,
-      } as never)
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const category = await database.db.selectFrom('categories').select('id').orderBy('id').executeTakeFirstOrThrow();
-    const worker = startWorker({
-      queue: deps.queue,
-      handlers: jobHandlers(deps),
-      concurrency: workers,
-      pollMs: 5,
-      leaseMs: 60_000,
-      backoffMs: 10,
-      log,
-    });
+    const { user, category } = await benchUploader(database.db);
+    const worker = benchWorker(deps, workers, log, 60_000);
     const t0 = performance.now();
     const results = await importFiles(
       deps,

@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import pino from 'pino';
-import { buildDeps, jobHandlers } from '../src/compose.ts';
+import { buildDeps } from '../src/compose.ts';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
@@ -33,10 +33,10 @@ import { computePreview } from '../src/features/documents/preview.ts';
 import * as searchRepo from '../src/features/search/repo.ts';
 import { reindexAll, searchDocuments } from '../src/features/search/service.ts';
 import { getSiteSettings } from '../src/features/site/service.ts';
-import { startWorker } from '../src/jobs/worker.ts';
 import { WEIGHTS } from '../src/search/rank.ts';
 import { indexText, normalizeText, segmentQuery } from '../src/search/segment.ts';
 import { ftsQuery } from '../src/search/sqlite-search-index.ts';
+import { benchUploader, benchWorker } from './bench-site.ts';
 import { evaluate, type KnownDoc, queriesFor } from './relevance-eval.ts';
 import { runGenerated } from './relevance-generated.ts';
 import { mulberry32 } from './search-corpus.ts';
@@ -97,29 +97,9 @@ async function openSite(): Promise<{ url: string; drop: () => Promise<void> }> {
 
 async function ingest(deps: ReturnType<typeof buildDeps>): Promise<void> {
   const { db } = deps.database;
-  const now = Date.now();
-  const user = await db
-    .insertInto('users')
-    .values({
-      email: 'bench@example.com',
-      password_hash: 'x',
-      display_name: '基准',
-      created_at: now,
-      updated_at: now,
-    } as never)
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const category = await db.selectFrom('categories').select('id').orderBy('id').executeTakeFirstOrThrow();
+  const { user, category } = await benchUploader(db);
   const log = pino({ level: 'silent' });
-  const worker = startWorker({
-    queue: deps.queue,
-    handlers: jobHandlers(deps),
-    concurrency: 2,
-    pollMs: 5,
-    leaseMs: 600_000,
-    backoffMs: 10,
-    log,
-  });
+  const worker = benchWorker(deps, 2, log);
   const dir = join(CORPUS, 'docx-zh');
   const files = readdirSync(dir)
     .sort()
