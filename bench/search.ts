@@ -24,6 +24,7 @@ import { searchDocuments } from '../src/features/search/service.ts';
 import { buildIndexedDocument, documentPairs } from '../src/search/indexed-document.ts';
 import { indexText, pairText, segmentQuery } from '../src/search/segment.ts';
 import { createSqliteSearchIndex, ftsQuery } from '../src/search/sqlite-search-index.ts';
+import { benchUploader } from './bench-site.ts';
 import { benchQueries, GENRES, generateDocument, loadParagraphs } from './search-corpus.ts';
 
 const CORPUS = new URL('../../shared/corpus/text-zh/', import.meta.url).pathname;
@@ -51,17 +52,7 @@ async function build(paras: string[]): Promise<void> {
   await migrate(database);
   const { db } = database;
   const now = Date.now();
-  const user = await db
-    .insertInto('users')
-    .values({
-      email: 'bench@example.com',
-      password_hash: 'x',
-      display_name: '基准',
-      created_at: now,
-      updated_at: now,
-    } as never)
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const { user } = await benchUploader(db);
   const categoryIds: number[] = [];
   for (const [i, name] of GENRES.entries()) {
     const row = await db
