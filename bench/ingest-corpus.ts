@@ -1,26 +1,23 @@
 // Whole-corpus import (issue 17): every file under ../shared/corpus through `importFiles` — exactly `wenyuan import`
-// — on a fresh SQLite database, page images on, then a table of outcomes (published / repaired / duplicate / held /
+// — on a fresh SQLite database, page images on (unless --no-pages), then a table of outcomes (published / repaired / duplicate / held /
 // rejected by code), one TSV line per file, and the peak RSS of each process of the tree (main, LibreOffice, page
 // renderers).
 //   npx tsx bench/ingest.ts --corpus [--out results.tsv] [--only pdf-zh,legacy] [--no-pages] [--workers 2]
 //     [--office-last | --office-only]
-// OCR, OCR_MAX_PAGES, OFFICE_CONCURRENCY, OFFICE_MEMORY_MB, OFFICE_TIMEOUT_MS, CONVERT_TIMEOUT_MS and
-// CONVERT_MEMORY_MB are taken from the environment. Each result line is appended to <out>.partial as it ends, and
-// SIGINT/SIGTERM prints the table so far with the peaks, so a run cut short still reports what it measured.
+// OCR, OCR_MAX_PAGES, OFFICE_CONCURRENCY, OFFICE_MEMORY_MB, OFFICE_TIMEOUT_MS, CONVERT_TIMEOUT_MS,
+// CONVERT_MEMORY_MB, LIBREOFFICE_POOL and LIBREOFFICE_RECYCLE are taken from the environment (OCR is on by default:
+// OCR_MAX_PAGES bounds it). Each result line is appended to <out>.partial as it ends, and SIGINT/SIGTERM closes the
+// converters (no LibreOffice, render or OCR process left) and prints the table so far with the peaks, so a run cut
+// short still reports what it measured. Each process's own peak RSS goes to <out>.rss.tsv.
 // Compare two runs: npx tsx bench/ingest.ts --diff before.tsv after.tsv
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pino from 'pino';
-import { buildDeps } from '../src/compose.ts';
-import { loadConfig } from '../src/config.ts';
-import { openDatabase } from '../src/db/database.ts';
-import { migrate } from '../src/db/migrate.ts';
-import { expandPaths, type ImportResult, importFiles } from '../src/features/documents/import.ts';
-import { benchUploader, benchWorker } from './bench-site.ts';
-import { peakHwmMb, peaksInMb, sampleRss } from './proc-rss.ts';
+import { expandPaths, type ImportResult } from '../src/features/documents/import.ts';
+import { onStop, openBenchSite, ownTmp, strayProcesses, waitDocumentJobs } from './bench-site.ts';
+import { peakHwmMb, peakSpreadMb, peaksInMb, peaksTsv, sampleRss } from './proc-rss.ts';
 
 const CORPUS = process.env.CORPUS_DIR ?? fileURLToPath(new URL('../../shared/corpus/', import.meta.url));
 
@@ -52,6 +49,8 @@ const PASSED_ENV = [
   'OFFICE_TIMEOUT_MS',
   'CONVERT_TIMEOUT_MS',
   'CONVERT_MEMORY_MB',
+  'LIBREOFFICE_POOL',
+  'LIBREOFFICE_RECYCLE',
 ];
 
 function readTsv(path: string): Map<string, Row> {
@@ -123,24 +122,20 @@ export async function runCorpus(): Promise<void> {
   // --dump DIR: every extraction as the converter returned it (JSON per file, named by the file's SHA-256), so the
   // text-quality gate and the titles can be evaluated again on exactly these texts (bench/quality-replay.ts).
   const dumpDir = opt('--dump');
+  ownTmp('wy-bench-corpus');
   const rss = sampleRss(100);
-  const dataDir = mkdtempSync(join(tmpdir(), 'wy-bench-corpus-'));
-  const url = `sqlite:${join(dataDir, 'bench.db')}`;
-  const database = openDatabase(url);
+  const site = await openBenchSite(
+    'wy-bench-corpus-',
+    {
+      PAGE_IMAGES: String(pages),
+      ...Object.fromEntries(PASSED_ENV.filter((k) => process.env[k]).map((k) => [k, process.env[k]!])),
+    },
+    workers,
+  );
+  const { database, deps } = site;
   const rows: Row[] = [];
   const t0 = performance.now();
   try {
-    await migrate(database);
-    const config = loadConfig({
-      DATA_DIR: dataDir,
-      DATABASE_URL: url,
-      JOB_CONCURRENCY: String(workers),
-      PAGE_IMAGES: String(pages),
-      UPLOAD_MAX_BYTES: '100MB',
-      ...Object.fromEntries(PASSED_ENV.filter((k) => process.env[k]).map((k) => [k, process.env[k]!])),
-    });
-    const log = pino({ level: 'silent' });
-    const deps = buildDeps(config, log, database);
     if (dumpDir) {
       mkdirSync(dumpDir, { recursive: true });
       const extract = deps.converter.extract.bind(deps.converter);
@@ -151,8 +146,6 @@ export async function runCorpus(): Promise<void> {
         return text;
       };
     }
-    const { user, category } = await benchUploader(database.db);
-    const worker = benchWorker(deps, workers, log);
     // One row per file as soon as it ends (its document read at once), appended to <out>.partial.
     const rowOf = async (r: ImportResult): Promise<Row> => {
       const d = r.id
@@ -177,7 +170,16 @@ export async function runCorpus(): Promise<void> {
       return {
         file: relative(CORPUS, r.file),
         outcome,
-        code: outcome === 'published' || outcome === 'repaired' || outcome === 'ocr' ? '' : `${code ?? ''}${atUpload}`,
+        // For OCR: `unreadable` when the extracted text was garbage and the pages were read instead, `scan` when the
+        // file had no text at all (the text-less case was refused as emptyText before OCR existed).
+        code:
+          outcome === 'ocr'
+            ? quality.ocr
+              ? 'unreadable'
+              : 'scan'
+            : outcome === 'published' || outcome === 'repaired'
+              ? ''
+              : `${code ?? ''}${atUpload}`,
         title: d?.title ?? '',
         chars: Number(d?.char_count ?? 0),
         head: (text?.body ?? '').slice(0, 80),
@@ -186,28 +188,30 @@ export async function runCorpus(): Promise<void> {
     const partial = `${outPath}.partial`;
     writeFileSync(partial, 'file\toutcome\tcode\ttitle\tchars\thead\n');
     const pending: Promise<void>[] = [];
-    const report = (final: boolean) => ({
-      files: files.length,
-      done: rows.length,
-      ...(final ? {} : { cutShort: true }),
-      seconds: Math.round((performance.now() - t0) / 1000),
-      pages,
-      workers,
-      outcomes: table(rows),
-      results: final ? outPath : partial,
-      ...peaksInMb(rss.peek()),
-      mainVmHwmMb: peakHwmMb(),
-    });
-    const stop = () => {
-      console.log(JSON.stringify(report(false), null, 2));
-      process.exit(130);
+    const report = (final: boolean) => {
+      const peaks = rss.peek();
+      writeFileSync(`${outPath}.rss.tsv`, peaksTsv(peaks));
+      return {
+        files: files.length,
+        done: rows.length,
+        ...(final ? {} : { cutShort: true }),
+        seconds: Math.round((performance.now() - t0) / 1000),
+        pages,
+        workers,
+        ocr: deps.ocr?.available ? `tesseract, at most ${deps.config.convert.ocrMaxPages} pages a document` : 'off',
+        outcomes: table(rows),
+        results: final ? outPath : partial,
+        ...peaksInMb(peaks),
+        // Each process's own peak, by kind (main; every LibreOffice, driver, page-render, tesseract process).
+        peakRssMbSpread: peakSpreadMb(peaks),
+        perProcessPeaks: `${outPath}.rss.tsv`,
+        mainVmHwmMb: peakHwmMb(),
+        libreoffice: deps.converter.officeStats(),
+      };
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    await importFiles(
-      deps,
+    onStop(() => report(false));
+    await site.importAll(
       files,
-      { userId: Number(user.id), categoryId: Number(category.id), price: 0, concurrency: workers + 1, pollMs: 20 },
       (r) => {
         pending.push(
           rowOf(r).then((row) => {
@@ -216,35 +220,30 @@ export async function runCorpus(): Promise<void> {
             if (rows.length % 100 === 0) {
               const p = peaksInMb(rss.peek()).peakRssMbPerProcess;
               process.stderr.write(
-                `${rows.length}/${files.length} ${Math.round((performance.now() - t0) / 1000)} s ${JSON.stringify(p)}\n`,
+                `${rows.length}/${files.length} ${Math.round((performance.now() - t0) / 1000)} s load ${loadavg()[0]!.toFixed(1)} ${JSON.stringify(p)}\n`,
               );
             }
           }),
         );
       },
+      20,
     );
     await Promise.all(pending);
     // Page-image jobs run after publication: wait for them, so their memory is measured.
-    for (;;) {
-      const left = await database.db
-        .selectFrom('jobs')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('status', 'in', ['queued', 'running'])
-        // Only the document stages: a reward release is scheduled days ahead.
-        .where('name', 'like', 'document.%')
-        .executeTakeFirstOrThrow();
-      if (Number(left.n) === 0) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    await worker.stop(5000);
-    await deps.converter.close();
+    await waitDocumentJobs(database.db);
+    const final = report(true);
     rows.sort((a, b) => a.file.localeCompare(b.file));
     writeFileSync(outPath, `file\toutcome\tcode\ttitle\tchars\thead\n${rows.map(tsvLine).join('\n')}\n`);
+    await site.close({ keep: process.argv.includes('--keep') });
     rss.stop();
-    console.log(JSON.stringify(report(true), null, 2));
+    console.log(JSON.stringify({ ...final, strayProcesses: strayProcesses() }, null, 2));
+    console.log(
+      `\n| outcome | files |\n|---|---:|\n${Object.entries(final.outcomes)
+        .map(([k, n]) => `| ${k} | ${n} |`)
+        .join('\n')}`,
+    );
+    if (process.argv.includes('--keep')) console.log(`kept ${site.dataDir}`);
   } finally {
-    await database.close();
-    if (!process.argv.includes('--keep')) rmSync(dataDir, { recursive: true, force: true });
-    else console.log(`kept ${dataDir}`);
+    await site.close();
   }
 }

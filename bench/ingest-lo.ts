@@ -6,20 +6,18 @@
 //   --with-pages  the docx and docx-zh corpus: import throughput (upload → published) with page images on (pool) and
 //                 text-only, and when the page images, following behind, were all done.
 //   npx tsx bench/ingest.ts --legacy [--sample N] [--seed S] [--workers 2] [--pool 1] [--order pool,oneshot] [--ocr]
-//   npx tsx bench/ingest.ts --with-pages [--sample N] [--seed S] [--oneshot-pages]
+//     [--chunk N]   (both modes in turn on each chunk of N files: the same load for both on a drifting machine)
+//   npx tsx bench/ingest.ts --with-pages [--sample N | --pages-sample N] [--seed S] [--oneshot-pages] [--pages-wait S]
+//     (--pages-wait: how long to wait for the page images after the last file published; default until done)
+//   (both flags: both benches in one run, docx first). Ctrl-C/SIGTERM closes the converters (no LibreOffice left)
+//   and prints what was measured; the final report lists any process of the run still alive (`strayProcesses`).
 // OCR is off unless --ocr: it would measure tesseract, not LibreOffice. --sample draws a fixed random sample.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pino from 'pino';
-import { buildDeps } from '../src/compose.ts';
-import { loadConfig } from '../src/config.ts';
-import { openDatabase } from '../src/db/database.ts';
-import { migrate } from '../src/db/migrate.ts';
-import { expandPaths, type ImportResult, importFiles } from '../src/features/documents/import.ts';
-import { benchUploader, benchWorker } from './bench-site.ts';
-import { peaksInMb, sampleRss } from './proc-rss.ts';
+import { expandPaths, type ImportResult } from '../src/features/documents/import.ts';
+import { type BenchSite, onStop, openBenchSite, ownTmp, strayProcesses, waitDocumentJobs } from './bench-site.ts';
+import { peakSpreadMb, peaksInMb, sampleRss } from './proc-rss.ts';
 
 const CORPUS = process.env.CORPUS_DIR ?? fileURLToPath(new URL('../../shared/corpus/', import.meta.url));
 
@@ -47,68 +45,51 @@ function sample<T>(items: readonly T[], n: number, seed: number): T[] {
 }
 
 interface RunResult {
-  /** From the first upload to the last file published or rejected. */
+  /** From the first upload to the last file published or rejected (summed over chunks). */
   seconds: number;
-  /** Until every document job (page images included) was done. */
+  /** Until every document job (page images included) was done, or the wait (--pages-wait) ran out. */
   allJobsSeconds: number;
+  /** Document jobs still queued or running when the wait ran out (0: all done). */
+  jobsLeft: number;
   results: ImportResult[];
   office: { poolStarts: number; pooled: number; oneShot: number };
   pageImages: number;
 }
 
+const siteEnv = (env: Record<string, string>) => ({
+  OCR: process.argv.includes('--ocr') ? 'tesseract' : 'none',
+  ...env,
+});
+
+/** Imports `files` into `site`, then waits for the document jobs (at most --pages-wait seconds). */
+async function importInto(site: BenchSite, files: string[]): Promise<Omit<RunResult, 'office'>> {
+  const t0 = performance.now();
+  let done = 0;
+  const results = await site.importAll(files, () => {
+    if (++done % 50 === 0) process.stderr.write(`  ${done}/${files.length}\n`);
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  const wait = opt('--pages-wait') ? Number(opt('--pages-wait')) * 1000 : undefined;
+  const jobsLeft = await waitDocumentJobs(site.database.db, 100, wait);
+  const allJobsSeconds = (performance.now() - t0) / 1000;
+  const withImages = await site.database.db
+    .selectFrom('documents')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('page_images', 'is not', null)
+    .where('page_images', '!=', '[]')
+    .executeTakeFirstOrThrow();
+  return { seconds, allJobsSeconds, jobsLeft, results, pageImages: Number(withImages.n) };
+}
+
 async function importRun(files: string[], env: Record<string, string>, workers: number): Promise<RunResult> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'wy-bench-lo-'));
-  const url = `sqlite:${join(dataDir, 'bench.db')}`;
-  const database = openDatabase(url);
+  const site = await openBenchSite('wy-bench-lo-', siteEnv(env), workers);
   try {
-    await migrate(database);
-    const config = loadConfig({
-      DATA_DIR: dataDir,
-      DATABASE_URL: url,
-      JOB_CONCURRENCY: String(workers),
-      UPLOAD_MAX_BYTES: '100MB',
-      OCR: process.argv.includes('--ocr') ? 'tesseract' : 'none',
-      ...env,
-    });
-    const log = pino({ level: 'silent' });
-    const deps = buildDeps(config, log, database);
-    const { user, category } = await benchUploader(database.db);
-    const worker = benchWorker(deps, workers, log);
-    const t0 = performance.now();
-    let done = 0;
-    const results = await importFiles(
-      deps,
-      files,
-      { userId: Number(user.id), categoryId: Number(category.id), price: 0, concurrency: workers + 1, pollMs: 10 },
-      () => {
-        if (++done % 50 === 0) process.stderr.write(`  ${done}/${files.length}\n`);
-      },
-    );
-    const seconds = (performance.now() - t0) / 1000;
-    for (;;) {
-      const left = await database.db
-        .selectFrom('jobs')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('status', 'in', ['queued', 'running'])
-        .where('name', 'like', 'document.%')
-        .executeTakeFirstOrThrow();
-      if (Number(left.n) === 0) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const allJobsSeconds = (performance.now() - t0) / 1000;
-    const withImages = await database.db
-      .selectFrom('documents')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('page_images', 'is not', null)
-      .where('page_images', '!=', '[]')
-      .executeTakeFirstOrThrow();
-    await worker.stop(5000);
-    const stats = deps.converter.officeStats();
-    await deps.converter.close();
-    return { seconds, allJobsSeconds, results, office: stats, pageImages: Number(withImages.n) };
+    const r = await importInto(site, files);
+    const office = site.deps.converter.officeStats();
+    await site.close();
+    return { ...r, office };
   } finally {
-    await database.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await site.close();
   }
 }
 
@@ -121,8 +102,10 @@ const tally = (rs: ImportResult[]) => {
 };
 const perSecond = (n: number, s: number) => +(n / s).toFixed(3);
 
-function pick(dirs: string[], files: string[]): { files: string[]; sampled: string } {
-  const n = opt('--sample') ? Number(opt('--sample')) : 0;
+/** The files, or the sample `sampleFlag` asks for (--sample for both benches; --pages-sample for the docx one). */
+function pick(dirs: string[], files: string[], sampleFlag = '--sample'): { files: string[]; sampled: string } {
+  const given = opt(sampleFlag) ?? opt('--sample');
+  const n = given ? Number(given) : 0;
   const seed = Number(opt('--seed') ?? 16);
   if (n > 0 && n < files.length) {
     return { files: sample(files, n, seed), sampled: `random sample of ${n} of ${files.length} (seed ${seed})` };
@@ -130,104 +113,160 @@ function pick(dirs: string[], files: string[]): { files: string[]; sampled: stri
   return { files, sampled: `all ${files.length} files of ${dirs.join(', ')}` };
 }
 
-export async function runLegacy(): Promise<void> {
+/** The load average (1, 5, 15 min) now, for the record beside a figure. */
+const load = () => loadavg().map((x) => +x.toFixed(2));
+
+/** --legacy and/or --with-pages, one after the other in this process; a stop (Ctrl-C) prints what was measured. */
+export async function runLoBenches(which: { legacy: boolean; withPages: boolean }): Promise<void> {
+  ownTmp('wy-bench-lo');
+  const out: Record<string, unknown> = {};
+  onStop(() => ({ ...out, cutShort: true, loadAtStop: load() }));
+  // docx with page images first: it has a bounded length (--pages-wait); the legacy comparison reports each chunk
+  // as it ends, so a run stopped during it still compares both modes on the chunks done.
+  if (which.withPages) out.withPages = await runWithPages();
+  if (which.legacy) {
+    out.legacy = await runLegacy((partial) => {
+      out.legacy = partial;
+    });
+  }
+  console.log(JSON.stringify({ ...out, strayProcesses: strayProcesses() }, null, 2));
+}
+
+async function runLegacy(progress: (partial: object) => void): Promise<object> {
   const dirs = ['legacy', 'ooxml-other', 'other'];
   const { files, sampled } = pick(dirs, await expandPaths(dirs.map((d) => join(CORPUS, d))));
   const workers = Number(opt('--workers') ?? 2);
   const poolSize = opt('--pool') ?? '1';
   const order = (opt('--order') ?? 'pool,oneshot').split(',');
-  console.error(`legacy: ${sampled}; ${workers} job slots; order ${order.join(' then ')}`);
+  // --chunk N: the files in chunks of N, each imported by both modes in turn (the order swapped every chunk), both
+  // sites open throughout: on a shared machine whose load drifts, both modes then see the same load, and a run cut
+  // short still compares the two on the same files.
+  const chunk = Number(opt('--chunk') ?? files.length) || files.length;
+  console.error(`legacy: ${sampled}; ${workers} job slots; chunks of ${chunk}; order ${order.join(' then ')}`);
   const rss = sampleRss(200);
+  const sites: Record<string, BenchSite> = {};
+  for (const mode of order) {
+    const env = { PAGE_IMAGES: 'false', LIBREOFFICE_POOL: mode === 'pool' ? poolSize : '0' };
+    sites[mode] = await openBenchSite(`wy-bench-lo-${mode}-`, siteEnv(env), workers);
+  }
   const runs: Record<string, RunResult> = {};
   for (const mode of order) {
-    console.error(`${mode}…`);
-    runs[mode] = await importRun(
-      files,
-      { PAGE_IMAGES: 'false', LIBREOFFICE_POOL: mode === 'pool' ? poolSize : '0' },
-      workers,
-    );
+    runs[mode] = {
+      seconds: 0,
+      allJobsSeconds: 0,
+      jobsLeft: 0,
+      results: [],
+      office: sites[mode]!.deps.converter.officeStats(),
+      pageImages: 0,
+    };
   }
-  const peaks = rss.stop();
-  const pool = runs.pool!;
-  const one = runs.oneshot!;
-  const byFile = (rs: ImportResult[]) => new Map(rs.map((r) => [r.file, r]));
-  const a = byFile(pool.results);
-  const b = byFile(one.results);
-  const differ: string[] = [];
-  const codeOnly: string[] = [];
-  for (const f of files) {
-    const p = a.get(f)!;
-    const o = b.get(f)!;
-    if (verdict(p) !== verdict(o)) {
-      const cls = (r: ImportResult) => (r.status === 'rejected' ? 'rejected' : 'accepted');
-      (cls(p) !== cls(o) ? differ : codeOnly).push(
-        `${relative(CORPUS, f)}: pool ${verdict(p)} / one-shot ${verdict(o)}`,
+  const loads: number[][] = [];
+  const report = (done: string[]) => {
+    const pool = runs.pool!;
+    const one = runs.oneshot!;
+    const byFile = (rs: ImportResult[]) => new Map(rs.map((r) => [r.file, r]));
+    const a = byFile(pool.results);
+    const b = byFile(one.results);
+    const differ: string[] = [];
+    const codeOnly: string[] = [];
+    for (const f of done) {
+      const p = a.get(f)!;
+      const o = b.get(f)!;
+      if (verdict(p) !== verdict(o)) {
+        const cls = (r: ImportResult) => (r.status === 'rejected' ? 'rejected' : 'accepted');
+        (cls(p) !== cls(o) ? differ : codeOnly).push(
+          `${relative(CORPUS, f)}: pool ${verdict(p)} / one-shot ${verdict(o)}`,
+        );
+      }
+    }
+    const summary = (r: RunResult) => ({
+      seconds: +r.seconds.toFixed(1),
+      docsPerSecond: perSecond(done.length, r.seconds),
+      outcome: tally(r.results),
+      libreoffice: r.office,
+    });
+    const peaks = rss.peek();
+    return {
+      files: sampled,
+      compared: done.length,
+      chunk,
+      workers,
+      pool: { size: Number(poolSize), ...summary(pool) },
+      oneProcessPerFile: summary(one),
+      speedup: +(one.seconds / pool.seconds).toFixed(2),
+      publishedRejectedIdentical: differ.length === 0,
+      differentOutcomes: differ,
+      sameOutcomeOtherCode: codeOnly,
+      loadAverageAtChunkStarts: loads,
+      ...peaksInMb(peaks),
+      peakRssMbSpread: peakSpreadMb(peaks),
+    };
+  };
+  try {
+    for (let i = 0; i * chunk < files.length; i++) {
+      const part = files.slice(i * chunk, (i + 1) * chunk);
+      loads.push(load());
+      for (const mode of i % 2 ? [...order].reverse() : order) {
+        console.error(`chunk ${i + 1}: ${mode}, ${part.length} files…`);
+        const r = await importInto(sites[mode]!, part);
+        const run = runs[mode]!;
+        run.seconds += r.seconds;
+        run.results.push(...r.results);
+        run.office = sites[mode]!.deps.converter.officeStats();
+      }
+      const sofar = report(files.slice(0, (i + 1) * chunk));
+      progress(sofar);
+      process.stderr.write(
+        `chunk ${i + 1} done: ${sofar.compared} files, pool ${sofar.pool.seconds} s, one-shot ${sofar.oneProcessPerFile.seconds} s, load ${load().join(' ')}\n`,
       );
     }
+    for (const site of Object.values(sites)) await site.close();
+    rss.stop();
+    return report(files);
+  } finally {
+    for (const site of Object.values(sites)) await site.close();
   }
-  const summary = (r: RunResult) => ({
-    seconds: +r.seconds.toFixed(1),
-    docsPerSecond: perSecond(files.length, r.seconds),
-    outcome: tally(r.results),
-    libreoffice: r.office,
-  });
-  console.log(
-    JSON.stringify(
-      {
-        files: sampled,
-        workers,
-        pool: { size: Number(poolSize), ...summary(pool) },
-        oneProcessPerFile: summary(one),
-        speedup: +(one.seconds / pool.seconds).toFixed(2),
-        publishedRejectedIdentical: differ.length === 0,
-        differentOutcomes: differ,
-        sameOutcomeOtherCode: codeOnly,
-        ...peaksInMb(peaks),
-      },
-      null,
-      2,
-    ),
-  );
 }
 
-export async function runWithPages(): Promise<void> {
+async function runWithPages(): Promise<object> {
   const dirs = ['docx-zh', 'docx'];
   const all = (await expandPaths(dirs.map((d) => join(CORPUS, d)))).filter((f) => f.endsWith('.docx'));
-  const { files, sampled } = pick(dirs, all);
+  const { files, sampled } = pick(dirs, all, '--pages-sample');
   const workers = Number(opt('--workers') ?? 2);
   console.error(`docx: ${sampled}; ${workers} job slots`);
   const rss = sampleRss(200);
-  console.error('text only…');
-  const text = await importRun(files, { PAGE_IMAGES: 'false' }, workers);
-  console.error('with page images (pool)…');
-  const pages = await importRun(files, { PAGE_IMAGES: 'true', LIBREOFFICE_POOL: opt('--pool') ?? '1' }, workers);
-  let oneShot: RunResult | undefined;
-  if (process.argv.includes('--oneshot-pages')) {
-    console.error('with page images (one process per file)…');
-    oneShot = await importRun(files, { PAGE_IMAGES: 'true', LIBREOFFICE_POOL: '0' }, workers);
-  }
+  const loads: Record<string, number[][]> = {};
+  const timed = async (name: string, env: Record<string, string>) => {
+    console.error(`${name}…`);
+    const before = load();
+    const r = await importRun(files, env, workers);
+    loads[name] = [before, load()];
+    return r;
+  };
+  const text = await timed('text only', { PAGE_IMAGES: 'false' });
+  const pages = await timed('with page images (pool)', { PAGE_IMAGES: 'true', LIBREOFFICE_POOL: opt('--pool') ?? '1' });
+  const oneShot = process.argv.includes('--oneshot-pages')
+    ? await timed('with page images (one process per file)', { PAGE_IMAGES: 'true', LIBREOFFICE_POOL: '0' })
+    : undefined;
   const peaks = rss.stop();
-  const summary = (r: RunResult) => ({
+  const summary = (r: RunResult, name: string) => ({
     publishSeconds: +r.seconds.toFixed(1),
     docsPerSecond: perSecond(files.length, r.seconds),
     allJobsDoneSeconds: +r.allJobsSeconds.toFixed(1),
+    documentJobsLeftAfterWait: r.jobsLeft,
     documentsWithPageImages: r.pageImages,
     outcome: tally(r.results),
     libreoffice: r.office,
+    loadAverageStartEnd: loads[name],
   });
-  console.log(
-    JSON.stringify(
-      {
-        files: sampled,
-        workers,
-        textOnly: summary(text),
-        withPagesPool: summary(pages),
-        ...(oneShot ? { withPagesOneProcessPerFile: summary(oneShot) } : {}),
-        publishSlowdown: +(pages.seconds / text.seconds).toFixed(2),
-        ...peaksInMb(peaks),
-      },
-      null,
-      2,
-    ),
-  );
+  return {
+    files: sampled,
+    workers,
+    textOnly: summary(text, 'text only'),
+    withPagesPool: summary(pages, 'with page images (pool)'),
+    ...(oneShot ? { withPagesOneProcessPerFile: summary(oneShot, 'with page images (one process per file)') } : {}),
+    publishSlowdown: +(pages.seconds / text.seconds).toFixed(2),
+    ...peaksInMb(peaks),
+    peakRssMbSpread: peakSpreadMb(peaks),
+  };
 }

@@ -6,24 +6,21 @@
 //   npx tsx bench/ingest.ts [--lo-sample N]   (LibreOffice on N files, default 20; 0 = all)
 // Whole corpus, outcomes by code and peak RSS per process: npx tsx bench/ingest.ts --corpus (see ingest-corpus.ts).
 // LibreOffice pool against one process per file, docx with page images: --legacy, --with-pages (see ingest-lo.ts).
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pino from 'pino';
-import { buildDeps } from '../src/compose.ts';
-import { loadConfig } from '../src/config.ts';
 import { createOfficeConverter, defaultSofficePath } from '../src/convert/libreoffice.ts';
-import { openDatabase } from '../src/db/database.ts';
-import { migrate } from '../src/db/migrate.ts';
-import { type ImportResult, importFiles } from '../src/features/documents/import.ts';
-import { benchUploader, benchWorker } from './bench-site.ts';
+import type { ImportResult } from '../src/features/documents/import.ts';
+import { openBenchSite } from './bench-site.ts';
 import { diffRuns, runCorpus } from './ingest-corpus.ts';
 import { peaksInMb, sampleRss } from './proc-rss.ts';
 
 if (process.argv.includes('--legacy') || process.argv.includes('--with-pages')) {
   const lo = await import('./ingest-lo.ts');
-  await (process.argv.includes('--legacy') ? lo.runLegacy() : lo.runWithPages());
+  await lo.runLoBenches({
+    legacy: process.argv.includes('--legacy'),
+    withPages: process.argv.includes('--with-pages'),
+  });
   process.exit(0);
 }
 if (process.argv.includes('--corpus') || process.argv.includes('--diff')) {
@@ -51,37 +48,16 @@ const median = (xs: number[]) => {
 
 /** Every file through `importFiles` on a fresh database and blob store; `workers` conversions at a time. */
 async function runPipeline(workers: number): Promise<{ seconds: number; results: ImportResult[] }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'wy-bench-ingest-'));
-  const url = `sqlite:${join(dataDir, 'bench.db')}`;
-  const database = openDatabase(url);
+  // The text-preview path; a 60 s lease.
+  const site = await openBenchSite('wy-bench-ingest-', { PAGE_IMAGES: 'false' }, workers, 60_000);
   try {
-    await migrate(database);
-    const config = loadConfig({
-      DATA_DIR: dataDir,
-      DATABASE_URL: url,
-      JOB_CONCURRENCY: String(workers),
-      PAGE_IMAGES: 'false', // the text-preview path
-      UPLOAD_MAX_BYTES: '100MB',
-    });
-    const log = pino({ level: 'silent' });
-    const deps = buildDeps(config, log, database);
-    const { user, category } = await benchUploader(database.db);
-    const worker = benchWorker(deps, workers, log, 60_000);
     const t0 = performance.now();
-    const results = await importFiles(
-      deps,
-      files,
-      // One more upload in flight than conversions, so a worker never waits for the next job.
-      { userId: Number(user.id), categoryId: Number(category.id), price: 0, concurrency: workers + 1, pollMs: 5 },
-      () => {},
-    );
+    const results = await site.importAll(files, () => {}, 5);
     const seconds = (performance.now() - t0) / 1000;
-    await worker.stop(5000);
-    await deps.converter.close();
+    await site.close();
     return { seconds, results };
   } finally {
-    await database.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await site.close();
   }
 }
 

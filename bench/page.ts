@@ -20,25 +20,34 @@
  *
  * Figures only: the exit code is 1 only when the measurement itself is invalid (unexpected statuses, socket errors).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { type AddressInfo, createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { makeIdNumber } from '../src/testing/verification.ts';
+import {
+  BARE_FASTIFY,
+  BARE_SERVER,
+  type Child,
+  children,
+  cpuMicros,
+  httpGet,
+  processTree,
+  REPO,
+  rssMb,
+  settle,
+  startChild,
+  startWenyuan,
+  stopChild,
+  tail,
+} from './page-procs.ts';
+import { seed } from './page-seed.ts';
 import { pinToCpu, runWrk, WRK } from './wrk.ts';
 
-const REPO = fileURLToPath(new URL('..', import.meta.url));
-const SEED_FILE = resolve(REPO, '../shared/seed/seed-speech.docx');
 const TARGET_RATIO = 0.6;
 const TARGET_P99_MS = 25;
-// Linux reports process CPU time in clock ticks of 1/100 s on every platform Node supports here.
-const CLOCK_TICKS_PER_S = 100;
 
 const { values: args } = parseArgs({
   options: {
@@ -62,13 +71,6 @@ for (const [flag, n] of Object.entries({ DURATION_S, WARMUP_S, CONNECTIONS })) {
 }
 const PG_ADMIN_URL = process.env.BENCH_DATABASE_URL ?? (args.pg ? 'postgres://postgres@127.0.0.1:5432/postgres' : '');
 
-interface Child {
-  readonly name: string;
-  readonly proc: ChildProcess;
-  readonly url: string;
-  readonly logFile: string;
-}
-
 interface Row {
   readonly name: string;
   readonly reqPerSec: number;
@@ -86,7 +88,6 @@ interface Row {
   readonly rssMb: number;
 }
 
-const children = new Set<Child>();
 const cleanups: Array<() => Promise<void> | void> = [];
 
 /** The commit under test, marked when the work tree has changes, so figures can be traced to code. */
@@ -98,302 +99,6 @@ function revision(): string {
   } catch {
     return '(not a git checkout)';
   }
-}
-
-/** A TCP port nobody listens on right now (the OS picks it; the tiny race is acceptable for a bench). */
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((ok) => srv.listen(0, '127.0.0.1', ok));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((ok) => srv.close(() => ok()));
-  return port;
-}
-
-/** Plain node:http GET, so no client adds Accept-Encoding or decodes anything behind our back. */
-function httpGet(
-  url: string,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
-  return new Promise((ok, fail) => {
-    const req = httpRequest(url, { headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => ok({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', fail);
-    });
-    req.on('error', fail);
-    req.end();
-  });
-}
-
-function tail(file: string, lines = 30): string {
-  try {
-    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
-
-/** Spawns a server process with its output in `logFile` and waits until `readyPath` answers 200. */
-async function startChild(name: string, argv: string[], env: NodeJS.ProcessEnv, logFile: string, readyPath: string) {
-  const port = await freePort();
-  const fd = openSync(logFile, 'a');
-  const proc = spawn(process.execPath, argv, {
-    cwd: REPO,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', fd, fd],
-  });
-  closeSync(fd);
-  const child: Child = { name, proc, url: `http://127.0.0.1:${port}`, logFile };
-  children.add(child);
-  const until = Date.now() + 60_000;
-  for (;;) {
-    if (proc.exitCode !== null || proc.signalCode !== null)
-      throw new Error(`${name} exited (${proc.exitCode ?? proc.signalCode}) before it was ready:\n${tail(logFile)}`);
-    const res = await httpGet(`${child.url}${readyPath}`).catch(() => undefined);
-    if (res?.status === 200) return child;
-    if (Date.now() > until) throw new Error(`${name} not ready after 60 s:\n${tail(logFile)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** SIGTERM first so wenyuan shuts down gracefully (and writes its CPU profile), SIGKILL if it lingers. */
-async function stopChild(child: Child): Promise<void> {
-  children.delete(child);
-  const { proc } = child;
-  if (proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise<void>((ok) => proc.once('exit', () => ok()));
-  proc.kill('SIGTERM');
-  const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function startWenyuan(name: string, dataDir: string, databaseUrl: string, accessLog: boolean, profDir?: string) {
-  const prof = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
-  const env = {
-    DATA_DIR: dataDir,
-    DATABASE_URL: databaseUrl,
-    LOG_LEVEL: 'info',
-    LOG_ACCESS: String(accessLog),
-    // The seeding server converts the upload; the servers under load only serve pages (--role=web), so no job left
-    // behind (page images, OCR) runs on the measured core.
-    WENYUAN_ROLE: name.endsWith('-seed') ? 'all' : 'web',
-  };
-  return startChild(name, [...prof, '--import', 'tsx', 'src/main.ts'], env, join(dataDir, `${name}.log`), '/healthz');
-}
-
-// The bare server is plain JavaScript under plain node: no tsx loader, no framework, just the bytes.
-const BARE_SERVER = `
-const body = require('node:fs').readFileSync(process.env.BODY_FILE);
-const type = process.env.BODY_TYPE;
-require('node:http')
-  .createServer((req, res) => { res.writeHead(200, { 'content-type': type, 'content-length': body.length }); res.end(body); })
-  .listen(Number(process.env.PORT), process.env.HOST);
-`;
-
-// The same bytes from a bare Fastify app (the framework wenyuan is built on, no plugins): the issue's reference.
-const BARE_FASTIFY = `
-const body = require('node:fs').readFileSync(process.env.BODY_FILE);
-const type = process.env.BODY_TYPE;
-const app = require('fastify')({ logger: false });
-app.get('/', (req, reply) => { reply.type(type).send(body); });
-app.listen({ port: Number(process.env.PORT), host: process.env.HOST });
-`;
-
-/** A cookie-keeping client that seeds through the same forms a user fills in. */
-class Visitor {
-  private readonly cookies = new Map<string, string>();
-  constructor(private readonly base: string) {}
-
-  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    const res = await fetch(`${this.base}${path}`, { ...init, headers, redirect: 'manual' });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const eq = pair.indexOf('=');
-      if (eq > 0) this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-    }
-    return res;
-  }
-
-  /** The CSRF token of the form on `path`: a hidden field, or the `?_csrf=` of the multipart upload form. */
-  async csrf(path: string): Promise<string> {
-    const res = await this.fetch(path);
-    const html = await res.text();
-    const m = /name="_csrf" value="([^"]+)"/.exec(html) ?? /_csrf=([^"&]+)/.exec(html);
-    if (!m?.[1]) throw new Error(`no CSRF token on ${path} (status ${res.status})`);
-    return decodeURIComponent(m[1].replaceAll('&amp;', '&'));
-  }
-}
-
-/**
- * Seeds one published document the way a user would:
- * 1. register with a mobile number and confirm it with the code the console SMS adapter writes to the server's log
- * (selling needs a verified contact; the confirmation logs in); 2. submit the real-name verification (selling needs
- * it), approved by an admin the CLI creates; 3. upload the seed .docx; 4. poll the status API until it is published.
- */
-async function seed(base: string, env: Record<string, string>, logFile: string): Promise<number> {
-  const v = new Visitor(base);
-  const password = 'correct horse 1';
-  const phone = '13800138000';
-  const registered = await v.fetch('/register', {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      _csrf: await v.csrf('/register'),
-      identifier: phone,
-      displayName: '基层小笔杆',
-      password,
-      passwordConfirm: password,
-    }),
-  });
-  if (registered.status !== 200) throw new Error(`register answered ${registered.status}: ${await registered.text()}`);
-  const confirmed = await v.fetch('/register/confirm', {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      _csrf: await v.csrf('/register'),
-      identifier: phone,
-      code: await smsCode(logFile, '138****8000', 'verify'),
-    }),
-  });
-  if (confirmed.status !== 303) throw new Error(`confirmation answered ${confirmed.status}: ${await confirmed.text()}`);
-  await verifySeller(base, v, env);
-
-  const form = new FormData();
-  form.set('title', '在高新区创建全国文明城市工作推进会上的讲话');
-  form.set('category', '1');
-  form.set('description', '基层讲话稿素材');
-  form.set('price', '300');
-  form.set('file', new Blob([readFileSync(SEED_FILE)]), basename(SEED_FILE));
-  const token = await v.csrf('/upload');
-  const uploaded = await v.fetch(`/upload?_csrf=${encodeURIComponent(token)}`, {
-    method: 'POST',
-    headers: { accept: 'application/json' },
-    body: form,
-  });
-  if (uploaded.status !== 201) throw new Error(`upload answered ${uploaded.status}: ${await uploaded.text()}`);
-  const { id } = (await uploaded.json()) as { id: number };
-
-  const until = Date.now() + 180_000;
-  for (;;) {
-    const res = await v.fetch(`/api/documents/${id}/status`, { headers: { accept: 'application/json' } });
-    const s = (await res.json()) as { status: string; reason: string | null };
-    if (s.status === 'published') return id;
-    if (s.status === 'rejected') throw new Error(`seed document rejected: ${s.reason}`);
-    if (Date.now() > until) throw new Error(`seed document still ${s.status} after 180 s`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-/** The newest code the console SMS adapter logged for a masked number and purpose (waits up to 5 s for the line). */
-async function smsCode(logFile: string, masked: string, purpose: string): Promise<string> {
-  const re = new RegExp(`SMS code for ${masked.replace(/\*/g, '\\*')}: (\\d{6}) \\(${purpose}\\)`, 'g');
-  for (let i = 0; i < 50; i++) {
-    const codes = [...readFileSync(logFile, 'utf8').matchAll(re)];
-    const last = codes.at(-1)?.[1];
-    if (last) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no ${purpose} SMS code for ${masked} in ${logFile}`);
-}
-
-/** Real-name verification of the seeding user: their submission, approved by an admin made with `create-admin`. */
-async function verifySeller(base: string, seller: Visitor, env: Record<string, string>) {
-  const admin = { email: 'bench-admin@example.com', password: 'bench-admin-password' };
-  execFileSync(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/index.ts', 'create-admin', '--email', admin.email, '--password', admin.password],
-    { cwd: REPO, env: { ...process.env, ...env }, stdio: 'pipe' },
-  );
-  const form = new FormData();
-  form.set('legalName', '张小笔');
-  form.set('idNumber', makeIdNumber());
-  form.set('consent', '1');
-  const token = await seller.csrf('/account/verification');
-  const submitted = await seller.fetch(`/account/verification?_csrf=${encodeURIComponent(token)}`, {
-    method: 'POST',
-    headers: { accept: 'application/json' },
-    body: form,
-  });
-  if (submitted.status !== 201) throw new Error(`verification answered ${submitted.status}: ${await submitted.text()}`);
-  const { id } = (await submitted.json()) as { id: number };
-  const a = new Visitor(base);
-  const login = await a.fetch('/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: await a.csrf('/login'), identifier: admin.email, password: admin.password }),
-  });
-  if (login.status !== 303) throw new Error(`admin login answered ${login.status}`);
-  const approved = await a.fetch(`/admin/verifications/${id}/approve`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-    body: new URLSearchParams({ _csrf: await a.csrf('/admin/verifications') }),
-  });
-  if (approved.status !== 200) throw new Error(`approval answered ${approved.status}: ${await approved.text()}`);
-}
-
-/** The process and every process it started (LibreOffice runs as a grandchild), read from /proc. */
-function processTree(pid: number): number[] {
-  const out = [pid];
-  for (let i = 0; i < out.length; i++) {
-    try {
-      for (const task of readdirSync(`/proc/${out[i]}/task`)) {
-        const kids = readFileSync(`/proc/${out[i]}/task/${task}/children`, 'utf8').trim();
-        if (kids) out.push(...kids.split(' ').map(Number));
-      }
-    } catch {
-      // The process ended while we looked: nothing more below it.
-    }
-  }
-  return out;
-}
-
-/**
- * Waits until the stages after publication (page images, search index, rewards…) are done: the page's ETag is
- * unchanged and the server with all its children has been idle for two seconds in a row. Loading while a job
- * renders pages would measure the job, and a document revision bump mid-run turns the 304 row into 200s.
- */
-async function settle(child: Child, path: string): Promise<void> {
-  const until = Date.now() + 300_000;
-  const treeCpu = () =>
-    processTree(child.proc.pid!).reduce((sum, pid) => {
-      try {
-        return sum + cpuMicros(pid);
-      } catch {
-        return sum;
-      }
-    }, 0);
-  let quiet = 0;
-  let etag = (await httpGet(`${child.url}${path}`)).headers.etag;
-  while (quiet < 2) {
-    if (Date.now() > until) {
-      console.log('  note: the server did not settle within 300 s; measuring anyway');
-      return;
-    }
-    const cpu0 = treeCpu();
-    await new Promise((r) => setTimeout(r, 1000));
-    const now = (await httpGet(`${child.url}${path}`)).headers.etag;
-    // Under 5 % of a core: the job poller and this probe, nothing rendering.
-    quiet = treeCpu() - cpu0 < 50_000 && now === etag ? quiet + 1 : 0;
-    etag = now;
-  }
-}
-
-/** User + system CPU time of a process so far, in microseconds. */
-function cpuMicros(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // The command name may hold spaces or parentheses; the fields we want come after its closing one.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks * 1e6) / CLOCK_TICKS_PER_S;
-}
-
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : Number.NaN;
 }
 
 /** The q-quantile of ascending samples (nearest rank). */

@@ -9,7 +9,8 @@
  *    BENCH_DATABASE_URL / TEST_DATABASE_URL / the local server, skipped when none answers);
  * 2. one uploader with `--docs` paid documents, `--buyers` buyers each granted exactly enough for every document;
  *    PostgreSQL through a pool of `--pool` connections (10: the server's default); before the clock, one refused
- *    purchase per connection warms them up (`--no-warmup` to measure a cold start);
+ *    purchase per connection and 200 completed purchases of another seller's documents warm the connections and
+ *    this process up (`--no-warmup` to measure a cold start);
  * 3. every buyer buys every document, one after another, all buyers at once — so at any moment most buyers buy the
  *    same document of the same seller (the service call the purchase route makes: terms, guarded debit, earnings,
  *    platform share, entitlement — one transaction each). The settle loop a worker process runs (decision 0017)
@@ -48,6 +49,8 @@ const BUYERS = Number(args.buyers);
 const POOL = Number(args.pool);
 const DOCS = Number(args.docs);
 const PRICE = 10;
+/** Completed purchases before the clock (other buyers, another seller): see the warm-up below. */
+const WARM_SALES = 200;
 
 async function postgresUrl(): Promise<string | undefined> {
   const url =
@@ -141,13 +144,26 @@ async function run(dialect: Dialect) {
     if (dialect === 'postgres') {
       await Promise.all(Array.from({ length: POOL }, () => sql`select pg_sleep(0.01)`.execute(tdb.database.db)));
     }
-    // Warm-up, outside the measurement: one refused purchase per pooled connection (a buyer without credits), so
-    // every connection has run the purchase's statements and the seller's accounts exist, as on a site that has
-    // been up for a while. The buyers' own first purchases still record their terms acceptance.
+    // Warm-up, outside the measurement, as on a site that has been up for a while: one refused purchase per pooled
+    // connection (a buyer without credits), so every connection has run the purchase's statements and the seller's
+    // accounts exist; then WARM_SALES completed purchases of another seller's documents by other buyers, so this
+    // process runs the purchase code compiled, not interpreted (the first few hundred calls of a fresh Node process
+    // are several times slower). The measured buyers' own first purchases still record their terms acceptance.
     if (!args['no-warmup']) {
       const broke = await Promise.all(Array.from({ length: POOL }, (_, i) => insertTestUser(tdb.database, `热身${i}`)));
       await Promise.all(
         broke.map((b) => purchaseDocument(deps, { id: b }, docs[0]!, { acceptTerms: true }).catch(() => undefined)),
+      );
+      const other = await insertTestUser(tdb.database, '热身卖家');
+      const warmDocs: number[] = [];
+      for (let i = 0; i < WARM_SALES / POOL; i++) {
+        warmDocs.push(await insertTestDocument(tdb.database, other, { price: PRICE }));
+      }
+      await Promise.all(
+        broke.map(async (b) => {
+          await grantCredits(deps, undefined, { userId: b, amount: PRICE * warmDocs.length, reason: 'bench warm-up' });
+          for (const d of warmDocs) await purchaseDocument(deps, { id: b }, d, { acceptTerms: true });
+        }),
       );
     }
     const pgCpu0 = dialect === 'postgres' ? await backendCpu(tdb.database) : undefined;

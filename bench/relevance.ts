@@ -10,7 +10,8 @@
  *    consecutive words typed without spaces, 5–12 characters; (c) two words from two different paragraphs, typed
  *    with a space; (d) a phrase as in (b) that occurs in this one document only (the first of up to 40 draws).
  *    `--generated FILE [--sample 200] [--chars 2400]`: the same classes over the generated documents of a database
- *    bench/search.ts built (bench/relevance-generated.ts), drawn from randomly chosen documents.
+ *    bench/search.ts built (bench/relevance-generated.ts), drawn from randomly chosen documents; FILE may be the
+ *    postgres:// URL of a `bench/search.ts --pg` database (naive side: ts_rank, cancelled after --naive-timeout-ms).
  * 3. Runs every query through the real search service (`searchDocuments`, hot-query cache off) and through the naive
  *    statement `SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY bm25(fts) LIMIT 10` on an FTS5 table of the same
  *    documents (title and full text, the same jieba tokens), and prints success@1, success@10 and MRR (over the
@@ -36,7 +37,7 @@ import { getSiteSettings } from '../src/features/site/service.ts';
 import { WEIGHTS } from '../src/search/rank.ts';
 import { indexText, normalizeText, segmentQuery } from '../src/search/segment.ts';
 import { ftsQuery } from '../src/search/sqlite-search-index.ts';
-import { benchUploader, benchWorker } from './bench-site.ts';
+import { benchUploader, benchWorker, waitDocumentJobs } from './bench-site.ts';
 import { evaluate, type KnownDoc, queriesFor } from './relevance-eval.ts';
 import { runGenerated } from './relevance-generated.ts';
 import { mulberry32 } from './search-corpus.ts';
@@ -111,16 +112,7 @@ async function ingest(deps: ReturnType<typeof buildDeps>): Promise<void> {
     { userId: Number(user.id), categoryId: Number(category.id), price: 0, concurrency: 3, pollMs: 20 },
     () => {},
   );
-  for (;;) {
-    const left = await db
-      .selectFrom('jobs')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('status', 'in', ['queued', 'running'])
-      .where('name', 'like', 'document.%')
-      .executeTakeFirstOrThrow();
-    if (Number(left.n) === 0) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitDocumentJobs(db);
   await worker.stop(5000);
   console.log(`imported ${files.length} files in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
@@ -190,7 +182,8 @@ async function main(): Promise<void> {
       return bodies.reduce((n, b) => n + (b.includes(p) ? 1 : 0), 0);
     };
     const rnd = mulberry32(SEED);
-    const queries = docs.flatMap((d) => queriesFor(d, rnd, occurrences));
+    const queries = [];
+    for (const d of docs) queries.push(...(await queriesFor(d, rnd, occurrences)));
     const outsideExcerpt = queries.filter(
       (q) =>
         q.cls !== 'title' &&
@@ -228,5 +221,6 @@ if (generated)
     sample: Number(opt('--sample') ?? 200),
     chars: Number(opt('--chars') ?? 2400),
     verbose: VERBOSE,
+    naiveTimeoutMs: Number(opt('--naive-timeout-ms') ?? 15_000),
   });
 else await main();

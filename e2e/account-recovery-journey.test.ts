@@ -63,8 +63,8 @@ async function linkFromMail(to: string, path: string, since: number): Promise<st
 
 async function login(page: Page, password: string): Promise<void> {
   await page.goto(`${server.url}/login`);
-  await page.fill('#identifier', EMAIL);
-  await page.fill('#password', password);
+  await page.fill('[name="identifier"]', EMAIL);
+  await page.fill('[name="password"]', password);
   await page.click('#main button[type=submit]');
   await page.waitForLoadState('load');
 }
@@ -77,10 +77,10 @@ test('register → verify e-mail → log out → 忘记密码 → reset → the 
   // 1. Register: with mail configured, the account exists only once the e-mailed link is confirmed.
   const laptop = await device();
   await laptop.goto(`${server.url}/register`);
-  await laptop.fill('#identifier', EMAIL);
-  await laptop.fill('#displayName', '找回测试');
-  await laptop.fill('#password', FIRST_PASSWORD);
-  await laptop.fill('#passwordConfirm', FIRST_PASSWORD);
+  await laptop.fill('[name="identifier"]', EMAIL);
+  await laptop.fill('[name="displayName"]', '找回测试');
+  await laptop.fill('[name="password"]', FIRST_PASSWORD);
+  await laptop.fill('[name="passwordConfirm"]', FIRST_PASSWORD);
   const before = smtp.messages.length;
   await laptop.click('#main button[type=submit]');
   await laptop.waitForLoadState('load');
@@ -107,7 +107,7 @@ test('register → verify e-mail → log out → 忘记密码 → reset → the 
   assert.equal(await loggedIn(laptop), false);
   await laptop.goto(`${server.url}/login`);
   await laptop.click('a[href="/password/forgot"]');
-  await laptop.fill('#identifier', EMAIL);
+  await laptop.fill('[name="identifier"]', EMAIL);
   const beforeReset = smtp.messages.length;
   await laptop.click('form[action="/password/forgot"] button[type=submit]');
   await laptop.waitForLoadState('load');
@@ -116,15 +116,19 @@ test('register → verify e-mail → log out → 忘记密码 → reset → the 
   // 3. The reset link sets the new password.
   const reset = await linkFromMail(EMAIL, '/password/reset', beforeReset);
   await laptop.goto(`${server.url}${reset}`);
-  await laptop.fill('#password', NEW_PASSWORD);
-  await laptop.fill('#passwordConfirm', NEW_PASSWORD);
+  await laptop.fill('[name="password"]', NEW_PASSWORD);
+  await laptop.fill('[name="passwordConfirm"]', NEW_PASSWORD);
   await laptop.click('form[action="/password/reset"] button[type=submit]');
   await laptop.waitForLoadState('load');
   await laptop.screenshot({ path: join(SHOTS, 'recovery-reset-done.png'), fullPage: true });
 
   // The link works once.
   await laptop.goto(`${server.url}${reset}`);
-  assert.equal(await laptop.locator('form[action="/password/reset"] #password').count(), 0, 'a used link is dead');
+  assert.equal(
+    await laptop.locator('form[action="/password/reset"] [name="password"]').count(),
+    0,
+    'a used link is dead',
+  );
 
   // 4. The old password is refused, the new one works.
   await login(laptop, FIRST_PASSWORD);

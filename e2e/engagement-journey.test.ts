@@ -44,10 +44,10 @@ test('a reader favorites a document, finds it in a folder, rates it and comments
   const ctx = await browser.newContext({ locale: 'zh-CN' });
   const page = await ctx.newPage();
   await page.goto(`${server.url}/register`);
-  await page.fill('#identifier', 'engage-reader@example.com');
-  await page.fill('#displayName', '读者小李');
-  await page.fill('#password', 'journey-password-1');
-  await page.fill('#passwordConfirm', 'journey-password-1');
+  await page.fill('[name="identifier"]', 'engage-reader@example.com');
+  await page.fill('[name="displayName"]', '读者小李');
+  await page.fill('[name="password"]', 'journey-password-1');
+  await page.fill('[name="passwordConfirm"]', 'journey-password-1');
   await Promise.all([
     page.waitForURL((u) => !u.pathname.startsWith('/register')),
     page.click('#main button[type=submit]'),
@@ -70,7 +70,7 @@ test('a reader favorites a document, finds it in a folder, rates it and comments
   // 2. It is in 默认收藏夹; a new folder, and 移到 it.
   await page.goto(`${server.url}/favorites`);
   assert.match(await page.locator('#main').innerText(), new RegExp(TITLE));
-  await page.fill('#new-folder-name', '讲话稿素材');
+  await page.fill('#folder-new-name', '讲话稿素材');
   await Promise.all([page.waitForURL(/notice=created/), page.click('form[action="/favorites/folders"] button')]);
   await page.goto(`${server.url}/favorites`);
   const row = page.locator(`#fav-${docId}`);

@@ -66,10 +66,10 @@ async function submit(page: Page, selector = '#main button[type=submit]'): Promi
 
 async function register(page: Page, identifier: string, name: string) {
   await page.goto(`${server.url}/register`);
-  await page.fill('#identifier', identifier);
-  await page.fill('#displayName', name);
-  await page.fill('#password', 'pen-and-ink-2024');
-  await page.fill('#passwordConfirm', 'pen-and-ink-2024');
+  await page.fill('[name="identifier"]', identifier);
+  await page.fill('[name="displayName"]', name);
+  await page.fill('[name="password"]', 'pen-and-ink-2024');
+  await page.fill('[name="passwordConfirm"]', 'pen-and-ink-2024');
   await Promise.all([page.waitForURL(`${server.url}/`), page.click('#main button[type=submit]')]);
 }
 
@@ -77,26 +77,32 @@ test('register and login refusals keep what was typed (never the password)', asy
   const ctx = await browser.newContext({ locale: 'zh-CN' });
   const page = await ctx.newPage();
   await page.goto(`${server.url}/register`);
-  await page.fill('#identifier', 'keeper@example.com');
-  await page.fill('#displayName', '留痕的人');
-  await page.fill('#password', 'pen-and-ink-2024');
-  await page.fill('#passwordConfirm', 'another-one-2024');
+  await page.fill('[name="identifier"]', 'keeper@example.com');
+  await page.fill('[name="displayName"]', '留痕的人');
+  await page.fill('[name="password"]', 'pen-and-ink-2024');
+  await page.fill('[name="passwordConfirm"]', 'another-one-2024');
   const res = await submit(page);
   assert.ok(res.status() >= 400 && res.status() < 500, String(res.status()));
-  assert.equal(await page.inputValue('#identifier'), 'keeper@example.com');
-  assert.equal(await page.inputValue('#displayName'), '留痕的人');
-  assert.equal(await page.inputValue('#password'), '', 'a password is never written back');
+  assert.equal(await page.inputValue('[name="identifier"]'), 'keeper@example.com');
+  assert.equal(await page.inputValue('[name="displayName"]'), '留痕的人');
+  assert.equal(await page.inputValue('[name="password"]'), '', 'a password is never written back');
   assert.ok(await page.locator('.form__errors[role=alert]').isVisible());
+  // The sentence sits beside the field it is about, which says it is invalid; the summary links to it.
+  assert.equal(await page.locator('#register-passwordConfirm-error').innerText(), '两次输入的密码不一致');
+  assert.equal(await page.getAttribute('#register-passwordConfirm', 'aria-invalid'), 'true');
+  assert.equal(await page.locator('.form__errors a[href="#register-passwordConfirm"]').count(), 1);
 
   await register(page, 'keeper@example.com', '留痕的人');
   await page.click('form[action="/logout"] button');
   await page.goto(`${server.url}/login`);
-  await page.fill('#identifier', 'keeper@example.com');
-  await page.fill('#password', 'wrong-password-1');
+  await page.fill('[name="identifier"]', 'keeper@example.com');
+  await page.fill('[name="password"]', 'wrong-password-1');
   const refused = await submit(page);
   assert.ok(refused.status() >= 400, String(refused.status()));
-  assert.equal(await page.inputValue('#identifier'), 'keeper@example.com');
+  assert.equal(await page.inputValue('[name="identifier"]'), 'keeper@example.com');
   assert.ok(await page.locator('.form__errors[role=alert]').isVisible());
+  // A failed login never says which of the two was wrong: no field is marked.
+  assert.equal(await page.locator('.field__error, [aria-invalid=true]').count(), 0);
   await ctx.close();
 });
 
@@ -211,8 +217,8 @@ test("the admin's grant form keeps its input and names the refused field", async
   const ctx = await browser.newContext({ locale: 'zh-CN' });
   const page = await ctx.newPage();
   await page.goto(`${server.url}/login`);
-  await page.fill('#identifier', 'admin@example.com');
-  await page.fill('#password', 'admin-password-1');
+  await page.fill('[name="identifier"]', 'admin@example.com');
+  await page.fill('[name="password"]', 'admin-password-1');
   await Promise.all([
     page.waitForURL((u) => !u.pathname.startsWith('/login')),
     page.click('#main button[type=submit]'),

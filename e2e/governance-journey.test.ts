@@ -49,17 +49,17 @@ async function person(): Promise<Page> {
 
 async function register(page: Page, email: string, name: string) {
   await page.goto(`${server.url}/register`);
-  await page.fill('#identifier', email);
-  await page.fill('#displayName', name);
-  await page.fill('#password', 'journey-password-1');
-  await page.fill('#passwordConfirm', 'journey-password-1');
+  await page.fill('[name="identifier"]', email);
+  await page.fill('[name="displayName"]', name);
+  await page.fill('[name="password"]', 'journey-password-1');
+  await page.fill('[name="passwordConfirm"]', 'journey-password-1');
   await Promise.all([page.waitForURL(`${server.url}/`), page.click('#main button[type=submit]')]);
 }
 
 async function login(page: Page, email: string, password: string) {
   await page.goto(`${server.url}/login`);
-  await page.fill('#identifier', email);
-  await page.fill('#password', password);
+  await page.fill('[name="identifier"]', email);
+  await page.fill('[name="password"]', password);
   await Promise.all([
     page.waitForURL((u) => !u.pathname.startsWith('/login')),
     page.click('#main button[type=submit]'),
@@ -91,7 +91,7 @@ test('report → takedown → the reporter reads the outcome; the page answers 4
     reader.click(`a[href="/d/${docId}/report"]`),
   ]);
   await reader.check('input[name=reason][value=secret]');
-  await reader.fill('#detail', '文中包含内部会议的未公开数据。');
+  await reader.fill('#report-detail', '文中包含内部会议的未公开数据。');
   await reader.click('#main button[type=submit]');
   await reader.waitForURL(/done=1/);
 

@@ -78,10 +78,10 @@ test('top up through the gateway → buy a paid document → download the identi
   const ctx = await browser.newContext({ locale: 'zh-CN', acceptDownloads: true });
   const page = await ctx.newPage();
   await page.goto(`${server.url}/register`);
-  await page.fill('#identifier', 'reader@example.com');
-  await page.fill('#displayName', '读者小王');
-  await page.fill('#password', 'reader-password-1');
-  await page.fill('#passwordConfirm', 'reader-password-1');
+  await page.fill('[name="identifier"]', 'reader@example.com');
+  await page.fill('[name="displayName"]', '读者小王');
+  await page.fill('[name="password"]', 'reader-password-1');
+  await page.fill('[name="passwordConfirm"]', 'reader-password-1');
   await Promise.all([page.waitForURL(`${server.url}/`), page.click('#main button[type=submit]')]);
   await page.goto(`${server.url}/my/wallet`);
   assert.equal((await page.locator('#wallet-balance').innerText()).trim(), '0');

@@ -58,8 +58,8 @@ after(async () => {
 
 async function login(page: Page, identifier: string, password: string) {
   await page.goto(`${server.url}/login`);
-  await page.fill('#identifier', identifier);
-  await page.fill('#password', password);
+  await page.fill('[name="identifier"]', identifier);
+  await page.fill('[name="password"]', password);
   await Promise.all([
     page.waitForURL((u) => !u.pathname.startsWith('/login')),
     page.click('#main button[type=submit]'),
@@ -71,16 +71,16 @@ test('register → upload the seed as a paid document → published → anonymou
   const ownerCtx = await browser.newContext({ locale: 'zh-CN' });
   const owner = await ownerCtx.newPage();
   await owner.goto(`${server.url}/register`);
-  await owner.fill('#identifier', 'xiaobigan@example.com');
-  await owner.fill('#displayName', '基层小笔杆');
-  await owner.fill('#password', 'pen-and-ink-2024');
-  await owner.fill('#passwordConfirm', 'pen-and-ink-2024');
+  await owner.fill('[name="identifier"]', 'xiaobigan@example.com');
+  await owner.fill('[name="displayName"]', '基层小笔杆');
+  await owner.fill('[name="password"]', 'pen-and-ink-2024');
+  await owner.fill('[name="passwordConfirm"]', 'pen-and-ink-2024');
   await Promise.all([owner.waitForURL(`${server.url}/`), owner.click('#main button[type=submit]')]);
   assert.ok(await owner.isVisible('text=基层小笔杆'));
 
   // 2. A bio for the uploader card.
   await owner.goto(`${server.url}/settings/profile`);
-  await owner.fill('#bio', '分享文档素材,服务帮助笔杆子');
+  await owner.fill('#profile-bio', '分享文档素材,服务帮助笔杆子');
   await Promise.all([
     owner.waitForURL(/\/settings\/profile\?notice=saved$/),
     owner.click('form[action="/settings/profile"] button[type=submit]'),
@@ -94,8 +94,8 @@ test('register → upload the seed as a paid document → published → anonymou
   await owner.goto(`${server.url}/upload`);
   assert.ok(await owner.locator('[data-needs-verification] a[href="/account/verification"]').isVisible());
   await owner.goto(`${server.url}/account/verification`);
-  await owner.fill('#legalName', '张小笔');
-  await owner.fill('#idNumber', ID_NUMBER);
+  await owner.fill('#verification-legalName', '张小笔');
+  await owner.fill('#verification-idNumber', ID_NUMBER);
   await owner.check('input[name=consent]');
   await Promise.all([
     owner.waitForURL(/\/account\/verification\?notice=submitted/),

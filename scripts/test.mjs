@@ -55,4 +55,4 @@ console.log(
 );
 const env = { ...process.env, ...(pgUrl ? { TEST_DATABASE_URL: pgUrl } : {}) };
 const files = only.length ? only : [...findTests(join(root, 'src')), ...findTests(join(root, 'e2e'))];
-run('node', ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files], env);
+run('node', ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', ...files], env);

@@ -14,6 +14,7 @@ import { renderPagesHandler } from './features/documents/page-images.ts';
 import { convertDocumentHandler } from './features/documents/pipeline.ts';
 import { followFanoutHandler } from './features/following/fanout.ts';
 import { searchReindexHandler } from './features/search/jobs.ts';
+import { markProbeHandler } from './features/watermark/probe.ts';
 import { createJobQueue } from './jobs/job-queue.ts';
 import type { JobHandlers } from './jobs/worker.ts';
 import type { Logger } from './log.ts';
@@ -198,5 +199,6 @@ export function jobHandlers(deps: Deps): JobHandlers {
     'search.reindex': searchReindexHandler(deps),
     'credits.releaseReward': releaseRewardHandler(deps),
     'follow.fanout': followFanoutHandler(deps),
+    'watermark.probe': markProbeHandler(deps),
   };
 }

@@ -93,6 +93,11 @@ function output(fd: number, pretty: boolean): DestinationStream {
       buffered = true;
       if (stream.lastLevel >= 40 || !isAccessLogger(stream.lastLogger)) flush();
     },
+    /** An access line serialised by its caller (see `accessLineWriter`): buffered like pino's access lines. */
+    writeAccessLine(line: string) {
+      sink.write(format ? format(line) : line);
+      buffered = true;
+    },
     /** `log.flush(cb)`: everything buffered is written before `cb` runs. */
     flush(cb?: (err?: Error) => void) {
       flush();
@@ -105,4 +110,20 @@ function output(fd: number, pretty: boolean): DestinationStream {
 function isAccessLogger(logger: Logger | undefined): boolean {
   const bindings = (logger as unknown as Record<symbol, unknown> | undefined)?.[pino.symbols.chindingsSym];
   return typeof bindings === 'string' && bindings.includes(ACCESS_BINDING);
+}
+
+/**
+ * For the hottest path only (the front cache's hit, web/front-cache.ts): a writer of access lines that the caller
+ * serialises itself, with the fields and order pino would write (`level`, `time`, `pid`, `module`, the fields, `msg`),
+ * batched like pino's access lines. Undefined unless `log` is `createLogger(…).child({ module: 'http' })` (no other
+ * bindings) at info or below; the caller then logs through pino.
+ */
+export function accessLineWriter(log: Logger): ((line: string) => void) | undefined {
+  const bindings = (log as unknown as Record<symbol, unknown>)[pino.symbols.chindingsSym];
+  if (!log.isLevelEnabled('info') || bindings !== `,"pid":${process.pid},${ACCESS_BINDING}`) return undefined;
+  const stream = (log as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as
+    | { writeAccessLine?: (line: string) => void }
+    | undefined;
+  const write = stream?.writeAccessLine;
+  return write ? (line) => write(line) : undefined;
 }

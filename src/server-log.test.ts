@@ -42,7 +42,7 @@ async function start(env: Record<string, string>) {
       .map((l) => JSON.parse(l) as Line);
   /** Waits (generously: this is about arriving at all, not about speed) until a line matches. */
   const waitFor = async (what: string, match: (l: Line) => boolean): Promise<Line> => {
-    const until = Date.now() + 30_000;
+    const until = Date.now() + 90_000;
     for (;;) {
       const hit = lines().find(match);
       if (hit) return hit;

@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { buildZip, docxEntries, fixtureDir } from '../testing/zip-fixtures.ts';
 import { createConverter } from './converter.ts';
 import { extractDocx } from './extract-docx.ts';
+import type { OfficeConverter } from './libreoffice.ts';
 import { ConversionError, DEFAULT_LIMITS } from './types.ts';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
@@ -116,6 +121,44 @@ describe('createConverter', () => {
       assert.ok((await converter.extract(SEED_DOCX, 'docx')).charCount > 2000);
     } finally {
       await converter.close();
+    }
+  });
+
+  test('an office file LibreOffice printed as its bytes (the compound-file signature as text) is corrupt', async () => {
+    // LibreOffice's plain-text fallback for a fuzzed .xls, as the corpus run saw it (legacy/…POIHSSFFuzzer….xls).
+    const office = (line: string): OfficeConverter => ({
+      available: true,
+      async toPdf() {
+        const dir = await mkdtemp(join(tmpdir(), 'wy-fake-lo-'));
+        const doc = await PDFDocument.create();
+        const font = await doc.embedFont(StandardFonts.Helvetica);
+        const page = doc.addPage();
+        page.drawText('poi__spreadsheet__fuzzed', { x: 50, y: 780, size: 12, font });
+        page.drawText(line, { x: 50, y: 750, size: 12, font });
+        const pdf = join(dir, 'out.pdf');
+        await writeFile(pdf, await doc.save());
+        return { pdf, dir };
+      },
+      stats: () => ({ poolStarts: 0, pooled: 0, oneShot: 0 }),
+      close: async () => {},
+    });
+    const printed = createConverter({
+      concurrency: 1,
+      timeoutMs: 30_000,
+      memoryMb: 256,
+      office: office('ÐÏà¡±á>þÿ þÿÿÿÿÿÿÿÿÿÿÿÿ Workbook ÿÿÿÿ'),
+    });
+    const read = createConverter({
+      concurrency: 1,
+      timeoutMs: 30_000,
+      memoryMb: 256,
+      office: office('Quarterly sales by region, first half of the year'),
+    });
+    try {
+      await assert.rejects(printed.extract(SEED_TXT, 'xls'), isError('corrupt', true));
+      assert.match((await read.extract(SEED_TXT, 'xls')).body, /Quarterly sales by region/);
+    } finally {
+      await Promise.all([printed.close(), read.close()]);
     }
   });
 

@@ -243,6 +243,7 @@ export function createConverter(opts: ConverterOptions): Converter {
       const { pdf, dir } = await opts.office.toPdf(path, format);
       try {
         const text = await extractInWorker(pdf, 'pdf');
+        if (printedCompoundFile(text.body)) throw new ConversionError('corrupt');
         if (extractOpts?.onPdf) await extractOpts.onPdf(pdf);
         return text;
       } finally {
@@ -257,6 +258,15 @@ export function createConverter(opts: ConverterOptions): Converter {
       await Promise.all([...exiting, opts.office?.close()]);
     },
   };
+}
+
+/**
+ * An Office 97–2003 file LibreOffice could not parse is opened with its plain-text filter and printed byte for byte:
+ * its text then begins with the compound-file signature D0 CF 11 E0 A1 B1 1A E1 read as Latin-1, "ÐÏà¡±á" (the
+ * control characters dropped). That is a damaged file, not a text — nor a page for OCR to read back (issue #17).
+ */
+export function printedCompoundFile(body: string): boolean {
+  return /ÐÏ\s?à¡±\s?á/.test(body.slice(0, 4096));
 }
 
 function closedError(): ConversionError {

@@ -104,6 +104,39 @@ describe('LibreOffice conversion', { skip: whyNot }, () => {
     }
   });
 
+  test('close() kills a one-shot run in flight: no verdict on the file, nothing left behind', async () => {
+    const root = await tempDir();
+    try {
+      const office = createOfficeConverter({
+        sofficePath: SOFFICE,
+        timeoutMs: 120_000,
+        memoryMb: 2048,
+        concurrency: 1,
+        tmpRoot: root,
+      });
+      const converting = office.toPdf(DOC, 'doc');
+      // close() rejects the run while this test still awaits close(): hold the outcome now, not after.
+      const outcome = converting.then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      // Until LibreOffice runs (a process names the run's directory), then stop the converter under it.
+      for (let i = 0; i < 200 && lingering(root).length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      assert.ok(lingering(root).length > 0, 'LibreOffice was running');
+      const t0 = Date.now();
+      await office.close();
+      assert.ok(Date.now() - t0 < 5000, 'close did not wait for the conversion to end');
+      const err = await outcome;
+      assert.ok(err instanceof ConversionError, `the run was rejected: ${String(err)}`);
+      assert.equal(err.code, 'failed', 'converter closed, not a verdict such as corrupt');
+      assert.equal(err.permanent, false);
+      assert.deepEqual(lingering(root), [], 'no LibreOffice process outlives close()');
+      await assert.rejects(office.toPdf(DOC, 'doc'), (err: unknown) => err instanceof ConversionError);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
   test('a memory cap too small for LibreOffice fails the file instead of the server', async () => {
     const office = createOfficeConverter({ sofficePath: SOFFICE, timeoutMs: 60_000, memoryMb: 64, concurrency: 1 });
     await assert.rejects(office.toPdf(DOC, 'doc'), (err: unknown) => {

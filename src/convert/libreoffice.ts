@@ -130,6 +130,20 @@ export function createOfficeConverter(opts: OfficeOptions): OfficeConverter {
   const fontconfig = opts.fontconfigFile ?? FONTCONFIG_FILE;
   const tmpRoot = opts.tmpRoot ?? tmpdir();
   const stats = { oneShot: 0 };
+  // One-shot runs in flight, each by the function that kills all its processes: close() and the process's exit kill
+  // them (their timeout and watchdog live in this process; a run left behind would go on uncapped).
+  const running = new Set<() => void>();
+  const onExit = () => {
+    for (const kill of running) kill();
+  };
+  const track = (kill: () => void) => {
+    if (running.size === 0) process.on('exit', onExit);
+    running.add(kill);
+    return () => {
+      running.delete(kill);
+      if (running.size === 0) process.off('exit', onExit);
+    };
+  };
   // Decided at the first conversion: null = one process per file.
   let pool: OfficePool | null | undefined;
   const getPool = (): OfficePool | null => {
@@ -164,9 +178,11 @@ export function createOfficeConverter(opts: OfficeOptions): OfficeConverter {
   let closed = false;
 
   const oneShot = (dir: string, named: string, input: string) =>
-    withSlot(() => {
+    withSlot(async () => {
+      // A run waiting for a slot when the converter closed does not start.
+      if (closed) throw new ConversionError('failed', { detail: 'converter closed' }, false);
       stats.oneShot++;
-      return runSoffice(opts, fontconfig, dir, named, input);
+      return runSoffice(opts, fontconfig, dir, named, input, track);
     });
 
   return {
@@ -202,6 +218,9 @@ export function createOfficeConverter(opts: OfficeOptions): OfficeConverter {
     },
     async close() {
       closed = true;
+      onExit();
+      // Until every one-shot run has seen its processes end (each removes itself when its child closes).
+      for (let i = 0; i < 250 && running.size > 0; i++) await new Promise((r) => setTimeout(r, 20));
       await pool?.close();
     },
   };
@@ -248,13 +267,16 @@ async function runSoffice(
   dir: string,
   named: string,
   input: string,
+  track: (kill: () => void) => () => void,
 ): Promise<string> {
   const outDir = join(dir, 'out');
   const profile = join(dir, 'profile');
   await writeProfile(profile);
   const argv = sofficeArgv(opts.sofficePath, profile, ['--convert-to', 'pdf', '--outdir', outDir, named]);
   const env = sofficeEnv(dir, fontconfig);
-  const { code, signal, timedOut, overMemory, stderr } = await run(argv, env, opts.timeoutMs, dir, opts.memoryMb);
+  const r = await run(argv, env, opts.timeoutMs, dir, opts.memoryMb, track);
+  const { code, signal, timedOut, overMemory, stderr } = r;
+  if (r.closed) throw new ConversionError('failed', { detail: 'converter closed' }, false);
   if (timedOut) throw new ConversionError('timeout');
   if (overMemory) throw new ConversionError('outOfMemory', { detail: `LibreOffice over ${opts.memoryMb} MB resident` });
   const produced = existsSync(outDir) ? (await readdir(outDir)).filter((n) => n.endsWith('.pdf')) : [];
@@ -299,11 +321,13 @@ function run(
   timeoutMs: number,
   marker: string,
   memoryMb: number,
+  track: (kill: () => void) => () => void,
 ): Promise<{
   code: number | null;
   signal: NodeJS.Signals | null;
   timedOut: boolean;
   overMemory: boolean;
+  closed: boolean;
   stderr: string;
 }> {
   return new Promise((resolve) => {
@@ -319,6 +343,12 @@ function run(
       killGroup(child.pid);
       killStragglers(marker);
     };
+    // Killed because the converter closed: no verdict on the file.
+    let closedRun = false;
+    const untrack = track(() => {
+      closedRun = true;
+      killAll();
+    });
     const timer = setTimeout(() => {
       timedOut = true;
       killAll();
@@ -336,16 +366,17 @@ function run(
     const stop = () => {
       clearTimeout(timer);
       clearInterval(watchdog);
+      untrack();
     };
     child.on('error', (err) => {
       stop();
-      resolve({ code: 127, signal: null, timedOut: false, overMemory: false, stderr: String(err) });
+      resolve({ code: 127, signal: null, timedOut: false, overMemory: false, closed: closedRun, stderr: String(err) });
     });
     child.on('close', (code, signal) => {
       stop();
       // Nothing of the run may outlive it (oosplash can leave soffice.bin behind).
       killAll();
-      resolve({ code, signal, timedOut, overMemory, stderr });
+      resolve({ code, signal, timedOut, overMemory, closed: closedRun, stderr });
     });
   });
 }

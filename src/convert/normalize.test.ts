@@ -58,6 +58,12 @@ describe('cleanTitle', () => {
   test('keeps real titles', () => {
     assert.equal(cleanTitle('  关于印发《某办法》的通知 '), '关于印发《某办法》的通知');
     assert.equal(cleanTitle('Annual\nReport'), 'Annual Report');
+    assert.equal(cleanTitle('Presentation of the 2025 budget'), 'Presentation of the 2025 budget');
+    assert.equal(cleanTitle('Sheet metal prices'), 'Sheet metal prices');
+    assert.equal(cleanTitle('Printed circuit board design'), 'Printed circuit board design');
+    assert.equal(cleanTitle('Chart Title conventions in APA'), 'Chart Title conventions in APA');
+    assert.equal(cleanTitle('A1 级驾驶证申领须知'), 'A1 级驾驶证申领须知');
+    assert.equal(cleanTitle('G20'), 'G20');
   });
 
   test('drops tool-generated titles', () => {
@@ -69,6 +75,19 @@ describe('cleanTitle', () => {
       '  ',
       '1',
       'Document1',
+      'PowerPoint Presentation',
+      'Presentation1',
+      'No Slide Title',
+      'Sheet1',
+      'Book1',
+      '工作表1',
+      'Title Placeholder',
+      'Click to edit Master title style',
+      '单击此处添加标题',
+      '* Global Slide Footer 1',
+      'Chart Title',
+      'Printed 12/02/2026 07:46:05 Keiser',
+      'a1',
     ]) {
       assert.equal(cleanTitle(junk), undefined, junk);
     }

@@ -78,6 +78,16 @@ const JUNK_TITLES = [
   /^microsoft (office )?(word|powerpoint|excel) ?- ?/i,
   /^(untitled|title|document|doc|new document|无标题|无标题文档|未命名|未命名文档|标题|文档|新建文档|新建 microsoft word 文档)\s*\d*$/i,
   /^(powerpoint 演示文稿|幻灯片 ?\d+|slide ?\d+)$/i,
+  // Office's and LibreOffice's defaults for a deck or workbook nobody named (the corpus run published 14 decks as
+  // "PowerPoint Presentation", 10 sheets as "Sheet1", 2 as "No Slide Title").
+  /^(powerpoint presentation|presentation ?\d+|no slide title|sheet ?\d+|book ?\d+|工作表 ?\d+|工作簿 ?\d+)$/i,
+  // Layout placeholders and print headers that reached a Title property or a deck's first line (the 2026-12-02
+  // corpus run: "Title Placeholder", "* Global Slide Footer 1", "Chart Title", a sheet's "Printed 12/02/2026 …"
+  // that changes with every print, a .doc titled "a1" — a cell reference).
+  /^(title placeholder|click to (add|edit) (master )?title( style)?|chart title|slide title|单击此处(添加|编辑)(母版)?标题(样式)?|点击(此处)?添加标题)$/i,
+  /^[*•]?\s*global slide footer ?\d*$/i,
+  /^printed \d{1,2}\/\d{1,2}\/\d{2,4}\b/i,
+  /^[a-z]\d$/i,
   /^[\s\d\p{P}\p{S}]*$/u,
   // A 发文字号 placeholder styled as the title in 公文 templates: 〔2020〕号, 〔2020〕XX号.
   /^[〔［[(（]\s*\d{4}\s*[〕］\])）]\s*[\p{L}\p{N}]{0,8}\s*号$/u,

@@ -1,6 +1,6 @@
 // The OCR engines by name (config OCR=tesseract|none), for compose.ts and bench/ocr.ts.
 import type { OcrEngine } from './ocr.ts';
-import { createTesseractOcr } from './ocr-tesseract.ts';
+import { createTesseractOcr, type TesseractOptions } from './ocr-tesseract.ts';
 import type { RenderRequest, RenderResult } from './render-pdf.ts';
 
 /** What every engine needs: a way to draw PDF pages (the converter pool's capped render children). */
@@ -8,7 +8,7 @@ export interface OcrEngineOptions {
   render(req: RenderRequest): Promise<RenderResult>;
   pageTimeoutMs?: number;
   /** Engine settings for experiments (bench/ocr.ts); production uses each engine's defaults. */
-  tesseract?: { width?: number; psm?: number; languages?: string; settings?: Record<string, string> };
+  tesseract?: Omit<TesseractOptions, 'render' | 'tesseractPath' | 'pageTimeoutMs' | 'memoryMb'>;
 }
 
 /** The engine called `name`, or undefined for 'none'. */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { CORPUS_DIR } from '../testing/paths.ts';
-import { renderInChild, treeRss } from './render-process.ts';
+import { createRenderPool, renderInChild, treeRss } from './render-process.ts';
 import { ConversionError } from './types.ts';
 
 /** Children of this process running the renderer. */
@@ -95,6 +95,47 @@ describe('page renders in a child process with its resident memory capped', () =
         renderInChild(request(dir), { rssMb: 1024, heapMb: 512, timeoutMs: 50 }),
         (err: unknown) => err instanceof ConversionError && err.code === 'timeout',
       );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('closing the pool kills a render in flight, and no render starts after', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wy-render-'));
+    try {
+      const pool = createRenderPool({ rssMb: 1024, heapMb: 512, timeoutMs: 600_000 }, 1);
+      // The tiling-pattern PDF keeps drawing: a render that would not end by itself for a long while.
+      const rendering = pool.render({
+        ...request(dir),
+        pdfPath: join(CORPUS_DIR, 'pdf', 'pdfjs__tiling-pattern-box.pdf'),
+        width: 900,
+      });
+      for (let i = 0; i < 200 && renderChildren().length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      assert.equal(renderChildren().length, 1, 'the render child was running');
+      pool.close();
+      await assert.rejects(rendering, (err: unknown) => err instanceof ConversionError && err.code === 'failed');
+      await new Promise((r) => setTimeout(r, 200));
+      assert.deepEqual(renderChildren(), [], 'no render child outlives close()');
+      await assert.rejects(pool.render(request(dir)), (err: unknown) => err instanceof ConversionError);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a page pdf.js cannot load (broken xref entry, looping page tree) is corrupt, not a retryable failure', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wy-render-'));
+    try {
+      // Both open and yield their (empty) text to the lenient extractor; drawing their first page throws.
+      for (const name of ['qpdf__bad25.pdf', 'qpdf__deep-pages.pdf']) {
+        await assert.rejects(
+          renderInChild(
+            { ...request(dir), pdfPath: join(CORPUS_DIR, 'malformed', name) },
+            { rssMb: 1024, heapMb: 512, timeoutMs: 120_000 },
+          ),
+          (err: unknown) => err instanceof ConversionError && err.code === 'corrupt' && err.permanent,
+          name,
+        );
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -52,8 +52,11 @@ export interface RenderOutcome {
   peakRssBytes: number;
 }
 
-/** Renders in a fresh child process under `caps`; rejects with a ConversionError (outOfMemory, timeout, …). */
-export function renderInChild(req: RenderRequest, caps: RenderCaps): Promise<RenderOutcome> {
+/**
+ * Renders in a fresh child process under `caps`; rejects with a ConversionError (outOfMemory, timeout, …). While it
+ * runs, `live` holds a function that kills the child (the pool's close() calls it).
+ */
+export function renderInChild(req: RenderRequest, caps: RenderCaps, live?: Set<() => void>): Promise<RenderOutcome> {
   return new Promise((resolve, reject) => {
     // Under tsx (dev, tests) the entry is TypeScript and the child loads tsx; a built tree runs the .js directly.
     const ts = import.meta.url.endsWith('.ts');
@@ -71,12 +74,15 @@ export function renderInChild(req: RenderRequest, caps: RenderCaps): Promise<Ren
     const finish = (err: ConversionError | undefined, result?: RenderResult) => {
       if (settled) return;
       settled = true;
+      live?.delete(cancel);
       clearInterval(watch);
       clearTimeout(timer);
       if (child.exitCode === null) child.kill('SIGKILL');
       if (err) reject(err);
       else resolve({ result: result!, peakRssBytes: peak });
     };
+    const cancel = () => finish(new ConversionError('failed', { detail: 'converter closed' }, false));
+    live?.add(cancel);
     const limit = caps.rssMb * 1024 * 1024;
     const watch = setInterval(() => {
       if (!child.pid) return;
@@ -108,20 +114,24 @@ export function createRenderPool(caps: RenderCaps, concurrency: number) {
   let running = 0;
   const waiting: Array<() => void> = [];
   let closed = false;
+  const live = new Set<() => void>();
   return {
     async render(req: RenderRequest): Promise<RenderResult> {
       if (closed) throw new ConversionError('failed', { detail: 'converter closed' }, false);
       if (running >= concurrency) await new Promise<void>((r) => waiting.push(r));
       running++;
       try {
-        return (await renderInChild(req, caps)).result;
+        if (closed) throw new ConversionError('failed', { detail: 'converter closed' }, false);
+        return (await renderInChild(req, caps, live)).result;
       } finally {
         running--;
         waiting.shift()?.();
       }
     },
+    /** No new render starts; every child in flight is killed. */
     close() {
       closed = true;
+      for (const cancel of [...live]) cancel();
     },
   };
 }

@@ -10,6 +10,8 @@ export interface JobCatalog {
   'credits.releaseReward': { documentId: number };
   /** Tell every follower of a just-published document's uploader (in batches, once). */
   'follow.fanout': { documentId: number };
+  /** Find whether a document made paid after its conversion can carry the per-buyer mark (decision 0019). */
+  'watermark.probe': { documentId: number };
 }
 
 /** A job name from the catalog. */
@@ -22,10 +24,12 @@ export const JOB_NAMES: readonly JobName[] = [
   'document.pages',
   'credits.releaseReward',
   'follow.fanout',
+  'watermark.probe',
 ];
 
 /**
  * Claim order among ready jobs, lower first (decision 0028); 0 when not listed. Page images wait behind every
- * conversion that publishes, on every worker process sharing the database.
+ * conversion that publishes, on every worker process sharing the database; a mark probe (one file marked once, a PDF
+ * up to 64 MB in memory) too, but before page images: until it runs the page says 待检测.
  */
-export const JOB_PRIORITY: Partial<Record<JobName, number>> = { 'document.pages': 10 };
+export const JOB_PRIORITY: Partial<Record<JobName, number>> = { 'watermark.probe': 5, 'document.pages': 10 };

@@ -181,6 +181,8 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(finals, [5]);
     });
 
+    // The job waits on a promise nothing but the test resolves: on SQLite (no socket open) only stop()'s own timer
+    // keeps the process alive until the job is handed back, so this also holds stop() to waiting out its timeout.
     test('stop hands an unfinished job back so the next worker runs it at once', async () => {
       let release: () => void = () => {};
       const blocked = new Promise<void>((r) => {

@@ -149,8 +149,16 @@ export function startWorker(opts: WorkerOptions): Worker {
       wake?.();
       await looping;
       const drained = Promise.all(inFlight.values()).then(() => true);
-      const timedOut = new Promise<false>((r) => setTimeout(() => r(false), timeoutMs).unref());
-      if (!(await Promise.race([drained, timedOut]))) {
+      // A referenced timer: while a job waits on nothing that keeps the event loop alive (no socket, no child), an
+      // unreferenced one let the process end before the jobs were handed back, leaving them to an expired lease and a
+      // counted attempt. It is cleared as soon as the jobs finish, so a drained stop never waits longer.
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<false>((r) => {
+        timer = setTimeout(() => r(false), timeoutMs);
+      });
+      const finished = await Promise.race([drained, timedOut]);
+      clearTimeout(timer);
+      if (!finished) {
         log.warn({ jobs: [...inFlight.keys()] }, 'shutdown timeout: handing unfinished jobs back');
         await Promise.all([...inFlight.keys()].map((jobId) => opts.queue.release(jobId, id)));
       }

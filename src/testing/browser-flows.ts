@@ -21,10 +21,10 @@ export async function registerInBrowser(
   account: { identifier: string; name: string; password: string },
 ): Promise<number> {
   await page.goto(`${base}/register`);
-  await page.fill('#identifier', account.identifier);
-  await page.fill('#displayName', account.name);
-  await page.fill('#password', account.password);
-  await page.fill('#passwordConfirm', account.password);
+  await page.fill('[name="identifier"]', account.identifier);
+  await page.fill('[name="displayName"]', account.name);
+  await page.fill('[name="password"]', account.password);
+  await page.fill('[name="passwordConfirm"]', account.password);
   await Promise.all([page.waitForURL(`${base}/`), page.click('#main button[type=submit]')]);
   const href = await page.locator('.account-nav__me').getAttribute('href');
   return Number(/\/u\/(\d+)/.exec(href ?? '')?.[1]);
@@ -33,8 +33,8 @@ export async function registerInBrowser(
 /** Signs in through /login in the page. */
 export async function loginInBrowser(page: Page, base: string, identifier: string, password: string): Promise<void> {
   await page.goto(`${base}/login`);
-  await page.fill('#identifier', identifier);
-  await page.fill('#password', password);
+  await page.fill('[name="identifier"]', identifier);
+  await page.fill('[name="password"]', password);
   await Promise.all([
     page.waitForURL((u) => !u.pathname.startsWith('/login')),
     page.click('#main button[type=submit]'),

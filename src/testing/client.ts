@@ -94,12 +94,19 @@ export class TestClient {
   async postMultipart(
     url: string,
     fields: Record<string, string>,
-    opts: { file?: { field: string; name: string; data: Buffer }; csrfPage?: string; accept?: string } = {},
+    opts: {
+      file?: { field: string; name: string; data: Buffer };
+      csrfPage?: string;
+      accept?: string;
+      /** Send the token as the body's first field, as the page's form does (else in the query, as scripts do). */
+      csrfInBody?: boolean;
+    } = {},
   ): Promise<LightMyRequestResponse> {
     const csrf = await this.csrf(opts.csrfPage ?? url);
     const boundary = `----wenyuan${Math.random().toString(16).slice(2)}`;
     const chunks: Buffer[] = [];
-    for (const [k, v] of Object.entries(fields)) {
+    const first = opts.csrfInBody ? { _csrf: csrf } : {};
+    for (const [k, v] of Object.entries({ ...first, ...fields })) {
       chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
     }
     if (opts.file) {
@@ -116,7 +123,7 @@ export class TestClient {
     return this.remember(
       await this.app.inject({
         method: 'POST',
-        url: `${url}${sep}_csrf=${encodeURIComponent(csrf)}`,
+        url: opts.csrfInBody ? url : `${url}${sep}_csrf=${encodeURIComponent(csrf)}`,
         payload: Buffer.concat(chunks),
         headers: {
           'content-type': `multipart/form-data; boundary=${boundary}`,
@@ -162,11 +169,14 @@ export class TestClient {
   }
 }
 
-/** Polls a document's status until it is final (published/rejected) or the time runs out. */
+/**
+ * Polls a document's status until it is final (published/rejected) or the time runs out: a bound for a hung
+ * conversion, generous because a loaded 2-core machine (the tests run two files at once) can take tens of seconds.
+ */
 export async function waitForStatus(
   client: TestClient,
   id: number,
-  timeoutMs = 30_000,
+  timeoutMs = 90_000,
 ): Promise<{ status: string; reason: string | null }> {
   const until = Date.now() + timeoutMs;
   for (;;) {

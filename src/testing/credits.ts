@@ -3,6 +3,7 @@ import pino from 'pino';
 import { loadConfig } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { Deps } from '../deps.ts';
+import { insertUser } from './users.ts';
 
 /** The slice of dependencies the credits services use, over a test database (no HTTP, no ports). */
 export type CreditsDeps = Pick<Deps, 'database' | 'config' | 'log' | 'downloadUrlSecret'>;
@@ -14,28 +15,8 @@ export function creditsDeps(database: Database, env: Record<string, string> = {}
 }
 
 /** Inserts a user directly (no password hashing: these users never log in). */
-export async function insertTestUser(database: Database, name = '测试用户', opts: { verified?: boolean } = {}) {
-  const now = Date.now();
-  const row = await database.db
-    .insertInto('users')
-    .values({
-      email: `${randomBytes(6).toString('hex')}@example.com`,
-      phone: null,
-      password_hash: 'x',
-      display_name: name,
-      bio: '',
-      avatar_key: null,
-      role: 'user',
-      real_name_verified: opts.verified ? 1 : 0,
-      is_provider: 0,
-      rev: 1,
-      follower_count: 0,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return Number(row.id);
+export function insertTestUser(database: Database, name = '测试用户', opts: { verified?: boolean } = {}) {
+  return insertUser(database.db, { display_name: name, real_name_verified: opts.verified ? 1 : 0 });
 }
 
 /** Inserts a published document directly (the pipeline is tested elsewhere). */

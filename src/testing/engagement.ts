@@ -3,30 +3,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Deps } from '../deps.ts';
 import { syncDocumentIndex } from '../features/search/service.ts';
+import { insertUser } from './users.ts';
 
 /** Inserts a user who never logs in (no password hashing); returns the id. */
-export async function insertReader(deps: Pick<Deps, 'database'>, name = '读者'): Promise<number> {
-  const now = Date.now();
-  const row = await deps.database.db
-    .insertInto('users')
-    .values({
-      email: `${randomBytes(6).toString('hex')}@example.com`,
-      phone: null,
-      password_hash: 'x',
-      display_name: name,
-      bio: '',
-      avatar_key: null,
-      role: 'user',
-      real_name_verified: 0,
-      is_provider: 0,
-      rev: 1,
-      follower_count: 0,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return Number(row.id);
+export function insertReader(deps: Pick<Deps, 'database'>, name = '读者'): Promise<number> {
+  return insertUser(deps.database.db, { display_name: name });
 }
 
 /** Inserts a published document with its text and indexes it for search; returns the id. */
@@ -83,14 +64,4 @@ export async function recordDownload(deps: Pick<Deps, 'database'>, userId: numbe
     .insertInto('downloads')
     .values({ user_id: userId, document_id: documentId, ip: '127.0.0.1', created_at: Date.now() })
     .execute();
-}
-
-/** The id of the user registered with this e-mail address. */
-export async function userIdByEmail(deps: Pick<Deps, 'database'>, email: string): Promise<number> {
-  const row = await deps.database.db
-    .selectFrom('users')
-    .select('id')
-    .where('email', '=', email)
-    .executeTakeFirstOrThrow();
-  return Number(row.id);
 }

@@ -136,10 +136,11 @@ export class HttpClient {
   async submitVerification(legalName: string, idNumber: string): Promise<number> {
     const csrf = await this.csrf('/account/verification');
     const form = new FormData();
+    form.set('_csrf', csrf); // first, as the page's form sends it (decision 0024)
     form.set('legalName', legalName);
     form.set('idNumber', idNumber);
     form.set('consent', '1');
-    const res = await this.request(`/account/verification?_csrf=${encodeURIComponent(csrf)}`, {
+    const res = await this.request('/account/verification', {
       method: 'POST',
       body: form,
       headers: { accept: 'application/json' },

@@ -3,8 +3,10 @@
 // that comes first is set in the database here: its own tests (features/accounts) run the real flows.
 import { randomInt } from 'node:crypto';
 import type { Deps } from '../deps.ts';
+import { approveVerification } from '../features/verification/decisions.ts';
 import { idNumberCheckChar } from '../features/verification/id-number.ts';
-import { approveVerification, submitVerification } from '../features/verification/service.ts';
+import { submitVerification } from '../features/verification/service.ts';
+import { insertUser } from './users.ts';
 
 /** A valid 居民身份证号: region, birth date (YYYYMMDD) and sequence given or random, check character computed. */
 export function makeIdNumber(opts: { region?: string; birth?: string; seq?: string } = {}): string {
@@ -26,29 +28,12 @@ async function reviewer(deps: Pick<Deps, 'database'>, notUserId: number) {
     .orderBy('id')
     .executeTakeFirst();
   if (staff) return { id: Number(staff.id), role: staff.role };
-  const now = Date.now();
-  const row = await db
-    .insertInto('users')
-    .values({
-      email: `reviewer-${randomInt(1e9)}@example.com`,
-      phone: null,
-      password_hash: 'x',
-      display_name: '测试审核员',
-      bio: '',
-      avatar_key: null,
-      role: 'moderator',
-      real_name_verified: 0,
-      is_provider: 0,
-      rev: 1,
-      follower_count: 0,
-      created_at: now,
-      updated_at: now,
-      banned_until: null,
-      muted_until: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return { id: Number(row.id), role: 'moderator' as const };
+  const id = await insertUser(db, {
+    email: `reviewer-${randomInt(1e9)}@example.com`,
+    display_name: '测试审核员',
+    role: 'moderator',
+  });
+  return { id, role: 'moderator' as const };
 }
 
 /** Marks a user's email or phone verified in the database (for tests that are not about that verification). */

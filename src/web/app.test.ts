@@ -36,3 +36,9 @@ test('unknown pages get a friendly zh-CN 404, API clients get JSON, never a stac
   assert.equal(bad.statusCode, 404);
   assert.ok(!/at \w+ \(/.test(bad.body), 'no stack trace');
 });
+
+test('the server keeps idle connections as Fastify would (72 s), not Node 20’s 5 s that races proxies reusing them', () => {
+  // The front cache brings its own server (serverFactory), on which Fastify sets none of its socket options.
+  assert.equal(t.app.server.keepAliveTimeout, 72_000);
+  assert.equal(t.app.server.requestTimeout, 0);
+});

@@ -95,8 +95,8 @@ export async function createApp(
   // Anonymous page hits are answered before the framework (web/front-cache.ts); set once the routes exist.
   let front: FrontHandler | undefined;
   const app = Fastify({
-    serverFactory: (handler) =>
-      createServer((req, res) => {
+    serverFactory: (handler, options) => {
+      const server = createServer((req, res) => {
         if (!front) return handler(req, res);
         const failed = (err: unknown) => {
           deps.log.error({ err }, 'front cache failed');
@@ -110,7 +110,16 @@ export async function createApp(
         }
         if (served === false) return handler(req, res);
         if (served !== true) served.then((ok) => ok || handler(req, res), failed);
-      }),
+      });
+      // What Fastify sets on a server it creates itself and not on a factory's: without it Node's 5 s keep-alive
+      // closes idle connections that a proxy or client (4 s in undici) is about to reuse — a race that shows as
+      // "other side closed" under load.
+      const o = options as unknown as Record<'keepAliveTimeout' | 'requestTimeout' | 'connectionTimeout', number>;
+      server.keepAliveTimeout = o.keepAliveTimeout;
+      server.requestTimeout = o.requestTimeout;
+      server.setTimeout(o.connectionTimeout);
+      return server;
+    },
     loggerInstance: deps.log.child({ module: 'http' }) as FastifyBaseLogger,
     // One access line per request is written by the onResponse hook below, not two by Fastify.
     logController: new LogController({ disableRequestLogging: true }),

@@ -40,6 +40,9 @@ declare module 'fastify' {
 /** Fields never written back into a page. */
 const SECRET_FIELD = /^_csrf$|password|passwd|secret|idnumber/i;
 
+/** Whether a field is a secret never written back into a page (its field asks for it again). */
+export const isSecretField = (name: string) => SECRET_FIELD.test(name);
+
 /** Values of a multipart body read so far, per request (recorded by web/multipart.ts as parts arrive). */
 const multipartValues = new WeakMap<FastifyRequest, Record<string, string>>();
 
@@ -53,14 +56,21 @@ export function recordMultipartField(req: FastifyRequest, name: string, value: s
   values[name] = value;
 }
 
-/** What the user submitted, as strings by field name, without secrets. */
+/**
+ * The longest value written back into a form (UTF-16 units): ten times the longest text field the site accepts
+ * (a 2000-character comment), so anything a person typed comes back to be shortened, while a pasted megabyte is
+ * not echoed into the page (its field is empty again, beside the sentence saying how long it may be).
+ */
+export const MAX_KEPT_CHARS = 20_000;
+
+/** What the user submitted, as strings by field name, without secrets and without over-long values. */
 export function submittedValues(req: FastifyRequest): Record<string, string> {
   const raw = multipartValues.get(req) ?? (req.body && typeof req.body === 'object' ? req.body : {});
   const values: Record<string, string> = {};
   for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
     if (SECRET_FIELD.test(name)) continue;
-    if (typeof value === 'string') values[name] = value;
-    else if (Array.isArray(value) && typeof value[0] === 'string') values[name] = value[0];
+    const text = typeof value === 'string' ? value : Array.isArray(value) ? value[0] : undefined;
+    if (typeof text === 'string' && text.length <= MAX_KEPT_CHARS) values[name] = text;
   }
   return values;
 }

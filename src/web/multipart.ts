@@ -13,7 +13,8 @@ export type FormPart =
   | { type: 'field'; name: string; value: string }
   | { type: 'file'; name: string; filename: string; stream: FileStream };
 
-type Limits = { fileSize?: number };
+/** Caps on one multipart body (busboy's): bytes per file, files, fields, bytes per field, parts. */
+type Limits = { fileSize?: number; files?: number; fields?: number; fieldSize?: number; parts?: number };
 
 /** Errors meant for the client (ours, or the library's coded 4xx such as too many parts) pass through. */
 function isClientError(err: unknown): boolean {
@@ -118,14 +119,23 @@ export async function* multipartParts(req: FastifyRequest, limits: Limits = {}):
   if (checkCsrf) throw csrfRefused();
 }
 
+/** A file part read into memory; over its cap (the stream cut short, or the parser's own error) it is `tooLarge()`. */
+export async function readPartBytes(stream: FileStream, tooLarge: () => AppError): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+  } catch (err) {
+    throw (err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE' ? tooLarge() : err;
+  }
+  if (stream.truncated) throw tooLarge();
+  return Buffer.concat(chunks);
+}
+
 /** The first file part of a multipart request read into memory (at most `maxBytes`), or undefined without one. */
 export async function readFirstFile(req: FastifyRequest, maxBytes: number): Promise<Buffer | undefined> {
   for await (const part of multipartParts(req, { fileSize: maxBytes })) {
     if (part.type !== 'file') continue;
-    const chunks: Buffer[] = [];
-    for await (const chunk of part.stream) chunks.push(chunk as Buffer);
-    if (part.stream.truncated) throw tooLarge({ max: formatBytes(maxBytes) });
-    return Buffer.concat(chunks);
+    return readPartBytes(part.stream, () => tooLarge({ max: formatBytes(maxBytes) }));
   }
   return undefined;
 }

@@ -80,7 +80,7 @@ for (const dialect of DIALECTS) {
     test('a NUL in a profile field is refused on every dialect (PostgreSQL cannot store it)', async () => {
       const csrf = await user.csrf('/settings/profile');
       const res = await user.postForm('/settings/profile', { displayName: '校验\u0000测试', bio: '' }, { csrf });
-      assertPage(res, 400, VALIDATION);
+      assertPage(res, 422, VALIDATION);
       const ok = await user.postForm(
         '/settings/profile',
         { displayName: '校验测试', bio: '第一行\r\n\t第二行' },

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { probeDocuments } from '../../features/watermark/service.ts';
+import { probeDocuments } from '../../features/watermark/probe.ts';
 import { traceFile } from '../../features/watermark/trace.ts';
 import { describeTrace } from '../../features/watermark/views/trace-page.tsx';
 import type { Command } from '../command.ts';

@@ -15,8 +15,8 @@ export function newPasswordProblem(
   about: { identifier?: string; displayName?: string } = {},
 ): AppError | undefined {
   const key = checkPassword(password, about);
-  if (key) return badRequest(key);
-  if (confirm !== undefined && confirm !== password) return badRequest('auth.passwordMismatch');
+  if (key) return badRequest(key).on('password');
+  if (confirm !== undefined && confirm !== password) return badRequest('auth.passwordMismatch').on('passwordConfirm');
   return undefined;
 }
 

@@ -32,7 +32,7 @@ export async function changePassword(
   if (!(await verify(account.password_hash, input.oldPassword).catch(() => false))) {
     await recordFailure(db, keys.account, FREE_FAILURES.account, now);
     await recordFailure(db, keys.address, FREE_FAILURES.address, now);
-    throw badRequest('password.change.wrongOld');
+    throw badRequest('password.change.wrongOld').on('oldPassword');
   }
   await clearFailures(db, keys.account);
   // 2. The new one.
@@ -41,7 +41,7 @@ export async function changePassword(
     displayName: account.display_name,
   });
   if (problem) throw problem;
-  if (input.password === input.oldPassword) throw badRequest('password.change.sameAsOld');
+  if (input.password === input.oldPassword) throw badRequest('password.change.sameAsOld').on('password');
   const passwordHash = await hashPassword(input.password);
   // 3. One transaction: the hash, the other sessions, the notification.
   const ended = await db.transaction().execute(async (trx) => {

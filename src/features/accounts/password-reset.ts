@@ -32,7 +32,7 @@ export async function requestPasswordReset(
 ): Promise<{ channel: Channel; to: string }> {
   const startedAt = Date.now();
   const id = parseIdentifier(input.identifier);
-  if (!id) throw badRequest('auth.identifierInvalid');
+  if (!id) throw badRequest('auth.identifierInvalid').on('identifier');
   const channel = channelOf(id);
   if (!transportReady(deps, channel)) throw conflict('account.unavailable', unavailableParams(channel));
   try {

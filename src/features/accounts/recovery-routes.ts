@@ -2,11 +2,19 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { AppError } from '../../errors.ts';
 import { describeError, wantsJson } from '../../web/error-handler.ts';
+import { formStateOf } from '../../web/form-state.ts';
 import { sendPage } from '../../web/render.ts';
 import { FormBody, NoQuery, Opt, Query } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import * as reset from './password-reset.ts';
-import { ForgotPage, ForgotSentPage, ResetPage } from './views/recovery-pages.tsx';
+import {
+  FORGOT_FORM,
+  ForgotPage,
+  ForgotSentPage,
+  RESET_CODE_FORM,
+  RESET_LINK_FORM,
+  ResetPage,
+} from './views/recovery-pages.tsx';
 import { transportNotes } from './web-session.ts';
 
 type Body = Record<string, string | undefined>;
@@ -24,7 +32,11 @@ const resetSchema = {
   }),
 };
 
-/** 忘记密码 → the emailed link or the SMS code → 设置新密码. Works without JavaScript. */
+/**
+ * 忘记密码 → the emailed link or the SMS code → 设置新密码. Works without JavaScript. A refusal is the form again
+ * (web/form-state.ts) at the status it was (400, 409, 429: clients and the back-off tests tell them apart), the
+ * sentence beside the field it names, what was typed kept but never a password or a code.
+ */
 export function recoveryRoutes(web: WebContext) {
   const { deps } = web;
   const authLimit = { rateLimit: { max: web.limits.authPerMinute, timeWindow: '1 minute' } };
@@ -46,8 +58,8 @@ export function recoveryRoutes(web: WebContext) {
       } catch (err) {
         if (!formError(req, err)) throw err;
         const ctx = await web.pageContext(req, reply, { forms: true });
-        const props = { ctx, notes: transportNotes(deps, 'forgot'), identifier, error: describeError(reply, err) };
-        return sendPage(reply, h(ForgotPage, props), err.status);
+        const state = formStateOf(req, FORGOT_FORM, err, describeError(reply, err));
+        return sendPage(reply, h(ForgotPage, { ctx, notes: transportNotes(deps, 'forgot'), state }), err.status);
       }
     });
 
@@ -59,7 +71,8 @@ export function recoveryRoutes(web: WebContext) {
         return sendPage(reply, h(ResetPage, { ctx, token }));
       } catch (err) {
         if (!formError(req, err)) throw err;
-        return sendPage(reply, h(ResetPage, { ctx, token, dead: true, error: describeError(reply, err) }), err.status);
+        const state = formStateOf(req, RESET_LINK_FORM, err, describeError(reply, err));
+        return sendPage(reply, h(ResetPage, { ctx, token, dead: true, state }), err.status);
       }
     });
 
@@ -79,14 +92,14 @@ export function recoveryRoutes(web: WebContext) {
       } catch (err) {
         if (!formError(req, err)) throw err;
         const ctx = await web.pageContext(req, reply, { forms: true });
-        const error = describeError(reply, err);
+        const state = formStateOf(req, byLink ? RESET_LINK_FORM : RESET_CODE_FORM, err, describeError(reply, err));
         if (byLink) {
           // A problem with the password keeps the form; a problem with the link says to ask again.
           const dead = /^account\.link\./.test(err.messageKey);
-          return sendPage(reply, h(ResetPage, { ctx, token: req.body.token ?? '', error, dead }), err.status);
+          return sendPage(reply, h(ResetPage, { ctx, token: req.body.token ?? '', state, dead }), err.status);
         }
         const to = req.body.identifier ?? '';
-        return sendPage(reply, h(ForgotSentPage, { ctx, channel: 'sms', to, error }), err.status);
+        return sendPage(reply, h(ForgotSentPage, { ctx, channel: 'sms', to, state }), err.status);
       }
     });
   };

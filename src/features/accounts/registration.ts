@@ -47,7 +47,7 @@ export interface RegistrationInput {
 /** Normalises and checks the display name (2–20 characters). */
 export function normalizeDisplayName(raw: string): string {
   const name = raw.normalize('NFC').trim();
-  if ([...name].length < 2 || [...name].length > 20) throw badRequest('auth.displayNameInvalid');
+  if ([...name].length < 2 || [...name].length > 20) throw badRequest('auth.displayNameInvalid').on('displayName');
   return name;
 }
 
@@ -57,7 +57,7 @@ export async function startRegistration(
   input: RegistrationInput,
 ): Promise<RegistrationOutcome> {
   const id = parseIdentifier(input.identifier);
-  if (!id) throw badRequest('auth.identifierInvalid');
+  if (!id) throw badRequest('auth.identifierInvalid').on('identifier');
   const channel = channelOf(id);
   if (!transportReady(deps, channel)) {
     const userId = await registerUser(deps, input);
@@ -111,7 +111,7 @@ export async function confirmRegistrationByCode(
   input: { identifier: string; code: string },
 ): Promise<number> {
   const id: Identifier | undefined = parseIdentifier(input.identifier);
-  if (!id) throw badRequest('auth.identifierInvalid');
+  if (!id) throw badRequest('auth.identifierInvalid').on('identifier');
   const row = await checkCode(deps, {
     purpose: 'register',
     identifier: id.value,
@@ -129,7 +129,8 @@ async function createFromPending(deps: RegistrationDeps, row: AccountTokenRow): 
   try {
     return await deps.database.db.transaction().execute(async (trx) => {
       await useToken(trx, row, now);
-      if (await repo.findUserByIdentifier(trx, kind, row.identifier)) throw conflict('auth.identifierTaken');
+      if (await repo.findUserByIdentifier(trx, kind, row.identifier))
+        throw conflict('auth.identifierTaken').on('identifier');
       return repo.insertUser(trx, {
         email: kind === 'email' ? row.identifier : null,
         phone: kind === 'phone' ? row.identifier : null,
@@ -150,7 +151,8 @@ async function createFromPending(deps: RegistrationDeps, row: AccountTokenRow): 
   } catch (err) {
     if (err instanceof AppError) throw err;
     // Two confirmations raced past the check; the unique index decides.
-    if (/unique|duplicate/i.test(String((err as Error).message))) throw conflict('auth.identifierTaken');
+    if (/unique|duplicate/i.test(String((err as Error).message)))
+      throw conflict('auth.identifierTaken').on('identifier');
     throw err;
   }
 }

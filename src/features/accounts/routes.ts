@@ -4,6 +4,7 @@ import { AppError } from '../../errors.ts';
 import { type MessageKey, t } from '../../i18n/t.ts';
 import { SESSION_COOKIE } from '../../web/cookies.ts';
 import { describeError, wantsJson } from '../../web/error-handler.ts';
+import { formStateOf } from '../../web/form-state.ts';
 import { safeNext } from '../../web/guards.ts';
 import { sendPage } from '../../web/render.ts';
 import { ActionBody, FormBody, Next, NoQuery, Opt, Query } from '../../web/schemas.ts';
@@ -13,6 +14,8 @@ import * as service from './service.ts';
 import {
   type AuthFormState,
   LoginPage,
+  REGISTER_CODE_FORM,
+  REGISTER_LINK_FORM,
   RegisterConfirmPage,
   RegisterPage,
   RegisterSentPage,
@@ -82,7 +85,7 @@ export function accountRoutes(web: WebContext) {
         return reply.redirect(next, 303);
       } catch (err) {
         if (!formError(req, err)) throw err;
-        const state = { identifier: req.body.identifier, next, error: describeError(reply, err) };
+        const state = { next, form: formStateOf(req, 'login', err, describeError(reply, err)) };
         return renderForm(req, reply, LoginPage, state, err.status);
       }
     });
@@ -112,11 +115,9 @@ export function accountRoutes(web: WebContext) {
       } catch (err) {
         if (!formError(req, err)) throw err;
         const state = {
-          identifier: req.body.identifier,
-          displayName: req.body.displayName,
           next,
           notes: transportNotes(deps, 'register'),
-          error: describeError(reply, err),
+          form: formStateOf(req, 'register', err, describeError(reply, err)),
         };
         return renderForm(req, reply, RegisterPage, state, err.status);
       }
@@ -133,7 +134,8 @@ export function accountRoutes(web: WebContext) {
           return sendPage(reply, h(RegisterConfirmPage, { ctx, token, to }));
         } catch (err) {
           if (!formError(req, err)) throw err;
-          return sendPage(reply, h(RegisterConfirmPage, { ctx, token, error: describeError(reply, err) }), err.status);
+          const state = formStateOf(req, REGISTER_LINK_FORM, err, describeError(reply, err));
+          return sendPage(reply, h(RegisterConfirmPage, { ctx, token, state }), err.status);
         }
       },
     );
@@ -153,10 +155,15 @@ export function accountRoutes(web: WebContext) {
       } catch (err) {
         if (!formError(req, err)) throw err;
         const ctx = await web.pageContext(req, reply, { forms: true });
-        const error = describeError(reply, err);
+        const state = formStateOf(
+          req,
+          byLink ? REGISTER_LINK_FORM : REGISTER_CODE_FORM,
+          err,
+          describeError(reply, err),
+        );
         const page = byLink
-          ? h(RegisterConfirmPage, { ctx, token: req.body.token ?? '', error })
-          : h(RegisterSentPage, { ctx, channel: 'sms', to: req.body.identifier ?? '', next, error });
+          ? h(RegisterConfirmPage, { ctx, token: req.body.token ?? '', state })
+          : h(RegisterSentPage, { ctx, channel: 'sms', to: req.body.identifier ?? '', next, state });
         return sendPage(reply, page, err.status);
       }
     });

@@ -3,6 +3,7 @@ import { h } from 'preact';
 import { AppError } from '../../errors.ts';
 import { type MessageKey, t } from '../../i18n/t.ts';
 import { describeError, wantsJson } from '../../web/error-handler.ts';
+import { formStateOf } from '../../web/form-state.ts';
 import { requireUser } from '../../web/guards.ts';
 import { sendPage } from '../../web/render.ts';
 import { FormBody, NoQuery, Opt, Query } from '../../web/schemas.ts';
@@ -10,7 +11,16 @@ import type { WebContext } from '../../web/web-context.ts';
 import * as contact from './contact.ts';
 import { unavailableParams } from './delivery.ts';
 import { changePassword } from './password-change.ts';
-import { ChangePasswordPage, ConfirmEmailPage, SecurityPage, VerifyContactPage } from './views/security-pages.tsx';
+import {
+  ChangePasswordPage,
+  CONTACT_CODE_FORM,
+  CONTACT_SEND_FORM,
+  ConfirmEmailPage,
+  PASSWORD_CHANGE_FORM,
+  SecurityPage,
+  VERIFY_EMAIL_FORM,
+  VerifyContactPage,
+} from './views/security-pages.tsx';
 
 type Body = Record<string, string | undefined>;
 
@@ -36,12 +46,12 @@ export function securityRoutes(web: WebContext) {
   const formError = (req: FastifyRequest, err: unknown): err is AppError =>
     err instanceof AppError && err.status < 500 && !wantsJson(req);
 
-  /** The verification page for the logged-in user, with what just happened. */
+  /** The verification page for the logged-in user, with what just happened (a refusal: in form `opts.form`). */
   async function verifyPage(
     req: FastifyRequest,
     reply: FastifyReply,
     userId: number,
-    opts: { sent?: boolean; error?: AppError; flash?: string } = {},
+    opts: { sent?: boolean; error?: AppError; form?: string; flash?: string } = {},
   ) {
     const status = await contact.contactStatus(deps, userId);
     const base = await web.pageContext(req, reply, { flash: opts.flash });
@@ -49,12 +59,13 @@ export function securityRoutes(web: WebContext) {
     const ctx =
       base.user && status.verifiedAt !== null ? { ...base, user: { ...base.user, contactVerified: true } } : base;
     const unavailable = status.ready ? undefined : t('account.unavailable', unavailableParams(status.channel));
-    const error = opts.error ? describeError(reply, opts.error) : undefined;
+    const form = opts.form ?? CONTACT_CODE_FORM;
+    const state = opts.error ? formStateOf(req, form, opts.error, describeError(reply, opts.error)) : undefined;
     // A code was sent earlier in this attempt: a wrong code keeps the code form on the page.
     const sent = opts.sent ?? (opts.error !== undefined && /^account\.code\./.test(opts.error.messageKey));
     return sendPage(
       reply,
-      h(VerifyContactPage, { ctx, contact: status, unavailable, sent, error }),
+      h(VerifyContactPage, { ctx, contact: status, unavailable, sent, state }),
       opts.error?.status ?? 200,
     );
   }
@@ -92,7 +103,8 @@ export function securityRoutes(web: WebContext) {
         } catch (err) {
           if (!formError(req, err)) throw err;
           const ctx = await web.pageContext(req, reply);
-          return sendPage(reply, h(ChangePasswordPage, { ctx, error: describeError(reply, err) }), err.status);
+          const state = formStateOf(req, PASSWORD_CHANGE_FORM, err, describeError(reply, err));
+          return sendPage(reply, h(ChangePasswordPage, { ctx, state }), err.status);
         }
       },
     );
@@ -114,7 +126,7 @@ export function securityRoutes(web: WebContext) {
           return verifyPage(req, reply, user.id, { sent: true });
         } catch (err) {
           if (!formError(req, err)) throw err;
-          return verifyPage(req, reply, user.id, { error: err });
+          return verifyPage(req, reply, user.id, { error: err, form: CONTACT_SEND_FORM });
         }
       },
     );
@@ -142,7 +154,8 @@ export function securityRoutes(web: WebContext) {
         return sendPage(reply, h(ConfirmEmailPage, { ctx, token, to }));
       } catch (err) {
         if (!formError(req, err)) throw err;
-        return sendPage(reply, h(ConfirmEmailPage, { ctx, token, error: describeError(reply, err) }), err.status);
+        const state = formStateOf(req, VERIFY_EMAIL_FORM, err, describeError(reply, err));
+        return sendPage(reply, h(ConfirmEmailPage, { ctx, token, state }), err.status);
       }
     });
 
@@ -157,7 +170,8 @@ export function securityRoutes(web: WebContext) {
       } catch (err) {
         if (!formError(req, err)) throw err;
         const ctx = await web.pageContext(req, reply, { forms: true });
-        return sendPage(reply, h(ConfirmEmailPage, { ctx, token, error: describeError(reply, err) }), err.status);
+        const state = formStateOf(req, VERIFY_EMAIL_FORM, err, describeError(reply, err));
+        return sendPage(reply, h(ConfirmEmailPage, { ctx, token, state }), err.status);
       }
     });
   };

@@ -131,21 +131,21 @@ export async function checkCode(
 ): Promise<repo.AccountTokenRow> {
   const { db } = deps.database;
   const code = input.code.normalize('NFKC').trim();
-  if (!/^\d{6}$/.test(code)) throw badRequest('account.code.invalid');
+  if (!/^\d{6}$/.test(code)) throw badRequest('account.code.invalid').on('code');
   if ((await repo.wrongCodesForIdentifier(db, input.identifier, now - HOUR)) >= WRONG_CODES_PER_HOUR) {
-    throw rateLimited('account.code.tooManyAttempts', HOUR);
+    throw rateLimited('account.code.tooManyAttempts', HOUR).on('code');
   }
   const row = await repo.findLatestToken(db, input.identifier, input.purpose, 'sms');
-  if (!row) throw badRequest('account.code.missing');
-  if (row.used_at !== null) throw badRequest('account.code.used');
-  if (Number(row.expires_at) <= now) throw badRequest('account.code.expired');
-  if (row.attempts >= CODE_ATTEMPTS) throw badRequest('account.code.exhausted');
+  if (!row) throw badRequest('account.code.missing').on('code');
+  if (row.used_at !== null) throw badRequest('account.code.used').on('code');
+  if (Number(row.expires_at) <= now) throw badRequest('account.code.expired').on('code');
+  if (row.attempts >= CODE_ATTEMPTS) throw badRequest('account.code.exhausted').on('code');
   const expected = Buffer.from(row.token_hash, 'hex');
   const given = Buffer.from(codeHash(deps, input.purpose, input.identifier, code), 'hex');
   const matches = expected.length === given.length && timingSafeEqual(expected, given);
   if (!matches || !input.accept(row)) {
     const left = CODE_ATTEMPTS - (await repo.addAttempt(db, Number(row.id)));
-    throw left > 0 ? badRequest('account.code.wrong', { left }) : badRequest('account.code.exhausted');
+    throw (left > 0 ? badRequest('account.code.wrong', { left }) : badRequest('account.code.exhausted')).on('code');
   }
   return row;
 }
@@ -153,7 +153,7 @@ export async function checkCode(
 /** Uses a checked token inside the caller's transaction; a 400 when a concurrent request used it first. */
 export async function useToken(trx: Kysely<DB>, row: repo.AccountTokenRow, now = Date.now()): Promise<void> {
   if (!(await repo.markUsed(trx, Number(row.id), now, CODE_ATTEMPTS))) {
-    throw badRequest(row.channel === 'email' ? 'account.link.used' : 'account.code.used');
+    throw row.channel === 'email' ? badRequest('account.link.used') : badRequest('account.code.used').on('code');
   }
 }
 

@@ -143,11 +143,19 @@ export function adminRoutes(web: WebContext) {
       },
     );
 
-    app.post<IdBodyRoute>('/admin/users/:id/badges', { schema: badgesSchema }, async (req, reply) => {
-      const id = parseId(req.params.id);
-      if (!id) throw notFound();
-      await service.setUserBadges(deps, id, { provider: req.body.provider === '1' });
-      return reply.redirect('/admin', 303);
-    });
+    // One form per user row (badges-<id>): the checkbox sends `1` or nothing; anything else is refused beside it.
+    const badgesForm = form((req) => `badges-${(req.params as { id: string }).id}`);
+    app.post<IdBodyRoute>(
+      '/admin/users/:id/badges',
+      { schema: badgesSchema, config: badgesForm },
+      async (req, reply) => {
+        const id = parseId(req.params.id);
+        if (!id) throw notFound();
+        const provider = req.body.provider;
+        if (provider !== undefined && provider !== '1') throw badRequest('admin.badgesInvalid').on('provider');
+        await service.setUserBadges(deps, id, { provider: provider === '1' });
+        return reply.redirect('/admin', 303);
+      },
+    );
   };
 }

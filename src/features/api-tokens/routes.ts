@@ -1,14 +1,15 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { AppError } from '../../errors.ts';
 import { t } from '../../i18n/t.ts';
-import { describeError, wantsJson } from '../../web/error-handler.ts';
+import { wantsJson } from '../../web/error-handler.ts';
+import type { FormState } from '../../web/form-state.ts';
 import { parseId, requireUser } from '../../web/guards.ts';
 import { sendPage } from '../../web/render.ts';
 import { ActionBody, FormRoute, IdParams, NoQuery, Opt, Query } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from './service.ts';
-import { TokensPage } from './views/tokens-page.tsx';
+import { TOKEN_FORM, TokensPage } from './views/tokens-page.tsx';
 
 type CreateBody = { name?: string; read?: string; upload?: string; expiry?: string };
 
@@ -24,46 +25,44 @@ export function apiTokenRoutes(web: WebContext) {
   // Creation is capped by the live-token limit; this only slows a create/revoke loop from one address.
   const createLimit = { rateLimit: { max: web.limits.authPerMinute, timeWindow: '1 minute' } };
   return async (app: FastifyInstance) => {
+    // The page, first shown, with the token just created (201), or with the refused create form (FormState).
+    const tokensPage = async (
+      req: FastifyRequest,
+      reply: FastifyReply,
+      state?: FormState,
+      status = 200,
+      created?: { name: string; token: string },
+    ) => {
+      const notice = state || created ? undefined : (req.query as { notice?: string } | undefined)?.notice;
+      const ctx = await web.pageContext(req, reply, {
+        flash: notice === 'revoked' ? t('apiTokens.revoked') : undefined,
+      });
+      reply.header('cache-control', 'private, no-store');
+      const tokens = await listApiTokens(deps, req.user!.id);
+      return sendPage(reply, h(TokensPage, { ctx, tokens, created, state }), status);
+    };
+
     app.get<{ Querystring: { notice?: string } }>(
       '/settings/tokens',
       { schema: { querystring: Query({ notice: Opt(20) }) } },
       async (req, reply) => {
-        const user = requireUser(req, reply);
-        if (!user) return reply;
-        const flash = req.query.notice === 'revoked' ? t('apiTokens.revoked') : undefined;
-        const ctx = await web.pageContext(req, reply, { flash });
-        reply.header('cache-control', 'private, no-store');
-        return sendPage(reply, h(TokensPage, { ctx, tokens: await listApiTokens(deps, user.id) }));
+        if (!requireUser(req, reply)) return reply;
+        return tokensPage(req, reply);
       },
     );
 
+    const createConfig = { ...createLimit, form: { id: TOKEN_FORM, render: tokensPage } };
     app.post<{ Body: CreateBody }>(
       '/settings/tokens',
-      { schema: createSchema, config: createLimit },
+      { schema: createSchema, config: createConfig },
       async (req, reply) => {
         const user = requireUser(req, reply)!;
         const body = req.body ?? {};
-        const form = {
-          name: body.name ?? '',
-          read: body.read === '1',
-          upload: body.upload === '1',
-          expiry: body.expiry ?? '',
-        };
-        const scopes = [...(form.read ? ['read'] : []), ...(form.upload ? ['upload'] : [])];
+        const form = { name: body.name ?? '', expiry: body.expiry ?? '' };
+        const scopes = [...(body.read === '1' ? ['read'] : []), ...(body.upload === '1' ? ['upload'] : [])];
         // The secret is in this response only: never cached, never stored anywhere but as a hash.
-        reply.header('cache-control', 'private, no-store');
-        try {
-          const created = await createApiToken(deps, user, { ...form, scopes }, { ip: req.ip });
-          const ctx = await web.pageContext(req, reply);
-          const tokens = await listApiTokens(deps, user.id);
-          return sendPage(reply, h(TokensPage, { ctx, tokens, created }), 201);
-        } catch (err) {
-          if (!(err instanceof AppError) || err.status >= 500 || wantsJson(req)) throw err;
-          const ctx = await web.pageContext(req, reply);
-          const tokens = await listApiTokens(deps, user.id);
-          const error = describeError(reply, err);
-          return sendPage(reply, h(TokensPage, { ctx, tokens, error, form }), err.status);
-        }
+        const created = await createApiToken(deps, user, { ...form, scopes }, { ip: req.ip });
+        return tokensPage(req, reply, undefined, 201, created);
       },
     );
 

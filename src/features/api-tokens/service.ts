@@ -85,10 +85,10 @@ export async function createApiToken(
 ): Promise<{ id: number; token: string; name: string }> {
   // 1.
   const name = input.name.normalize('NFC').trim();
-  if ([...name].length < 1 || [...name].length > 40) throw badRequest('apiTokens.nameInvalid');
+  if ([...name].length < 1 || [...name].length > 40) throw badRequest('apiTokens.nameInvalid').on('name');
   const scopes = API_SCOPES.filter((s) => input.scopes.includes(s));
-  if (scopes.length === 0) throw badRequest('apiTokens.scopesInvalid');
-  if (!Object.hasOwn(EXPIRY_CHOICES, input.expiry)) throw badRequest('apiTokens.expiryInvalid');
+  if (scopes.length === 0) throw badRequest('apiTokens.scopesInvalid').on('read');
+  if (!Object.hasOwn(EXPIRY_CHOICES, input.expiry)) throw badRequest('apiTokens.expiryInvalid').on('expiry');
   const days = EXPIRY_CHOICES[input.expiry as keyof typeof EXPIRY_CHOICES];
   const expiresAt = days === null ? null : now + days * 86_400_000;
   const secret = randomBytes(32).toString('base64url');

@@ -1,21 +1,20 @@
 // `wenyuan migrate`: a seeded site on the embedded default (SQLite + local files) moved to PostgreSQL + S3
 // (s3rver), interrupted twice and resumed, then compared row by row, blob by blob, and served from the target.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { openSite } from '../../cli/open-site.ts';
 import { blobKey } from '../../storage/blob-store.ts';
 import { TestClient, waitForStatus } from '../../testing/client.ts';
 import { insertTestDocument } from '../../testing/credits.ts';
-import { CORPUS_DIR } from '../../testing/paths.ts';
 import { type S3rverHandle, startS3rver } from '../../testing/s3rver.ts';
+import { FREE, PAID, runCli, sha } from '../../testing/site-cli.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../testing/test-db.ts';
+import { insertUser } from '../../testing/users.ts';
 import { grantCredits } from '../credits/grants.ts';
 import { purchaseDocument } from '../credits/purchases.ts';
 import { verifyLedger } from '../credits/verify.ts';
@@ -23,27 +22,6 @@ import { OperationError, PERSISTED_SECRETS } from './backup.ts';
 import { siteFacts } from './facts.ts';
 import { copySecrets, type MigrationStep, migrateSite } from './site-migration.ts';
 import { countRows } from './table-copy.ts';
-
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const docx = (name: string) => join(CORPUS_DIR, 'docx-zh', name);
-const FREE = docx('gfsgongwen__测试文案.docx');
-const PAID = [
-  docx('libpku__专业课__中国经济专题__2008年春季中国经济专题期末考试标准答案.docx'),
-  docx('libpku__专业课__中国经济专题__2014年春期末试题答案.docx'),
-];
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/index.ts', ...args],
-      { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, timeout: 300_000, maxBuffer: 16 << 20 },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 if (DIALECTS.includes('postgres')) {
   describe('wenyuan migrate: SQLite + local files → PostgreSQL + S3', () => {
@@ -187,7 +165,7 @@ if (DIALECTS.includes('postgres')) {
 
       // A different site may not write into this target (it is not its run).
       const otherDb = await sqliteDb();
-      const other = await cli(['migrate', ...args.slice(0, 4)], {
+      const other = await runCli(['migrate', ...args.slice(0, 4)], {
         ...creds,
         DATA_DIR: tempDir('wy-other-'),
         DATABASE_URL: otherDb.url,
@@ -196,7 +174,7 @@ if (DIALECTS.includes('postgres')) {
       assert.match(other.stderr, /another site/);
 
       // Run again, as an operator would: it resumes and finishes.
-      const done = await cli(['migrate', ...args], { ...creds, ...srcEnv });
+      const done = await runCli(['migrate', ...args], { ...creds, ...srcEnv });
       assert.equal(done.code, 0, done.stderr);
       const summary = JSON.parse(done.stdout) as {
         resumed: boolean;
@@ -297,28 +275,7 @@ if (DIALECTS.includes('postgres')) {
       const srcDir = tempDir('wy-src-');
       const used = await createTestDatabase('postgres');
       cleanup.push(() => used.drop());
-      await used.database.db
-        .insertInto('users')
-        .values({
-          email: 'someone@example.com',
-          phone: null,
-          password_hash: 'x',
-          display_name: '已有用户',
-          bio: '',
-          avatar_key: null,
-          role: 'user',
-          real_name_verified: 0,
-          is_provider: 0,
-          rev: 1,
-          follower_count: 0,
-          created_at: Date.now(),
-          updated_at: Date.now(),
-          banned_until: null,
-          muted_until: null,
-          contact_verified_at: null,
-          name_changed_at: null,
-        })
-        .execute();
+      await insertUser(used.database.db, { email: 'someone@example.com', display_name: '已有用户' });
       const from = await openSite({ ...process.env, DATA_DIR: srcDir, DATABASE_URL: source.url, LOG_LEVEL: 'silent' });
       const to = await openSite({ ...process.env, ...s3.env, DATABASE_URL: used.url, DATA_DIR: srcDir });
       try {

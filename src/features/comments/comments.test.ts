@@ -1,79 +1,22 @@
 // Comments on documents over HTTP, on each dialect: threads and one level of replies (a reply to a reply joins the
-// thread and names whom it answers), escaping, the 2000-character limit (a 100 000-character post changes nothing),
-// the per-user allowance, mutes, unpublished documents, the author's soft delete, notifications to the uploader and
-// to the author answered (never to oneself), and the report → 隐藏评论 flow with its placeholder, audit and notices.
+// thread and names whom it answers), escaping, the author's soft delete, notifications to the uploader and to the
+// author answered (never to oneself), and the report → 隐藏评论 flow with its placeholder, audit and notices.
+// The limits are in comment-limits.test.ts; the shared site is testing/comments-site.ts.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { TestClient, waitForStatus } from '../../testing/client.ts';
-import { SEED_TXT } from '../../testing/paths.ts';
-import { createTestApp, type TestApp } from '../../testing/test-app.ts';
+import { type CommentsSite, openCommentsSite } from '../../testing/comments-site.ts';
 import { DIALECTS } from '../../testing/test-db.ts';
-import { COMMENT_LIMITS } from './service.ts';
 
 for (const dialect of DIALECTS) {
   describe(`comments on ${dialect}`, () => {
-    let t: TestApp;
-    let uploader: TestClient;
-    let reader: TestClient;
-    let other: TestClient;
-    let mod: TestClient;
-    let visitor: TestClient;
-    let docId: number;
-    const ids: Record<string, number> = {};
-
-    const db = () => t.deps.database.db;
-    const idOf = async (email: string) =>
-      Number((await db().selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id);
-    const commentCount = async () =>
-      Number(
-        (
-          await db()
-            .selectFrom('comments')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
-    const notificationsOf = (userId: number) =>
-      db().selectFrom('notifications').selectAll().where('user_id', '=', userId).orderBy('id').execute();
-    /** Posts a comment as a form (the page's own token); returns the response. */
-    const post = async (c: TestClient, fields: Record<string, string>, opts: { json?: boolean; doc?: number } = {}) =>
-      c.postForm(`/d/${opts.doc ?? docId}/comments`, fields, {
-        csrf: await c.csrf(`/d/${docId}/comments`),
-        headers: opts.json ? { accept: 'application/json' } : {},
-      });
-    const postJson = async (c: TestClient, body: string, replyTo?: number) => {
-      const res = await post(c, { body, ...(replyTo ? { replyTo: String(replyTo) } : {}) }, { json: true });
-      assert.equal(res.statusCode, 201, res.body);
-      return res.json() as { id: number; threadId: number };
-    };
-
+    let s: CommentsSite;
     before(async () => {
-      t = await createTestApp(dialect);
-      const make = async (email: string, name: string) => {
-        const c = new TestClient(t.app);
-        const res = await c.register(email, name);
-        assert.equal(res.statusCode, 303, res.body);
-        ids[email.split('@')[0]!] = await idOf(email);
-        return c;
-      };
-      uploader = await make('uploader@example.com', '上传者老李');
-      reader = await make('reader@example.com', '读者小张');
-      other = await make('other@example.com', '另一位读者');
-      mod = await make('mod@example.com', '审核员小王');
-      visitor = new TestClient(t.app);
-      await db().updateTable('users').set({ role: 'moderator' }).where('email', '=', 'mod@example.com').execute();
-      const up = await uploader.upload(
-        { name: 'speech.txt', data: readFileSync(SEED_TXT) },
-        { title: '在全区安全生产工作会议上的讲话', category: '1', price: '0' },
-      );
-      assert.equal(up.statusCode, 201, up.body);
-      docId = (up.json() as { id: number }).id;
-      assert.equal((await waitForStatus(uploader, docId)).status, 'published');
+      s = await openCommentsSite(dialect);
     });
-    after(() => t.close());
+    after(() => s.t.close());
 
     test('a thread and replies: one level, @name for a reply to a reply, newest thread first', async () => {
+      const { reader, other, visitor, docId, ids, db, post, postJson } = s;
       const res = await post(reader, { body: '写得很好，结构清晰。' });
       assert.equal(res.statusCode, 303, res.body);
       const threadRow = await db()
@@ -112,6 +55,7 @@ for (const dialect of DIALECTS) {
     });
 
     test('the document page shows the comments; its cached anonymous version follows a new comment at once', async () => {
+      const { t, reader, docId, postJson } = s;
       const base = await t.app.listen({ host: '127.0.0.1', port: 0 });
       const anonymous = async () => {
         const res = await fetch(`${base}/d/${docId}`);
@@ -136,6 +80,7 @@ for (const dialect of DIALECTS) {
     });
 
     test('notifications: the uploader of a new thread, the author answered of a reply, never oneself', async () => {
+      const { uploader, reader, other, docId, ids, notificationsOf, postJson } = s;
       const before = {
         uploader: (await notificationsOf(ids.uploader!)).length,
         reader: (await notificationsOf(ids.reader!)).length,
@@ -166,6 +111,7 @@ for (const dialect of DIALECTS) {
     });
 
     test('script in a comment is shown as text; line breaks are kept as typed', async () => {
+      const { reader, visitor, docId, db, postJson } = s;
       const body = '<script>alert(1)</script>\n<img src=x onerror=alert(2)>\n第三行';
       const { id } = await postJson(reader, body);
       const row = await db().selectFrom('comments').select('body').where('id', '=', id).executeTakeFirstOrThrow();
@@ -176,90 +122,8 @@ for (const dialect of DIALECTS) {
       assert.ok(page.body.includes('&lt;script>alert(1)&lt;/script>\n&lt;img src=x onerror=alert(2)>\n第三行'));
     });
 
-    test('a 100 000-character comment is refused in zh-CN and nothing is stored; 2000 is the limit', async () => {
-      const before = await commentCount();
-      const huge = '长'.repeat(100_000);
-      const res = await post(reader, { body: huge });
-      assert.equal(res.statusCode, 400);
-      assert.ok(res.body.includes('评论最多 2000 个字，你输入了 100000 个字'), res.body.slice(0, 500));
-      // The huge text is not echoed back into the form.
-      assert.ok(!res.body.includes('长'.repeat(3000)));
-      const json = await post(reader, { body: huge }, { json: true });
-      assert.equal(json.statusCode, 400);
-      assert.match((json.json() as { error: { message: string } }).error.message, /评论最多 2000 个字/);
-      assert.equal((await post(reader, { body: `${'字'.repeat(2001)}` }, { json: true })).statusCode, 400);
-      assert.equal((await post(reader, { body: ' \n\t ' }, { json: true })).statusCode, 400);
-      assert.equal(await commentCount(), before);
-      // Exactly 2000 characters (one of them outside the BMP) is accepted.
-      const edge = await post(other, { body: `${'字'.repeat(1999)}𠀀` }, { json: true });
-      assert.equal(edge.statusCode, 201, edge.body);
-    });
-
-    test('the per-user allowance is counted in the database: 10 per 10 minutes, then 100 per day', async () => {
-      const c = new TestClient(t.app);
-      await c.register('busy@example.com', '话很多的读者');
-      const busy = await idOf('busy@example.com');
-      const [short, day] = COMMENT_LIMITS;
-      for (let i = 0; i < short.max; i++) await postJson(c, `第 ${i + 1} 条评论`);
-      const refused = await post(c, { body: '再来一条' });
-      assert.equal(refused.statusCode, 429);
-      assert.ok(refused.body.includes('评论太频繁了'), refused.body.slice(0, 300));
-      assert.ok(Number(refused.headers['retry-after']) > 0);
-      assert.ok(refused.body.includes('再来一条'), 'the text typed comes back in the form');
-      // Out of the 10-minute window but inside the day: the daily allowance still counts them.
-      const earlier = Date.now() - 60 * 60 * 1000;
-      await db().updateTable('comments').set({ created_at: earlier }).where('user_id', '=', busy).execute();
-      await postJson(c, '一小时后又来了');
-      const fill = day.max - short.max - 1;
-      await db()
-        .insertInto('comments')
-        .values(
-          Array.from({ length: fill }, (_, i) => ({
-            document_id: docId,
-            user_id: busy,
-            parent_id: null,
-            reply_to_id: null,
-            reply_to_user_id: null,
-            body: `旧评论 ${i}`,
-            created_at: earlier,
-            deleted_at: Date.now(),
-            hidden_at: null,
-            hidden_by: null,
-          })),
-        )
-        .execute();
-      const daily = await post(c, { body: '今天的第 101 条' }, { json: true });
-      assert.equal(daily.statusCode, 429, daily.body);
-      assert.match((daily.json() as { error: { message: string } }).error.message, /每个时段最多 100 条/);
-    });
-
-    test('a muted user cannot comment (403, nothing stored); unpublished documents take no comments', async () => {
-      const c = new TestClient(t.app);
-      await c.register('muted@example.com', '被禁言的用户');
-      const muted = await idOf('muted@example.com');
-      await db()
-        .updateTable('users')
-        .set({ muted_until: Date.now() + 86_400_000 })
-        .where('id', '=', muted)
-        .execute();
-      const before = await commentCount();
-      const res = await post(c, { body: '我想说两句' });
-      assert.equal(res.statusCode, 403);
-      assert.ok(res.body.includes('禁言'), res.body.slice(0, 300));
-      assert.equal(await commentCount(), before);
-
-      for (const status of ['review', 'taken_down'] as const) {
-        await db().updateTable('documents').set({ status }).where('id', '=', docId).execute();
-        const refused = await post(reader, { body: '还能评论吗？' }, { json: true });
-        assert.equal(refused.statusCode, 404, status);
-        assert.match((refused.json() as { error: { message: string } }).error.message, /未发布或已下架，不能评论/);
-        assert.equal((await visitor.get(`/d/${docId}/comments`)).statusCode, 404);
-      }
-      await db().updateTable('documents').set({ status: 'published' }).where('id', '=', docId).execute();
-      assert.equal(await commentCount(), before);
-    });
-
     test('the author deletes their own comment: a placeholder while it has replies, nothing otherwise', async () => {
+      const { reader, other, visitor, docId, post, postJson } = s;
       const lonely = await postJson(reader, '这条我稍后会删掉');
       const thread = await postJson(reader, '这条也会删掉，但有人回复了');
       const reply = await postJson(other, '我回复了这条', thread.id);
@@ -293,6 +157,7 @@ for (const dialect of DIALECTS) {
     });
 
     test('report → moderator hides: others see the placeholder, staff the text; audited and notified', async () => {
+      const { reader, other, mod, visitor, docId, ids, db, notificationsOf, post, postJson } = s;
       const target = await postJson(other, '这个上传者就是个骗子！！！');
       const commentHtml = (await visitor.get(`/d/${docId}/comments`)).body;
       assert.ok(commentHtml.includes('这个上传者就是个骗子'));

@@ -69,7 +69,7 @@ export async function setCommentHidden(
 ): Promise<{ documentId: number; threadId: number }> {
   if (!canModerate(actor)) throw forbidden();
   const reason = input.reason.normalize('NFC').trim();
-  if ([...reason].length > REASON_MAX) throw badRequest('comment.reasonTooLong', { max: REASON_MAX });
+  if ([...reason].length > REASON_MAX) throw badRequest('comment.reasonTooLong', { max: REASON_MAX }).on('reason');
   const comment = await repo.findComment(deps.database.db, input.commentId);
   if (!comment || comment.deleted_at !== null) throw notFound('comment.notFound');
   const doc = await repo.findCommentTarget(deps.database.db, comment.document_id);

@@ -1,14 +1,16 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
-import { AppError, notFound } from '../../errors.ts';
-import { describeError, wantsJson } from '../../web/error-handler.ts';
+import { notFound, onField } from '../../errors.ts';
+import { wantsJson } from '../../web/error-handler.ts';
+import type { FormState } from '../../web/form-state.ts';
 import { parseId, requireStaff, requireUser, safeNext } from '../../web/guards.ts';
 import { sendPage } from '../../web/render.ts';
 import { ActionBody, FormBody, IdParam, IdParams, Next, NoQuery, Opt, PageQuery } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import { setCommentHidden } from './moderation.ts';
-import { COMMENT_MAX_CHARS, deleteComment, getCommentsPage, getCommentThread, postComment } from './service.ts';
+import { commentThreadOf, deleteComment, getCommentsPage, getCommentThread, postComment } from './service.ts';
+import { commentActionFormId, commentFormId } from './views/comment-items.tsx';
 import { CommentsPage, ThreadPage } from './views/comments-page.tsx';
 
 type PostRoute = { Params: { id: string }; Body: { body?: string; replyTo?: string } };
@@ -55,48 +57,71 @@ export function commentRoutes(web: WebContext) {
 
     // The cap sits far above the 2000 characters allowed, so an over-long comment gets the service's own sentence.
     const post = { params: IdParams, querystring: NoQuery, body: FormBody({ body: Opt(300_000), replyTo: Opt(20) }) };
-    app.post<PostRoute>('/d/:id/comments', { schema: post }, async (req, reply) => {
+    // A refused post comes back on the comments page with the sentence and the text typed (in the form it came from).
+    // The document itself may be the problem (not published): then the error page says so.
+    const commentsPage = async (req: FastifyRequest, reply: FastifyReply, state?: FormState, status = 200) => {
+      const id = parseId((req.params as { id?: string }).id);
+      if (!id) throw notFound();
+      const { doc, section } = await getCommentsPage(deps, id, req.user, 1);
+      const ctx = await web.pageContext(req, reply);
+      return sendPage(reply, h(CommentsPage, { ctx, doc, section, state }), status);
+    };
+    const postForm = {
+      id: (req: FastifyRequest) => {
+        const replyTo = parseId((req.body as { replyTo?: string } | undefined)?.replyTo);
+        return commentFormId(replyTo ?? undefined);
+      },
+      render: commentsPage,
+    };
+    app.post<PostRoute>('/d/:id/comments', { schema: post, config: { form: postForm } }, async (req, reply) => {
       const user = requireUser(req, reply)!;
       const documentId = parseId(req.params.id);
       if (!documentId) throw notFound();
       const replyTo = req.body.replyTo ? parseId(req.body.replyTo) : undefined;
       if (req.body.replyTo && !replyTo) throw notFound('comment.notFound');
-      try {
-        const { id, threadId } = await postComment(deps, user, { documentId, body: req.body.body ?? '', replyTo });
-        if (wantsJson(req)) return reply.status(201).send({ id, threadId });
-        const to = threadId === id ? `/d/${documentId}#comment-${id}` : `/d/${documentId}/comments/${threadId}`;
-        return reply.redirect(threadId === id ? to : `${to}#comment-${id}`, 303);
-      } catch (err) {
-        if (!(err instanceof AppError) || err.status >= 500 || wantsJson(req)) throw err;
-        return showRefusal(req, reply, documentId, err, req.body.body ?? '');
-      }
+      const posted = postComment(deps, user, { documentId, body: req.body.body ?? '', replyTo });
+      const { id, threadId } = await onField('body', () => posted);
+      if (wantsJson(req)) return reply.status(201).send({ id, threadId });
+      const to = threadId === id ? `/d/${documentId}#comment-${id}` : `/d/${documentId}/comments/${threadId}`;
+      return reply.redirect(threadId === id ? to : `${to}#comment-${id}`, 303);
     });
 
-    /** A refused post comes back on the comments page with the sentence and, when it fits, the text typed. */
-    async function showRefusal(req: FastifyRequest, reply: FastifyReply, id: number, err: AppError, draft: string) {
-      // The document itself may be the problem (not published): then the error page says so.
-      const { doc, section } = await getCommentsPage(deps, id, req.user, 1);
-      const error = describeError(reply, err);
+    // A refused 删除, 隐藏 or 取消隐藏 is the comment's thread again: the sentence beside the hiding reason, or alone
+    // when the comment changed meanwhile (hidden or shown by someone else) and its form is gone.
+    const threadPage = async (req: FastifyRequest, reply: FastifyReply, state: FormState, status: number) => {
+      const id = parseId((req.params as { id?: string }).id);
+      if (!id) throw notFound();
+      const { documentId, threadId } = await commentThreadOf(deps, id);
+      const view = await getCommentThread(deps, { documentId, threadId, page: 1 }, req.user);
       const ctx = await web.pageContext(req, reply);
-      const kept = [...draft].length <= COMMENT_MAX_CHARS ? draft : undefined;
-      return sendPage(reply, h(CommentsPage, { ctx, doc, section, error, draft: kept }), err.status);
-    }
+      return sendPage(reply, h(ThreadPage, { ctx, ...view, state }), status);
+    };
+    const actionForm = (kind: 'delete' | 'hide' | 'unhide') => ({
+      form: {
+        id: (req: FastifyRequest) => commentActionFormId(kind, Number((req.params as { id: string }).id)),
+        render: threadPage,
+      },
+    });
 
     const action = { params: IdParams, querystring: NoQuery, body: ActionBody({ next: Next }) };
-    app.post<ActionRoute>('/comments/:id/delete', { schema: action }, async (req, reply) => {
-      const user = requireUser(req, reply)!;
-      const id = parseId(req.params.id);
-      if (!id) throw notFound();
-      const { documentId } = await deleteComment(deps, user, id);
-      if (wantsJson(req)) return reply.send({ id, status: 'deleted' });
-      return reply.redirect(back(req.body?.next, documentId), 303);
-    });
+    app.post<ActionRoute>(
+      '/comments/:id/delete',
+      { schema: action, config: actionForm('delete') },
+      async (req, reply) => {
+        const user = requireUser(req, reply)!;
+        const id = parseId(req.params.id);
+        if (!id) throw notFound();
+        const { documentId } = await deleteComment(deps, user, id);
+        if (wantsJson(req)) return reply.send({ id, status: 'deleted' });
+        return reply.redirect(back(req.body?.next, documentId), 303);
+      },
+    );
 
     const moderate = { params: IdParams, querystring: NoQuery, body: ActionBody({ next: Next, reason: Opt(2000) }) };
     for (const hidden of [true, false]) {
       app.post<ActionRoute>(
         hidden ? '/comments/:id/hide' : '/comments/:id/unhide',
-        { schema: moderate },
+        { schema: moderate, config: actionForm(hidden ? 'hide' : 'unhide') },
         async (req, reply) => {
           const actor = requireStaff(req);
           const id = parseId(req.params.id);

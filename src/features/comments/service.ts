@@ -224,6 +224,13 @@ export async function postComment(
   });
 }
 
+/** Where a comment is shown in full: its document and its thread (itself, or the comment it answers); 404. */
+export async function commentThreadOf(deps: Pick<Deps, 'database'>, commentId: number) {
+  const row = await repo.findComment(deps.database.db, commentId);
+  if (!row || row.deleted_at !== null) throw notFound('comment.notFound');
+  return { documentId: row.document_id, threadId: row.parent_id ?? row.id };
+}
+
 /** The author deletes their own comment (soft: a thread with replies keeps a placeholder). Returns its document. */
 export async function deleteComment(
   deps: Pick<Deps, 'database'>,

@@ -5,6 +5,7 @@ import { t } from '../../i18n/t.ts';
 import { parseBlobKey } from '../../storage/blob-store.ts';
 import { contentDisposition } from '../../web/content-disposition.ts';
 import { wantsJson } from '../../web/error-handler.ts';
+import type { FormRoute, FormState } from '../../web/form-state.ts';
 import { requireStaff } from '../../web/guards.ts';
 import { sendPage } from '../../web/render.ts';
 import { ActionBody, IdParam, IdParams, NoQuery, Opt, Query } from '../../web/schemas.ts';
@@ -43,16 +44,23 @@ export function copyrightAdminRoutes(web: WebContext) {
       },
     );
 
+    // A filing's staff page, first shown or with one of its decision forms refused (FormState: which, what was typed).
+    const filingPage = async (req: FastifyRequest, reply: FastifyReply, state?: FormState, status = 200) => {
+      const staff = requireStaff(req);
+      const view = await getFilingView(deps, staff, Number((req.params as { id: string }).id));
+      const notice = state ? undefined : (req.query as { notice?: string } | undefined)?.notice;
+      const key = Object.hasOwn(FILING_FLASH, notice ?? '') ? FILING_FLASH[notice!] : undefined;
+      const ctx = await web.pageContext(req, reply, { flash: key ? t(key) : undefined });
+      return sendPage(reply, h(FilingPage, { ctx, view, state }), status);
+    };
+    const form = (id: FormRoute['id']) => ({ form: { id, render: filingPage } });
+    const docForm = (decision: string) =>
+      form((req) => `${decision}-${(req.params as { docId?: string }).docId ?? ''}`);
+
     app.get<{ Params: { id: string }; Querystring: { notice?: string } }>(
       '/admin/notices/:id',
       { schema: { params: IdParams, querystring: Query({ notice: Opt(20) }) } },
-      async (req, reply) => {
-        const staff = requireStaff(req);
-        const view = await getFilingView(deps, staff, Number(req.params.id));
-        const key = Object.hasOwn(FILING_FLASH, req.query.notice ?? '') ? FILING_FLASH[req.query.notice!] : undefined;
-        const ctx = await web.pageContext(req, reply, { flash: key ? t(key) : undefined });
-        return sendPage(reply, h(FilingPage, { ctx, view }));
-      },
+      async (req, reply) => filingPage(req, reply),
     );
 
     // Proof and evidence files: staff only, always a download, never sniffed or rendered by the browser.
@@ -77,7 +85,8 @@ export function copyrightAdminRoutes(web: WebContext) {
     );
 
     const action = { params: IdParams, querystring: NoQuery, body: reasonBody };
-    app.post<{ Params: { id: string } }>('/admin/notices/:id/take-down', { schema: action }, async (req, reply) => {
+    const takeDown = { schema: action, config: form('take-down') };
+    app.post<{ Params: { id: string } }>('/admin/notices/:id/take-down', takeDown, async (req, reply) => {
       const staff = requireStaff(req);
       const id = Number(req.params.id);
       await takeDownNoticeDocuments(deps, staff, { noticeId: id, ip: req.ip });
@@ -86,7 +95,7 @@ export function copyrightAdminRoutes(web: WebContext) {
 
     app.post<{ Params: { id: string }; Body: Reason }>(
       '/admin/notices/:id/reject',
-      { schema: action },
+      { schema: action, config: form('reject') },
       async (req, reply) => {
         const staff = requireStaff(req);
         const id = Number(req.params.id);
@@ -97,7 +106,7 @@ export function copyrightAdminRoutes(web: WebContext) {
 
     app.post<{ Params: { id: string }; Body: Reason }>(
       '/admin/notices/:id/approve',
-      { schema: action },
+      { schema: action, config: form('approve') },
       async (req, reply) => {
         const staff = requireStaff(req);
         const id = Number(req.params.id);
@@ -117,7 +126,7 @@ export function copyrightAdminRoutes(web: WebContext) {
     ] as const) {
       app.post<{ Params: { id: string; docId: string }; Body: Reason }>(
         `/admin/notices/:id/documents/:docId/${path}`,
-        { schema: docAction },
+        { schema: docAction, config: docForm(path === 'restore' ? 'restore' : 'keep') },
         async (req, reply) => {
           const staff = requireStaff(req);
           const id = Number(req.params.id);

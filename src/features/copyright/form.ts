@@ -72,39 +72,42 @@ export function maskIdNumber(type: FilingFields['idType'], n: string): string {
 /** Validates the holder, work and proof fields of a notice or claim (and the sworn statement). */
 export function parseFilingFields(f: Fields): FilingFields {
   const holderKind = f.get('holderKind') ?? '';
-  if (!(HOLDER_KINDS as readonly string[]).includes(holderKind)) throw badRequest('copyright.form.holderKindInvalid');
+  if (!(HOLDER_KINDS as readonly string[]).includes(holderKind))
+    throw badRequest('copyright.form.holderKindInvalid').on('holderKind');
   const holderName = oneLine(f.get('holderName'));
-  if (!within(holderName, 2, 100)) throw badRequest('copyright.form.holderNameInvalid');
+  if (!within(holderName, 2, 100)) throw badRequest('copyright.form.holderNameInvalid').on('holderName');
   const idType = f.get('idType') ?? '';
-  if (!(ID_TYPES as readonly string[]).includes(idType)) throw badRequest('copyright.form.idTypeInvalid');
+  if (!(ID_TYPES as readonly string[]).includes(idType)) throw badRequest('copyright.form.idTypeInvalid').on('idType');
   const type = idType as FilingFields['idType'];
   const rawId = oneLine(f.get('idNumber')).replace(/\s+/g, '').toUpperCase();
   if (type === 'uscc') {
-    if (!isValidUscc(rawId)) throw badRequest('copyright.form.usccInvalid');
+    if (!isValidUscc(rawId)) throw badRequest('copyright.form.usccInvalid').on('idNumber');
   } else if (type === 'id_card') {
     const problem = idCardProblem(rawId);
     if (problem)
-      throw badRequest(problem === 'legacy15' ? 'copyright.form.idLegacy15' : 'copyright.form.idCardInvalid');
+      throw badRequest(problem === 'legacy15' ? 'copyright.form.idLegacy15' : 'copyright.form.idCardInvalid').on(
+        'idNumber',
+      );
   } else if (!/^[0-9A-Z-]{5,40}$/.test(rawId)) {
-    throw badRequest('copyright.form.idNumberInvalid');
+    throw badRequest('copyright.form.idNumberInvalid').on('idNumber');
   }
   const phone = oneLine(f.get('phone'));
   const email = oneLine(f.get('email')).toLowerCase();
-  if (!phone && !email) throw badRequest('copyright.form.contactRequired');
-  if (phone && !PHONE.test(phone)) throw badRequest('copyright.form.phoneInvalid');
-  if (email && (!EMAIL.test(email) || email.length > 254)) throw badRequest('copyright.form.emailInvalid');
+  if (!phone && !email) throw badRequest('copyright.form.contactRequired').on('phone');
+  if (phone && !PHONE.test(phone)) throw badRequest('copyright.form.phoneInvalid').on('phone');
+  if (email && (!EMAIL.test(email) || email.length > 254)) throw badRequest('copyright.form.emailInvalid').on('email');
   const address = oneLine(f.get('address'));
-  if (!within(address, 5, 200)) throw badRequest('copyright.form.addressInvalid');
+  if (!within(address, 5, 200)) throw badRequest('copyright.form.addressInvalid').on('address');
   const workTitle = oneLine(f.get('workTitle'));
-  if (!within(workTitle, 1, 200)) throw badRequest('copyright.form.workTitleInvalid');
+  if (!within(workTitle, 1, 200)) throw badRequest('copyright.form.workTitleInvalid').on('workTitle');
   const workAuthor = oneLine(f.get('workAuthor'));
-  if (!within(workAuthor, 1, 100)) throw badRequest('copyright.form.workAuthorInvalid');
+  if (!within(workAuthor, 1, 100)) throw badRequest('copyright.form.workAuthorInvalid').on('workAuthor');
   const workPublished = oneLine(f.get('workPublished'));
-  if (!within(workPublished, 2, 300)) throw badRequest('copyright.form.workPublishedInvalid');
+  if (!within(workPublished, 2, 300)) throw badRequest('copyright.form.workPublishedInvalid').on('workPublished');
   const proofText = clean(f.get('proofText'));
-  if (len(proofText) < 10) throw badRequest('copyright.form.proofRequired');
-  if (len(proofText) > 5000) throw badRequest('copyright.form.proofTooLong');
-  if (f.get('sworn') !== '1') throw badRequest('copyright.form.swornRequired');
+  if (len(proofText) < 10) throw badRequest('copyright.form.proofRequired').on('proofText');
+  if (len(proofText) > 5000) throw badRequest('copyright.form.proofTooLong').on('proofText');
+  if (f.get('sworn') !== '1') throw badRequest('copyright.form.swornRequired').on('sworn');
   return {
     holderKind: holderKind as FilingFields['holderKind'],
     holderName,
@@ -152,22 +155,22 @@ export interface CounterFields {
 /** Validates a counter-notice's fields (and the sworn statement). */
 export function parseCounterFields(f: Fields): CounterFields {
   const name = oneLine(f.get('name'));
-  if (!within(name, 2, 100)) throw badRequest('copyright.counter.nameInvalid');
+  if (!within(name, 2, 100)) throw badRequest('copyright.counter.nameInvalid').on('name');
   const contact = oneLine(f.get('contact'));
-  if (!PHONE.test(contact) && !EMAIL.test(contact)) throw badRequest('copyright.counter.contactInvalid');
+  if (!PHONE.test(contact) && !EMAIL.test(contact)) throw badRequest('copyright.counter.contactInvalid').on('contact');
   const address = oneLine(f.get('address'));
-  if (!within(address, 5, 200)) throw badRequest('copyright.form.addressInvalid');
+  if (!within(address, 5, 200)) throw badRequest('copyright.form.addressInvalid').on('address');
   const statement = clean(f.get('statement'));
-  if (!within(statement, 10, 5000)) throw badRequest('copyright.counter.statementInvalid');
+  if (!within(statement, 10, 5000)) throw badRequest('copyright.counter.statementInvalid').on('statement');
   const evidenceText = clean(f.get('evidenceText'));
-  if (!within(evidenceText, 10, 5000)) throw badRequest('copyright.counter.evidenceRequired');
-  if (f.get('sworn') !== '1') throw badRequest('copyright.form.swornRequired');
+  if (!within(evidenceText, 10, 5000)) throw badRequest('copyright.counter.evidenceRequired').on('evidenceText');
+  if (f.get('sworn') !== '1') throw badRequest('copyright.form.swornRequired').on('sworn');
   return { name, contact, address, statement, evidenceText };
 }
 
 /** A staff decision's reason: required, 2–500 characters (both parties read it). */
 export function parseReason(raw: string | undefined): string {
   const reason = clean(raw);
-  if (!within(reason, 2, 500)) throw badRequest('copyright.staff.reasonRequired');
+  if (!within(reason, 2, 500)) throw badRequest('copyright.staff.reasonRequired').on('reason');
   return reason;
 }

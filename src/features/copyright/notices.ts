@@ -30,17 +30,19 @@ export async function fileNotice(deps: NoticeDeps, filer: Actor, form: ReceivedF
   try {
     const fields = parseFilingFields(form.fields);
     const refs = parseDocumentRefs(form.fields.get('documents'));
-    if (refs.bad.length) throw badRequest('copyright.form.documentsInvalid', { list: refs.bad.join('、') });
-    if (refs.ids.length === 0) throw badRequest('copyright.form.documentsRequired');
+    if (refs.bad.length)
+      throw badRequest('copyright.form.documentsInvalid', { list: refs.bad.join('、') }).on('documents');
+    if (refs.ids.length === 0) throw badRequest('copyright.form.documentsRequired').on('documents');
     if (refs.ids.length > MAX_NAMED_DOCUMENTS)
-      throw badRequest('copyright.form.documentsTooMany', { max: MAX_NAMED_DOCUMENTS });
+      throw badRequest('copyright.form.documentsTooMany', { max: MAX_NAMED_DOCUMENTS }).on('documents');
     const { db } = deps.database;
     const docs = await repo.findDocuments(db, refs.ids);
     const byId = new Map(docs.map((d) => [Number(d.id), d]));
     const hidden = refs.ids.filter((id) => byId.get(id)?.status !== 'published');
-    if (hidden.length) throw badRequest('copyright.form.documentsNotPublic', { list: hidden.join('、') });
+    if (hidden.length)
+      throw badRequest('copyright.form.documentsNotPublic', { list: hidden.join('、') }).on('documents');
     const own = refs.ids.filter((id) => Number(byId.get(id)!.owner_id) === filer.id);
-    if (own.length) throw badRequest('copyright.form.documentsOwn', { list: own.join('、') });
+    if (own.length) throw badRequest('copyright.form.documentsOwn', { list: own.join('、') }).on('documents');
 
     const keys = await storeFiles(deps, form.files);
     const now = Date.now();

@@ -9,7 +9,7 @@ import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileTypeFromBuffer } from 'file-type';
 import type { Deps } from '../../deps.ts';
-import { AppError, badRequest } from '../../errors.ts';
+import { AppError, badRequest, onField } from '../../errors.ts';
 import { type BlobKey, blobKey } from '../../storage/blob-store.ts';
 import { formatBytes } from '../../web/format.ts';
 
@@ -101,8 +101,9 @@ export async function receiveForm(
       if (part.type === 'field') {
         if (!fields.has(part.name)) fields.set(part.name, part.value);
       } else if (part.name === fileField && part.filename) {
-        if (files.length >= PROOF_MAX_FILES) throw badRequest('copyright.files.tooMany', { max: PROOF_MAX_FILES });
-        files.push(await saveToTemp(deps, part.filename, part.stream));
+        if (files.length >= PROOF_MAX_FILES)
+          throw badRequest('copyright.files.tooMany', { max: PROOF_MAX_FILES }).on(fileField);
+        files.push(await onField(fileField, () => saveToTemp(deps, part.filename, part.stream)));
       } else {
         part.stream.resume();
       }
@@ -110,9 +111,11 @@ export async function receiveForm(
   } catch (err) {
     await discardFiles(files);
     const code = (err as { code?: string }).code;
-    if (code === 'FST_FILES_LIMIT') throw badRequest('copyright.files.tooMany', { max: PROOF_MAX_FILES });
+    if (code === 'FST_FILES_LIMIT') throw badRequest('copyright.files.tooMany', { max: PROOF_MAX_FILES }).on(fileField);
     if (code === 'FST_REQ_FILE_TOO_LARGE')
-      throw new AppError(413, 'too_large', 'copyright.files.tooLarge', { max: formatBytes(PROOF_MAX_BYTES) });
+      throw new AppError(413, 'too_large', 'copyright.files.tooLarge', { max: formatBytes(PROOF_MAX_BYTES) }).on(
+        fileField,
+      );
     throw err;
   }
   return { fields, files };

@@ -96,7 +96,7 @@ for (const dialect of DIALECTS) {
       assert.match(confirm.body, /余额不足/);
       const csrf = await buyer.csrf(`/d/${docId}/buy`);
       const noTerms = await buyer.postForm(`/d/${docId}/buy`, {}, { csrf });
-      assert.equal(noTerms.statusCode, 400);
+      assert.equal(noTerms.statusCode, 422);
       assert.match(noTerms.body, /请先阅读并同意下载须知/);
       const broke = await buyer.postForm(`/d/${docId}/buy`, { acceptTerms: '1' }, { csrf });
       assert.equal(broke.statusCode, 402);

@@ -59,12 +59,15 @@ export function fitsOneStatement(legs: readonly { id: number }[]): boolean {
  *   are waited for and skipped, as in `settleAccount`).
  * - `ok` is the claimed id only when every debit passed its guard; entries, step, credits and deferred credits
  *   happen only then.
+ * - `alongside` (optional) is the caller's unconditional write (a no-op-on-conflict insert): it commits with the
+ *   statement, so a refusal rolls it back too.
  */
 export async function postInOneStatement(
   db: Kysely<DB>,
   h: StatementHeader,
   legs: readonly StatementLeg[],
   step?: (txId: Expression<number>) => OperationNodeSource,
+  alongside?: OperationNodeSource,
 ): Promise<StatementResult> {
   const debits = legs.filter((l) => l.amount < 0);
   const settle = debits.filter((l) => l.defers);
@@ -107,6 +110,8 @@ export async function postInOneStatement(
       from ok, (values ${values(credits)}) as c(id, amount)
       where a.id = c.id)`);
   }
+  // A data-modifying CTE runs whether or not the final select reads it; it commits with the statement or not at all.
+  if (alongside) ctes.push(sql`alongside as (${alongside})`);
   if (deferred.length) {
     ctes.push(sql`deferred as (
       insert into ledger_unsettled (account_id, transaction_id, amount, created_at)

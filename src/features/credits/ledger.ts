@@ -103,6 +103,12 @@ export interface LedgerStep {
    * PostgreSQL the posting is aborted by then: read anything needed for the error through the pool, not `trx`.
    */
   done(id: number | undefined): Promise<void>;
+  /**
+   * A write that commits with the posting and only with it, whatever the posting finds (e.g. the buyer's terms
+   * acceptance on a first purchase): an INSERT that is a no-op on conflict. On PostgreSQL it is one more CTE of the
+   * posting's statement, so it costs no round trip of its own; elsewhere it runs first in the same transaction.
+   */
+  alongside?(db: Kysely<DB>): OperationNodeSource & { execute(): Promise<unknown> };
 }
 
 /** Thrown inside a ledger transaction when a guarded debit finds the balance short; rolls the whole operation back. */
@@ -138,6 +144,7 @@ export async function post(trx: Transaction<DB>, tx: LedgerTx, step?: LedgerStep
   const { now } = header;
   const legs = tx.postings.filter((p) => p.amount !== 0).sort((a, b) => a.account.id - b.account.id);
   if (dialects.get(trx) === 'postgres' && oneStatement(legs)) return postAsStatement(trx, header, legs, step);
+  if (step?.alongside) await step.alongside(trx).execute();
   const id = await repo.claimTransaction(trx, header);
   if (id === undefined) return undefined;
   for (const p of legs) {
@@ -219,6 +226,7 @@ async function postAsStatement(
     header,
     legs.map((p) => ({ id: p.account.id, amount: p.amount, defers: defersCredits(p.account.code) })),
     step && ((txId) => step.query(db, txId)),
+    step?.alongside?.(db),
   );
   switch (r.kind) {
     case 'duplicate':

@@ -5,9 +5,9 @@ import { ACCOUNTS } from './ledger.ts';
 
 /**
  * Everything a purchase reads before its transaction, in one round trip: the document, the buyer's purchase of it
- * (if any), whether the buyer accepted this terms version, and the ids of the three accounts the sale posts to (null
- * until first use). Four queries before; at hundreds of purchases a second the round trips were a large part of the
- * work (decision 0017). Undefined when the document does not exist.
+ * (if any), whether the buyer accepted this terms version, the facts the watermark check needs, and the ids of the
+ * three accounts the sale posts to (null until first use). Five queries before; at hundreds of purchases a second
+ * the round trips were a large part of the work (decision 0017). Undefined when the document does not exist.
  */
 export function findPurchaseContext(db: Kysely<DB>, buyerId: number, documentId: number, termsVersion: string) {
   const account = (code: RawBuilder<unknown>) =>
@@ -23,6 +23,11 @@ export function findPurchaseContext(db: Kysely<DB>, buyerId: number, documentId:
       'd.title',
       'd.price',
       'd.status',
+      // What the mark check needs (decision 0019), read here instead of in a round trip of its own.
+      'd.format',
+      'd.pdf_key',
+      'd.mark_state',
+      sql<string | null>`(select s.value from settings s where s.key = 'markRequired')`.as('required'),
       'p.id as purchase_id',
       'p.status as purchase_status',
       sql<number>`(case when exists (select 1 from terms_acceptances ta where ta.user_id = ${buyerId} and ta.terms_version = ${termsVersion}) then 1 else 0 end)`.as(

@@ -3,8 +3,8 @@ import type { Deps } from '../../deps.ts';
 import { badRequest, conflict, gone, notFound } from '../../errors.ts';
 import { t } from '../../i18n/t.ts';
 import type { SessionUser } from '../accounts/service.ts';
-import { assertMarkAllowsSale } from '../watermark/service.ts';
-import { ACCOUNTS, postAlone, saleAccounts } from './ledger.ts';
+import { assertMarkAllowsSale, assertSaleMarkable } from '../watermark/service.ts';
+import { ACCOUNTS, InsufficientBalance, postAlone, saleAccounts } from './ledger.ts';
 import { documentStatus, findPurchaseContext, insertPurchaseIfForSale } from './purchase-repo.ts';
 import * as repo from './repo.ts';
 
@@ -91,15 +91,14 @@ export async function purchaseDocument(
   if (doc.status !== 'published') throw notFound();
   if (doc.price <= 0) throw badRequest('credits.notForSale');
   // Marks required and this file can carry none, nor has a converted PDF that could (decision 0019): not sold.
-  await assertMarkAllowsSale(deps, doc.id);
+  assertSaleMarkable(doc);
   // Who earns from this sale: the uploader, or the author whose 认领 was approved (decision 0013). Earning from a
   // sale to oneself would only move credits from wallet to earnings, so neither may buy.
   const sellerId = Number(doc.earnings_user_id ?? doc.owner_id);
   if (doc.owner_id === buyer.id || sellerId === buyer.id) throw badRequest('credits.ownDocument');
-  if (Number(doc.accepted) !== 1) {
-    if (!opts.acceptTerms) throw badRequest('credits.termsRequired');
-    await repo.insertTermsAcceptance(db, buyer.id, TERMS_VERSION, Date.now());
-  }
+  // A first purchase records the terms acceptance with the posting (committed with it, no round trip of its own).
+  const recordTerms = Number(doc.accepted) !== 1;
+  if (recordTerms && !opts.acceptTerms) throw badRequest('credits.termsRequired').on('acceptTerms');
   const share = platformShare(doc.price, deps.config.credits.platformSharePercent);
   // The accounts, resolved by the context query once they exist (created on a buyer's or seller's first sale).
   const { wallet, earnings, platform } =
@@ -113,42 +112,48 @@ export async function purchaseDocument(
 
   // 2. The purchase itself: the posting, with the entitlement as its step (one statement on PostgreSQL).
   let purchaseId: number | undefined;
-  await postAlone(
+  await postWithTerms(
     deps,
-    {
-      key: `purchase:${buyer.id}:${doc.id}`,
-      kind: 'purchase',
-      userId: buyer.id,
-      documentId: doc.id,
-      memo: doc.title,
-      postings: [
-        { account: wallet, amount: -doc.price },
-        { account: earnings, amount: doc.price - share },
-        { account: platform, amount: share },
-      ],
-    },
-    {
-      // The entitlement, only while the document is still for sale (and held so until commit on PostgreSQL); a
-      // takedown or deletion that won the race refuses the purchase and rolls the postings back.
-      query: (q, txId) =>
-        insertPurchaseIfForSale(q, deps.database.dialect, {
-          buyerId: buyer.id,
-          documentId: doc.id,
-          sellerId,
-          price: doc.price,
-          platformShare: share,
-          transactionId: txId,
-          now: Date.now(),
-        }),
-      done: async (id) => {
-        if (id === undefined) {
-          // Read outside the posting: on PostgreSQL its statement (or transaction) was aborted.
-          const live = await documentStatus(db, doc.id);
-          throw live?.status === 'taken_down' ? gone('takedown.noPurchase') : gone();
-        }
-        purchaseId = id;
+    buyer.id,
+    recordTerms,
+    postAlone(
+      deps,
+      {
+        key: `purchase:${buyer.id}:${doc.id}`,
+        kind: 'purchase',
+        userId: buyer.id,
+        documentId: doc.id,
+        memo: doc.title,
+        postings: [
+          { account: wallet, amount: -doc.price },
+          { account: earnings, amount: doc.price - share },
+          { account: platform, amount: share },
+        ],
       },
-    },
+      {
+        // The entitlement, only while the document is still for sale (and held so until commit on PostgreSQL); a
+        // takedown or deletion that won the race refuses the purchase and rolls the postings back.
+        query: (q, txId) =>
+          insertPurchaseIfForSale(q, deps.database.dialect, {
+            buyerId: buyer.id,
+            documentId: doc.id,
+            sellerId,
+            price: doc.price,
+            platformShare: share,
+            transactionId: txId,
+            now: Date.now(),
+          }),
+        done: async (id) => {
+          if (id === undefined) {
+            // Read outside the posting: on PostgreSQL its statement (or transaction) was aborted.
+            const live = await documentStatus(db, doc.id);
+            throw live?.status === 'taken_down' ? gone('takedown.noPurchase') : gone();
+          }
+          purchaseId = id;
+        },
+        alongside: recordTerms ? (q) => repo.termsAcceptanceInsert(q, buyer.id, TERMS_VERSION, Date.now()) : undefined,
+      },
+    ),
   );
   if (purchaseId !== undefined) return { purchaseId, created: true };
 
@@ -156,4 +161,25 @@ export async function purchaseDocument(
   const won = await repo.findPurchase(db, buyer.id, documentId);
   if (!won) throw new Error('purchase key taken without a purchase');
   return { purchaseId: Number(won.id), created: false };
+}
+
+/**
+ * Awaits a first purchase's posting, which records the terms acceptance with it. A purchase refused for want of
+ * credits still records the acceptance the buyer gave (the form does not ask again after a top-up): only on that
+ * path does the acceptance cost a statement of its own.
+ */
+async function postWithTerms(
+  deps: Pick<Deps, 'database'>,
+  buyerId: number,
+  recordTerms: boolean,
+  posting: Promise<unknown>,
+): Promise<void> {
+  try {
+    await posting;
+  } catch (err) {
+    if (recordTerms && err instanceof InsufficientBalance) {
+      await repo.termsAcceptanceInsert(deps.database.db, buyerId, TERMS_VERSION, Date.now()).execute();
+    }
+    throw err;
+  }
 }

@@ -193,13 +193,12 @@ export async function hasAcceptedTerms(db: Kysely<DB>, userId: number, version: 
   return !!row;
 }
 
-/** Records acceptance of a terms version (once). */
-export async function insertTermsAcceptance(db: Kysely<DB>, userId: number, version: string, now: number) {
-  await db
+/** The terms acceptance insert, unexecuted (a purchase runs it with its posting); a no-op when recorded already. */
+export function termsAcceptanceInsert(db: Kysely<DB>, userId: number, version: string, now: number) {
+  return db
     .insertInto('terms_acceptances')
     .values({ user_id: userId, terms_version: version, accepted_at: now })
-    .onConflict((oc) => oc.columns(['user_id', 'terms_version']).doNothing())
-    .execute();
+    .onConflict((oc) => oc.columns(['user_id', 'terms_version']).doNothing());
 }
 
 /** A setting value (JSON) owned by the credits feature. */

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { isImageFormat } from '../../convert/types.ts';
-import { badRequest, notFound, onField } from '../../errors.ts';
+import { notFound, onField } from '../../errors.ts';
 import { t } from '../../i18n/t.ts';
 import { parseBlobKey } from '../../storage/blob-store.ts';
 import { ApiErrorSchema, BinarySchema, RedirectResponse } from '../../web/api-schemas.ts';
@@ -21,9 +21,9 @@ import { requestPayout } from './payouts.ts';
 import { getPurchaseQuote, purchaseDocument, TERMS_VERSION } from './purchases.ts';
 import { dailySignIn } from './rewards.ts';
 import { getTopupOrder, handlePaymentNotify, startTopup } from './topups.ts';
-import { BuyPage } from './views/buy-page.tsx';
+import { BUY_FORM, BuyPage } from './views/buy-page.tsx';
 import { EarningsPage, PAYOUT_FORM } from './views/earnings-page.tsx';
-import { TopupPage, TopupReturnPage } from './views/topup-pages.tsx';
+import { TOPUP_FORM, TopupPage, TopupReturnPage } from './views/topup-pages.tsx';
 import { WalletPage } from './views/wallet-page.tsx';
 import { getEarnings, getWallet, HISTORY_FILTERS, type HistoryFilter } from './wallet.ts';
 
@@ -78,14 +78,27 @@ export function creditsRoutes(web: WebContext) {
       return sendPage(reply, h(BuyPage, { ctx, quote, termsVersion: TERMS_VERSION }));
     });
 
-    app.post<BuyRoute>('/d/:id/buy', { schema: buySchema }, async (req, reply) => {
-      const user = requireUser(req, reply)!;
-      const id = parseId(req.params.id);
-      if (!id) throw notFound();
-      const result = await purchaseDocument(deps, user, id, { acceptTerms: req.body?.acceptTerms === '1' });
-      if (wantsJson(req)) return reply.send(result);
-      return reply.redirect(`/d/${id}?purchased=1`, 303);
-    });
+    // A refused purchase is the confirmation again with the sentence (the terms box beside its own); a document
+    // gone or taken down meanwhile is the error page (the quote refuses it too).
+    const buyPage = async (req: FastifyRequest, reply: FastifyReply, state: FormState, status: number) => {
+      const id = parseId((req.params as { id?: string }).id);
+      if (!id || !req.user) throw notFound();
+      const quote = await getPurchaseQuote(deps, req.user, id);
+      const ctx = await web.pageContext(req, reply);
+      return sendPage(reply, h(BuyPage, { ctx, quote, termsVersion: TERMS_VERSION, state }), status);
+    };
+    app.post<BuyRoute>(
+      '/d/:id/buy',
+      { schema: buySchema, config: { form: { id: BUY_FORM, render: buyPage } } },
+      async (req, reply) => {
+        const user = requireUser(req, reply)!;
+        const id = parseId(req.params.id);
+        if (!id) throw notFound();
+        const result = await purchaseDocument(deps, user, id, { acceptTerms: req.body?.acceptTerms === '1' });
+        if (wantsJson(req)) return reply.send(result);
+        return reply.redirect(`/d/${id}?purchased=1`, 303);
+      },
+    );
 
     // The signed, user-bound download URL: the original file, with ranges for resumable downloads.
     const downloadRoute = { schema: downloadSchema, config: { apiToken: 'read' as const } };
@@ -165,18 +178,20 @@ export function creditsRoutes(web: WebContext) {
       return reply.redirect(r.credited ? `/my/wallet?notice=signin&n=${r.amount}` : '/my/wallet?notice=signed', 303);
     });
 
-    app.get('/my/wallet/topup', { schema: { querystring: NoQuery } }, async (req, reply) => {
-      const user = requireUser(req, reply);
-      if (!user) return reply;
+    // 充值, first shown or with a refused choice (the sentence beside the amounts, the choice kept).
+    const topupPage = async (req: FastifyRequest, reply: FastifyReply, state?: FormState, status = 200) => {
       const ctx = await web.pageContext(req, reply);
-      return sendPage(reply, h(TopupPage, { ctx, available: !!deps.payments }));
+      return sendPage(reply, h(TopupPage, { ctx, available: !!deps.payments, state }), status);
+    };
+    app.get('/my/wallet/topup', { schema: { querystring: NoQuery } }, async (req, reply) => {
+      if (!requireUser(req, reply)) return reply;
+      return topupPage(req, reply);
     });
 
-    app.post<{ Body: Body }>('/my/wallet/topup', { schema: amountForm }, async (req, reply) => {
+    const topupRoute = { schema: amountForm, config: { form: { id: TOPUP_FORM, render: topupPage } } };
+    app.post<{ Body: Body }>('/my/wallet/topup', topupRoute, async (req, reply) => {
       const user = requireUser(req, reply)!;
-      const amount = Number(req.body?.amount ?? '');
-      if (!Number.isSafeInteger(amount)) throw badRequest('credits.topupAmountInvalid', { min: 1, max: 5000 });
-      const { payUrl } = await startTopup(deps, user, amount);
+      const { payUrl } = await onField('amount', () => startTopup(deps, user, Number(req.body?.amount ?? '')));
       return reply.redirect(payUrl, 303);
     });
 

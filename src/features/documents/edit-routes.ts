@@ -1,14 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
-import { AppError, notFound } from '../../errors.ts';
+import { notFound } from '../../errors.ts';
 import { t } from '../../i18n/t.ts';
-import { describeError, wantsJson } from '../../web/error-handler.ts';
+import { wantsJson } from '../../web/error-handler.ts';
+import type { FormState } from '../../web/form-state.ts';
 import { parseId, requireUser } from '../../web/guards.ts';
 import { sendPage } from '../../web/render.ts';
 import { FormBody, IdParams, Opt, Query } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import { type EditInput, editDocument, getEditableDocument } from './edit.ts';
-import { EditDocumentPage, type EditFormValues, valuesOf, valuesPosted } from './views/edit-page.tsx';
+import { EDIT_FORM, EditDocumentPage, valuesOf } from './views/edit-page.tsx';
 
 type EditRoute = { Params: { id: string }; Querystring: { notice?: string }; Body: EditInput };
 
@@ -35,22 +36,21 @@ export function documentEditRoutes(web: WebContext) {
       req: FastifyRequest,
       reply: FastifyReply,
       id: number,
-      opts: { values?: (stored: EditFormValues) => EditFormValues; error?: AppError; saved?: boolean } = {},
+      opts: { state?: FormState; status?: number; saved?: boolean } = {},
     ) {
       const user = req.user!;
       const doc = await getEditableDocument(deps, id, user);
-      const stored = valuesOf(doc);
       const ctx = await web.pageContext(req, reply, opts.saved ? { flash: t('edit.saved') } : {});
       const page = h(EditDocumentPage, {
         ctx,
         id,
-        values: opts.values ? opts.values(stored) : stored,
+        values: valuesOf(doc),
         published: doc.status === 'published',
         byStaff: user.id !== Number(doc.owner_id),
-        error: opts.error ? describeError(reply, opts.error) : undefined,
+        state: opts.state,
       });
       reply.header('cache-control', 'private, no-store');
-      return sendPage(reply, page, opts.error?.status ?? 200);
+      return sendPage(reply, page, opts.status ?? 200);
     }
 
     app.get<EditRoute>('/d/:id/edit', { schema: showSchema }, async (req, reply) => {
@@ -60,21 +60,23 @@ export function documentEditRoutes(web: WebContext) {
       return showForm(req, reply, id, { saved: req.query.notice === 'saved' });
     });
 
-    app.post<EditRoute>('/d/:id/edit', { schema: saveSchema }, async (req, reply) => {
+    // A refused field comes back in the form (422, or 403 for a price that needs 实名认证), as typed, with the
+    // sentence beside it; a document that cannot be edited any more (taken down, deleted) is the error page.
+    const form = {
+      id: EDIT_FORM,
+      render: (req: FastifyRequest, reply: FastifyReply, state: FormState, status: number) => {
+        const id = parseId((req.params as { id?: string }).id);
+        if (!id || !req.user) throw notFound();
+        return showForm(req, reply, id, { state, status });
+      },
+    };
+    app.post<EditRoute>('/d/:id/edit', { schema: saveSchema, config: { form } }, async (req, reply) => {
       const user = requireUser(req, reply)!;
       const id = parseId(req.params.id);
       if (!id) throw notFound();
-      const input = req.body ?? {};
-      try {
-        const changed = await editDocument(deps, id, user, input, req.ip);
-        if (wantsJson(req)) return reply.send({ id, changed: Object.keys(changed) });
-        return reply.redirect(`/d/${id}/edit?notice=saved`, 303);
-      } catch (err) {
-        // A refused field comes back in the form, as typed, with the sentence; anything else is the error page.
-        const refusal = err instanceof AppError && (err.status === 400 || err.status === 403);
-        if (!refusal || wantsJson(req)) throw err;
-        return showForm(req, reply, id, { error: err as AppError, values: (stored) => valuesPosted(input, stored) });
-      }
+      const changed = await editDocument(deps, id, user, req.body ?? {}, req.ip);
+      if (wantsJson(req)) return reply.send({ id, changed: Object.keys(changed) });
+      return reply.redirect(`/d/${id}/edit?notice=saved`, 303);
     });
   };
 }

@@ -6,7 +6,7 @@
 // the free part may have changed. Existing purchases keep what they bought: a sale records its own price.
 import type { Document, PreviewMode } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
-import { badRequest, conflict, gone, notFound } from '../../errors.ts';
+import { badRequest, conflict, gone, notFound, onField } from '../../errors.ts';
 import type { SessionUser } from '../accounts/service.ts';
 import { recordAudit } from '../audit/service.ts';
 import { canModerate } from '../moderation/policy.ts';
@@ -14,6 +14,7 @@ import { notify } from '../notifications/service.ts';
 import { scanPii } from '../privacy/scan.ts';
 import { syncDocumentIndex } from '../search/service.ts';
 import { getSiteSettings, invalidateCachedPages } from '../site/service.ts';
+import { enqueueMarkProbe, needsMarkProbe } from '../watermark/probe.ts';
 import { isOriginalWithheld } from './policy.ts';
 import * as repo from './repo.ts';
 import { checkTitle } from './title.ts';
@@ -72,25 +73,29 @@ export async function validateEdit(
   input: EditInput,
 ): Promise<EditFields> {
   const site = await getSiteSettings(deps);
-  const title = checkTitle(input.title ?? '');
-  const description = checkDescription(input.description);
+  // Each check names its field, so a refused form shows the sentence beside it (web/form-state.ts).
+  const title = await onField('title', () => checkTitle(input.title ?? ''));
+  const description = await onField('description', () => checkDescription(input.description));
   const categoryId = Number(input.category);
-  if (!site.categories.some((c) => c.id === categoryId)) throw badRequest('upload.categoryInvalid');
-  const price = checkPrice(input.price, site.maxPrice);
+  if (!site.categories.some((c) => c.id === categoryId)) throw badRequest('upload.categoryInvalid').on('category');
+  const price = await onField('price', () => checkPrice(input.price, site.maxPrice));
   let preview: EditFields['preview'] = null;
   const mode = input.previewMode ?? 'site';
   if (mode === 'pages' || mode === 'percent') {
     const raw = (input.previewValue ?? '').trim();
     const value = Number(raw);
-    if (!/^\d{1,4}$/.test(raw) || value < 1 || value > PREVIEW_MAX[mode]) throw badRequest('edit.previewInvalid');
+    if (!/^\d{1,4}$/.test(raw) || value < 1 || value > PREVIEW_MAX[mode]) {
+      throw badRequest('edit.previewInvalid').on('previewValue');
+    }
     preview = { mode, value };
-  } else if (mode !== 'site') throw badRequest('edit.previewInvalid');
+  } else if (mode !== 'site') throw badRequest('edit.previewInvalid').on('previewMode');
   // The PII screen ran on the title and description at upload; an edit must not bring a number back.
-  if (scanPii(title).length > 0 || scanPii(description).length > 0) throw badRequest('edit.piiInFields');
-  if (price > 0 && isOriginalWithheld(doc)) throw badRequest('edit.maskedNotForSale');
+  if (scanPii(title).length > 0) throw badRequest('edit.piiInFields').on('title');
+  if (scanPii(description).length > 0) throw badRequest('edit.piiInFields').on('description');
+  if (price > 0 && isOriginalWithheld(doc)) throw badRequest('edit.maskedNotForSale').on('price');
   // Setting a price is selling: what a paid upload requires of its uploader (the owner, also when staff edit it).
   // A price already set stays editable in its other fields.
-  if (price !== Number(doc.price)) await assertMaySetPrice(deps, Number(doc.owner_id), price);
+  if (price !== Number(doc.price)) await onField('price', () => assertMaySetPrice(deps, Number(doc.owner_id), price));
   return { title, description, categoryId, price, preview };
 }
 
@@ -149,6 +154,11 @@ export async function editDocument(
     // Taken down, deleted or re-converted between the read and the write: nothing is saved.
     if (Number(res.numUpdatedRows) !== 1) throw conflict('edit.stale');
     if ('title' in after) await invalidateCachedPages(trx);
+    // Made paid after its conversion (which probes only paid files): whether a buyer's copy can carry the mark is
+    // found by a job, and the page says 待检测 until then.
+    if ('price' in after && needsMarkProbe({ ...doc, price: fields.price })) {
+      await enqueueMarkProbe(trx, deps.queue, id);
+    }
     if (byStaff) {
       await recordAudit(trx, {
         actor: viewer,

@@ -13,7 +13,7 @@ import { rewardFirstUpload } from '../credits/rewards.ts';
 import { announcePublication } from '../following/fanout.ts';
 import { heldParams, recordMatches, screenForPii } from '../privacy/service.ts';
 import { syncDocumentIndex } from '../search/service.ts';
-import { probeMarkState } from '../watermark/mark-state.ts';
+import { probeBlob } from '../watermark/probe.ts';
 import { findNearDuplicate, findOwnExactDuplicate, reuseExactDuplicate, saveBands } from './dedup.ts';
 import { recogniseScan } from './ocr-fallback.ts';
 import { gateText } from './quality.ts';
@@ -115,15 +115,7 @@ export function convertDocumentHandler(
       // 2d. A paid docx or PDF is marked once with a throw-away token (decision 0019): the page says whether a
       //     buyer's download will carry a mark (an encrypted or damaged PDF qpdf cannot repair, a PDF over the size
       //     marked in memory, a package the marker cannot rewrite).
-      const markState =
-        doc.price > 0
-          ? await deps.blobs
-              .withLocalFile(parseBlobKey(doc.blob_key), (path) => probeMarkState(path, doc.format))
-              .catch((err: unknown) => {
-                log.warn({ documentId, err }, 'mark probe failed');
-                return undefined;
-              })
-          : undefined;
+      const markState = doc.price > 0 ? await probeBlob(deps, log, doc) : undefined;
 
       // 3. Store the text and publish in one transaction.
       const now = Date.now();

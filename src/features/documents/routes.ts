@@ -182,6 +182,7 @@ async function engagementBoxes(
   ctx: PageContext,
   page: service.DocumentPage,
   viewer: SessionUser | undefined,
+  form?: FormState,
 ) {
   const { doc } = page;
   if (doc.status !== 'published') return {};
@@ -191,7 +192,30 @@ async function engagementBoxes(
   ]);
   return {
     favorite: h(FavoriteBox, { ctx, documentId: doc.id, count: doc.favorite_count, state: favorite }),
-    rating: h(RatingBox, { ctx, documentId: doc.id, avg: doc.rating_avg, count: doc.rating_count, state: rating }),
+    rating: h(RatingBox, {
+      ctx,
+      documentId: doc.id,
+      avg: doc.rating_avg,
+      count: doc.rating_count,
+      state: rating,
+      form,
+    }),
+  };
+}
+
+/**
+ * Renders a logged-in reader's document page again after a refused form on it (the 评分 form: `ratings/routes.ts`),
+ * the sentence beside the refused field and what was chosen.
+ */
+export function documentPageForm(web: WebContext) {
+  return async (req: FastifyRequest, reply: FastifyReply, state: FormState, status: number) => {
+    const id = parseId((req.params as { id?: string }).id);
+    if (!id || !req.user) throw notFound();
+    const page = await service.getDocumentPage(web.deps, id, req.user);
+    const ctx = await web.pageContext(req, reply);
+    const boxes = await engagementBoxes(web, ctx, page, req.user, state);
+    const comments = await commentsOf(web, page, req.user);
+    return sendPage(reply, h(DocumentPageView, { ctx, page, autoDownload: false, ...boxes, comments }), status);
   };
 }
 

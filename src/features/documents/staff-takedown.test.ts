@@ -95,10 +95,11 @@ for (const dialect of DIALECTS) {
         );
       const before = await audits();
       const noCode = await post('/admin/documents/takedown', { [`d${docs[0]}`]: '1' });
-      assert.equal(noCode.statusCode, 400);
+      // The form again (admin-documents-form.test.ts checks the fields kept).
+      assert.equal(noCode.statusCode, 422);
       assert.match(noCode.body, /请选择下架原因/);
       const none = await post('/admin/documents/takedown', { code: 'spam' });
-      assert.equal(none.statusCode, 400);
+      assert.equal(none.statusCode, 422);
       assert.equal(await statusOf(docs[0]!), 'published');
 
       const res = await post('/admin/documents/takedown', {
@@ -148,7 +149,7 @@ for (const dialect of DIALECTS) {
 
     test('下架该用户全部文档: only for a banned uploader; code ban, one audit entry each', async () => {
       const notBanned = await post(`/admin/users/${sellerId}/takedown-all`, {});
-      assert.equal(notBanned.statusCode, 409);
+      assert.equal(notBanned.statusCode, 422, 'the user page again, saying why');
       assert.match(notBanned.body, /该用户未处于封禁状态/);
       assert.equal(await statusOf(docs[2]!), 'published');
       const page = await mod.get(`/admin/users/${sellerId}`);

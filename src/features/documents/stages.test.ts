@@ -55,7 +55,8 @@ for (const dialect of DIALECTS) {
       const okId = (ok.json() as { id: number }).id;
       await waitForStatus(owner, okId);
       const refused = await owner.postForm(`/d/${okId}/reconvert`, {}, { csrf: await owner.csrf('/my/documents') });
-      assert.equal(refused.statusCode, 400);
+      assert.equal(refused.statusCode, 422, '我的文档 again, the sentence on top');
+      assert.match(refused.body, /<div class="form__errors" role="alert"[^>]*><p>只有未通过的文档可以重新转换/);
     });
 
     test('the operator re-runs a stage for the documents missing it', async () => {

@@ -1,18 +1,23 @@
 // Pipeline stages after the fact: an uploader's "重新转换" for one rejected document, and the operator's re-run of
 // a stage for every document missing it (each stage leaves a timestamp on the document: extracted_at,
 // pages_rendered_at; the duplicate index leaves documents.minhash).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { h } from 'preact';
 import { minhash } from '../../convert/similarity.ts';
 import type { Deps } from '../../deps.ts';
 import { badRequest, forbidden, gone, notFound } from '../../errors.ts';
 import { parseBlobKey } from '../../storage/blob-store.ts';
+import type { FormState } from '../../web/form-state.ts';
 import { parseId, requireUser } from '../../web/guards.ts';
+import { sendPage } from '../../web/render.ts';
 import { ActionBody, IdParams, NoQuery } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import type { SessionUser } from '../accounts/service.ts';
 import { saveBands } from './dedup.ts';
 import { canDeleteDocument } from './policy.ts';
 import * as repo from './repo.ts';
+import { listMyDocuments } from './service.ts';
+import { MyDocumentsPage, reconvertFormId } from './views/my-documents-page.tsx';
 
 /**
  * Whether a rejected document's original is still stored. The blobs of rejected documents are collected after
@@ -136,7 +141,19 @@ export function stageRoutes(web: WebContext) {
   const { deps } = web;
   return async (app: FastifyInstance) => {
     const schema = { params: IdParams, querystring: NoQuery, body: ActionBody() };
-    app.post<{ Params: { id: string } }>('/d/:id/reconvert', { schema }, async (req, reply) => {
+    // Refused (not rejected, decided by an operator, the original gone): 我的文档 again with the sentence on top.
+    const myDocuments = async (req: FastifyRequest, reply: FastifyReply, state: FormState, status: number) => {
+      const user = requireUser(req, reply);
+      if (!user) return reply;
+      const docs = await listMyDocuments(deps, user, 1);
+      const ctx = await web.pageContext(req, reply);
+      return sendPage(reply, h(MyDocumentsPage, { ctx, docs, page: 1, state }), status);
+    };
+    const form = {
+      id: (req: FastifyRequest) => reconvertFormId((req.params as { id: string }).id),
+      render: myDocuments,
+    };
+    app.post<{ Params: { id: string } }>('/d/:id/reconvert', { schema, config: { form } }, async (req, reply) => {
       const user = requireUser(req, reply);
       if (!user) return reply;
       const id = parseId(req.params.id);

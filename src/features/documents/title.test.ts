@@ -66,6 +66,12 @@ describe('document titles', () => {
     });
     assert.equal(titleFromText(doc('1.docx'), text('正文', '关于印发实施方案的通知')), '关于印发实施方案的通知');
     assert.equal(titleFromText(doc('1.docx'), text('自然保护学\n李双成\n第一章')), '自然保护学');
+    // Read by OCR: a first line of a few Latin letters (a misread header) is not taken; a Chinese one is.
+    const scan = 'libpku__专业课__量子力学__杨李林量子2017春期末.pdf';
+    const ocr = (body: string) => ({ ...text(body), flags: ['ocr' as const] });
+    assert.equal(titleFromText(doc(scan), ocr('SESE\n一、简答题（每题10分）')), '杨李林量子2017春期末');
+    assert.equal(titleFromText(doc(scan), { ...text('SESE\n一、简答题'), flags: [] }), 'SESE');
+    assert.equal(titleFromText(doc(scan), ocr('北京大学量子力学期末试题解析\n一、')), '北京大学量子力学期末试题解析');
     // A first line that is a sentence is not a title: the first heading is.
     const sentence = '为深入贯彻落实上级部署，进一步加强和改进机关作风建设，结合我单位实际，制定本方案。';
     assert.equal(

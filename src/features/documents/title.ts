@@ -93,6 +93,9 @@ function specific(title: string | undefined): string | undefined {
   return GENERIC_LINE.some((re) => re.test(title)) ? undefined : title;
 }
 
+/** Chinese characters an OCR'd line needs to be taken as a title (titleFromText). */
+const OCR_TITLE_MIN_HAN = 4;
+
 /** Cuts a title to the length bound on a character boundary. */
 const clipTitle = (s: string) => [...s].slice(0, TITLE_MAX).join('').trim();
 
@@ -123,8 +126,14 @@ function lineTitle(line: string | undefined): string | undefined {
  */
 export function titleFromText(
   doc: { title: string; original_name: string },
-  extracted: Pick<ExtractedText, 'title' | 'headings' | 'body'>,
+  extracted: Pick<ExtractedText, 'title' | 'headings' | 'body'> & Partial<Pick<ExtractedText, 'flags'>>,
 ): string {
+  // Read by OCR, a first line or heading is trusted only when it reads as Chinese: a scan's header, stamp or
+  // letterhead is often read as a few Latin letters ("SESE" for a 量子力学 exam in the corpus), and the file name
+  // says more than that.
+  const ocr = extracted.flags?.includes('ocr') === true;
+  const readable = (line: string | undefined) =>
+    line && (!ocr || (line.match(/\p{Script=Han}/gu)?.length ?? 0) >= OCR_TITLE_MIN_HAN) ? line : undefined;
   const stated = specific(cleanTitle(extracted.title));
   if (stated) return clipTitle(stated);
   const head = extracted.body.slice(0, 3000);
@@ -134,10 +143,10 @@ export function titleFromText(
     if (title) return clipTitle(title);
   }
   if (!isWeakFileName(doc.original_name)) return doc.title;
-  const firstLine = specific(lineTitle(head.slice(0, 400).split('\n', 1)[0]));
+  const firstLine = readable(specific(lineTitle(head.slice(0, 400).split('\n', 1)[0])));
   if (firstLine && !OUTLINE_LINE.test(firstLine)) return clipTitle(firstLine);
   for (const h of extracted.headings) {
-    const heading = specific(lineTitle(h.text));
+    const heading = readable(specific(lineTitle(h.text)));
     if (heading) return clipTitle(heading);
   }
   return lastNamePart(doc.original_name) ?? doc.title;

@@ -4,9 +4,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TestClient } from '../../testing/client.ts';
-import { insertIndexedDocument, userIdByEmail } from '../../testing/engagement.ts';
+import { insertIndexedDocument } from '../../testing/engagement.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { DIALECTS } from '../../testing/test-db.ts';
+import { userIdByEmail } from '../../testing/users.ts';
 import { FAVORITE_LIMITS } from './service.ts';
 
 const BODY =
@@ -144,10 +145,10 @@ for (const dialect of DIALECTS) {
 
       // Refusals re-show the page with the zh-CN reason and change nothing.
       for (const [name, status, message] of [
-        ['公文 范文', 409, '已有名为“公文 范文”的收藏夹'],
-        ['', 400, '请填写收藏夹名称'],
-        ['一'.repeat(FAVORITE_LIMITS.nameChars + 1), 400, `收藏夹名称不能超过 ${FAVORITE_LIMITS.nameChars} 个字`],
-        ['默认收藏夹', 400, '“默认收藏夹”是保留名称'],
+        ['公文 范文', 422, '已有名为“公文 范文”的收藏夹'],
+        ['', 422, '请填写收藏夹名称'],
+        ['一'.repeat(FAVORITE_LIMITS.nameChars + 1), 422, `收藏夹名称不能超过 ${FAVORITE_LIMITS.nameChars} 个字`],
+        ['默认收藏夹', 422, '“默认收藏夹”是保留名称'],
       ] as const) {
         const res = await reader.postForm('/favorites/folders', { name }, { csrf });
         assert.equal(res.statusCode, status, name);
@@ -180,20 +181,22 @@ for (const dialect of DIALECTS) {
       assert.equal((await rowsOf(readerId))[0]!.folder_id, f2);
       assert.equal(await favCount(docA), 1, 'a move is not a second favorite');
 
-      // Another user's folder does not exist for this one.
+      // Another user's folder does not exist for this one: the form is refused (422, 我的收藏 with the sentence),
+      // a script gets 404 as for any folder not found.
       const otherCsrf = await other.csrf('/favorites');
-      assert.equal(
-        (await other.postForm(`/d/${docA}/favorite`, { folder: String(f1) }, { csrf: otherCsrf })).statusCode,
-        404,
-      );
+      const notTheirs = await other.postForm(`/d/${docA}/favorite`, { folder: String(f1) }, { csrf: otherCsrf });
+      assert.equal(notTheirs.statusCode, 422);
+      assert.ok(notTheirs.body.includes('收藏夹不存在') && !notTheirs.body.includes('公文 范文'));
+      assert.equal((await json(other, `/d/${docA}/favorite`, otherCsrf, { folder: String(f1) })).statusCode, 404);
       assert.equal((await other.get(`/favorites?folder=${f1}`)).statusCode, 404);
       assert.equal((await other.postForm(`/favorites/folders/${f1}/delete`, {}, { csrf: otherCsrf })).statusCode, 404);
-      assert.equal((await reader.postForm(`/d/${docA}/favorite`, { folder: 'abc' }, { csrf })).statusCode, 400);
+      assert.equal((await reader.postForm(`/d/${docA}/favorite`, { folder: 'abc' }, { csrf })).statusCode, 422);
+      assert.equal((await json(reader, `/d/${docA}/favorite`, csrf, { folder: 'abc' })).statusCode, 400);
 
       // Rename: to a taken name is refused; the default folder cannot be renamed or deleted.
       assert.equal(
         (await reader.postForm(`/favorites/folders/${f2}/rename`, { name: '公文 范文' }, { csrf })).statusCode,
-        409,
+        422,
       );
       const renamed = await reader.postForm(`/favorites/folders/${f2}/rename`, { name: '讲话稿' }, { csrf });
       assert.equal(renamed.headers.location, `/favorites?folder=${f2}&notice=renamed`);
@@ -201,9 +204,9 @@ for (const dialect of DIALECTS) {
       const def = await folderIdByName(readerId, '');
       assert.equal(
         (await reader.postForm(`/favorites/folders/${def}/rename`, { name: 'x' }, { csrf })).statusCode,
-        400,
+        422,
       );
-      assert.equal((await reader.postForm(`/favorites/folders/${def}/delete`, {}, { csrf })).statusCode, 400);
+      assert.equal((await reader.postForm(`/favorites/folders/${def}/delete`, {}, { csrf })).statusCode, 422);
 
       // Deleting 讲话稿 moves its document to the default folder; deleting with "remove" un-saves.
       assert.equal(
@@ -238,7 +241,7 @@ for (const dialect of DIALECTS) {
         assert.equal((await reader.postForm('/favorites/folders', { name: `夹${i}` }, { csrf })).statusCode, 303);
       }
       const over = await reader.postForm('/favorites/folders', { name: '再来一个' }, { csrf });
-      assert.equal(over.statusCode, 409);
+      assert.equal(over.statusCode, 422);
       assert.ok(over.body.includes(`最多可以建 ${FAVORITE_LIMITS.folders} 个收藏夹`));
     });
 

@@ -1,14 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
-import { AppError, notFound, unauthorized } from '../../errors.ts';
+import { AppError, conflict, notFound, unauthorized } from '../../errors.ts';
 import { t } from '../../i18n/t.ts';
 import { wantsJson } from '../../web/error-handler.ts';
+import type { FormRenderer, FormState } from '../../web/form-state.ts';
 import { parseId, requireUser, safeNext } from '../../web/guards.ts';
 import { sendPage } from '../../web/render.ts';
 import { ActionBody, FormBody, IdParams, Next, NoQuery, Opt, Query } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import * as service from './service.ts';
-import { FavoritesPage } from './views/favorites-page.tsx';
+import { moveFormId, removeFormId, toggleFormId } from './views/favorite-button.tsx';
+import { DELETE_FOLDER_FORM, FavoritesPage, NEW_FOLDER_FORM, RENAME_FOLDER_FORM } from './views/favorites-page.tsx';
 
 type ToggleRoute = { Params: { id: string }; Body: { folder?: string; next?: string } | null };
 type PageRoute = { Querystring: { folder?: string; page?: string; notice?: string } };
@@ -40,9 +42,34 @@ export function favoriteRoutes(web: WebContext) {
       return sendPage(reply, h(FavoritesPage, { ctx, ...data }));
     });
 
+    // A refused 收藏 / 移到 (too many favourites, a folder that is not or no longer the reader's) is 我的收藏 again:
+    // the folder page (and page number) it was sent from, the sentence beside that row's folder select (which offers
+    // the folders there are now); from any other page (a document, search results), the default folder with the
+    // sentence and a link back there (`next`, checked as the redirect is). A script keeps its status.
+    const togglePage: FormRenderer = async (req, reply, state, status) => {
+      if (!req.user) throw notFound();
+      const { id, back } = toggleTarget(req);
+      const from = favoritesPageOf(back);
+      const data = await service
+        .getFolderPage(deps, req.user, from?.folderId, from?.page ?? 1)
+        .catch(() => service.getFolderPage(deps, req.user!, undefined, 1));
+      const ctx = await web.pageContext(req, reply);
+      return sendPage(reply, h(FavoritesPage, { ctx, ...data, state, back: back || `/d/${id}` }), status);
+    };
+    const toggleForm = (action: 'favorite' | 'unfavorite') => ({
+      id: (req: FastifyRequest) => {
+        const { id, back } = toggleTarget(req);
+        if (action === 'unfavorite') return removeFormId(id);
+        // The only 收藏 form on 我的收藏 is a row's 移到.
+        return favoritesPageOf(back) ? moveFormId(id) : toggleFormId(id);
+      },
+      render: togglePage,
+    });
+
     const toggle = { params: IdParams, querystring: NoQuery, body: ActionBody({ folder: Opt(20), next: Next }) };
     for (const action of ['favorite', 'unfavorite'] as const) {
-      app.post<ToggleRoute>(`/d/:id/${action}`, { schema: toggle, config: TOGGLE_LIMIT }, async (req, reply) => {
+      const config = { ...TOGGLE_LIMIT, form: toggleForm(action) };
+      app.post<ToggleRoute>(`/d/:id/${action}`, { schema: toggle, config }, async (req, reply) => {
         const id = parseId(req.params.id);
         if (!id) throw notFound();
         const back = safeNext(req.body?.next, `/d/${id}`);
@@ -50,7 +77,7 @@ export function favoriteRoutes(web: WebContext) {
         if (!user) return reply;
         const result =
           action === 'favorite'
-            ? await service.addFavorite(deps, user, id, service.parseFolderId(req.body?.folder))
+            ? await addFromForm(req, () => service.addFavorite(deps, user, id, service.parseFolderId(req.body?.folder)))
             : await service.removeFavorite(deps, user, id);
         if (wantsJson(req))
           return reply
@@ -60,60 +87,87 @@ export function favoriteRoutes(web: WebContext) {
       });
     }
 
-    const create = { querystring: NoQuery, body: FormBody({ name: Opt(200) }) };
-    app.post<FolderRoute>('/favorites/folders', { schema: create }, async (req, reply) => {
-      const user = requireUser(req, reply)!;
-      return folderForm(req, reply, undefined, async () => {
-        const id = await service.createFolder(deps, user, req.body.name);
-        return `/favorites?folder=${id}&notice=created`;
-      });
-    });
-
-    const rename = { params: IdParams, querystring: NoQuery, body: FormBody({ name: Opt(200) }) };
-    app.post<FolderRoute>('/favorites/folders/:id/rename', { schema: rename }, async (req, reply) => {
-      const user = requireUser(req, reply)!;
-      const id = parseId(req.params.id);
-      if (!id) throw notFound();
-      return folderForm(req, reply, id, async () => {
-        await service.renameFolder(deps, user, id, req.body.name);
-        return `/favorites?folder=${id}&notice=renamed`;
-      });
-    });
-
-    const remove = { params: IdParams, querystring: NoQuery, body: FormBody({ mode: Opt(20) }) };
-    app.post<FolderRoute>('/favorites/folders/:id/delete', { schema: remove }, async (req, reply) => {
-      const user = requireUser(req, reply)!;
-      const id = parseId(req.params.id);
-      if (!id) throw notFound();
-      return folderForm(req, reply, id, async () => {
-        await service.deleteFolder(deps, user, id, { removeDocuments: req.body.mode === 'remove' });
-        return '/favorites?notice=deleted';
-      });
-    });
-  };
-
-  /**
-   * Runs a folder form's action and redirects; a refusal (name taken, too long, too many folders) shows the page
-   * again with the message, as a form does without script. JSON clients get the error as usual.
-   */
-  async function folderForm(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    folderId: number | undefined,
-    act: () => Promise<string>,
-  ) {
-    try {
-      const to = await act();
-      if (wantsJson(req)) return reply.send({ ok: true, location: to });
-      return reply.redirect(to, 303);
-    } catch (err) {
-      if (!(err instanceof AppError) || wantsJson(req) || err.status === 404) throw err;
+    // A refused folder form is 我的收藏 again (the folder it was sent from, or the default one for a new folder)
+    // with the sentence in that form and the name typed.
+    const folderPage = async (req: FastifyRequest, reply: FastifyReply, state: FormState, status: number) => {
+      if (!req.user) throw notFound();
+      const folderId = parseId((req.params as { id?: string }).id) ?? undefined;
       const data = await service
-        .getFolderPage(deps, req.user!, folderId, 1)
+        .getFolderPage(deps, req.user, folderId, 1)
         .catch(() => service.getFolderPage(deps, req.user!, undefined, 1));
       const ctx = await web.pageContext(req, reply);
-      return sendPage(reply, h(FavoritesPage, { ctx, ...data, error: t(err.messageKey, err.params) }), err.status);
-    }
+      return sendPage(reply, h(FavoritesPage, { ctx, ...data, state }), status);
+    };
+    const formOf = (id: string) => ({ form: { id, render: folderPage } });
+    const done = (req: FastifyRequest, reply: FastifyReply, to: string) =>
+      wantsJson(req) ? reply.send({ ok: true, location: to }) : reply.redirect(to, 303);
+
+    const create = { querystring: NoQuery, body: FormBody({ name: Opt(200) }) };
+    app.post<FolderRoute>(
+      '/favorites/folders',
+      { schema: create, config: formOf(NEW_FOLDER_FORM) },
+      async (req, reply) => {
+        const user = requireUser(req, reply)!;
+        const id = await service.createFolder(deps, user, req.body.name);
+        return done(req, reply, `/favorites?folder=${id}&notice=created`);
+      },
+    );
+
+    const rename = { params: IdParams, querystring: NoQuery, body: FormBody({ name: Opt(200) }) };
+    app.post<FolderRoute>(
+      '/favorites/folders/:id/rename',
+      { schema: rename, config: formOf(RENAME_FOLDER_FORM) },
+      async (req, reply) => {
+        const user = requireUser(req, reply)!;
+        const id = parseId(req.params.id);
+        if (!id) throw notFound();
+        await service.renameFolder(deps, user, id, req.body.name);
+        return done(req, reply, `/favorites?folder=${id}&notice=renamed`);
+      },
+    );
+
+    const remove = { params: IdParams, querystring: NoQuery, body: FormBody({ mode: Opt(20) }) };
+    app.post<FolderRoute>(
+      '/favorites/folders/:id/delete',
+      { schema: remove, config: formOf(DELETE_FOLDER_FORM) },
+      async (req, reply) => {
+        const user = requireUser(req, reply)!;
+        const id = parseId(req.params.id);
+        if (!id) throw notFound();
+        await service.deleteFolder(deps, user, id, { removeDocuments: req.body.mode === 'remove' });
+        return done(req, reply, '/favorites?notice=deleted');
+      },
+    );
+  };
+}
+
+/** The document of a 收藏 post and where it was sent from (`next`, checked as the redirect is; '' when absent). */
+function toggleTarget(req: FastifyRequest) {
+  const id = parseId((req.params as { id?: string }).id) ?? 0;
+  const next = (req.body as { next?: unknown } | null | undefined)?.next;
+  return { id, back: next === undefined ? '' : safeNext(next, '') };
+}
+
+/** The folder and page of a 我的收藏 address (`/favorites?folder=3&page=2`), or undefined for any other page. */
+function favoritesPageOf(back: string): { folderId: number | undefined; page: number } | undefined {
+  if (!back) return undefined;
+  const url = new URL(back, 'http://local');
+  if (url.pathname !== '/favorites') return undefined;
+  const folder = url.searchParams.get('folder');
+  const page = Number.parseInt(url.searchParams.get('page') ?? '1', 10);
+  return { folderId: folder === null ? undefined : (parseId(folder) ?? undefined), page: page > 0 ? page : 1 };
+}
+
+/**
+ * 收藏 into a folder from a page form: a folder that is not the reader's (deleted meanwhile, say) is a refusal of
+ * that form, its sentence beside the folder select. A JSON client keeps its 400 or 404.
+ */
+async function addFromForm<T>(req: FastifyRequest, add: () => Promise<T>): Promise<T> {
+  try {
+    return await add();
+  } catch (err) {
+    if (wantsJson(req) || !(err instanceof AppError) || err.messageKey !== 'favorites.folderNotFound') throw err;
+    throw conflict('favorites.folderNotFound').on('folder');
   }
 }
 

@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
-import { badRequest, conflict, gone, notFound } from '../../errors.ts';
+import { badRequest, conflict, gone, notFound, onField } from '../../errors.ts';
 import { t } from '../../i18n/t.ts';
 import type { SessionUser } from '../accounts/service.ts';
 import * as repo from './repo.ts';
@@ -131,12 +131,12 @@ async function favoriteCount(deps: FavoritesDeps, documentId: number): Promise<n
 
 /** Creates a folder; returns its id. */
 export async function createFolder(deps: FavoritesDeps, user: Pick<SessionUser, 'id'>, rawName: string | undefined) {
-  const name = normaliseFolderName(rawName);
+  const name = await onField('name', () => normaliseFolderName(rawName));
   return asUser(deps, user.id, async (trx) => {
     if ((await repo.countFolders(trx, user.id)) >= FAVORITE_LIMITS.folders)
       throw conflict('favorites.tooManyFolders', { max: FAVORITE_LIMITS.folders });
     const id = await repo.insertFolder(trx, user.id, name, Date.now());
-    if (id === undefined) throw conflict('favorites.folderExists', { name });
+    if (id === undefined) throw conflict('favorites.folderExists', { name }).on('name');
     return id;
   });
 }
@@ -148,12 +148,14 @@ export async function renameFolder(
   folderId: number,
   rawName: string | undefined,
 ): Promise<void> {
-  const name = normaliseFolderName(rawName);
+  const name = await onField('name', () => normaliseFolderName(rawName));
   await asUser(deps, user.id, async (trx) => {
     const folder = await repo.findFolder(trx, user.id, folderId);
     if (!folder) throw notFound('favorites.folderNotFound');
     if (folder.is_default) throw badRequest('favorites.defaultFixed');
-    if (await repo.folderNameTaken(trx, user.id, name, folderId)) throw conflict('favorites.folderExists', { name });
+    if (await repo.folderNameTaken(trx, user.id, name, folderId)) {
+      throw conflict('favorites.folderExists', { name }).on('name');
+    }
     await repo.renameFolder(trx, user.id, folderId, name, Date.now());
   });
 }

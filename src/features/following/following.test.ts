@@ -10,6 +10,7 @@ import { TestClient, waitForStatus } from '../../testing/client.ts';
 import { CORPUS_DIR, SEED_DOCX } from '../../testing/paths.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { DIALECTS } from '../../testing/test-db.ts';
+import { insertUser } from '../../testing/users.ts';
 import { fanOutPublication } from './fanout.ts';
 
 const idOf = async (db: Kysely<DB>, email: string) =>
@@ -20,31 +21,10 @@ async function insertUsers(db: Kysely<DB>, prefix: string, n: number): Promise<n
   const ids: number[] = [];
   await db.transaction().execute(async (trx) => {
     for (let i = 0; i < n; i++) {
-      const now = Date.now();
-      const row = await trx
-        .insertInto('users')
-        .values({
-          email: `${prefix}${i}@example.com`,
-          phone: null,
-          password_hash: 'x',
-          display_name: `${prefix}${i}`,
-          bio: '',
-          avatar_key: null,
-          role: 'user',
-          real_name_verified: 0,
-          is_provider: 0,
-          rev: 1,
-          follower_count: 0,
-          created_at: now,
-          updated_at: now,
-          banned_until: null,
-          muted_until: null,
-          contact_verified_at: now,
-          name_changed_at: null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      ids.push(Number(row.id));
+      const name = `${prefix}${i}`;
+      ids.push(
+        await insertUser(trx, { email: `${name}@example.com`, display_name: name, contact_verified_at: Date.now() }),
+      );
     }
   });
   return ids;

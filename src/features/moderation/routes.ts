@@ -1,13 +1,21 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { type MessageKey, t } from '../../i18n/t.ts';
 import { wantsJson } from '../../web/error-handler.ts';
+import type { FormState } from '../../web/form-state.ts';
 import { requireStaff } from '../../web/guards.ts';
 import { sendPage } from '../../web/render.ts';
 import { FormRoute, IdParams, Opt, Query } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
-import { changeRole, getUserForStaff, punishUser, revokePunishment, searchUsersForStaff } from './service.ts';
-import { UserDetailPage, UsersPage } from './views/users-pages.tsx';
+import {
+  changeRole,
+  getUserForStaff,
+  punishedUserOf,
+  punishUser,
+  revokePunishment,
+  searchUsersForStaff,
+} from './service.ts';
+import { PUNISH_FORM, ROLE_FORM, revokeFormId, UserDetailPage, UsersPage } from './views/users-pages.tsx';
 
 type Body = Record<string, string | undefined>;
 const NOTICES = {
@@ -15,6 +23,26 @@ const NOTICES = {
   revoked: 'moderation.revokedNotice',
   role: 'moderation.roleChanged',
 };
+
+/**
+ * Renders /admin/users/:id again after a refused form on it (punish, role, and 全部下架 in documents/staff-routes):
+ * the sentence in that form with what was typed.
+ */
+export function userDetailForm(web: WebContext, id: string | ((req: FastifyRequest) => string)) {
+  const render = async (req: FastifyRequest, reply: FastifyReply, state: FormState, status: number) => {
+    requireStaff(req);
+    const param = Number((req.params as { id: string }).id);
+    // A punishment's 撤销 is posted to /admin/punishments/:id: its page is the punished user's.
+    const userId = req.routeOptions.url?.startsWith('/admin/punishments/')
+      ? await punishedUserOf(web.deps, param)
+      : param;
+    const detail = await getUserForStaff(web.deps, userId);
+    reply.header('cache-control', 'private, no-store');
+    const ctx = await web.pageContext(req, reply);
+    return sendPage(reply, h(UserDetailPage, { ctx, detail, state }), status);
+  };
+  return { form: { id, render } };
+}
 
 /** The staff user list and one user's page: punish (ban/mute), lift a punishment, change the role (admin). */
 export function moderationRoutes(web: WebContext) {
@@ -50,7 +78,10 @@ export function moderationRoutes(web: WebContext) {
 
     app.post<{ Params: { id: string }; Body: Body }>(
       '/admin/users/:id/punish',
-      { schema: { ...FormRoute({ kind: Opt(20), days: Opt(20), reason: Opt(2000) }), params: IdParams } },
+      {
+        schema: { ...FormRoute({ kind: Opt(20), days: Opt(20), reason: Opt(2000) }), params: IdParams },
+        config: userDetailForm(web, PUNISH_FORM),
+      },
       async (req, reply) => {
         const actor = requireStaff(req);
         const userId = Number(req.params.id);
@@ -68,7 +99,11 @@ export function moderationRoutes(web: WebContext) {
 
     app.post<{ Params: { id: string } }>(
       '/admin/punishments/:id/revoke',
-      { schema: { ...FormRoute({}), params: IdParams } },
+      {
+        schema: { ...FormRoute({}), params: IdParams },
+        // Lifted meanwhile (409): the user's page again with the sentence alone, not the error page.
+        config: userDetailForm(web, (req) => revokeFormId((req.params as { id: string }).id)),
+      },
       async (req, reply) => {
         const actor = requireStaff(req);
         const punishmentId = Number(req.params.id);
@@ -81,7 +116,7 @@ export function moderationRoutes(web: WebContext) {
 
     app.post<{ Params: { id: string }; Body: Body }>(
       '/admin/users/:id/role',
-      { schema: { ...FormRoute({ role: Opt(20) }), params: IdParams } },
+      { schema: { ...FormRoute({ role: Opt(20) }), params: IdParams }, config: userDetailForm(web, ROLE_FORM) },
       async (req, reply) => {
         const actor = requireStaff(req);
         const userId = Number(req.params.id);

@@ -23,11 +23,11 @@ export async function punishUser(
   input: { userId: number; kind: string; days: number; reason: string; ip: string },
 ): Promise<number> {
   if (!canModerate(actor)) throw forbidden();
-  if (input.kind !== 'ban' && input.kind !== 'mute') throw badRequest('moderation.kindInvalid');
+  if (input.kind !== 'ban' && input.kind !== 'mute') throw badRequest('moderation.kindInvalid').on('kind');
   const kind = input.kind;
-  if (!(PUNISH_DAYS as readonly number[]).includes(input.days)) throw badRequest('moderation.daysInvalid');
+  if (!(PUNISH_DAYS as readonly number[]).includes(input.days)) throw badRequest('moderation.daysInvalid').on('days');
   const reason = input.reason.normalize('NFC').trim();
-  if ([...reason].length < 2 || [...reason].length > 200) throw badRequest('moderation.reasonRequired');
+  if ([...reason].length < 2 || [...reason].length > 200) throw badRequest('moderation.reasonRequired').on('reason');
   const { db } = deps.database;
   const target = await repo.findUser(db, input.userId);
   if (!target) throw notFound();
@@ -99,7 +99,7 @@ export async function changeRole(
   actor: Staff,
   input: { userId: number; role: string; ip: string },
 ): Promise<void> {
-  if (!(ROLES as readonly string[]).includes(input.role)) throw badRequest('moderation.roleInvalid');
+  if (!(ROLES as readonly string[]).includes(input.role)) throw badRequest('moderation.roleInvalid').on('role');
   const role = input.role as UserRole;
   const { db } = deps.database;
   const target = await repo.findUser(db, input.userId);
@@ -128,6 +128,13 @@ export async function searchUsersForStaff(deps: Pick<Deps, 'database'>, q: strin
   const size = 30;
   const rows = await repo.searchUsers(deps.database.db, q.trim().slice(0, 100), size + 1, (page - 1) * size);
   return { rows: rows.slice(0, size), hasMore: rows.length > size };
+}
+
+/** The user a punishment is about (the page its 撤销 button is on), or 404. */
+export async function punishedUserOf(deps: Pick<Deps, 'database'>, punishmentId: number): Promise<number> {
+  const p = await repo.findPunishment(deps.database.db, punishmentId);
+  if (!p) throw notFound();
+  return Number(p.user_id);
 }
 
 /** One user's record for staff: identity fields, role, badges, punishments. */

@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { notFound } from '../../errors.ts';
+import type { FormState } from '../../web/form-state.ts';
 import { parseId, requireStaff } from '../../web/guards.ts';
 import { sendPage } from '../../web/render.ts';
 import { ActionBody, IdParams, NoQuery, Opt, PageQuery } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import * as service from './service.ts';
-import { PrivacyPage } from './views/privacy-page.tsx';
+import { PrivacyPage, privacyFormId } from './views/privacy-page.tsx';
 
 type DecisionRoute = { Params: { id: string }; Body: { reason?: string } | null };
 
@@ -32,10 +33,23 @@ export function privacyRoutes(web: WebContext) {
       },
     );
 
+    // A refused decision is the queue again: 驳回's sentence beside its reason with the reason kept, or the sentence
+    // alone when the document was decided meanwhile (or 公开 / 打码 was refused).
+    const queuePage = async (req: FastifyRequest, reply: FastifyReply, state: FormState, status: number) => {
+      const queue = await service.listPrivacyQueue(deps, 1);
+      const ctx = await web.pageContext(req, reply);
+      return sendPage(reply, h(PrivacyPage, { ctx, queue, state }), status);
+    };
     const schema = { params: IdParams, querystring: NoQuery, body: ActionBody({ reason: Opt(2000) }) };
     for (const decision of service.PRIVACY_DECISIONS) {
-      app.post<DecisionRoute>(`/admin/privacy/:id/${decision}`, { schema }, (req, reply) =>
-        decide(req, reply, decision),
+      const id = (req: FastifyRequest) => {
+        const doc = (req.params as { id: string }).id;
+        return decision === 'reject' ? privacyFormId(doc) : `privacy-${decision}-${doc}`;
+      };
+      app.post<DecisionRoute>(
+        `/admin/privacy/:id/${decision}`,
+        { schema, config: { form: { id, render: queuePage } } },
+        (req, reply) => decide(req, reply, decision),
       );
     }
 

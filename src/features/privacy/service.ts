@@ -212,7 +212,8 @@ export async function decidePrivacy(
   ip = '',
 ): Promise<void> {
   const reason = (rawReason ?? '').trim();
-  if ([...reason].length > MAX_REASON_CHARS) throw badRequest('privacy.reasonTooLong', { max: MAX_REASON_CHARS });
+  if ([...reason].length > MAX_REASON_CHARS)
+    throw badRequest('privacy.reasonTooLong', { max: MAX_REASON_CHARS }).on('reason');
   const { db } = deps.database;
   const now = Date.now();
   let published = false;

@@ -6,9 +6,11 @@ import { after, before, describe, test } from 'node:test';
 import { bayesianRating } from '../../search/rating-score.ts';
 import { HEAD_WINDOW } from '../../search/search-index.ts';
 import { TestClient } from '../../testing/client.ts';
-import { insertIndexedDocument, insertReader, recordDownload, userIdByEmail } from '../../testing/engagement.ts';
+import { insertIndexedDocument, insertReader, recordDownload } from '../../testing/engagement.ts';
+import { assertRefusedForm } from '../../testing/form-assert.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { DIALECTS } from '../../testing/test-db.ts';
+import { userIdByEmail } from '../../testing/users.ts';
 import { grantCredits } from '../credits/grants.ts';
 import { purchaseDocument } from '../credits/purchases.ts';
 import { rateDocument } from './service.ts';
@@ -90,7 +92,7 @@ for (const dialect of DIALECTS) {
       const buyerCsrf = await buyer.csrf(`/d/${paid}`);
       const page = await buyer.get(`/d/${paid}`);
       assert.match(page.body, /<legend>我的评分<\/legend>/);
-      assert.equal(page.body.match(/type="radio" name="stars"/g)?.length, 5);
+      assert.equal(page.body.match(/type="radio" id="rating-form-stars[^"]*" name="stars"/g)?.length, 5);
       const ok = await rate(buyer, paid, '4', buyerCsrf);
       assert.equal(ok.statusCode, 303, ok.body);
       assert.equal(ok.headers.location, `/d/${paid}#rating`);
@@ -132,14 +134,32 @@ for (const dialect of DIALECTS) {
       assert.equal(await ratingRows(), 2);
     });
 
-    test('bad input: stars 0, 6, abc, 4.5 or none are 400; a deleted or unknown document 410/404', async () => {
+    test('bad input: stars 0, 6, abc, 4.5 or none are refused beside the stars; a deleted or unknown document 410/404', async () => {
       const csrf = await buyer.csrf(`/d/${paid}`);
+      // The document page again (422), the sentence beside the stars, none of them chosen (none was valid).
       for (const stars of ['0', '6', 'abc', '4.5', '', '-1', '５']) {
         const res = await rate(buyer, paid, stars, csrf);
-        assert.equal(res.statusCode, 400, `stars=${stars}`);
-        assert.match(res.body, /评分须为 1 到 5 星/);
+        assertRefusedForm(res, {
+          form: 'rating-form',
+          field: 'stars',
+          error: /评分须为 1 到 5 星/,
+          values: { stars: '' },
+        });
       }
-      assert.equal((await buyer.postForm(`/d/${paid}/rating`, {}, { csrf })).statusCode, 400);
+      // No stars at all: the rating already given stays chosen.
+      const none = await buyer.postForm(`/d/${paid}/rating`, {}, { csrf });
+      assertRefusedForm(none, {
+        form: 'rating-form',
+        field: 'stars',
+        error: /评分须为 1 到 5 星/,
+        values: { stars: '4' },
+      });
+      const json = await buyer.postForm(
+        `/d/${paid}/rating`,
+        { stars: '6' },
+        { csrf, headers: { accept: 'application/json' } },
+      );
+      assert.equal(json.statusCode, 400, 'JSON keeps its 400');
       assert.deepEqual(await figures(paid), { count: 1, sum: 4, avg: 4, score: bayesianRating(4, 1) });
 
       const gone = await insertIndexedDocument(t.deps, ownerId, { title: '将被删除的报告', body: BODY });

@@ -5,7 +5,9 @@ import { wantsJson } from '../../web/error-handler.ts';
 import { parseId, safeNext } from '../../web/guards.ts';
 import { ActionBody, IdParams, Next, NoQuery, Opt } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
+import { documentPageForm } from '../documents/routes.ts';
 import { rateDocument, removeRating } from './service.ts';
+import { RATING_FORM } from './views/rating-box.tsx';
 
 type RatingRoute = { Params: { id: string }; Body: { stars?: string; next?: string } | null };
 
@@ -17,9 +19,12 @@ export function ratingRoutes(web: WebContext) {
   const { deps } = web;
   return async (app: FastifyInstance) => {
     const schema = { params: IdParams, querystring: NoQuery, body: ActionBody({ stars: Opt(20), next: Next }) };
+    // Stars that are not 1–5 (or none): the document page again, the sentence beside the stars (422).
+    const rateForm = { ...RATING_LIMIT, form: { id: RATING_FORM, render: documentPageForm(web) } };
     for (const action of ['rate', 'remove'] as const) {
       const path = action === 'rate' ? '/d/:id/rating' : '/d/:id/rating/delete';
-      app.post<RatingRoute>(path, { schema, config: RATING_LIMIT }, async (req, reply) => {
+      const config = action === 'rate' ? rateForm : RATING_LIMIT;
+      app.post<RatingRoute>(path, { schema, config }, async (req, reply) => {
         const id = parseId(req.params.id);
         if (!id) throw notFound();
         const back = safeNext(req.body?.next, `/d/${id}#rating`);

@@ -31,7 +31,7 @@ export interface RatingState {
 
 /** Stars from a form field: exactly one digit 1–5, anything else (0, 6, 'abc', 4.5) is a 400. */
 export function parseStars(raw: unknown): number {
-  if (typeof raw !== 'string' || !/^[1-5]$/.test(raw.trim())) throw badRequest('rating.invalid');
+  if (typeof raw !== 'string' || !/^[1-5]$/.test(raw.trim())) throw badRequest('rating.invalid').on('stars');
   return Number(raw.trim());
 }
 

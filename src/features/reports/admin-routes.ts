@@ -1,14 +1,15 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { t } from '../../i18n/t.ts';
 import { wantsJson } from '../../web/error-handler.ts';
+import type { FormState } from '../../web/form-state.ts';
 import { requireStaff } from '../../web/guards.ts';
 import { sendPage } from '../../web/render.ts';
 import { FormRoute, IdParams, Opt, Query } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import { hideReportedComment } from './comment-reports.ts';
 import { dismissReport, listReports, punishReportedUploader, takeDownReported, warnUploader } from './decisions.ts';
-import { AdminReportsPage } from './views/admin-reports-page.tsx';
+import { AdminReportsPage, type DecisionKind, reportFormId } from './views/admin-reports-page.tsx';
 
 type Body = Record<string, string | undefined>;
 type ListRoute = { Querystring: { status?: string; page?: string; notice?: string } };
@@ -37,15 +38,27 @@ export function reportAdminRoutes(web: WebContext) {
       return sendPage(reply, h(AdminReportsPage, { ctx, list, closed }));
     });
 
-    const after = (reply: import('fastify').FastifyReply, req: import('fastify').FastifyRequest, action: string) =>
+    const after = (reply: FastifyReply, req: FastifyRequest, action: string) =>
       wantsJson(req) ? reply.send({ ok: true }) : reply.redirect(`/admin/reports?notice=${action}`, 303);
-    const action = <F extends Record<string, ReturnType<typeof Opt>>>(fields: F) => ({
+    // A refused decision is the open queue again, the sentence in that report's form (opened) with what was typed;
+    // a report decided meanwhile has no form left: the sentence alone, above the queue.
+    const queue = async (req: FastifyRequest, reply: FastifyReply, state: FormState, status: number) => {
+      requireStaff(req);
+      const list = await listReports(deps, { closed: false, page: 1 });
+      reply.header('cache-control', 'private, no-store');
+      const ctx = await web.pageContext(req, reply);
+      return sendPage(reply, h(AdminReportsPage, { ctx, list, closed: false, state }), status);
+    };
+    const action = <F extends Record<string, ReturnType<typeof Opt>>>(kind: DecisionKind, fields: F) => ({
       schema: { ...FormRoute(fields), params: IdParams },
+      config: {
+        form: { id: (req: FastifyRequest) => reportFormId(kind, (req.params as { id: string }).id), render: queue },
+      },
     });
 
     app.post<{ Params: { id: string }; Body: Body }>(
       '/admin/reports/:id/dismiss',
-      action({ reason: Opt(2000) }),
+      action('dismiss', { reason: Opt(2000) }),
       async (req, reply) => {
         const actor = requireStaff(req);
         const reportId = Number(req.params.id);
@@ -56,7 +69,7 @@ export function reportAdminRoutes(web: WebContext) {
 
     app.post<{ Params: { id: string }; Body: Body }>(
       '/admin/reports/:id/takedown',
-      action({ note: Opt(2000) }),
+      action('takedown', { note: Opt(2000) }),
       async (req, reply) => {
         const actor = requireStaff(req);
         const reportId = Number(req.params.id);
@@ -67,7 +80,7 @@ export function reportAdminRoutes(web: WebContext) {
 
     app.post<{ Params: { id: string }; Body: Body }>(
       '/admin/reports/:id/warn',
-      action({ message: Opt(2000) }),
+      action('warn', { message: Opt(2000) }),
       async (req, reply) => {
         const actor = requireStaff(req);
         const reportId = Number(req.params.id);
@@ -78,7 +91,7 @@ export function reportAdminRoutes(web: WebContext) {
 
     app.post<{ Params: { id: string }; Body: Body }>(
       '/admin/reports/:id/hide-comment',
-      action({ reason: Opt(2000) }),
+      action('hide-comment', { reason: Opt(2000) }),
       async (req, reply) => {
         const actor = requireStaff(req);
         const reportId = Number(req.params.id);
@@ -89,7 +102,7 @@ export function reportAdminRoutes(web: WebContext) {
 
     app.post<{ Params: { id: string }; Body: Body }>(
       '/admin/reports/:id/punish',
-      action({ kind: Opt(20), days: Opt(20), reason: Opt(2000) }),
+      action('punish', { kind: Opt(20), days: Opt(20), reason: Opt(2000) }),
       async (req, reply) => {
         const actor = requireStaff(req);
         const reportId = Number(req.params.id);

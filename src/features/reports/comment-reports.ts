@@ -32,10 +32,11 @@ export async function fileCommentReport(
 ): Promise<number> {
   assertNotMuted(reporter);
   const comment = await getCommentReportTarget(deps, input.commentId);
-  if (!(COMMENT_REPORT_REASONS as readonly string[]).includes(input.reason)) throw badRequest('report.reasonRequired');
+  if (!(COMMENT_REPORT_REASONS as readonly string[]).includes(input.reason))
+    throw badRequest('report.reasonRequired').on('reason');
   const detail = input.detail.normalize('NFC').trim();
-  if ([...detail].length > 1000) throw badRequest('report.detailTooLong');
-  if (input.reason === 'other' && !detail) throw badRequest('report.detailRequired');
+  if ([...detail].length > 1000) throw badRequest('report.detailTooLong').on('detail');
+  if (input.reason === 'other' && !detail) throw badRequest('report.detailRequired').on('detail');
   const row = await deps.database.db
     .insertInto('reports')
     .values({
@@ -65,7 +66,7 @@ export async function hideReportedComment(
 ): Promise<void> {
   const report = await openReport(deps, actor, input.reportId, 'comment');
   const reason = input.reason.normalize('NFC').trim();
-  if ([...reason].length > 500) throw badRequest('reports.noteTooLong');
+  if ([...reason].length > 500) throw badRequest('reports.noteTooLong').on('reason');
   const commentId = Number(report.comment_id);
   await deps.database.db.transaction().execute(async (trx) => {
     const open = await trx

@@ -114,10 +114,15 @@ export const alreadyClosed = (status: string) =>
     status: t(status === 'actioned' ? 'reports.status.actioned' : 'reports.status.dismissed'),
   });
 
-function requiredText(raw: string, key: 'reports.dismissReasonRequired' | 'reports.warnMessageRequired'): string {
+/** A decision's required words, 2–500 characters; a refusal names the form field `field`. */
+function requiredText(
+  raw: string,
+  key: 'reports.dismissReasonRequired' | 'reports.warnMessageRequired',
+  field: string,
+): string {
   const text = raw.normalize('NFC').trim();
   const n = [...text].length;
-  if (n < 2 || n > TEXT_MAX) throw badRequest(key);
+  if (n < 2 || n > TEXT_MAX) throw badRequest(key).on(field);
   return text;
 }
 
@@ -128,7 +133,7 @@ export async function dismissReport(
   input: { reportId: number; reason: string; ip: string },
 ): Promise<void> {
   const report = await openReport(deps, actor, input.reportId, 'any');
-  const reason = requiredText(input.reason, 'reports.dismissReasonRequired');
+  const reason = requiredText(input.reason, 'reports.dismissReasonRequired', 'reason');
   const onComment = report.comment_id !== null;
   await deps.database.db.transaction().execute(async (trx) => {
     const closed = await closeReport(trx, {
@@ -178,7 +183,7 @@ export async function takeDownReported(
 ): Promise<void> {
   const report = await openReport(deps, actor, input.reportId);
   const note = input.note.normalize('NFC').trim();
-  if ([...note].length > TEXT_MAX) throw badRequest('reports.noteTooLong');
+  if ([...note].length > TEXT_MAX) throw badRequest('reports.noteTooLong').on('note');
   const code = isTakedownCode(report.reason) ? report.reason : 'other';
   try {
     await takeDownDocument(deps, actor, {
@@ -205,7 +210,7 @@ export async function warnUploader(
   input: { reportId: number; message: string; ip: string },
 ): Promise<void> {
   const report = await openReport(deps, actor, input.reportId);
-  const message = requiredText(input.message, 'reports.warnMessageRequired');
+  const message = requiredText(input.message, 'reports.warnMessageRequired', 'message');
   await deps.database.db.transaction().execute(async (trx) => {
     const closed = await closeReport(trx, {
       reportId: report.id,

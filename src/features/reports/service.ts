@@ -32,10 +32,11 @@ export async function fileReport(
 ): Promise<number> {
   assertNotMuted(reporter);
   await getReportTarget(deps, input.documentId);
-  if (!(REPORT_REASONS as readonly string[]).includes(input.reason)) throw badRequest('report.reasonRequired');
+  if (!(REPORT_REASONS as readonly string[]).includes(input.reason))
+    throw badRequest('report.reasonRequired').on('reason');
   const detail = input.detail.normalize('NFC').trim();
-  if ([...detail].length > 1000) throw badRequest('report.detailTooLong');
-  if (input.reason === 'other' && !detail) throw badRequest('report.detailRequired');
+  if ([...detail].length > 1000) throw badRequest('report.detailTooLong').on('detail');
+  if (input.reason === 'other' && !detail) throw badRequest('report.detailRequired').on('detail');
   // One open report per reader and document: the partial unique index decides, so two concurrent submissions
   // cannot both get in; the second (and any later one while the first is open) changes nothing and answers 409.
   const row = await deps.database.db

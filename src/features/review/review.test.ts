@@ -1,9 +1,10 @@
 // The operator review queue: a copy of another uploader's document is held by the pipeline; only an admin sees the
 // queue and decides; approval publishes (page, search, provider badge), rejection tells the uploader why and keeps
-// the copy out of search. Decisions are guarded by the 'review' state (409 the second time) and by CSRF.
+// the copy out of search. Decisions are guarded by the 'review' state (409 the second time; a page form gets the queue again, 422) and by CSRF.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TestClient, waitForStatus } from '../../testing/client.ts';
+import { assertRefusedForm } from '../../testing/form-assert.ts';
 import { SEED_DOCX } from '../../testing/paths.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { DIALECTS } from '../../testing/test-db.ts';
@@ -129,7 +130,7 @@ for (const dialect of DIALECTS) {
       assert.equal((await settled(t, heldId)).status, 'review');
     });
 
-    test('approve publishes: public page, search, provider badge, decision recorded; twice is 409', async () => {
+    test('approve publishes: public page, search, provider badge, decision recorded; twice is refused', async () => {
       assert.ok(!(await searchIds(anon, '青石镇')).includes(heldId), 'not findable while held');
       const csrf = await admin.csrf('/admin/review');
       const res = await admin.postForm(`/admin/review/${heldId}/approve`, {}, { csrf });
@@ -159,7 +160,8 @@ for (const dialect of DIALECTS) {
       assert.equal(await excerptCount(t, heldId), 1);
 
       const again = await admin.postForm(`/admin/review/${heldId}/approve`, {}, { csrf });
-      assert.equal(again.statusCode, 409);
+      assert.equal(again.statusCode, 422, 'the queue again, with the sentence alone');
+      assert.match(again.body, /class="form__errors" role="alert"/);
       assert.ok(again.body.includes('已不在待审核状态'), again.body);
       const reject = await admin.postForm(
         `/admin/review/${heldId}/reject`,
@@ -172,7 +174,7 @@ for (const dialect of DIALECTS) {
       assert.equal((await admin.postForm('/admin/review/999999/approve', {}, { csrf })).statusCode, 404);
     });
 
-    test('reject with a reason: the uploader reads it, the copy stays out of search; twice is 409', async () => {
+    test('reject with a reason: the uploader reads it, the copy stays out of search; twice is refused', async () => {
       const other = new TestClient(t.app);
       await other.register('other@example.com', '另一位搬运工');
       const up = await other.upload(SEED_DOCX, { title: REJECTED_TITLE, category: '1', price: '0' });
@@ -181,7 +183,12 @@ for (const dialect of DIALECTS) {
 
       const csrf = await admin.csrf('/admin/review');
       const tooLong = await admin.postForm(`/admin/review/${id}/reject`, { reason: '长'.repeat(201) }, { csrf });
-      assert.equal(tooLong.statusCode, 400);
+      assertRefusedForm(tooLong, {
+        form: `reject-${id}`,
+        field: 'reason',
+        error: /200/,
+        values: { reason: '长'.repeat(201) },
+      });
       assert.equal((await settled(t, id)).status, 'review');
 
       const res = await admin.postForm(`/admin/review/${id}/reject`, { reason: `  ${REASON} ` }, { csrf });
@@ -206,15 +213,20 @@ for (const dialect of DIALECTS) {
       const status = (await other.get(`/api/documents/${id}/status`)).json() as { reason: string };
       assert.equal(status.reason, expected);
       const reconvert = await other.postForm(`/d/${id}/reconvert`, {}, { csrf: await other.csrf('/my/documents') });
-      assert.equal(reconvert.statusCode, 400);
+      assert.equal(reconvert.statusCode, 422, '我的文档 again with the sentence');
+      assert.match(
+        reconvert.body,
+        /<h1>我的文档<\/h1><div class="form__errors" role="alert"[^>]*><p>该文档已经人工审核未通过/,
+      );
 
       assert.ok(!(await searchIds(anon, '白沙乡')).includes(id));
       assert.ok(!(await searchIds(anon, '文明城市')).includes(id));
       assert.equal(await excerptCount(t, id), 0);
       assert.equal((await anon.get(`/d/${id}`)).statusCode, 404);
 
-      assert.equal((await admin.postForm(`/admin/review/${id}/reject`, {}, { csrf })).statusCode, 409);
-      assert.equal((await admin.postForm(`/admin/review/${id}/approve`, {}, { csrf })).statusCode, 409);
+      // A page form decided already: the queue again with the sentence (422); a script still reads 409.
+      assert.equal((await admin.postForm(`/admin/review/${id}/reject`, {}, { csrf })).statusCode, 422);
+      assert.equal((await admin.postForm(`/admin/review/${id}/approve`, {}, { csrf })).statusCode, 422);
       assert.equal((await settled(t, id)).status, 'rejected');
     });
 

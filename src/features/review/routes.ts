@@ -1,12 +1,13 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { notFound } from '../../errors.ts';
+import type { FormState } from '../../web/form-state.ts';
 import { parseId, requireStaff } from '../../web/guards.ts';
 import { sendPage } from '../../web/render.ts';
 import { ActionBody, IdParams, NoQuery, Opt, PageQuery } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import * as service from './service.ts';
-import { ReviewPage } from './views/review-page.tsx';
+import { ReviewPage, reviewFormId } from './views/review-page.tsx';
 
 type RejectRoute = { Params: { id: string }; Body: { reason?: string } | null };
 
@@ -27,22 +28,40 @@ export function reviewRoutes(web: WebContext) {
       return sendPage(reply, h(ReviewPage, { ctx, queue }));
     });
 
+    // A refused decision is the queue again: 驳回's sentence beside its reason with the reason kept, or the sentence
+    // alone when the document was decided meanwhile.
+    const queuePage = async (req: FastifyRequest, reply: FastifyReply, state: FormState, status: number) => {
+      const queue = await service.listReviewQueue(deps, 1);
+      const ctx = await web.pageContext(req, reply);
+      return sendPage(reply, h(ReviewPage, { ctx, queue, state }), status);
+    };
+    const formOf = (id: (documentId: string) => string) => ({
+      form: { id: (req: FastifyRequest) => id((req.params as { id: string }).id), render: queuePage },
+    });
     const approve = { params: IdParams, querystring: NoQuery, body: ActionBody() };
     const reject = { params: IdParams, querystring: NoQuery, body: ActionBody({ reason: Opt(2000) }) };
-    app.post<{ Params: { id: string } }>('/admin/review/:id/approve', { schema: approve }, async (req, reply) => {
-      const id = parseId(req.params.id);
-      if (!id) throw notFound();
-      await service.approveHeldDocument(deps, requireStaff(req), id, req.ip);
-      if ((req.headers.accept ?? '').includes('application/json')) return reply.send({ id, status: 'published' });
-      return reply.redirect('/admin/review', 303);
-    });
+    app.post<{ Params: { id: string } }>(
+      '/admin/review/:id/approve',
+      { schema: approve, config: formOf((id) => `approve-${id}`) },
+      async (req, reply) => {
+        const id = parseId(req.params.id);
+        if (!id) throw notFound();
+        await service.approveHeldDocument(deps, requireStaff(req), id, req.ip);
+        if ((req.headers.accept ?? '').includes('application/json')) return reply.send({ id, status: 'published' });
+        return reply.redirect('/admin/review', 303);
+      },
+    );
 
-    app.post<RejectRoute>('/admin/review/:id/reject', { schema: reject }, async (req, reply) => {
-      const id = parseId(req.params.id);
-      if (!id) throw notFound();
-      await service.rejectHeldDocument(deps, requireStaff(req), id, req.body?.reason, req.ip);
-      if ((req.headers.accept ?? '').includes('application/json')) return reply.send({ id, status: 'rejected' });
-      return reply.redirect('/admin/review', 303);
-    });
+    app.post<RejectRoute>(
+      '/admin/review/:id/reject',
+      { schema: reject, config: formOf(reviewFormId) },
+      async (req, reply) => {
+        const id = parseId(req.params.id);
+        if (!id) throw notFound();
+        await service.rejectHeldDocument(deps, requireStaff(req), id, req.body?.reason, req.ip);
+        if ((req.headers.accept ?? '').includes('application/json')) return reply.send({ id, status: 'rejected' });
+        return reply.redirect('/admin/review', 303);
+      },
+    );
   };
 }

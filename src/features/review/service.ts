@@ -103,7 +103,8 @@ export async function rejectHeldDocument(
   ip = '',
 ) {
   const reason = (rawReason ?? '').trim();
-  if ([...reason].length > MAX_REASON_CHARS) throw badRequest('review.reasonTooLong', { max: MAX_REASON_CHARS });
+  if ([...reason].length > MAX_REASON_CHARS)
+    throw badRequest('review.reasonTooLong', { max: MAX_REASON_CHARS }).on('reason');
   const { db } = deps.database;
   const now = Date.now();
   await db.transaction().execute(async (trx) => {

@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { queryPairs, segmentQuery } from '../../search/segment.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { DIALECTS } from '../../testing/test-db.ts';
+import { insertUser } from '../../testing/users.ts';
 import * as documentsRepo from '../documents/repo.ts';
 import { searchDocuments, syncDocumentIndex } from './service.ts';
 
@@ -37,17 +38,7 @@ for (const dialect of DIALECTS) {
       t = await createTestApp(dialect, { worker: false });
       const { db } = t.deps.database;
       const now = Date.now();
-      const user = await db
-        .insertInto('users')
-        .values({
-          email: 'p@example.com',
-          password_hash: 'x',
-          display_name: '甲',
-          created_at: now,
-          updated_at: now,
-        } as never)
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const user = { id: await insertUser(db, { email: 'p@example.com', display_name: '甲' }) };
       const category = await db.selectFrom('categories').select('id').orderBy('id').executeTakeFirstOrThrow();
       for (const [i, d] of DOCS.entries()) {
         // The phrase document is the oldest and least downloaded: only the text can put it first.

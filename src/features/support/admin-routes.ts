@@ -1,15 +1,21 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
-import { AppError, notFound } from '../../errors.ts';
+import { notFound } from '../../errors.ts';
 import { type MessageKey, t } from '../../i18n/t.ts';
-import { describeError, wantsJson } from '../../web/error-handler.ts';
+import { wantsJson } from '../../web/error-handler.ts';
+import type { FormState } from '../../web/form-state.ts';
 import { parseId, requireStaff } from '../../web/guards.ts';
 import { sendPage } from '../../web/render.ts';
 import { ActionBody, FormBody, IdParams, NoQuery, Opt, Query } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import { getConversation } from './service.ts';
 import { listConversationsForStaff, replyAsStaff, setConversationStatus } from './staff.ts';
-import { AdminConversationPage, AdminSupportPage } from './views/admin-support-pages.tsx';
+import {
+  AdminConversationPage,
+  AdminSupportPage,
+  STAFF_REPLY_FORM,
+  STAFF_STATUS_FORM,
+} from './views/admin-support-pages.tsx';
 
 const NOTICES: Record<string, MessageKey> = {
   replied: 'support.admin.replied',
@@ -40,38 +46,32 @@ export function supportAdminRoutes(web: WebContext) {
       },
     );
 
+    // A conversation, first shown or with its reply or status form refused (FormState: which, and what was typed).
+    const conversationPage = async (req: FastifyRequest, reply: FastifyReply, state?: FormState, status = 200) => {
+      const id = parseId((req.params as { id?: string }).id);
+      if (!id) throw notFound();
+      const conversation = await getConversation(deps, requireStaff(req), id);
+      if (!state && wantsJson(req)) return reply.header('cache-control', 'private, no-store').send(conversation);
+      const key = state ? undefined : (req.query as { notice?: string } | undefined)?.notice;
+      const notice = key ? NOTICES[key] : undefined;
+      const ctx = await web.pageContext(req, reply, { flash: notice ? t(notice) : undefined });
+      return sendPage(reply, h(AdminConversationPage, { ctx, view: conversation, state }), status);
+    };
+    const form = (id: string) => ({ form: { id, render: conversationPage } });
+
     const view = { params: IdParams, querystring: Query({ notice: Opt(20) }) };
-    app.get<{ Params: { id: string }; Querystring: { notice?: string } }>(
-      '/admin/support/:id',
-      { schema: view },
-      async (req, reply) => {
-        const id = parseId(req.params.id);
-        if (!id) throw notFound();
-        const conversation = await getConversation(deps, requireStaff(req), id);
-        if (wantsJson(req)) return reply.header('cache-control', 'private, no-store').send(conversation);
-        const notice = req.query.notice ? NOTICES[req.query.notice] : undefined;
-        const ctx = await web.pageContext(req, reply, { flash: notice ? t(notice) : undefined });
-        return sendPage(reply, h(AdminConversationPage, { ctx, view: conversation }));
-      },
+    app.get<{ Params: { id: string } }>('/admin/support/:id', { schema: view }, async (req, reply) =>
+      conversationPage(req, reply),
     );
 
     const reply = { params: IdParams, querystring: NoQuery, body: FormBody({ body: Opt(50_000) }) };
     app.post<{ Params: { id: string }; Body: { body?: string } }>(
       '/admin/support/:id/reply',
-      { schema: reply },
+      { schema: reply, config: form(STAFF_REPLY_FORM) },
       async (req, res) => {
-        const actor = requireStaff(req);
         const id = parseId(req.params.id);
         if (!id) throw notFound();
-        try {
-          await replyAsStaff(deps, actor, id, req.body.body ?? '');
-        } catch (err) {
-          if (!(err instanceof AppError) || err.status >= 500 || wantsJson(req)) throw err;
-          const conversation = await getConversation(deps, actor, id);
-          const ctx = await web.pageContext(req, res);
-          const error = describeError(res, err);
-          return sendPage(res, h(AdminConversationPage, { ctx, view: conversation, error }), err.status);
-        }
+        await replyAsStaff(deps, requireStaff(req), id, req.body.body ?? '');
         if (wantsJson(req)) return res.status(201).send({ ok: true });
         return res.redirect(`/admin/support/${id}?notice=replied`, 303);
       },
@@ -81,7 +81,7 @@ export function supportAdminRoutes(web: WebContext) {
     for (const to of ['closed', 'open'] as const) {
       app.post<{ Params: { id: string } }>(
         to === 'closed' ? '/admin/support/:id/close' : '/admin/support/:id/reopen',
-        { schema: action },
+        { schema: action, config: form(STAFF_STATUS_FORM) },
         async (req, res) => {
           const id = parseId(req.params.id);
           if (!id) throw notFound();

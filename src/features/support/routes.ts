@@ -2,15 +2,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { AppError, notFound } from '../../errors.ts';
 import { parseBlobKey } from '../../storage/blob-store.ts';
-import { describeError, wantsJson } from '../../web/error-handler.ts';
+import { wantsJson } from '../../web/error-handler.ts';
+import type { FormState } from '../../web/form-state.ts';
 import { formatBytes } from '../../web/format.ts';
 import { parseId, requireUser } from '../../web/guards.ts';
-import { multipartParts } from '../../web/multipart.ts';
+import { multipartParts, readPartBytes } from '../../web/multipart.ts';
 import { sendPage } from '../../web/render.ts';
 import { IdParams, MultipartBody, MultipartQuery, NoQuery, PageQuery } from '../../web/schemas.ts';
 import type { WebContext } from '../../web/web-context.ts';
 import { SCREENSHOT_MAX_BYTES } from './screenshot.ts';
 import * as service from './service.ts';
+import { SUPPORT_FORM, SUPPORT_REPLY_FORM } from './views/messages.tsx';
 import { ConversationPage, SupportPage } from './views/support-pages.tsx';
 
 type Form = { subject: string; body: string; image: Buffer | undefined };
@@ -19,7 +21,8 @@ type Form = { subject: string; body: string; image: Buffer | undefined };
  * The fields of a support form and its optional screenshot, read from the multipart body. The file is read into
  * memory up to its cap (413 beyond it); an empty file part (no file chosen) is no screenshot.
  */
-async function readForm(req: FastifyRequest, draft: Partial<Form>): Promise<Form> {
+async function readForm(req: FastifyRequest): Promise<Form> {
+  const draft: Partial<Form> = {};
   for await (const part of multipartParts(req, { fileSize: SCREENSHOT_MAX_BYTES })) {
     if (part.type === 'field') {
       if (part.name === 'subject' && draft.subject === undefined) draft.subject = part.value;
@@ -30,36 +33,28 @@ async function readForm(req: FastifyRequest, draft: Partial<Form>): Promise<Form
       part.stream.resume();
       continue;
     }
-    const chunks: Buffer[] = [];
-    for await (const chunk of part.stream) chunks.push(chunk as Buffer);
-    if (part.stream.truncated)
-      throw new AppError(413, 'too_large', 'support.screenshotTooLarge', { max: formatBytes(SCREENSHOT_MAX_BYTES) });
-    const bytes = Buffer.concat(chunks);
+    const bytes = await readPartBytes(part.stream, () =>
+      new AppError(413, 'too_large', 'support.screenshotTooLarge', { max: formatBytes(SCREENSHOT_MAX_BYTES) }).on(
+        'screenshot',
+      ),
+    );
     if (bytes.length > 0) draft.image = bytes;
   }
   return { subject: draft.subject ?? '', body: draft.body ?? '', image: draft.image };
 }
 
-/** A refusal comes back on the form, with the text typed (never the file) when it is of a sensible size. */
-const keep = (s: string | undefined) => (s !== undefined && s.length <= service.BODY_MAX ? s : undefined);
-const refusable = (err: unknown, req: FastifyRequest): err is AppError =>
-  err instanceof AppError && err.status < 500 && !wantsJson(req);
 const pageOf = (raw: string | undefined) => Math.min(10_000, Math.max(1, Number.parseInt(raw ?? '1', 10) || 1));
 
 /** /support: the user's conversations with the operators, and the screenshots in them. */
 export function supportRoutes(web: WebContext) {
   const { deps } = web;
   return async (app: FastifyInstance) => {
-    async function showList(
-      req: FastifyRequest,
-      reply: FastifyReply,
-      opts: { page?: number; error?: AppError; draft?: Partial<Form> } = {},
-    ) {
-      const list = await service.listMyConversations(deps, req.user!, opts.page ?? 1);
+    // The list with the new-conversation form, first shown or after a refused submit (what was typed comes back).
+    async function showList(req: FastifyRequest, reply: FastifyReply, state?: FormState, status = 200) {
+      const page = state ? 1 : pageOf((req.query as { page?: string } | undefined)?.page);
+      const list = await service.listMyConversations(deps, req.user!, page);
       const ctx = await web.pageContext(req, reply);
-      const error = opts.error ? describeError(reply, opts.error) : undefined;
-      const draft = { subject: keep(opts.draft?.subject), body: keep(opts.draft?.body) };
-      return sendPage(reply, h(SupportPage, { ctx, list, error, draft }), opts.error?.status ?? 200);
+      return sendPage(reply, h(SupportPage, { ctx, list, state }), status);
     }
 
     app.get<{ Querystring: { page?: string } }>(
@@ -67,24 +62,29 @@ export function supportRoutes(web: WebContext) {
       { schema: { querystring: PageQuery } },
       async (req, reply) => {
         if (!requireUser(req, reply)) return reply;
-        return showList(req, reply, { page: pageOf(req.query.page) });
+        return showList(req, reply);
       },
     );
 
+    // Multipart (the screenshot): the CSRF token is the body's first field; a refusal is the form again.
     const multipart = { schema: { querystring: MultipartQuery, body: MultipartBody } };
-    app.post('/support', multipart, async (req, reply) => {
+    const newForm = { csrf: 'multipart' as const, form: { id: SUPPORT_FORM, render: showList } };
+    app.post('/support', { ...multipart, config: newForm }, async (req, reply) => {
       const user = requireUser(req, reply)!;
-      const draft: Partial<Form> = {};
-      try {
-        const form = await readForm(req, draft);
-        const id = await service.openConversation(deps, user, form);
-        if (wantsJson(req)) return reply.status(201).send({ id });
-        return reply.redirect(`/support/${id}`, 303);
-      } catch (err) {
-        if (!refusable(err, req)) throw err;
-        return showList(req, reply, { error: err, draft });
-      }
+      const id = await service.openConversation(deps, user, await readForm(req));
+      if (wantsJson(req)) return reply.status(201).send({ id });
+      return reply.redirect(`/support/${id}`, 303);
     });
+
+    // A conversation with the follow-up form, first shown or after a refused follow-up.
+    async function showConversation(req: FastifyRequest, reply: FastifyReply, state?: FormState, status = 200) {
+      const id = parseId((req.params as { id?: string }).id);
+      if (!id) throw notFound();
+      // Not the user's conversation: the 404 page, as for any other id.
+      const view = await service.getConversation(deps, req.user!, id);
+      const ctx = await web.pageContext(req, reply);
+      return sendPage(reply, h(ConversationPage, { ctx, view, state }), status);
+    }
 
     app.get<{ Params: { id: string } }>(
       '/support/:id',
@@ -94,38 +94,23 @@ export function supportRoutes(web: WebContext) {
         if (!user) return reply;
         const id = parseId(req.params.id);
         if (!id) throw notFound();
+        if (!wantsJson(req)) return showConversation(req, reply);
         const view = await service.getConversation(deps, user, id);
-        if (wantsJson(req)) return reply.header('cache-control', 'private, no-store').send(view);
-        const ctx = await web.pageContext(req, reply);
-        return sendPage(reply, h(ConversationPage, { ctx, view }));
+        return reply.header('cache-control', 'private, no-store').send(view);
       },
     );
 
+    const replyForm = { csrf: 'multipart' as const, form: { id: SUPPORT_REPLY_FORM, render: showConversation } };
     app.post<{ Params: { id: string } }>(
       '/support/:id',
-      { schema: { ...multipart.schema, params: IdParams } },
+      { schema: { ...multipart.schema, params: IdParams }, config: replyForm },
       async (req, reply) => {
         const user = requireUser(req, reply)!;
         const id = parseId(req.params.id);
         if (!id) throw notFound();
-        const draft: Partial<Form> = {};
-        try {
-          const form = await readForm(req, draft);
-          await service.addUserMessage(deps, user, id, form);
-          if (wantsJson(req)) return reply.status(201).send({ ok: true });
-          return reply.redirect(`/support/${id}`, 303);
-        } catch (err) {
-          if (!refusable(err, req)) throw err;
-          // Not the user's conversation: the 404 page, as for any other id.
-          const view = await service.getConversation(deps, user, id);
-          const ctx = await web.pageContext(req, reply);
-          const error = describeError(reply, err);
-          return sendPage(
-            reply,
-            h(ConversationPage, { ctx, view, error, draft: { body: keep(draft.body) } }),
-            err.status,
-          );
-        }
+        await service.addUserMessage(deps, user, id, await readForm(req));
+        if (wantsJson(req)) return reply.status(201).send({ ok: true });
+        return reply.redirect(`/support/${id}`, 303);
       },
     );
 

@@ -3,7 +3,7 @@
 // of a conversation that does not exist. New conversations and messages are limited per user from the tables
 // themselves, so every web process counts the same.
 import type { Deps } from '../../deps.ts';
-import { AppError, badRequest, conflict, notFound } from '../../errors.ts';
+import { AppError, badRequest, conflict, notFound, onField } from '../../errors.ts';
 import type { MessageKey } from '../../i18n/t.ts';
 import type { SessionUser } from '../accounts/service.ts';
 import { canModerate } from '../moderation/policy.ts';
@@ -34,12 +34,12 @@ export function conversationStatus(c: Pick<repo.ConversationRow, 'status' | 'awa
   return c.awaiting === 'staff' ? 'support.status.awaitingStaff' : 'support.status.answered';
 }
 
-/** A text field as stored: line breaks unified, NFC, trimmed; 400 when over `max` characters. */
-export function cleanText(raw: string, max: number, tooLong: MessageKey): string {
-  if (raw.length > max * 4) throw badRequest(tooLong, { max, n: [...raw].length });
+/** A text field as stored: line breaks unified, NFC, trimmed; 400 (about form field `field`) over `max` characters. */
+export function cleanText(raw: string, max: number, tooLong: MessageKey, field: string): string {
+  if (raw.length > max * 4) throw badRequest(tooLong, { max, n: [...raw].length }).on(field);
   const text = raw.replace(/\r\n?/g, '\n').normalize('NFC').trim();
   const n = [...text].length;
-  if (n > max) throw badRequest(tooLong, { max, n });
+  if (n > max) throw badRequest(tooLong, { max, n }).on(field);
   return text;
 }
 
@@ -72,14 +72,14 @@ export async function openConversation(
   input: { subject: string; body: string; image?: Buffer | undefined },
 ): Promise<number> {
   // 1. Validate the text, then the allowances, then the image (the costly part) last.
-  const subject = cleanText(input.subject, SUBJECT_MAX, 'support.subjectRequired').replace(/\s+/g, ' ');
-  if (!subject) throw badRequest('support.subjectRequired', { max: SUBJECT_MAX });
-  const body = cleanText(input.body, BODY_MAX, 'support.bodyTooLong');
-  if (!body) throw badRequest('support.bodyRequired');
+  const subject = cleanText(input.subject, SUBJECT_MAX, 'support.subjectRequired', 'subject').replace(/\s+/g, ' ');
+  if (!subject) throw badRequest('support.subjectRequired', { max: SUBJECT_MAX }).on('subject');
+  const body = cleanText(input.body, BODY_MAX, 'support.bodyTooLong', 'body');
+  if (!body) throw badRequest('support.bodyRequired').on('body');
   const db = deps.database.db;
   await assertWithin(CONVERSATION_LIMITS, (since) => repo.countConversationsSince(db, user.id, since));
   await assertWithin(MESSAGE_LIMITS, (since) => repo.countMessagesSince(db, user.id, since));
-  const image = input.image ? await storeScreenshot(deps, input.image) : undefined;
+  const image = input.image ? await onField('screenshot', () => storeScreenshot(deps, input.image!)) : undefined;
   // 2. The conversation and its first message together.
   return db.transaction().execute(async (trx) => {
     const now = Date.now();
@@ -100,11 +100,11 @@ export async function addUserMessage(
   const c = await repo.findConversation(deps.database.db, conversationId);
   if (!c || c.user_id !== user.id) throw notFound();
   if (c.status === 'closed') throw conflict('support.closed');
-  const body = cleanText(input.body, BODY_MAX, 'support.bodyTooLong');
-  if (!body && !input.image) throw badRequest('support.messageRequired');
+  const body = cleanText(input.body, BODY_MAX, 'support.bodyTooLong', 'body');
+  if (!body && !input.image) throw badRequest('support.messageRequired').on('body');
   const db = deps.database.db;
   await assertWithin(MESSAGE_LIMITS, (since) => repo.countMessagesSince(db, user.id, since));
-  const image = input.image ? await storeScreenshot(deps, input.image) : undefined;
+  const image = input.image ? await onField('screenshot', () => storeScreenshot(deps, input.image!)) : undefined;
   await db.transaction().execute(async (trx) => {
     if (!(await repo.recordMessage(trx, c.id, false, Date.now()))) throw conflict('support.closed');
     await repo.insertMessage(trx, { conversationId: c.id, authorId: user.id, fromStaff: false, body, image });

@@ -50,8 +50,8 @@ export async function replyAsStaff(
   assertStaff(actor);
   const c = await repo.findConversation(deps.database.db, conversationId);
   if (!c) throw notFound();
-  const body = cleanText(rawBody, BODY_MAX, 'support.bodyTooLong');
-  if (!body) throw badRequest('support.bodyRequired');
+  const body = cleanText(rawBody, BODY_MAX, 'support.bodyTooLong', 'body');
+  if (!body) throw badRequest('support.bodyRequired').on('body');
   await deps.database.db.transaction().execute(async (trx) => {
     if (!(await repo.recordMessage(trx, c.id, true, Date.now()))) throw conflict('support.closed');
     await repo.insertMessage(trx, {

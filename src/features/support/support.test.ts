@@ -230,7 +230,7 @@ for (const dialect of DIALECTS) {
       );
       // Missing fields are refused in words too.
       const empty = await open(stranger, { subject: '', body: '' });
-      assert.equal(empty.statusCode, 400);
+      assert.equal(empty.statusCode, 422);
       assert.ok(empty.body.includes('请填写主题'));
     });
 
@@ -254,14 +254,18 @@ for (const dialect of DIALECTS) {
       const csrf = await mod.csrf(`/admin/support/${conversationId}`);
       const close = await mod.postForm(`/admin/support/${conversationId}/close`, {}, { csrf });
       assert.equal(close.statusCode, 303);
-      assert.equal((await mod.postForm(`/admin/support/${conversationId}/close`, {}, { csrf })).statusCode, 409);
+      // A second close: the conversation page again (422) with the reason.
+      const twice = await mod.postForm(`/admin/support/${conversationId}/close`, {}, { csrf });
+      assert.equal(twice.statusCode, 422);
+      assert.match(twice.body, /form__errors/);
       assert.ok((await user.get('/support')).body.includes('已关闭'));
       const late = await user.postMultipart(
         `/support/${conversationId}`,
         { body: '还有一个问题' },
         { csrfPage: '/support' },
       );
-      assert.equal(late.statusCode, 409);
+      assert.equal(late.statusCode, 422, 'the closed conversation again, which says so');
+      assert.ok(late.body.includes('已关闭'));
       assert.ok((await mod.get('/admin/support?status=closed')).body.includes('购买后无法下载'));
       const reopen = await mod.postForm(`/admin/support/${conversationId}/reopen`, {}, { csrf });
       assert.equal(reopen.statusCode, 303);

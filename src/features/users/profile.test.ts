@@ -102,10 +102,10 @@ for (const dialect of DIALECTS) {
 
       const big = Buffer.concat([await drawnImage('png', 16, 16), Buffer.alloc(6 * 1024 * 1024)]);
       const tooBig = await upload(alice, big, 'huge.png');
-      assert.equal(tooBig.statusCode, 413);
+      assert.equal(tooBig.statusCode, 422, 'the settings page again, the sentence beside the picture');
 
       const none = await alice.postMultipart('/settings/avatar', {}, { csrfPage: '/settings/profile' });
-      assert.equal(none.statusCode, 400);
+      assert.equal(none.statusCode, 422);
       assert.ok(none.body.includes('请选择要上传的图片'));
 
       assert.deepEqual(await avatarKeys(), before);
@@ -165,15 +165,15 @@ for (const dialect of DIALECTS) {
         alice.postForm('/settings/profile', { bio: '', ...fields }, { csrf });
 
       const script = await post({ displayName: '<script>x</script>' });
-      assert.equal(script.statusCode, 400);
+      assert.equal(script.statusCode, 422);
       assert.ok(script.body.includes('昵称只能使用汉字、字母、数字'));
       assert.ok(!script.body.includes('<script>x</script>'), 'what was typed is escaped when shown again');
       assert.ok(script.body.includes('&lt;script'));
       const staff = await post({ displayName: '官方客服' });
-      assert.equal(staff.statusCode, 400);
+      assert.equal(staff.statusCode, 422);
       assert.ok(staff.body.includes('容易被误认为本站工作人员'));
       const bidi = await post({ displayName: 'abc\u202edcba' });
-      assert.equal(bidi.statusCode, 400);
+      assert.equal(bidi.statusCode, 422);
       assert.equal((await userOf(db, 'alice@example.com')).display_name, '爱丽丝');
 
       const bio = '<img src=x onerror=alert(1)> 公文写作爱好者';
@@ -188,7 +188,7 @@ for (const dialect of DIALECTS) {
 
       // A second change within 30 days is refused; the bio alone may still change.
       const again = await post({ displayName: '爱丽丝二号' });
-      assert.equal(again.statusCode, 400);
+      assert.equal(again.statusCode, 422);
       assert.ok(again.body.includes('昵称每 30 天只能修改一次'));
       assert.equal((await post({ displayName: '爱丽丝·写作', bio: '新的简介' })).statusCode, 303);
       assert.equal((await userOf(db, 'alice@example.com')).bio, '新的简介');

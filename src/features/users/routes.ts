@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
-import { AppError, notFound } from '../../errors.ts';
+import { AppError, notFound, onField } from '../../errors.ts';
 import { t } from '../../i18n/t.ts';
 import { wantsJson } from '../../web/error-handler.ts';
+import type { FormState } from '../../web/form-state.ts';
 import { formatBytes, formatDate } from '../../web/format.ts';
 import { parseId, requireUser, safeNext } from '../../web/guards.ts';
 import { readFirstFile } from '../../web/multipart.ts';
@@ -26,7 +27,7 @@ import { sendAvatar } from './avatar-response.ts';
 import { NICKNAME_CHANGE_DAYS } from './nickname.ts';
 import * as service from './service.ts';
 import { ProfilePage } from './views/profile-pages.tsx';
-import { ProfileSettingsPage, type SettingsView } from './views/settings-page.tsx';
+import { AVATAR_FORM, PROFILE_FORM, ProfileSettingsPage, type SettingsView } from './views/settings-page.tsx';
 
 type FollowRoute = { Params: { id: string }; Body: { next?: string } | null };
 type ProfileRoute = { Params: { id: string }; Querystring: { page?: string } };
@@ -42,30 +43,26 @@ const NOTICES: Record<string, 'profile.saved' | 'profile.avatar.saved' | 'profil
 export function userRoutes(web: WebContext) {
   const { deps } = web;
 
-  /** The settings page, with the saved values (or what was typed, after a refusal) and an optional message. */
-  async function showSettings(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    user: { id: number },
-    opts: { typed?: Partial<SettingsView>; error?: AppError; notice?: string } = {},
-  ) {
+  /** The settings page, first shown or with one of its forms refused (FormState: which, and what was typed). */
+  async function showSettings(req: FastifyRequest, reply: FastifyReply, state?: FormState, status = 200) {
+    const user = req.user!;
     const saved = await service.getProfileSettings(deps, user);
     const view: SettingsView = {
       userId: user.id,
-      displayName: opts.typed?.displayName ?? saved.displayName,
-      bio: opts.typed?.bio ?? saved.bio,
-      followsHidden: opts.typed?.followsHidden ?? saved.followsHidden,
+      displayName: saved.displayName,
+      bio: saved.bio,
+      followsHidden: saved.followsHidden,
       avatarKey: saved.avatarKey,
       nextNameChange: saved.nextNameChange === undefined ? undefined : formatDate(saved.nextNameChange),
       nameChangeDays: NICKNAME_CHANGE_DAYS,
       avatarMax: formatBytes(AVATAR_MAX_BYTES),
       avatarMegapixels: AVATAR_MAX_PIXELS / 1e6,
     };
-    const notice = opts.notice ? NOTICES[opts.notice] : undefined;
-    const ctx = await web.pageContext(req, reply, { flash: notice ? t(notice) : undefined });
+    const notice = state ? undefined : (req.query as { notice?: string } | undefined)?.notice;
+    const flash = notice && NOTICES[notice] ? t(NOTICES[notice]!) : undefined;
+    const ctx = await web.pageContext(req, reply, { flash });
     reply.header('cache-control', 'private, no-store');
-    const error = opts.error ? t(opts.error.messageKey, opts.error.params) : undefined;
-    return sendPage(reply, h(ProfileSettingsPage, { ctx, view, error }), opts.error?.status ?? 200);
+    return sendPage(reply, h(ProfileSettingsPage, { ctx, view, state }), status);
   }
 
   return async (app: FastifyInstance) => {
@@ -134,9 +131,8 @@ export function userRoutes(web: WebContext) {
       '/settings/profile',
       { schema: { querystring: Query({ notice: Opt(20) }) } },
       async (req, reply) => {
-        const user = requireUser(req, reply);
-        if (!user) return reply;
-        return showSettings(req, reply, user, { notice: req.query.notice });
+        if (!requireUser(req, reply)) return reply;
+        return showSettings(req, reply);
       },
     );
 
@@ -144,46 +140,41 @@ export function userRoutes(web: WebContext) {
       querystring: NoQuery,
       body: FormBody({ displayName: Opt(200), bio: Opt(2000), followsHidden: Opt(10) }),
     };
-    app.post<SettingsRoute>(
-      '/settings/profile',
-      { schema: settings, config: { rateLimit: { max: 30, timeWindow: '1 hour' } } },
-      async (req, reply) => {
-        const user = requireUser(req, reply)!;
-        const input = {
-          displayName: req.body.displayName ?? '',
-          bio: req.body.bio ?? '',
-          followsHidden: req.body.followsHidden === '1',
-        };
-        try {
-          await service.updateMyProfile(deps, user, input);
-          if (wantsJson(req)) return reply.send({ ok: true });
-          return reply.redirect('/settings/profile?notice=saved', 303);
-        } catch (err) {
-          if (!(err instanceof AppError) || err.status >= 500 || wantsJson(req)) throw err;
-          return showSettings(req, reply, user, { typed: input, error: err });
-        }
-      },
-    );
+    const settingsConfig = {
+      form: { id: PROFILE_FORM, render: showSettings },
+      rateLimit: { max: 30, timeWindow: '1 hour' },
+    };
+    app.post<SettingsRoute>('/settings/profile', { schema: settings, config: settingsConfig }, async (req, reply) => {
+      const user = requireUser(req, reply)!;
+      await service.updateMyProfile(deps, user, {
+        displayName: req.body.displayName ?? '',
+        bio: req.body.bio ?? '',
+        followsHidden: req.body.followsHidden === '1',
+      });
+      if (wantsJson(req)) return reply.send({ ok: true });
+      return reply.redirect('/settings/profile?notice=saved', 303);
+    });
 
-    // Multipart: the CSRF token rides in the URL, as on the upload form. The size cap stops reading at 5 MB.
+    // Multipart: the CSRF token is the body's first field. The size cap stops reading at 5 MB.
     app.post(
       '/settings/avatar',
       {
         schema: { querystring: MultipartQuery, body: MultipartBody },
-        config: { rateLimit: { max: 20, timeWindow: '1 hour' } },
+        config: {
+          csrf: 'multipart',
+          form: { id: AVATAR_FORM, render: showSettings },
+          rateLimit: { max: 20, timeWindow: '1 hour' },
+        },
       },
       async (req, reply) => {
         const user = requireUser(req, reply)!;
-        try {
+        await onField('avatar', async () => {
           const bytes = await readFirstFile(req, AVATAR_MAX_BYTES);
           if (!bytes?.length) throw new AppError(400, 'bad_request', 'image.missing');
           await setAvatar(deps, user, bytes);
-          if (wantsJson(req)) return reply.send({ ok: true });
-          return reply.redirect('/settings/profile?notice=avatar', 303);
-        } catch (err) {
-          if (!(err instanceof AppError) || err.status >= 500 || wantsJson(req)) throw err;
-          return showSettings(req, reply, user, { error: err });
-        }
+        });
+        if (wantsJson(req)) return reply.send({ ok: true });
+        return reply.redirect('/settings/profile?notice=avatar', 303);
       },
     );
 

@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps.ts';
-import { badRequest, notFound } from '../../errors.ts';
+import { badRequest, notFound, onField } from '../../errors.ts';
 import { formatDate } from '../../web/format.ts';
 import type { SessionUser } from '../accounts/service.ts';
 import { notify } from '../notifications/service.ts';
@@ -74,7 +74,7 @@ export async function updateMyProfile(
   viewer: Pick<SessionUser, 'id' | 'role'>,
   input: ProfileInput,
 ): Promise<void> {
-  const bio = normalizeBio(input.bio);
+  const bio = await onField('bio', () => normalizeBio(input.bio));
   const staff = viewer.role === 'admin' || viewer.role === 'moderator';
   await deps.database.db.transaction().execute(async (trx) => {
     const current = await repo.findSettings(trx, viewer.id);
@@ -82,13 +82,15 @@ export async function updateMyProfile(
     const trimmed = input.displayName.normalize('NFKC').trim();
     let rename: string | undefined;
     if (trimmed !== current.display_name) {
-      rename = checkNickname(input.displayName, { allowReserved: staff });
+      rename = await onField('displayName', () => checkNickname(input.displayName, { allowReserved: staff }));
       if (rename === current.display_name) rename = undefined;
     }
     if (rename !== undefined) {
       const next = nextNicknameChange(current.name_changed_at === null ? null : Number(current.name_changed_at));
       if (next !== undefined)
-        throw badRequest('profile.nickname.tooSoon', { days: NICKNAME_CHANGE_DAYS, date: formatDate(next) });
+        throw badRequest('profile.nickname.tooSoon', { days: NICKNAME_CHANGE_DAYS, date: formatDate(next) }).on(
+          'displayName',
+        );
     }
     await repo.updateProfile(trx, viewer.id, { displayName: rename, bio, followsHidden: input.followsHidden });
   });

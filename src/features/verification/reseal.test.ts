@@ -7,11 +7,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import type { Kysely } from 'kysely';
 import pino from 'pino';
 import { createPiiCipher, keyIdOf } from '../../crypto/pii-cipher.ts';
 import { openDatabase } from '../../db/database.ts';
 import { migrate } from '../../db/migrate.ts';
+import type { DB } from '../../db/schema.ts';
 import { createTestDatabase, DIALECTS } from '../../testing/test-db.ts';
+import { insertUser } from '../../testing/users.ts';
 import { makeIdNumber } from '../../testing/verification.ts';
 import { resealVerifications } from './reseal.ts';
 import { submitVerification } from './service.ts';
@@ -22,33 +25,9 @@ const PNG = Buffer.from(
 );
 const log = pino({ level: 'silent' });
 
-async function insertUser(db: Awaited<ReturnType<typeof createTestDatabase>>['database']['db'], email: string) {
-  const now = Date.now();
-  const row = await db
-    .insertInto('users')
-    .values({
-      email,
-      phone: null,
-      password_hash: 'x',
-      display_name: '轮换测试',
-      bio: '',
-      avatar_key: null,
-      role: 'user',
-      real_name_verified: 0,
-      is_provider: 0,
-      rev: 1,
-      follower_count: 0,
-      created_at: now,
-      updated_at: now,
-      banned_until: null,
-      muted_until: null,
-      // A verified contact: submitting real-name verification requires one (issue #11).
-      contact_verified_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return Number(row.id);
-}
+/** A user with a verified contact: submitting real-name verification requires one (issue #11). */
+const insertVerifiableUser = (db: Kysely<DB>, email: string) =>
+  insertUser(db, { email, display_name: '轮换测试', contact_verified_at: Date.now() });
 
 for (const dialect of DIALECTS) {
   describe(`PII key rotation (${dialect})`, () => {
@@ -59,7 +38,7 @@ for (const dialect of DIALECTS) {
         const before = { database: tdb.database, log, pii: createPiiCipher({ key: oldKey, lookupKey }) };
         const numbers: string[] = [];
         for (let i = 0; i < 3; i++) {
-          const userId = await insertUser(tdb.database.db, `rotate${i}@example.com`);
+          const userId = await insertVerifiableUser(tdb.database.db, `rotate${i}@example.com`);
           numbers.push(makeIdNumber());
           await submitVerification(
             before,
@@ -94,7 +73,7 @@ test('`wenyuan pii reseal` runs the same over the configured keys', async () => 
     const [oldKey, newKey, lookupKey] = [randomBytes(32), randomBytes(32), randomBytes(32)];
     const database = openDatabase(`sqlite:${join(dir, 'wenyuan.db')}`);
     await migrate(database);
-    const userId = await insertUser(database.db, 'cli@example.com');
+    const userId = await insertVerifiableUser(database.db, 'cli@example.com');
     await submitVerification(
       { database, log, pii: createPiiCipher({ key: oldKey, lookupKey }) },
       { id: userId },

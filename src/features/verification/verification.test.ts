@@ -111,7 +111,7 @@ for (const dialect of DIALECTS) {
       }
       // The HTML form answers with the same sentence on the page, the name kept, the number not echoed.
       const page = await submit(alice, '张三', wrongCheck);
-      assert.equal(page.statusCode, 400);
+      assert.equal(page.statusCode, 422);
       assert.match(page.body, /校验位不正确/);
       assert.match(page.body, /value="张三"/);
       assert.ok(!page.body.includes(wrongCheck));

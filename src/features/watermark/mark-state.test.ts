@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { markPlan } from './mark-state.ts';
+import { markNotice, markPlan } from './mark-state.ts';
+import { needsMarkProbe } from './probe.ts';
 
 const doc = (
   format: string,
@@ -28,4 +29,17 @@ test('what a paid download carries, per format and operator switch', () => {
     assert.equal(markPlan(doc(format), true), 'scanPdf', format);
     assert.equal(markPlan(doc(format, { pdf_key: null }), true), 'notForSale', format);
   }
+});
+
+test('the page claims a mark only once the file has been probed; paid docx and PDF of unknown state need a probe', () => {
+  assert.equal(markNotice(doc('docx'), false), 'pending');
+  assert.equal(markNotice(doc('pdf'), true), 'pending');
+  assert.equal(markNotice(doc('pdf', { mark_state: 'ok' }), false), 'marked');
+  assert.equal(markNotice(doc('pdf', { mark_state: 'tooLarge' }), false), 'unmarkable');
+  assert.equal(markNotice(doc('txt', { pdf_key: null }), false), 'asIs');
+  assert.equal(markNotice(doc('docx', { price: 0 }), false), 'free');
+  assert.equal(needsMarkProbe(doc('docx')), true);
+  assert.equal(needsMarkProbe(doc('pdf', { mark_state: 'ok' })), false);
+  assert.equal(needsMarkProbe(doc('docx', { price: 0 })), false);
+  assert.equal(needsMarkProbe(doc('doc')), false);
 });

@@ -44,6 +44,19 @@ export function markPlan(doc: MarkPlanDoc, required: boolean): MarkPlan {
   return markableFormat ? 'unmarkable' : 'asIs';
 }
 
+/** What the document page says of a paid download: the plan, or 'pending' while a mark it would claim is unverified. */
+export type MarkNoticeKind = MarkPlan | 'pending';
+
+/**
+ * The page's notice: a docx or PDF not probed yet (made paid after its conversion, its `watermark.probe` job not run,
+ * or converted before mark_state existed) is sold as 'marked' (the download tries, and records what it finds), but
+ * its page claims no mark until the probe has found one.
+ */
+export function markNotice(doc: MarkPlanDoc, required: boolean): MarkNoticeKind {
+  const plan = markPlan(doc, required);
+  return plan === 'marked' && doc.mark_state === null ? 'pending' : plan;
+}
+
 const PROBE_TOKEN = signMark(markKey('mark probe'), 1);
 
 /**

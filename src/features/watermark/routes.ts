@@ -1,9 +1,10 @@
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { badRequest, tooLarge } from '../../errors.ts';
+import type { FormState } from '../../web/form-state.ts';
 import { formatBytes } from '../../web/format.ts';
 import { requireAdmin } from '../../web/guards.ts';
 import { multipartParts } from '../../web/multipart.ts';
@@ -12,7 +13,7 @@ import { FormRoute, MultipartBody, MultipartQuery, Opt, Query } from '../../web/
 import type { WebContext } from '../../web/web-context.ts';
 import { getMarkSettings, saveMarkSettings } from './service.ts';
 import { type TraceResult, traceFile } from './trace.ts';
-import { TracePage } from './views/trace-page.tsx';
+import { TRACE_FORM, TracePage } from './views/trace-page.tsx';
 
 const settingsSchema = FormRoute({ visible: Opt(2), required: Opt(2) });
 
@@ -24,19 +25,34 @@ export function watermarkRoutes(web: WebContext) {
       requireAdmin(req);
     });
 
+    // The page, first shown, with a trace's result, or with the refused upload (FormState).
+    const tracePage = async (
+      req: FastifyRequest,
+      reply: FastifyReply,
+      state?: FormState,
+      status = 200,
+      result?: TraceResult,
+    ) => {
+      const settings = await getMarkSettings(deps);
+      reply.header('cache-control', 'private, no-store');
+      const ctx = await web.pageContext(req, reply);
+      const saved = !state && !result && (req.query as { saved?: string } | undefined)?.saved === '1';
+      return sendPage(reply, h(TracePage, { ctx, settings, saved, result, state }), status);
+    };
+
     app.get<{ Querystring: { saved?: string } }>(
       '/admin/trace',
       { schema: { querystring: Query({ saved: Opt(2) }) } },
-      async (req, reply) => {
-        const settings = await getMarkSettings(deps);
-        reply.header('cache-control', 'private, no-store');
-        const ctx = await web.pageContext(req, reply);
-        return sendPage(reply, h(TracePage, { ctx, settings, saved: req.query.saved === '1' }));
-      },
+      async (req, reply) => tracePage(req, reply),
     );
 
     // The upload goes to a temp file (capped like an upload), is traced, and is removed whatever happens.
-    app.post('/admin/trace', { schema: { querystring: MultipartQuery, body: MultipartBody } }, async (req, reply) => {
+    // Multipart: the token is the body's first field; a refusal is the page again with the reason beside the file.
+    const traceRoute = {
+      schema: { querystring: MultipartQuery, body: MultipartBody },
+      config: { csrf: 'multipart' as const, form: { id: TRACE_FORM, render: tracePage } },
+    };
+    app.post('/admin/trace', traceRoute, async (req, reply) => {
       const max = deps.config.upload.maxBytes;
       const tmp = deps.blobs.tempPath('trace');
       let result: TraceResult | undefined;
@@ -44,22 +60,21 @@ export function watermarkRoutes(web: WebContext) {
         for await (const part of multipartParts(req, { fileSize: max })) {
           if (part.type !== 'file' || result) continue;
           await pipeline(part.stream, createWriteStream(tmp));
-          if (part.stream.truncated) throw tooLarge({ max: formatBytes(max) });
+          if (part.stream.truncated) throw tooLarge({ max: formatBytes(max) }).on('file');
           try {
             result = await traceFile(deps, tmp);
           } catch (err) {
-            throw badRequest('watermark.unreadable', { reason: err instanceof Error ? err.message : String(err) });
+            throw badRequest('watermark.unreadable', {
+              reason: err instanceof Error ? err.message : String(err),
+            }).on('file');
           }
         }
       } finally {
         await rm(tmp, { force: true });
       }
-      if (!result) throw badRequest('upload.noFile');
+      if (!result) throw badRequest('upload.noFile').on('file');
       if ((req.headers.accept ?? '').includes('application/json')) return reply.send(result);
-      const settings = await getMarkSettings(deps);
-      reply.header('cache-control', 'private, no-store');
-      const ctx = await web.pageContext(req, reply);
-      return sendPage(reply, h(TracePage, { ctx, settings, result }));
+      return tracePage(req, reply, undefined, 200, result);
     });
 
     app.post<{ Body: { visible?: string; required?: string } }>(

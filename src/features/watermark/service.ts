@@ -8,7 +8,7 @@ import { t } from '../../i18n/t.ts';
 import { type BlobKey, parseBlobKey } from '../../storage/blob-store.ts';
 import { chinaDay } from '../credits/rewards.ts';
 import { markDocx, NotMarkable } from './docx-mark.ts';
-import { type MarkState, markPlan, probeMarkState } from './mark-state.ts';
+import { type MarkPlanDoc, markPlan } from './mark-state.ts';
 import { markPdfFile } from './pdf-mark.ts';
 import * as repo from './repo.ts';
 import { markKey, signMark } from './token.ts';
@@ -50,7 +50,12 @@ export interface MarkedDownload {
  */
 export async function assertMarkAllowsSale(deps: Pick<Deps, 'database'>, documentId: number): Promise<void> {
   const facts = await repo.findMarkPlanFacts(deps.database.db, documentId);
-  if (facts && markPlan(facts, facts.required === 'true') === 'notForSale') throw badRequest('watermark.notForSale');
+  if (facts) assertSaleMarkable(facts);
+}
+
+/** The same check on facts already read (the purchase reads them with its context, in one round trip). */
+export function assertSaleMarkable(facts: MarkPlanDoc & { required: string | null }): void {
+  if (markPlan(facts, facts.required === 'true') === 'notForSale') throw badRequest('watermark.notForSale');
 }
 
 /**
@@ -98,8 +103,8 @@ export async function markedDownload(
     return marked;
   } catch (err) {
     if (!(err instanceof NotMarkable)) throw err;
-    // Only a document converted before mark_state existed gets here (conversion marks every docx and PDF once):
-    // the finding is recorded, so the page says 此文件无法加水印 from now on.
+    // Only a document not probed yet gets here (converted before mark_state existed, or made paid after conversion
+    // and its watermark.probe job not run): the finding is recorded, so the page says 此文件无法加水印 from now on.
     await repo.saveMarkState(db, documentId, err.code);
     deps.log.warn({ documentId, purchaseId: purchase.id, reason: err.message }, 'download not markable');
     // Marks required: the converted PDF, marked, when there is one. Otherwise the original as it is (a paid
@@ -107,32 +112,6 @@ export async function markedDownload(
     if (settings.required && doc.pdf_key) return pdfOf(parseBlobKey(doc.pdf_key));
     return undefined;
   }
-}
-
-/**
- * `wenyuan trace --probe`: marks every paid docx and PDF not probed yet (converted before mark_state existed; all
- * of them with `all`) once with a throw-away token and records whether that worked, so their pages say so.
- */
-export async function probeDocuments(
-  deps: Pick<Deps, 'database' | 'blobs' | 'log'>,
-  opts: { all?: boolean } = {},
-): Promise<{ checked: number; unmarkable: Array<{ id: number; state: MarkState }> }> {
-  const { db } = deps.database;
-  const unmarkable: Array<{ id: number; state: MarkState }> = [];
-  let checked = 0;
-  for (const doc of await repo.findUnprobed(db, !!opts.all)) {
-    const state = await deps.blobs
-      .withLocalFile(parseBlobKey(doc.blob_key), (path) => probeMarkState(path, doc.format))
-      .catch((err: unknown) => {
-        deps.log.warn({ documentId: doc.id, err }, 'mark probe failed');
-        return undefined;
-      });
-    if (!state) continue;
-    checked++;
-    await repo.saveMarkState(db, doc.id, state);
-    if (state !== 'ok') unmarkable.push({ id: doc.id, state });
-  }
-  return { checked, unmarkable };
 }
 
 /**

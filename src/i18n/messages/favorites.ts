@@ -43,5 +43,6 @@ export const favoritesMessages = {
   'favorites.tooManyFolders': '最多可以建 {max} 个收藏夹（含默认收藏夹）',
   'favorites.tooMany': '收藏已达上限（{max} 篇），请先整理收藏夹',
   'favorites.defaultFixed': '默认收藏夹不能重命名或删除',
+  'favorites.back': '返回刚才的页面',
   'favorites.unavailable': '该文档已删除或下架，无法收藏',
 } as const;

@@ -1,6 +1,8 @@
 /** Shared form components (web/views/form.tsx), the upload queue of the upload page, and 我的文档's actions. */
 export const formsMessages = {
   'form.summary': '提交未成功，请修改以下内容：',
+  'form.chooseFileAgain': '浏览器不会保留已选的文件，请重新选择。',
+  'form.typeAgain': '为保护隐私，此项不会保留，请重新填写。',
   'upload.docTitleHintMulti': '留空则自动取文档自身的标题或文件名；上传后也可在“我的文档”中修改',
   'upload.files': '选择文件（可多选）',
   'upload.queue': '上传队列',
@@ -32,4 +34,5 @@ export const formsMessages = {
   'admin.categoryNew': '添加分类',
   'admin.slugLabel': '标识',
   'admin.documentUnknown': '没有这个文档编号，请核对',
+  'admin.badgesInvalid': '“内容提供者”只能勾选或不勾选，请重新保存',
 } as const;

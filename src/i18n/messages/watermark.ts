@@ -3,6 +3,7 @@ export const watermarkMessages = {
   'watermark.line': '{site} · 仅供 {buyer} 个人使用 · 购于 {date}',
   'watermark.notice.marked':
     '下载的文件带有购买者标记（可见的页脚及不可见的签名标记），仅供购买者个人使用，外传可追溯。',
+  'watermark.notice.pending': '此文件能否附加购买者标记：待检测。',
   'watermark.notice.asIs': '此格式无法附加购买者标记，下载的是原文件。',
   'watermark.notice.pdfOnly': '本站要求付费文档带有购买者标记：此格式以转换后的 PDF 提供（带标记），不提供原格式文件。',
   'watermark.notice.scanPdf':

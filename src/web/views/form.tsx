@@ -3,7 +3,7 @@
 // sentence beside it with aria-invalid, and the values the user typed.
 import type { ComponentChildren, JSX } from 'preact';
 import { t } from '../../i18n/t.ts';
-import type { FormState } from '../form-state.ts';
+import { type FormState, isSecretField } from '../form-state.ts';
 
 /** The id of a field's control inside form `form` (unique on a page with several forms). */
 export const fieldId = (form: string, name: string) => `${form}-${name}`;
@@ -73,6 +73,19 @@ export function ErrorSummary({ form, state }: { form: string; state: FormState |
   );
 }
 
+/**
+ * A refusal whose form is no longer on the page (a decision already taken removes its buttons): the sentence alone,
+ * announced and focused like a form's summary. `shown` lists the ids of the forms the page still renders.
+ */
+export function RefusalNotice({ state, shown }: { state: FormState | undefined; shown: readonly string[] }) {
+  if (!state || shown.includes(state.form)) return null;
+  return (
+    <div class="form__errors" role="alert" tabIndex={-1} data-error-summary>
+      <p>{state.error}</p>
+    </div>
+  );
+}
+
 interface FieldProps {
   /** The form's id (as given to Form). */
   form: string;
@@ -84,6 +97,20 @@ interface FieldProps {
   value?: string | number | undefined;
   /** A class for the field's wrapper (beside `field`). */
   class?: string;
+}
+
+/** Whether the form holding this field is the one just refused. */
+const refusedHere = (p: FieldProps) => p.state?.form === p.form;
+
+/** A field's hint followed by a sentence about the refused submit (either may be absent). */
+function joinHints(hint: ComponentChildren, extra: string | undefined): ComponentChildren {
+  if (!extra) return hint;
+  if (hint === undefined || hint === null || hint === '') return extra;
+  return (
+    <>
+      {hint} <strong>{extra}</strong>
+    </>
+  );
 }
 
 /** The parts every field shares: id, the value to show, its error sentence and the describing ids. */
@@ -126,9 +153,11 @@ type InputAttrs = Omit<JSX.IntrinsicElements['input'], 'id' | 'name' | 'value' |
 /** A labelled input (text, number, email…), with its hint and, after a refused submit, its sentence. */
 export function TextField(props: FieldProps & InputAttrs) {
   const { form, name, label, state, hint, value: _v, class: _c, ...attrs } = props;
-  const parts = fieldParts({ form, name, label, state, hint, value: props.value });
+  // A secret (a password, an ID number) is never written back: after a refusal the field says so.
+  const again = refusedHere(props) && isSecretField(name) ? t('form.typeAgain') : undefined;
+  const parts = fieldParts({ form, name, label, state, hint: joinHints(hint, again), value: props.value });
   return (
-    <FieldShell p={props} id={parts.id} error={parts.error}>
+    <FieldShell p={{ ...props, hint: joinHints(hint, again) }} id={parts.id} error={parts.error}>
       <input {...attrs} {...parts.aria} id={parts.id} name={name} value={parts.value ?? ''} />
     </FieldShell>
   );
@@ -170,14 +199,83 @@ export function SelectField(
   );
 }
 
-/** A file input (its bytes cannot be kept by a page; the sentence says what to choose again). */
+/** A file input (its bytes cannot be kept by a page: after a refusal the hint says to choose the file again). */
 export function FileField(props: FieldProps & InputAttrs) {
   const { form, name, label, state, hint, value: _v, class: _c, ...attrs } = props;
-  const parts = fieldParts({ form, name, label, state, hint });
+  const again = refusedHere(props) ? t('form.chooseFileAgain') : undefined;
+  const parts = fieldParts({ form, name, label, state, hint: joinHints(hint, again) });
   return (
-    <FieldShell p={props} id={parts.id} error={parts.error}>
+    <FieldShell p={{ ...props, hint: joinHints(hint, again) }} id={parts.id} error={parts.error}>
       <input {...attrs} {...parts.aria} id={parts.id} name={name} type="file" />
     </FieldShell>
+  );
+}
+
+/**
+ * A labelled checkbox; after a refused submit it is ticked as it was sent (an unticked box sends nothing), else as
+ * `checked` says.
+ */
+export function CheckboxField(props: Omit<FieldProps, 'value'> & { checked?: boolean; value?: string } & InputAttrs) {
+  const { form, name, label, state, hint, value = '1', checked, class: _c, ...attrs } = props;
+  const parts = fieldParts({ form, name, label, state, hint });
+  const ticked = refusedHere(props) ? state?.values[name] === value : checked === true;
+  return (
+    <div class={props.class ? `field field--check ${props.class}` : 'field field--check'}>
+      <label for={parts.id}>
+        <input {...attrs} {...parts.aria} id={parts.id} name={name} type="checkbox" value={value} checked={ticked} />{' '}
+        {label}
+      </label>
+      {hint && (
+        <p class="field__hint" id={`${parts.id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {parts.error && (
+        <p class="field__error" id={`${parts.id}-error`}>
+          {parts.error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/**
+ * A group of radio buttons under a legend; the first button carries the field's id (the summary links to it), the
+ * submitted (or given) value is the one checked.
+ */
+export function RadioField(
+  props: FieldProps & { options: readonly { value: string; label: string }[]; required?: boolean },
+) {
+  const { form, name, label, state, hint, options, required } = props;
+  const parts = fieldParts({ form, name, label, state, hint, value: props.value });
+  return (
+    <fieldset class={props.class ? `field ${props.class}` : 'field'}>
+      <legend>{label}</legend>
+      {options.map((o, i) => (
+        <label class="choice" key={o.value}>
+          <input
+            type="radio"
+            id={i === 0 ? parts.id : `${parts.id}-${o.value}`}
+            name={name}
+            value={o.value}
+            checked={parts.value === o.value}
+            required={required}
+            {...parts.aria}
+          />{' '}
+          {o.label}
+        </label>
+      ))}
+      {hint && (
+        <p class="field__hint" id={`${parts.id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {parts.error && (
+        <p class="field__error" id={`${parts.id}-error`}>
+          {parts.error}
+        </p>
+      )}
+    </fieldset>
   );
 }
 

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { t } from '../../i18n/t.ts';
 import type { PageContext } from '../context.ts';
+import { Form } from './form.tsx';
 import { SeoHead, type SeoMeta } from './seo-head.tsx';
 
 /** Props of the page shell. */
@@ -140,12 +141,11 @@ function Header({ ctx }: { ctx: PageContext }) {
               <a href="/settings/security">{t('security.title')}</a>
               {ctx.user.role === 'admin' && <a href="/admin">{t('nav.admin')}</a>}
               {ctx.user.role === 'moderator' && <a href="/admin/reports">{t('nav.staff')}</a>}
-              <form method="post" action="/logout" class="inline-form">
-                <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+              <Form id="logout" action="/logout" csrf={ctx.csrfToken} class="inline-form">
                 <button type="submit" class="link-button">
                   {t('nav.logout')}
                 </button>
-              </form>
+              </Form>
             </>
           ) : (
             <>

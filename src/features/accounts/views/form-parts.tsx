@@ -1,13 +1,6 @@
 import { t } from '../../../i18n/t.ts';
-
-/** A form's error line (role=alert so screen readers announce it). */
-export function FormError({ error }: { error?: string | undefined }) {
-  return error ? (
-    <p class="form__errors" role="alert">
-      {error}
-    </p>
-  ) : null;
-}
+import type { FormState } from '../../../web/form-state.ts';
+import { TextField } from '../../../web/views/form.tsx';
 
 /** A plain notice: what was sent, what is unavailable (`warn` in the amber of pending states). */
 export function Notice({ text, warn }: { text: string; warn?: boolean }) {
@@ -18,61 +11,59 @@ export function Notice({ text, warn }: { text: string; warn?: boolean }) {
   );
 }
 
-/** The CSRF field every form posts. */
-export function Csrf({ token }: { token: string | undefined }) {
-  return <input type="hidden" name="_csrf" value={token ?? ''} />;
-}
-
-/** New password and its confirmation, with the rules spelled out. */
-export function NewPasswordFields() {
+/** New password and its confirmation in form `form`, with the rules spelled out (never written back). */
+export function NewPasswordFields({ form, state }: { form: string; state?: FormState | undefined }) {
   return (
     <>
-      <div class="field">
-        <label for="password">{t('password.reset.new')}</label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          required
-          minLength={8}
-          maxLength={128}
-          autoComplete="new-password"
-          aria-describedby="password-rules"
-        />
-        <p class="field__hint" id="password-rules">
-          {t('password.rules')}
-        </p>
-      </div>
-      <div class="field">
-        <label for="passwordConfirm">{t('password.reset.confirm')}</label>
-        <input
-          id="passwordConfirm"
-          name="passwordConfirm"
-          type="password"
-          required
-          minLength={8}
-          maxLength={128}
-          autoComplete="new-password"
-        />
-      </div>
+      <TextField
+        form={form}
+        name="password"
+        label={t('password.reset.new')}
+        hint={t('password.rules')}
+        state={state}
+        type="password"
+        required
+        minLength={8}
+        maxLength={128}
+        autoComplete="new-password"
+      />
+      <TextField
+        form={form}
+        name="passwordConfirm"
+        label={t('password.reset.confirm')}
+        state={state}
+        type="password"
+        required
+        minLength={8}
+        maxLength={128}
+        autoComplete="new-password"
+      />
     </>
   );
 }
 
-/** The 6-digit code field (numeric keyboard on phones, one-time-code autofill). */
-export function CodeField() {
+/**
+ * The 6-digit code field of form `form` (numeric keyboard on phones, one-time-code autofill). A code is never
+ * written back: the state's values reach it without one (`withoutCode`).
+ */
+export function CodeField({ form, state }: { form: string; state?: FormState | undefined }) {
   return (
-    <div class="field">
-      <label for="code">{t('account.verify.code')}</label>
-      <input
-        id="code"
-        name="code"
-        required
-        inputMode="numeric"
-        pattern="[0-9]{6}"
-        maxLength={6}
-        autoComplete="one-time-code"
-      />
-    </div>
+    <TextField
+      form={form}
+      name="code"
+      label={t('account.verify.code')}
+      state={state && withoutCode(state)}
+      required
+      inputMode="numeric"
+      pattern="[0-9]{6}"
+      maxLength={6}
+      autoComplete="one-time-code"
+    />
   );
+}
+
+/** A refused form's state without the code typed (a one-time secret, like a password, is typed again). */
+export function withoutCode(state: FormState): FormState {
+  const { code: _code, ...values } = state.values;
+  return { ...state, values };
 }

@@ -1,18 +1,21 @@
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import type { FormState } from '../../../web/form-state.ts';
+import { Form, RefusalNotice, Submit, TextField } from '../../../web/views/form.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
-import { CodeField, Csrf, FormError, NewPasswordFields, Notice } from './form-parts.tsx';
+import { CodeField, NewPasswordFields, Notice } from './form-parts.tsx';
 
 const noindex = <meta name="robots" content="noindex" />;
 
-/** 找回密码: the identifier form, with a plain word on every channel the site cannot send on. */
-export function ForgotPage(props: {
-  ctx: PageContext;
-  notes: readonly string[];
-  identifier?: string | undefined;
-  error?: string | undefined;
-}) {
-  const { ctx, notes, identifier, error } = props;
+/** The ids of the recovery forms: the identifier, the emailed link's new password, the SMS code's new password. */
+export const FORGOT_FORM = 'password-forgot';
+export const RESET_LINK_FORM = 'password-reset';
+export const RESET_CODE_FORM = 'password-reset-code';
+
+/** 找回密码 (form `password-forgot`): a plain word on every channel the site cannot send on; the identifier kept. */
+export function ForgotPage(props: { ctx: PageContext; notes: readonly string[]; state?: FormState | undefined }) {
+  const { ctx, notes, state } = props;
+  const form = FORGOT_FORM;
   return (
     <Layout ctx={ctx} title={t('password.forgot.title')} head={noindex}>
       <section class="card auth">
@@ -21,17 +24,17 @@ export function ForgotPage(props: {
           <Notice key={n} text={n} warn />
         ))}
         <p class="muted">{t('password.forgot.intro')}</p>
-        <FormError error={error} />
-        <form class="form" method="post" action="/password/forgot">
-          <Csrf token={ctx.csrfToken} />
-          <div class="field">
-            <label for="identifier">{t('auth.identifier')}</label>
-            <input id="identifier" name="identifier" required autoComplete="username" value={identifier ?? ''} />
-          </div>
-          <button type="submit" class="button button--primary">
-            {t('password.forgot.submit')}
-          </button>
-        </form>
+        <Form id={form} action="/password/forgot" csrf={ctx.csrfToken} state={state}>
+          <TextField
+            form={form}
+            name="identifier"
+            label={t('auth.identifier')}
+            state={state}
+            required
+            autoComplete="username"
+          />
+          <Submit label={t('password.forgot.submit')} />
+        </Form>
         <p>
           <a href="/login">{t('auth.haveAccount')}</a>
         </p>
@@ -42,31 +45,28 @@ export function ForgotPage(props: {
 
 /**
  * The answer to a reset request: the same page whether or not the account exists. For a phone it carries the code
- * and new-password form (also shown again, with the error, after a wrong code).
+ * and new-password form (`password-reset-code`, also shown again after a wrong code, the sentence beside it).
  */
 export function ForgotSentPage(props: {
   ctx: PageContext;
   channel: 'email' | 'sms';
   to: string;
-  error?: string | undefined;
+  state?: FormState | undefined;
 }) {
-  const { ctx, channel, to, error } = props;
+  const { ctx, channel, to, state } = props;
+  const form = RESET_CODE_FORM;
   return (
     <Layout ctx={ctx} title={t('password.forgot.sentTitle')} head={noindex}>
       <section class="card auth">
         <h1>{t(channel === 'email' ? 'password.forgot.sentTitle' : 'password.reset.title')}</h1>
         <Notice text={t(channel === 'email' ? 'password.forgot.sentEmail' : 'password.forgot.sentSms', { to })} />
-        <FormError error={error} />
         {channel === 'sms' && (
-          <form class="form" method="post" action="/password/reset">
-            <Csrf token={ctx.csrfToken} />
+          <Form id={form} action="/password/reset" csrf={ctx.csrfToken} state={state}>
             <input type="hidden" name="identifier" value={to} />
-            <CodeField />
-            <NewPasswordFields />
-            <button type="submit" class="button button--primary">
-              {t('password.reset.submit')}
-            </button>
-          </form>
+            <CodeField form={form} state={state} />
+            <NewPasswordFields form={form} state={state} />
+            <Submit label={t('password.reset.submit')} />
+          </Form>
         )}
         <p>
           <a href="/password/forgot">{t('password.forgot.again')}</a>
@@ -76,14 +76,18 @@ export function ForgotSentPage(props: {
   );
 }
 
-/** 设置新密码 from the emailed link; a dead link shows why and the way to ask again. */
-export function ResetPage(props: { ctx: PageContext; token: string; error?: string | undefined; dead?: boolean }) {
-  const { ctx, token, error, dead } = props;
+/**
+ * 设置新密码 from the emailed link (form `password-reset`); a dead link shows why (the form is gone) and the way to
+ * ask again.
+ */
+export function ResetPage(props: { ctx: PageContext; token: string; state?: FormState | undefined; dead?: boolean }) {
+  const { ctx, token, state, dead } = props;
+  const form = RESET_LINK_FORM;
   return (
     <Layout ctx={ctx} title={t('password.reset.title')} head={noindex}>
       <section class="card auth">
         <h1>{t('password.reset.title')}</h1>
-        <FormError error={error} />
+        <RefusalNotice state={state} shown={dead ? [] : [form]} />
         {dead ? (
           <p>
             <a class="button" href="/password/forgot">
@@ -91,14 +95,11 @@ export function ResetPage(props: { ctx: PageContext; token: string; error?: stri
             </a>
           </p>
         ) : (
-          <form class="form" method="post" action="/password/reset">
-            <Csrf token={ctx.csrfToken} />
+          <Form id={form} action="/password/reset" csrf={ctx.csrfToken} state={state}>
             <input type="hidden" name="token" value={token} />
-            <NewPasswordFields />
-            <button type="submit" class="button button--primary">
-              {t('password.reset.submit')}
-            </button>
-          </form>
+            <NewPasswordFields form={form} state={state} />
+            <Submit label={t('password.reset.submit')} />
+          </Form>
         )}
       </section>
     </Layout>

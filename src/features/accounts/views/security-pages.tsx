@@ -1,8 +1,10 @@
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import type { FormState } from '../../../web/form-state.ts';
 import { formatDateTime } from '../../../web/format.ts';
+import { Form, RefusalNotice, Submit, TextField } from '../../../web/views/form.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
-import { CodeField, Csrf, FormError, NewPasswordFields, Notice } from './form-parts.tsx';
+import { CodeField, NewPasswordFields, Notice } from './form-parts.tsx';
 
 const noindex = <meta name="robots" content="noindex" />;
 
@@ -52,24 +54,29 @@ export function SecurityPage({ ctx, contact }: { ctx: PageContext; contact: Cont
   );
 }
 
-/** 修改密码. */
-export function ChangePasswordPage({ ctx, error }: { ctx: PageContext; error?: string | undefined }) {
+/** The id of the 修改密码 form. */
+export const PASSWORD_CHANGE_FORM = 'password-change';
+
+/** 修改密码 (form `password-change`): a refusal puts its sentence beside the old or the new password. */
+export function ChangePasswordPage({ ctx, state }: { ctx: PageContext; state?: FormState | undefined }) {
+  const form = PASSWORD_CHANGE_FORM;
   return (
     <Layout ctx={ctx} title={t('password.change.title')} head={noindex}>
       <section class="card auth">
         <h1>{t('password.change.title')}</h1>
-        <FormError error={error} />
-        <form class="form" method="post" action="/settings/password">
-          <Csrf token={ctx.csrfToken} />
-          <div class="field">
-            <label for="oldPassword">{t('password.change.old')}</label>
-            <input id="oldPassword" name="oldPassword" type="password" required autoComplete="current-password" />
-          </div>
-          <NewPasswordFields />
-          <button type="submit" class="button button--primary">
-            {t('password.change.submit')}
-          </button>
-        </form>
+        <Form id={form} action="/settings/password" csrf={ctx.csrfToken} state={state}>
+          <TextField
+            form={form}
+            name="oldPassword"
+            label={t('password.change.old')}
+            state={state}
+            type="password"
+            required
+            autoComplete="current-password"
+          />
+          <NewPasswordFields form={form} state={state} />
+          <Submit label={t('password.change.submit')} />
+        </Form>
         <p>
           <a href="/password/forgot">{t('password.forgotLink')}</a>
         </p>
@@ -78,26 +85,34 @@ export function ChangePasswordPage({ ctx, error }: { ctx: PageContext; error?: s
   );
 }
 
+/** The ids of the verification forms: the SMS code, the send (or resend) button, the emailed link's button. */
+export const CONTACT_CODE_FORM = 'contact-code';
+export const CONTACT_SEND_FORM = 'contact-send';
+export const VERIFY_EMAIL_FORM = 'verify-email';
+
 /**
  * 验证邮箱/手机: already verified; or unavailable (and how the operator enables it); or the send button — and after
- * a send, what was sent and, for a phone, the code form.
+ * a send, what was sent and, for a phone, the code form (`contact-code`: a wrong code is the sentence beside it).
  */
 export function VerifyContactPage(props: {
   ctx: PageContext;
   contact: ContactView;
   unavailable?: string | undefined;
   sent?: boolean;
-  error?: string | undefined;
+  state?: FormState | undefined;
 }) {
-  const { ctx, contact, unavailable, sent, error } = props;
+  const { ctx, contact, unavailable, sent, state } = props;
   const channel = channelName(contact.channel);
   const to = contact.identifier;
   const email = contact.channel === 'email';
+  const open = contact.verifiedAt === null && !unavailable;
+  const codeForm = open && !email && sent;
+  const shown = open ? (codeForm ? [CONTACT_CODE_FORM, CONTACT_SEND_FORM] : [CONTACT_SEND_FORM]) : [];
   return (
     <Layout ctx={ctx} title={t('account.verify.title')} head={noindex}>
       <section class="card auth">
         <h1>{t('account.verify.title')}</h1>
-        <FormError error={error} />
+        <RefusalNotice state={state} shown={shown} />
         {contact.verifiedAt !== null ? (
           <Notice text={t('account.verify.already', { channel, to })} />
         ) : unavailable ? (
@@ -110,21 +125,20 @@ export function VerifyContactPage(props: {
             ) : (
               <p>{t(email ? 'account.verify.introEmail' : 'account.verify.introPhone', { to })}</p>
             )}
-            {!email && sent && (
-              <form class="form" method="post" action="/settings/verify/code">
-                <Csrf token={ctx.csrfToken} />
-                <CodeField />
-                <button type="submit" class="button button--primary">
-                  {t('account.verify.submitCode')}
-                </button>
-              </form>
+            {codeForm && (
+              <Form id={CONTACT_CODE_FORM} action="/settings/verify/code" csrf={ctx.csrfToken} state={state}>
+                <CodeField form={CONTACT_CODE_FORM} state={state} />
+                <Submit label={t('account.verify.submitCode')} />
+              </Form>
             )}
-            <form class="form" method="post" action="/settings/verify/send">
-              <Csrf token={ctx.csrfToken} />
-              <button type="submit" class={sent ? 'button' : 'button button--primary'}>
-                {sent ? t('account.verify.resend') : t(email ? 'account.verify.sendEmail' : 'account.verify.sendSms')}
-              </button>
-            </form>
+            <Form id={CONTACT_SEND_FORM} action="/settings/verify/send" csrf={ctx.csrfToken} state={state}>
+              <Submit
+                kind={sent ? 'plain' : 'primary'}
+                label={
+                  sent ? t('account.verify.resend') : t(email ? 'account.verify.sendEmail' : 'account.verify.sendSms')
+                }
+              />
+            </Form>
           </>
         )}
         <p>
@@ -135,23 +149,20 @@ export function VerifyContactPage(props: {
   );
 }
 
-/** 确认验证邮箱 from the emailed link: a button posting the token; a dead link says why. */
-export function ConfirmEmailPage(props: { ctx: PageContext; token: string; to?: string; error?: string }) {
-  const { ctx, token, to, error } = props;
+/** 确认验证邮箱 from the emailed link: a button posting the token (form `verify-email`); a dead link says why. */
+export function ConfirmEmailPage(props: { ctx: PageContext; token: string; to?: string; state?: FormState }) {
+  const { ctx, token, to, state } = props;
   return (
     <Layout ctx={ctx} title={t('account.verify.confirmTitle')} head={noindex}>
       <section class="card auth">
         <h1>{t('account.verify.confirmTitle')}</h1>
-        <FormError error={error} />
-        {to !== undefined && !error ? (
-          <form class="form" method="post" action="/verify/email">
-            <Csrf token={ctx.csrfToken} />
+        <RefusalNotice state={state} shown={[]} />
+        {to !== undefined && !state ? (
+          <Form id={VERIFY_EMAIL_FORM} action="/verify/email" csrf={ctx.csrfToken}>
             <input type="hidden" name="token" value={token} />
             <p>{t('account.verify.confirmText', { to })}</p>
-            <button type="submit" class="button button--primary">
-              {t('account.verify.confirmButton')}
-            </button>
-          </form>
+            <Submit label={t('account.verify.confirmButton')} />
+          </Form>
         ) : (
           <p>
             <a href="/settings/verify">{t('security.verifyContact')}</a>

@@ -2,7 +2,15 @@ import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
 import type { FormState } from '../../../web/form-state.ts';
 import { formatDate } from '../../../web/format.ts';
-import { FileField, Form, SelectField, Submit, TextAreaField, TextField } from '../../../web/views/form.tsx';
+import {
+  CheckboxField,
+  FileField,
+  Form,
+  SelectField,
+  Submit,
+  TextAreaField,
+  TextField,
+} from '../../../web/views/form.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
 import { reasonLabel } from '../../reports/views/admin-reports-page.tsx';
 import type { SiteSettings } from '../../site/service.ts';
@@ -10,8 +18,6 @@ import type { listOpenReports, listRecentUsers } from '../service.ts';
 
 type Reports = Awaited<ReturnType<typeof listOpenReports>>;
 type Users = Awaited<ReturnType<typeof listRecentUsers>>;
-
-const Csrf = ({ ctx }: { ctx: PageContext }) => <input type="hidden" name="_csrf" value={ctx.csrfToken} />;
 
 /**
  * The operator console: links to finance and the review queue; preview rule, customer service, categories, badges,
@@ -26,7 +32,10 @@ export function AdminPage({
   state,
 }: {
   ctx: PageContext;
-  /** A refused form of this page, shown again (settings, service-qr, doc-preview, category-<id>, category-new). */
+  /**
+   * A refused form of this page, shown again (settings, service-qr, doc-preview, category-<id>, category-new,
+   * badges-<user id>).
+   */
   state?: FormState | undefined;
   site: SiteSettings;
   reports: Reports;
@@ -272,17 +281,24 @@ export function AdminPage({
         <ul class="admin-list">
           {users.map((u) => (
             <li key={u.id}>
-              <form class="form form--inline" method="post" action={`/admin/users/${u.id}/badges`}>
-                <Csrf ctx={ctx} />
+              <Form
+                id={`badges-${u.id}`}
+                action={`/admin/users/${u.id}/badges`}
+                csrf={ctx.csrfToken}
+                state={state}
+                class="form form--inline"
+              >
                 <a href={`/u/${u.id}`}>{u.display_name}</a> <span class="muted">{u.email ?? u.phone}</span>
                 {u.real_name_verified === 1 && <span class="badge badge--verified">{t('user.verified')}</span>}
-                <label>
-                  <input type="checkbox" name="provider" value="1" checked={u.is_provider === 1} /> {t('user.provider')}
-                </label>
-                <button type="submit" class="button">
-                  {t('common.save')}
-                </button>
-              </form>
+                <CheckboxField
+                  form={`badges-${u.id}`}
+                  name="provider"
+                  label={t('user.provider')}
+                  state={state}
+                  checked={u.is_provider === 1}
+                />
+                <Submit kind="plain" label={t('common.save')} />
+              </Form>
             </li>
           ))}
         </ul>

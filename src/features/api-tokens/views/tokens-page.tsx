@@ -1,7 +1,9 @@
 import { type MessageKey, t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import type { FormState } from '../../../web/form-state.ts';
 import { formatDateTime } from '../../../web/format.ts';
 import { OPENAPI_PATH } from '../../../web/openapi.ts';
+import { CheckboxField, Form, SelectField, Submit, TextField } from '../../../web/views/form.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
 import { type ApiTokenView, EXPIRY_CHOICES } from '../service.ts';
 
@@ -12,33 +14,25 @@ const EXPIRY_LABELS: Record<keyof typeof EXPIRY_CHOICES, MessageKey> = {
   never: 'apiTokens.expiry.never',
 };
 
-/** What the create form was sent, to fill it again after an error. */
-export interface TokenFormValues {
-  readonly name: string;
-  readonly read: boolean;
-  readonly upload: boolean;
-  readonly expiry: string;
-}
-
-const DEFAULT_FORM: TokenFormValues = { name: '', read: true, upload: false, expiry: '90' };
+/** The create form's id (fields `token-name`, `token-read`, `token-upload`, `token-expiry`). */
+export const TOKEN_FORM = 'token';
 
 /**
  * API 令牌: the token just created (shown this once), the create form and the list with revoke buttons. Works
- * without script: plain forms with the CSRF field.
+ * without script: plain forms with the CSRF field. `state` is the refused create form, shown again as typed.
  */
 export function TokensPage({
   ctx,
   tokens,
   created,
-  error,
-  form = DEFAULT_FORM,
+  state,
 }: {
   ctx: PageContext;
   tokens: readonly ApiTokenView[];
   created?: { name: string; token: string } | undefined;
-  error?: string | undefined;
-  form?: TokenFormValues;
+  state?: FormState | undefined;
 }) {
+  const f = { form: TOKEN_FORM, state };
   return (
     <Layout ctx={ctx} title={t('apiTokens.title')} head={<meta name="robots" content="noindex" />}>
       <section class="card" aria-labelledby="tokens-title">
@@ -60,50 +54,32 @@ export function TokensPage({
           </div>
         )}
         <h2>{t('apiTokens.create')}</h2>
-        {error && (
-          <p class="form__errors" role="alert">
-            {error}
-          </p>
-        )}
-        <form class="form" method="post" action="/settings/tokens">
-          <input type="hidden" name="_csrf" value={ctx.csrfToken ?? ''} />
-          <div class="field">
-            <label for="token-name">{t('apiTokens.name')}</label>
-            <input
-              id="token-name"
-              name="name"
-              required
-              maxLength={40}
-              value={form.name}
-              aria-describedby="token-name-hint"
-            />
-            <p class="field__hint" id="token-name-hint">
-              {t('apiTokens.nameHint')}
-            </p>
-          </div>
+        <Form id={TOKEN_FORM} action="/settings/tokens" csrf={ctx.csrfToken} state={state}>
+          <TextField
+            {...f}
+            name="name"
+            label={t('apiTokens.name')}
+            hint={t('apiTokens.nameHint')}
+            required
+            maxLength={40}
+          />
           <fieldset class="field">
             <legend>{t('apiTokens.scopes')}</legend>
-            <label>
-              <input type="checkbox" name="read" value="1" checked={form.read} /> {t('apiTokens.scope.read')}
-            </label>
-            <label>
-              <input type="checkbox" name="upload" value="1" checked={form.upload} /> {t('apiTokens.scope.upload')}
-            </label>
+            <CheckboxField {...f} name="read" label={t('apiTokens.scope.read')} checked />
+            <CheckboxField {...f} name="upload" label={t('apiTokens.scope.upload')} />
           </fieldset>
-          <div class="field">
-            <label for="token-expiry">{t('apiTokens.expiry')}</label>
-            <select id="token-expiry" name="expiry">
-              {Object.keys(EXPIRY_CHOICES).map((key) => (
-                <option key={key} value={key} selected={form.expiry === key}>
-                  {t(EXPIRY_LABELS[key as keyof typeof EXPIRY_CHOICES])}
-                </option>
-              ))}
-            </select>
-          </div>
-          <button type="submit" class="button button--primary">
-            {t('apiTokens.create')}
-          </button>
-        </form>
+          <SelectField
+            {...f}
+            name="expiry"
+            label={t('apiTokens.expiry')}
+            value="90"
+            options={Object.keys(EXPIRY_CHOICES).map((key) => ({
+              value: key,
+              label: t(EXPIRY_LABELS[key as keyof typeof EXPIRY_CHOICES]),
+            }))}
+          />
+          <Submit label={t('apiTokens.create')} />
+        </Form>
         <h2>{t('apiTokens.list')}</h2>
         {tokens.length === 0 ? <p class="empty">{t('apiTokens.empty')}</p> : <TokenTable ctx={ctx} tokens={tokens} />}
       </section>
@@ -139,12 +115,17 @@ function TokenTable({ ctx, tokens }: { ctx: PageContext; tokens: readonly ApiTok
             <td>
               {t(`apiTokens.state.${tk.state}`)}
               {tk.state === 'active' && (
-                <form method="post" action={`/settings/tokens/${tk.id}/revoke`} class="inline-form">
-                  <input type="hidden" name="_csrf" value={ctx.csrfToken ?? ''} />{' '}
+                <Form
+                  id={`revoke-${tk.id}`}
+                  action={`/settings/tokens/${tk.id}/revoke`}
+                  csrf={ctx.csrfToken}
+                  class="inline-form"
+                >
+                  {' '}
                   <button type="submit" class="link-button">
                     {t('apiTokens.revoke')}
                   </button>
-                </form>
+                </Form>
               )}
             </td>
           </tr>

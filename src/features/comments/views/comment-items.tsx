@@ -1,44 +1,58 @@
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import type { FormState } from '../../../web/form-state.ts';
 import { formatDateTime } from '../../../web/format.ts';
+import { Form, Submit, TextAreaField, TextField } from '../../../web/views/form.tsx';
 import { Avatar } from '../../documents/views/uploader-card.tsx';
 import { COMMENT_MAX_CHARS, type CommentView, type ThreadView } from '../service.ts';
 
-/** The form that posts a thread (no `replyTo`) or a reply; plain text, sent as typed, escaped wherever shown. */
+/** The form id of a new thread (`comment-body`) or of the reply to comment `id` (`reply-<id>-body`). */
+export const commentFormId = (replyTo?: number) => (replyTo === undefined ? 'comment' : `reply-${replyTo}`);
+
+/** The form id of a comment's 删除, 隐藏 or 取消隐藏 (`comment-hide-<id>`). */
+export const commentActionFormId = (action: 'delete' | 'hide' | 'unhide', id: number) => `comment-${action}-${id}`;
+
+/** The forms a comment offers its viewer (a refusal for any other is the sentence alone at the top of the page). */
+export function commentFormsOf(c: CommentView): string[] {
+  if (c.body === null) return [];
+  return [
+    ...(c.canReply ? [commentFormId(c.id)] : []),
+    ...(c.canDelete ? [commentActionFormId('delete', c.id)] : []),
+    ...(c.canModerate ? [commentActionFormId(c.state === 'hidden' ? 'unhide' : 'hide', c.id)] : []),
+  ];
+}
+
+/**
+ * The form that posts a thread (no `replyTo`) or a reply; plain text, sent as typed, escaped wherever shown. `state`
+ * is the refused last post (this form's if its id matches: the text comes back with the sentence).
+ */
 export function CommentForm({
   ctx,
   documentId,
   replyTo,
-  draft,
-  id,
+  state,
 }: {
   ctx: PageContext;
   documentId: number;
   replyTo?: CommentView;
-  draft?: string | undefined;
-  id: string;
+  state?: FormState | undefined;
 }) {
+  const id = commentFormId(replyTo?.id);
   return (
-    <form class="form comment-form" method="post" action={`/d/${documentId}/comments`}>
-      <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+    <Form id={id} action={`/d/${documentId}/comments`} csrf={ctx.csrfToken} state={state} class="form comment-form">
       {replyTo && <input type="hidden" name="replyTo" value={String(replyTo.id)} />}
-      <div class="field">
-        <label for={id}>{replyTo ? t('comment.replyTo', { name: replyTo.authorName }) : t('comment.label')}</label>
-        <textarea
-          id={id}
-          name="body"
-          rows={replyTo ? 2 : 3}
-          required
-          maxLength={COMMENT_MAX_CHARS}
-          placeholder={t('comment.placeholder')}
-        >
-          {draft ?? ''}
-        </textarea>
-      </div>
-      <button type="submit" class="button button--primary">
-        {replyTo ? t('comment.replySubmit') : t('comment.submit')}
-      </button>
-    </form>
+      <TextAreaField
+        form={id}
+        name="body"
+        label={replyTo ? t('comment.replyTo', { name: replyTo.authorName }) : t('comment.label')}
+        state={state}
+        rows={replyTo ? 2 : 3}
+        required
+        maxLength={COMMENT_MAX_CHARS}
+        placeholder={t('comment.placeholder')}
+      />
+      <Submit label={replyTo ? t('comment.replySubmit') : t('comment.submit')} />
+    </Form>
   );
 }
 
@@ -48,21 +62,23 @@ export function ThreadItem({
   documentId,
   thread,
   showAllLink,
+  state,
 }: {
   ctx: PageContext;
   documentId: number;
   thread: ThreadView;
   showAllLink: boolean;
+  state?: FormState | undefined;
 }) {
   const more = thread.replyCount - thread.replies.length;
   return (
     <li class="comment-thread">
-      <CommentItem ctx={ctx} documentId={documentId} c={thread.comment} />
+      <CommentItem ctx={ctx} documentId={documentId} c={thread.comment} state={state} />
       {thread.replies.length > 0 && (
         <ol class="comment-replies">
           {thread.replies.map((r) => (
             <li key={r.id}>
-              <CommentItem ctx={ctx} documentId={documentId} c={r} />
+              <CommentItem ctx={ctx} documentId={documentId} c={r} state={state} />
             </li>
           ))}
         </ol>
@@ -79,8 +95,17 @@ export function ThreadItem({
 }
 
 /** One comment, or its placeholder when this viewer may not read it (deleted; hidden for everyone but staff). */
-export function CommentItem({ ctx, documentId, c }: { ctx: PageContext; documentId: number; c: CommentView }) {
-  const csrf = <input type="hidden" name="_csrf" value={ctx.csrfToken} />;
+export function CommentItem({
+  ctx,
+  documentId,
+  c,
+  state,
+}: {
+  ctx: PageContext;
+  documentId: number;
+  c: CommentView;
+  state?: FormState | undefined;
+}) {
   const next = <input type="hidden" name="next" value={ctx.path} />;
   const when = (
     <time class="muted" dateTime={new Date(c.createdAt).toISOString()}>
@@ -110,9 +135,9 @@ export function CommentItem({ ctx, documentId, c }: { ctx: PageContext; document
       <p class="comment__body">{c.body}</p>
       <div class="comment__actions">
         {c.canReply && ctx.csrfToken && (
-          <details class="comment__reply">
+          <details class="comment__reply" open={state?.form === commentFormId(c.id)}>
             <summary>{t('comment.reply')}</summary>
-            <CommentForm ctx={ctx} documentId={documentId} replyTo={c} id={`reply-${c.id}`} />
+            <CommentForm ctx={ctx} documentId={documentId} replyTo={c} state={state} />
           </details>
         )}
         {c.canReport && (
@@ -121,38 +146,53 @@ export function CommentItem({ ctx, documentId, c }: { ctx: PageContext; document
           </a>
         )}
         {c.canDelete && ctx.csrfToken && (
-          <form method="post" action={`/comments/${c.id}/delete`} class="form--inline">
-            {csrf}
+          <Form
+            id={commentActionFormId('delete', c.id)}
+            action={`/comments/${c.id}/delete`}
+            csrf={ctx.csrfToken}
+            state={state}
+            class="form--inline"
+          >
             {next}
             <button type="submit" class="link-button">
               {t('comment.delete')}
             </button>
-          </form>
+          </Form>
         )}
         {c.canModerate &&
           ctx.csrfToken &&
           (c.state === 'hidden' ? (
-            <form method="post" action={`/comments/${c.id}/unhide`} class="form--inline">
-              {csrf}
+            <Form
+              id={commentActionFormId('unhide', c.id)}
+              action={`/comments/${c.id}/unhide`}
+              csrf={ctx.csrfToken}
+              state={state}
+              class="form--inline"
+            >
               {next}
               <button type="submit" class="link-button">
                 {t('comment.unhide')}
               </button>
-            </form>
+            </Form>
           ) : (
-            <details class="comment__hide">
+            <details class="comment__hide" open={state?.form === commentActionFormId('hide', c.id)}>
               <summary>{t('comment.hide')}</summary>
-              <form method="post" action={`/comments/${c.id}/hide`} class="form">
-                {csrf}
+              <Form
+                id={commentActionFormId('hide', c.id)}
+                action={`/comments/${c.id}/hide`}
+                csrf={ctx.csrfToken}
+                state={state}
+              >
                 {next}
-                <div class="field">
-                  <label for={`hide-${c.id}`}>{t('comment.hideReason')}</label>
-                  <input id={`hide-${c.id}`} name="reason" maxLength={500} />
-                </div>
-                <button type="submit" class="button button--danger">
-                  {t('comment.hide')}
-                </button>
-              </form>
+                <TextField
+                  form={commentActionFormId('hide', c.id)}
+                  name="reason"
+                  label={t('comment.hideReason')}
+                  state={state}
+                  maxLength={500}
+                />
+                <Submit kind="danger" label={t('comment.hide')} />
+              </Form>
             </details>
           ))}
       </div>

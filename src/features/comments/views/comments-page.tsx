@@ -1,8 +1,10 @@
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import type { FormState } from '../../../web/form-state.ts';
+import { RefusalNotice } from '../../../web/views/form.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
 import type { CommentSection, ThreadView } from '../service.ts';
-import { ThreadItem } from './comment-items.tsx';
+import { commentFormsOf, ThreadItem } from './comment-items.tsx';
 import { CommentSectionView } from './comment-section.tsx';
 
 type Doc = { id: number; title: string };
@@ -12,8 +14,8 @@ export function CommentsPage(props: {
   ctx: PageContext;
   doc: Doc;
   section: CommentSection;
-  error?: string | undefined;
-  draft?: string | undefined;
+  /** The refused post, shown again. */
+  state?: FormState | undefined;
 }) {
   const { ctx, doc } = props;
   return (
@@ -26,25 +28,31 @@ export function CommentsPage(props: {
         <a href={`/d/${doc.id}`}>{t('comment.backToDocument')}</a>
       </nav>
       <h1 class="page-title">{t('comment.pageTitle', { title: doc.title })}</h1>
-      <CommentSectionView ctx={ctx} section={props.section} error={props.error} draft={props.draft} />
+      <CommentSectionView ctx={ctx} section={props.section} state={props.state} />
     </Layout>
   );
 }
 
-/** /d/:id/comments/:thread: one thread with all its replies (paged), where notifications lead. */
+/**
+ * /d/:id/comments/:thread: one thread with all its replies (paged), where notifications lead — and where a refused
+ * 删除, 隐藏 or 取消隐藏 comes back: beside the reason in its form, or alone at the top when that form is gone.
+ */
 export function ThreadPage({
   ctx,
   doc,
   thread,
   page,
   hasMore,
+  state,
 }: {
   ctx: PageContext;
   doc: Doc;
   thread: ThreadView;
   page: number;
   hasMore: boolean;
+  state?: FormState | undefined;
 }) {
+  const shown = [thread.comment, ...thread.replies].flatMap(commentFormsOf);
   const base = `/d/${doc.id}/comments/${thread.comment.id}`;
   return (
     <Layout
@@ -60,8 +68,9 @@ export function ThreadPage({
         <h1 id="thread-title" class="page-title">
           {t('comment.threadTitle', { title: doc.title })}
         </h1>
+        <RefusalNotice state={state} shown={shown} />
         <ol class="comment-list">
-          <ThreadItem ctx={ctx} documentId={doc.id} thread={thread} showAllLink={false} />
+          <ThreadItem ctx={ctx} documentId={doc.id} thread={thread} showAllLink={false} state={state} />
         </ol>
         <nav class="pager">
           {page > 1 && <a href={`${base}?page=${page - 1}`}>{t('comment.prev')}</a>}

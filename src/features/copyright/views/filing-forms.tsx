@@ -1,23 +1,22 @@
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import type { FormState } from '../../../web/form-state.ts';
+import { Form, Submit, TextAreaField, TextField } from '../../../web/views/form.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
 import { MAX_NAMED_DOCUMENTS } from '../form.ts';
-import {
-  FormError,
-  type FormValues,
-  HolderWorkProofFields,
-  multipartAction,
-  ProofFiles,
-  Sworn,
-  TextArea,
-  TextField,
-} from './form-fields.tsx';
+import { HolderWorkProofFields, ProofFiles, Sworn } from './form-fields.tsx';
+
+/** The ids of the filing forms (fields `notice-holderName`, `claim-proof`, `counter-statement`, …). */
+export const NOTICE_FORM = 'notice';
+export const CLAIM_FORM = 'claim';
+export const COUNTER_FORM = 'counter';
 
 const noindex = <meta name="robots" content="noindex" />;
 
 /** /copyright: how notices are handled (§14–17), and the notice form for a logged-in rights holder. */
-export function CopyrightPage(props: { ctx: PageContext; values: FormValues; error?: string | undefined }) {
-  const { ctx, values, error } = props;
+export function CopyrightPage(props: { ctx: PageContext; state?: FormState | undefined }) {
+  const { ctx, state } = props;
+  const f = { form: NOTICE_FORM, state };
   return (
     <Layout ctx={ctx} title={t('copyright.title')}>
       <section class="card text-page" aria-labelledby="copyright-title">
@@ -49,28 +48,21 @@ export function CopyrightPage(props: { ctx: PageContext; values: FormValues; err
       {ctx.user && (
         <section class="card" aria-labelledby="notice-form-title">
           <h2 id="notice-form-title">{t('copyright.form.title')}</h2>
-          <form
-            class="form"
-            method="post"
-            action={multipartAction('/copyright', ctx.csrfToken)}
-            enctype="multipart/form-data"
-          >
-            <FormError error={error} />
-            <HolderWorkProofFields values={values}>
-              <TextArea
+          <Form id={NOTICE_FORM} action="/copyright" csrf={ctx.csrfToken} state={state} multipart>
+            <HolderWorkProofFields {...f}>
+              <TextAreaField
+                {...f}
                 name="documents"
-                label="copyright.form.documents"
-                values={values}
-                max={4000}
+                label={t('copyright.form.documents')}
+                maxLength={4000}
                 rows={4}
+                required
                 hint={t('copyright.form.documentsHint', { max: MAX_NAMED_DOCUMENTS })}
               />
             </HolderWorkProofFields>
-            <Sworn label="copyright.form.sworn" />
-            <button type="submit" class="button button--primary">
-              {t('copyright.form.submit')}
-            </button>
-          </form>
+            <Sworn {...f} label="copyright.form.sworn" />
+            <Submit label={t('copyright.form.submit')} />
+          </Form>
         </section>
       )}
     </Layout>
@@ -81,10 +73,10 @@ export function CopyrightPage(props: { ctx: PageContext; values: FormValues; err
 export function ClaimPage(props: {
   ctx: PageContext;
   doc: { id: number; title: string };
-  values: FormValues;
-  error?: string | undefined;
+  state?: FormState | undefined;
 }) {
-  const { ctx, doc, values, error } = props;
+  const { ctx, doc, state } = props;
+  const f = { form: CLAIM_FORM, state };
   const title = t('copyright.claim.title', { title: doc.title });
   return (
     <Layout ctx={ctx} title={title} head={noindex}>
@@ -94,20 +86,12 @@ export function ClaimPage(props: {
           <a href={`/d/${doc.id}`}>{doc.title}</a>
         </p>
         <p>{t('copyright.claim.lead')}</p>
-        <form
-          class="form"
-          method="post"
-          action={multipartAction('/copyright/claim', ctx.csrfToken)}
-          enctype="multipart/form-data"
-        >
-          <FormError error={error} />
+        <Form id={CLAIM_FORM} action="/copyright/claim" csrf={ctx.csrfToken} state={state} multipart>
           <input type="hidden" name="doc" value={String(doc.id)} />
-          <HolderWorkProofFields values={values} />
-          <Sworn label="copyright.form.sworn" />
-          <button type="submit" class="button button--primary">
-            {t('copyright.claim.submit')}
-          </button>
-        </form>
+          <HolderWorkProofFields {...f} />
+          <Sworn {...f} label="copyright.form.sworn" />
+          <Submit label={t('copyright.claim.submit')} />
+        </Form>
       </section>
     </Layout>
   );
@@ -117,10 +101,10 @@ export function ClaimPage(props: {
 export function CounterNoticePage(props: {
   ctx: PageContext;
   target: { documentId: number; title: string; noticeId: number };
-  values: FormValues;
-  error?: string | undefined;
+  state?: FormState | undefined;
 }) {
-  const { ctx, target, values, error } = props;
+  const { ctx, target, state } = props;
+  const f = { form: COUNTER_FORM, state };
   const title = t('copyright.counter.title', { title: target.title });
   return (
     <Layout ctx={ctx} title={title} head={noindex}>
@@ -135,38 +119,38 @@ export function CounterNoticePage(props: {
             })}
           </a>
         </p>
-        <form
-          class="form"
-          method="post"
-          action={multipartAction(`/d/${target.documentId}/counter-notice`, ctx.csrfToken)}
-          enctype="multipart/form-data"
+        <Form
+          id={COUNTER_FORM}
+          action={`/d/${target.documentId}/counter-notice`}
+          csrf={ctx.csrfToken}
+          state={state}
+          multipart
         >
-          <FormError error={error} />
-          <TextField name="name" label="copyright.counter.name" values={values} max={100} />
-          <TextField name="contact" label="copyright.counter.contact" values={values} max={100} />
-          <TextField name="address" label="copyright.counter.address" values={values} max={200} />
-          <TextArea
+          <TextField {...f} name="name" label={t('copyright.counter.name')} maxLength={100} required />
+          <TextField {...f} name="contact" label={t('copyright.counter.contact')} maxLength={100} required />
+          <TextField {...f} name="address" label={t('copyright.counter.address')} maxLength={200} required />
+          <TextAreaField
+            {...f}
             name="statement"
-            label="copyright.counter.statement"
-            values={values}
-            max={5000}
+            label={t('copyright.counter.statement')}
+            maxLength={5000}
             rows={5}
+            required
             hint={t('copyright.counter.statementHint')}
           />
-          <TextArea
+          <TextAreaField
+            {...f}
             name="evidenceText"
-            label="copyright.counter.evidence"
-            values={values}
-            max={5000}
+            label={t('copyright.counter.evidence')}
+            maxLength={5000}
             rows={4}
+            required
             hint={t('copyright.counter.evidenceHint')}
           />
-          <ProofFiles label="copyright.counter.files" />
-          <Sworn label="copyright.counter.sworn" />
-          <button type="submit" class="button button--primary">
-            {t('copyright.counter.submit')}
-          </button>
-        </form>
+          <ProofFiles {...f} label="copyright.counter.files" />
+          <Sworn {...f} label="copyright.counter.sworn" />
+          <Submit label={t('copyright.counter.submit')} />
+        </Form>
       </section>
     </Layout>
   );

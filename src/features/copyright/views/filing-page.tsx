@@ -1,6 +1,8 @@
 import { isMessageKey, type MessageKey, t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import type { FormState } from '../../../web/form-state.ts';
 import { formatBytes, formatDateTime } from '../../../web/format.ts';
+import { Form, RefusalNotice, Submit, TextAreaField } from '../../../web/views/form.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
 import { StaffNav } from '../../../web/views/staff-nav.tsx';
 import type { FilingView, NamedView } from '../read.ts';
@@ -8,7 +10,7 @@ import type { FilingView, NamedView } from '../read.ts';
 const label = (key: string, params?: Record<string, string | number>) =>
   isMessageKey(key) ? t(key as MessageKey, params) : key;
 
-/** A staff action with a reason (or an optional note): one small form. */
+/** A staff action with a reason (or an optional note): one small form, `id` as its form id (field `<id>-reason`). */
 function ReasonForm(props: {
   ctx: PageContext;
   action: string;
@@ -16,22 +18,35 @@ function ReasonForm(props: {
   danger?: boolean;
   optional?: boolean;
   id: string;
+  state: FormState | undefined;
 }) {
   return (
-    <form class="form" method="post" action={props.action}>
-      <input type="hidden" name="_csrf" value={props.ctx.csrfToken} />
-      <div class="field">
-        <label for={props.id}>{t(props.optional ? 'copyright.staff.approveReason' : 'copyright.staff.reason')}</label>
-        <textarea id={props.id} name="reason" rows={2} maxLength={500} required={!props.optional} />
-      </div>
-      <button type="submit" class={`button ${props.danger ? 'button--danger' : 'button--primary'}`}>
-        {t(props.submit)}
-      </button>
-    </form>
+    <Form id={props.id} action={props.action} csrf={props.ctx.csrfToken} state={props.state}>
+      <TextAreaField
+        form={props.id}
+        name="reason"
+        label={t(props.optional ? 'copyright.staff.approveReason' : 'copyright.staff.reason')}
+        state={props.state}
+        rows={2}
+        maxLength={500}
+        required={!props.optional}
+      />
+      <Submit label={t(props.submit)} kind={props.danger ? 'danger' : 'primary'} />
+    </Form>
   );
 }
 
-function NamedDocument({ ctx, view, n }: { ctx: PageContext; view: FilingView; n: NamedView }) {
+function NamedDocument({
+  ctx,
+  view,
+  n,
+  state,
+}: {
+  ctx: PageContext;
+  view: FilingView;
+  n: NamedView;
+  state: FormState | undefined;
+}) {
   const id = Number(view.filing.id);
   const docId = Number(n.document_id);
   return (
@@ -74,6 +89,7 @@ function NamedDocument({ ctx, view, n }: { ctx: PageContext; view: FilingView; n
             id={`restore-${docId}`}
             action={`/admin/notices/${id}/documents/${docId}/restore`}
             submit="copyright.staff.restore"
+            state={state}
           />
           <ReasonForm
             ctx={ctx}
@@ -81,6 +97,7 @@ function NamedDocument({ ctx, view, n }: { ctx: PageContext; view: FilingView; n
             action={`/admin/notices/${id}/documents/${docId}/keep-down`}
             submit="copyright.staff.keep"
             danger
+            state={state}
           />
         </div>
       )}
@@ -88,18 +105,38 @@ function NamedDocument({ ctx, view, n }: { ctx: PageContext; view: FilingView; n
   );
 }
 
-/** A copyright notice or claim with its dated timeline, as one party (or staff) may see it. */
-export function FilingPage({ ctx, view }: { ctx: PageContext; view: FilingView }) {
+/**
+ * A copyright notice or claim with its dated timeline, as one party (or staff) may see it; `state` is a refused
+ * staff or withdraw form, shown again with its sentence.
+ */
+export function FilingPage({
+  ctx,
+  view,
+  state,
+}: {
+  ctx: PageContext;
+  view: FilingView;
+  state?: FormState | undefined;
+}) {
   const { filing, role } = view;
   const id = Number(filing.id);
   const title = t('copyright.page.title', { kind: t(`copyright.kind.${filing.kind}`), id });
   const titles = new Map(view.documents.map((d) => [Number(d.document_id), d.title]));
   const staff = role === 'staff';
+  const may = view.may;
+  const shown = [
+    ...(may.takeDown ? ['take-down'] : []),
+    ...(may.approve ? ['approve'] : []),
+    ...(may.reject ? ['reject'] : []),
+    ...(may.withdraw ? ['withdraw'] : []),
+    ...view.documents.filter((n) => n.mayDecide).flatMap((n) => [`restore-${n.document_id}`, `keep-${n.document_id}`]),
+  ];
   return (
     <Layout ctx={ctx} title={title} head={<meta name="robots" content="noindex" />}>
       {staff && <StaffNav ctx={ctx} current="/admin/notices" />}
       <section class="card" aria-labelledby="filing-title">
         <h1 id="filing-title">{title}</h1>
+        <RefusalNotice state={state} shown={shown} />
         <dl class="facts">
           <dt>{t('copyright.page.status')}</dt>
           <dd id="filing-status">{t(`copyright.status.${filing.status}`)}</dd>
@@ -154,42 +191,38 @@ export function FilingPage({ ctx, view }: { ctx: PageContext; view: FilingView }
         <h2>{t('copyright.page.documents')}</h2>
         <ul>
           {view.documents.map((n) => (
-            <NamedDocument key={n.document_id} ctx={ctx} view={view} n={n} />
+            <NamedDocument key={n.document_id} ctx={ctx} view={view} n={n} state={state} />
           ))}
         </ul>
         {view.may.takeDown && (
-          <form class="form" method="post" action={`/admin/notices/${id}/take-down`}>
-            <input type="hidden" name="_csrf" value={ctx.csrfToken} />
-            <button type="submit" class="button button--danger">
-              {t('copyright.staff.takeDown')}
-            </button>
-          </form>
+          <Form id="take-down" action={`/admin/notices/${id}/take-down`} csrf={ctx.csrfToken} state={state}>
+            <Submit label={t('copyright.staff.takeDown')} kind="danger" />
+          </Form>
         )}
         {view.may.approve && (
           <ReasonForm
             ctx={ctx}
-            id="approve-reason"
+            id="approve"
             action={`/admin/notices/${id}/approve`}
             submit="copyright.staff.approve"
             optional
+            state={state}
           />
         )}
         {view.may.reject && (
           <ReasonForm
             ctx={ctx}
-            id="reject-reason"
+            id="reject"
             action={`/admin/notices/${id}/reject`}
             submit="copyright.staff.reject"
             danger
+            state={state}
           />
         )}
         {view.may.withdraw && (
-          <form class="form" method="post" action={`/copyright/notices/${id}/withdraw`}>
-            <input type="hidden" name="_csrf" value={ctx.csrfToken} />
-            <button type="submit" class="button">
-              {t('copyright.page.withdraw')}
-            </button>
-          </form>
+          <Form id="withdraw" action={`/copyright/notices/${id}/withdraw`} csrf={ctx.csrfToken} state={state}>
+            <Submit label={t('copyright.page.withdraw')} kind="plain" />
+          </Form>
         )}
       </section>
       <section class="card" aria-labelledby="timeline-title">

@@ -1,13 +1,31 @@
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import type { FormState } from '../../../web/form-state.ts';
+import { CheckboxField, Form } from '../../../web/views/form.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
 import { DownloadTerms } from '../../documents/views/download-terms.tsx';
 import type { getPurchaseQuote } from '../purchases.ts';
 
 type Quote = Awaited<ReturnType<typeof getPurchaseQuote>>;
 
-/** 确认购买: price, balance before and after, the download terms (accepted once), and the confirm button. */
-export function BuyPage({ ctx, quote, termsVersion }: { ctx: PageContext; quote: Quote; termsVersion: string }) {
+/** The purchase form's id. */
+export const BUY_FORM = 'buy';
+
+/**
+ * 确认购买: price, balance before and after, the download terms (accepted once), and the confirm button. A refused
+ * purchase (the terms not accepted, the document no longer for sale) comes back here with its sentence.
+ */
+export function BuyPage({
+  ctx,
+  quote,
+  termsVersion,
+  state,
+}: {
+  ctx: PageContext;
+  quote: Quote;
+  termsVersion: string;
+  state?: FormState | undefined;
+}) {
   const { doc, balance } = quote;
   const unit = ctx.site.creditName;
   const short = doc.price - balance;
@@ -39,17 +57,20 @@ export function BuyPage({ ctx, quote, termsVersion }: { ctx: PageContext; quote:
             </div>
           )}
         </dl>
-        <form class="form" method="post" action={`/d/${doc.id}/buy`}>
-          <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+        <Form id={BUY_FORM} action={`/d/${doc.id}/buy`} csrf={ctx.csrfToken} state={state}>
           <fieldset class="terms-box">
             <legend>{t('credits.termsHeading')}</legend>
             <DownloadTerms documentId={doc.id} />
             {quote.termsAccepted ? (
               <p class="muted">{t('credits.termsAccepted', { version: termsVersion })}</p>
             ) : (
-              <label class="checkbox">
-                <input type="checkbox" name="acceptTerms" value="1" required /> {t('credits.acceptTerms')}
-              </label>
+              <CheckboxField
+                form={BUY_FORM}
+                name="acceptTerms"
+                label={t('credits.acceptTerms')}
+                state={state}
+                required
+              />
             )}
           </fieldset>
           {short > 0 ? (
@@ -67,7 +88,7 @@ export function BuyPage({ ctx, quote, termsVersion }: { ctx: PageContext; quote:
               <a href={`/d/${doc.id}`}>{t('credits.backToDocument')}</a>
             </p>
           )}
-        </form>
+        </Form>
       </section>
     </Layout>
   );

@@ -1,35 +1,48 @@
 import type { TopupOrdersTable } from '../../../db/schema.ts';
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import type { FormState } from '../../../web/form-state.ts';
+import { Form, RadioField, RefusalNotice, Submit } from '../../../web/views/form.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
 import { TOPUP_CHOICES } from '../topups.ts';
 
-/** 充值: choose an amount, go to Alipay. */
-export function TopupPage({ ctx, available }: { ctx: PageContext; available: boolean }) {
+/** The top-up form's id. */
+export const TOPUP_FORM = 'topup';
+
+/** 充值: choose an amount, go to Alipay (a refused choice comes back with its sentence beside the amounts). */
+export function TopupPage({
+  ctx,
+  available,
+  state,
+}: {
+  ctx: PageContext;
+  available: boolean;
+  state?: FormState | undefined;
+}) {
   const unit = ctx.site.creditName;
   return (
     <Layout ctx={ctx} title={t('credits.topupTitle')} head={<meta name="robots" content="noindex" />}>
       <section class="card" aria-labelledby="topup-title">
         <h1 id="topup-title">{t('credits.topupTitle')}</h1>
+        <RefusalNotice state={state} shown={available ? [TOPUP_FORM] : []} />
         {!available ? (
           <p class="empty">{t('credits.topupUnavailable')}</p>
         ) : (
-          <form class="form" method="post" action="/my/wallet/topup">
-            <input type="hidden" name="_csrf" value={ctx.csrfToken} />
-            <fieldset class="field">
-              <legend>{t('credits.topupAmount')}</legend>
-              <p class="field__hint">{t('credits.topupRate', { unit })}</p>
-              {TOPUP_CHOICES.map((fen, i) => (
-                <label class="choice" key={fen}>
-                  <input type="radio" name="amount" value={String(fen)} checked={i === 0} />{' '}
-                  {t('credits.topupOption', { yuan: fen / 100, credits: fen, unit })}
-                </label>
-              ))}
-            </fieldset>
-            <button class="button button--primary" type="submit" id="topup-submit">
-              {t('credits.topupSubmit')}
-            </button>
-          </form>
+          <Form id={TOPUP_FORM} action="/my/wallet/topup" csrf={ctx.csrfToken} state={state}>
+            <RadioField
+              form={TOPUP_FORM}
+              name="amount"
+              label={t('credits.topupAmount')}
+              state={state}
+              value={String(TOPUP_CHOICES[0])}
+              hint={t('credits.topupRate', { unit })}
+              options={TOPUP_CHOICES.map((fen) => ({
+                value: String(fen),
+                label: t('credits.topupOption', { yuan: fen / 100, credits: fen, unit }),
+              }))}
+            />
+            <Submit id="topup-submit" label={t('credits.topupSubmit')} />
+          </Form>
         )}
         <p>
           <a href="/my/wallet">{t('credits.backToWallet')}</a>

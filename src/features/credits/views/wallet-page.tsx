@@ -1,6 +1,7 @@
 import { isMessageKey, t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
 import { formatDate } from '../../../web/format.ts';
+import { Form } from '../../../web/views/form.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
 import { type getWallet, HISTORY_FILTERS, type HistoryFilter } from '../wallet.ts';
 
@@ -44,12 +45,11 @@ export function WalletPage({
             {t('credits.topup')}
           </a>
           {wallet.signinReward > 0 && (
-            <form class="form--inline" method="post" action="/my/wallet/signin">
-              <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+            <Form id="wallet-signin" class="form--inline" action="/my/wallet/signin" csrf={ctx.csrfToken}>
               <button class="button" type="submit" disabled={wallet.signedInToday}>
                 {wallet.signedInToday ? t('credits.signedIn') : t('credits.signin', { n: wallet.signinReward })}
               </button>
-            </form>
+            </Form>
           )}
           <a href="/my/earnings">
             {t('nav.earnings')}（{wallet.earnings} {unit}）

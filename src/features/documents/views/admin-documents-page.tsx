@@ -1,7 +1,9 @@
 import type { Category } from '../../../db/schema.ts';
 import { isMessageKey, type MessageKey, t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import { type FormState, stateFor } from '../../../web/form-state.ts';
 import { formatDate } from '../../../web/format.ts';
+import { Form, RefusalNotice, SelectField, Submit, TextField } from '../../../web/views/form.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
 import { StaffNav } from '../../../web/views/staff-nav.tsx';
 import { DOCUMENT_STATUSES, type listDocumentsForStaff, type StaffDocumentFilter } from '../staff.ts';
@@ -11,15 +13,25 @@ type DocList = Awaited<ReturnType<typeof listDocumentsForStaff>>;
 
 const label = (key: string) => (isMessageKey(key) ? t(key as MessageKey) : key);
 
-/** /admin/documents: filters, the list with checkboxes, bulk takedown with a reason and note, restore per row. */
+/** The id of the bulk 下架 form (restore forms are `restore-<document id>`). */
+export const BULK_TAKEDOWN_FORM = 'bulk-takedown';
+
+/**
+ * /admin/documents: filters, the list with checkboxes, bulk takedown with a reason and note (form `bulk-takedown`:
+ * a refusal keeps the ticks, the reason and the note), restore per row. Each form carries the list's query (`list`)
+ * so a refusal shows the same list again; a refused restore (the document restored meanwhile) is the sentence alone.
+ * The bulk form has no `form` class: its grid and max-width would squeeze the table.
+ */
 export function AdminDocumentsPage(props: {
   ctx: PageContext;
   list: DocList;
   filter: StaffDocumentFilter;
   categories: readonly Category[];
+  state?: FormState | undefined;
 }) {
   const { ctx, list, filter, categories } = props;
-  const csrf = <input type="hidden" name="_csrf" value={ctx.csrfToken} />;
+  const bulk = stateFor(props.state, BULK_TAKEDOWN_FORM);
+  const form = BULK_TAKEDOWN_FORM;
   const query = (page: number) => {
     const p = new URLSearchParams();
     if (filter.status) p.set('status', filter.status);
@@ -30,12 +42,15 @@ export function AdminDocumentsPage(props: {
     return `/admin/documents?${p}`;
   };
   const takenDown = list.rows.filter((d) => d.status === 'taken_down');
+  const here = query(list.page).slice('/admin/documents?'.length);
+  const ticked = (id: number) => (bulk ? bulk.values[`d${id}`] === '1' : false);
   return (
     <Layout ctx={ctx} title={t('docs.admin.title')} head={<meta name="robots" content="noindex" />}>
       <StaffNav ctx={ctx} current="/admin/documents" />
       <section class="card" aria-labelledby="docs-title">
         <h1 id="docs-title">{t('docs.admin.title')}</h1>
         <p class="muted">{t('docs.admin.intro')}</p>
+        <RefusalNotice state={props.state} shown={list.rows.length === 0 ? [] : [form]} />
         <form class="form form--inline" method="get" action="/admin/documents" id="doc-filter">
           <label>
             {t('docs.admin.filter.status')}{' '}
@@ -73,8 +88,8 @@ export function AdminDocumentsPage(props: {
         {list.rows.length === 0 ? (
           <p class="empty">{t('docs.admin.empty')}</p>
         ) : (
-          <form method="post" action="/admin/documents/takedown" id="bulk-takedown">
-            {csrf}
+          <Form id={form} action="/admin/documents/takedown" csrf={ctx.csrfToken} state={bulk} class="">
+            <input type="hidden" name="list" value={here} />
             <table class="ledger-table">
               <thead>
                 <tr>
@@ -99,6 +114,7 @@ export function AdminDocumentsPage(props: {
                           type="checkbox"
                           name={`d${d.id}`}
                           value="1"
+                          checked={ticked(Number(d.id))}
                           aria-label={t('docs.admin.selectDoc', { title: d.title })}
                         />
                       )}
@@ -134,31 +150,33 @@ export function AdminDocumentsPage(props: {
             </table>
             <fieldset class="form">
               <legend>{t('docs.admin.bulkTitle')}</legend>
-              <div class="field">
-                <label for="bulk-code">{t('docs.admin.code')}</label>
-                <select id="bulk-code" name="code" required>
-                  <option value="">—</option>
-                  {TAKEDOWN_CODES.map((c) => (
-                    <option key={c} value={c}>
-                      {t(`takedown.code.${c}`)}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div class="field">
-                <label for="bulk-note">{t('docs.admin.note')}</label>
-                <input id="bulk-note" name="note" maxLength={500} />
-              </div>
-              <button type="submit" class="button button--danger">
-                {t('docs.admin.bulkSubmit')}
-              </button>
+              <SelectField
+                form={form}
+                name="code"
+                label={t('docs.admin.code')}
+                state={bulk}
+                required
+                options={[
+                  { value: '', label: '—' },
+                  ...TAKEDOWN_CODES.map((c) => ({ value: c, label: t(`takedown.code.${c}`) })),
+                ]}
+              />
+              <TextField form={form} name="note" label={t('docs.admin.note')} state={bulk} maxLength={500} />
+              <Submit kind="danger" label={t('docs.admin.bulkSubmit')} />
             </fieldset>
-          </form>
+          </Form>
         )}
         {takenDown.map((d) => (
-          <form key={d.id} id={`restore-${d.id}`} method="post" action={`/admin/documents/${d.id}/restore`} hidden>
-            {csrf}
-          </form>
+          // Hidden (its button sits in the row): a refused restore is the RefusalNotice above, never this summary.
+          <Form
+            key={d.id}
+            id={`restore-${d.id}`}
+            action={`/admin/documents/${d.id}/restore`}
+            csrf={ctx.csrfToken}
+            hidden
+          >
+            <input type="hidden" name="list" value={here} />
+          </Form>
         ))}
         <nav class="pager">
           {list.page > 1 && <a href={query(list.page - 1)}>{t('docs.admin.prev')}</a>}

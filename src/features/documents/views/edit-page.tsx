@@ -1,10 +1,14 @@
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import type { FormState } from '../../../web/form-state.ts';
+import { Form, RadioField, SelectField, Submit, TextAreaField, TextField } from '../../../web/views/form.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
-import type { EditInput } from '../edit.ts';
 import { TITLE_MAX } from '../title.ts';
 
-/** The edit form's values: the document's current ones, or what was posted when the form comes back refused. */
+/** The edit form's id (its fields are `edit-title`, `edit-price`…). */
+export const EDIT_FORM = 'edit';
+
+/** The edit form's values: the document's current ones (a refused submit shows what was typed instead). */
 export interface EditFormValues {
   readonly title: string;
   readonly description: string;
@@ -33,19 +37,6 @@ export function valuesOf(doc: {
   };
 }
 
-/** The form values of a refused post (shown back as typed, cut to the field sizes). */
-export function valuesPosted(input: EditInput, fallback: EditFormValues): EditFormValues {
-  const mode = input.previewMode;
-  return {
-    title: (input.title ?? '').slice(0, 400),
-    description: (input.description ?? '').slice(0, 4000),
-    category: input.category ?? fallback.category,
-    price: (input.price ?? '').slice(0, 20),
-    previewMode: mode === 'pages' || mode === 'percent' ? mode : 'site',
-    previewValue: (input.previewValue ?? '').slice(0, 20),
-  };
-}
-
 /** /d/:id/edit: the owner's (or staff's) form for the upload's title, description, category, price and preview. */
 export function EditDocumentPage({
   ctx,
@@ -53,7 +44,7 @@ export function EditDocumentPage({
   values,
   published,
   byStaff,
-  error,
+  state,
 }: {
   ctx: PageContext;
   id: number;
@@ -62,99 +53,92 @@ export function EditDocumentPage({
   published: boolean;
   /** Staff editing someone else's document: told it is audited and the uploader notified. */
   byStaff: boolean;
-  error?: string | undefined;
+  /** The refused submit, shown again (the stored values under what was typed). */
+  state?: FormState | undefined;
 }) {
   const site = ctx.site;
+  const f = EDIT_FORM;
   const siteRule =
     site.previewMode === 'pages'
       ? t('edit.sitePages', { n: site.previewValue })
       : t('edit.sitePercent', { n: site.previewValue });
   return (
     <Layout ctx={ctx} title={t('edit.title')} head={<meta name="robots" content="noindex" />}>
-      <section class="card" aria-labelledby="edit-title">
-        <h1 id="edit-title">{t('edit.title')}</h1>
+      <section class="card" aria-labelledby="edit-heading">
+        <h1 id="edit-heading">{t('edit.title')}</h1>
         <p class="edit__links">
           {published && <a href={`/d/${id}`}>{t('edit.view')}</a>} <a href="/my/documents">{t('edit.back')}</a>
         </p>
         {byStaff && <p class="notice notice--staff">{t('edit.staffNote')}</p>}
-        {error && (
-          <p class="form__errors" role="alert">
-            {error}
-          </p>
-        )}
-        <form class="form" method="post" action={`/d/${id}/edit`}>
-          <input type="hidden" name="_csrf" value={ctx.csrfToken} />
-          <div class="field">
-            <label for="title">{t('upload.docTitle')}</label>
-            <input id="title" name="title" required minLength={2} maxLength={TITLE_MAX} value={values.title} />
-          </div>
-          <div class="field">
-            <label for="category">{t('upload.category')}</label>
-            <select id="category" name="category" required>
-              {site.categories.map((c) => (
-                <option value={c.id} key={c.id} selected={String(c.id) === values.category}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div class="field">
-            <label for="description">{t('upload.description')}</label>
-            <textarea id="description" name="description" rows={4} maxLength={2000}>
-              {values.description}
-            </textarea>
-          </div>
-          <div class="field">
-            <label for="price">{t('upload.price', { unit: site.creditName })}</label>
-            <input
-              id="price"
-              name="price"
-              type="number"
-              min={0}
-              max={site.maxPrice}
-              step={1}
-              inputMode="numeric"
-              value={values.price}
-              aria-describedby="price-hint"
-            />
-            <p class="field__hint" id="price-hint">
-              {t('edit.priceHint')}
-            </p>
-          </div>
-          <fieldset class="field">
-            <legend>{t('edit.preview')}</legend>
-            <label>
-              <input type="radio" name="previewMode" value="site" checked={values.previewMode === 'site'} />{' '}
-              {t('edit.previewSite', { rule: siteRule })}
-            </label>
-            <label>
-              <input type="radio" name="previewMode" value="pages" checked={values.previewMode === 'pages'} />{' '}
-              {t('edit.previewPages')}
-            </label>
-            <label>
-              <input type="radio" name="previewMode" value="percent" checked={values.previewMode === 'percent'} />{' '}
-              {t('edit.previewPercent')}
-            </label>
-            <label for="previewValue">{t('edit.previewValue')}</label>
-            <input
-              id="previewValue"
-              name="previewValue"
-              type="number"
-              min={1}
-              max={1000}
-              step={1}
-              inputMode="numeric"
-              value={values.previewValue}
-              aria-describedby="preview-hint"
-            />
-            <p class="field__hint" id="preview-hint">
-              {t('edit.previewHint', { max: site.previewMaxPercent })}
-            </p>
-          </fieldset>
-          <button type="submit" class="button button--primary">
-            {t('edit.save')}
-          </button>
-        </form>
+        <Form id={EDIT_FORM} action={`/d/${id}/edit`} csrf={ctx.csrfToken} state={state}>
+          <TextField
+            form={f}
+            name="title"
+            label={t('upload.docTitle')}
+            state={state}
+            value={values.title}
+            required
+            minLength={2}
+            maxLength={TITLE_MAX}
+          />
+          <SelectField
+            form={f}
+            name="category"
+            label={t('upload.category')}
+            state={state}
+            value={values.category}
+            required
+            options={site.categories.map((c) => ({ value: c.id, label: c.name }))}
+          />
+          <TextAreaField
+            form={f}
+            name="description"
+            label={t('upload.description')}
+            state={state}
+            value={values.description}
+            rows={4}
+            maxLength={2000}
+          />
+          <TextField
+            form={f}
+            name="price"
+            label={t('upload.price', { unit: site.creditName })}
+            state={state}
+            value={values.price}
+            type="number"
+            min={0}
+            max={site.maxPrice}
+            step={1}
+            inputMode="numeric"
+            hint={t('edit.priceHint')}
+          />
+          <RadioField
+            form={f}
+            name="previewMode"
+            label={t('edit.preview')}
+            state={state}
+            value={values.previewMode}
+            options={[
+              { value: 'site', label: t('edit.previewSite', { rule: siteRule }) },
+              { value: 'pages', label: t('edit.previewPages') },
+              { value: 'percent', label: t('edit.previewPercent') },
+            ]}
+          />
+          <TextField
+            form={f}
+            name="previewValue"
+            label={t('edit.previewValue')}
+            state={state}
+            value={values.previewValue}
+            type="number"
+            min={1}
+            max={1000}
+            step={1}
+            inputMode="numeric"
+            hint={t('edit.previewHint', { max: site.previewMaxPercent })}
+          />
+          <Submit label={t('edit.save')} />
+        </Form>
       </section>
     </Layout>
   );

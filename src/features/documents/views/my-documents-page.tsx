@@ -1,7 +1,9 @@
 import type { Document } from '../../../db/schema.ts';
 import { isMessageKey, t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import type { FormState } from '../../../web/form-state.ts';
 import { formatDate } from '../../../web/format.ts';
+import { Form, RefusalNotice } from '../../../web/views/form.tsx';
 import { FormatBadge } from '../../../web/views/format-badge.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
 import { maskPii } from '../../privacy/scan.ts';
@@ -49,12 +51,27 @@ const EDITABLE = new Set(['published', 'review', 'rejected']);
 /** Rejections an operator decided: converting again cannot change them, so 重新转换 is not offered. */
 const DECIDED = new Set(['duplicate.rejected', 'privacy.rejected']);
 
+/** The 重新转换 button of document `id` (a refusal is the sentence at the top of the page, not in the table). */
+export const reconvertFormId = (id: number | string) => `reconvert-${id}`;
+
 /** 我的文档: every upload with its pipeline status; converting ones are polled by the client script. */
-export function MyDocumentsPage({ ctx, docs, page }: { ctx: PageContext; docs: Row[]; page: number }) {
+export function MyDocumentsPage({
+  ctx,
+  docs,
+  page,
+  state,
+}: {
+  ctx: PageContext;
+  docs: Row[];
+  page: number;
+  /** A refused 重新转换, said at the top. */
+  state?: FormState | undefined;
+}) {
   return (
     <Layout ctx={ctx} title={t('nav.myDocuments')} head={<meta name="robots" content="noindex" />}>
       <section class="card">
         <h1>{t('nav.myDocuments')}</h1>
+        <RefusalNotice state={state} shown={[]} />
         {docs.length === 0 ? (
           <p class="empty">
             {t('myDocs.empty')} <a href="/upload">{t('nav.upload')}</a>
@@ -101,12 +118,16 @@ export function MyDocumentsPage({ ctx, docs, page }: { ctx: PageContext; docs: R
                         </a>
                       )}
                       {d.status === 'rejected' && !DECIDED.has(d.reject_code ?? '') && (
-                        <form class="status__retry" method="post" action={`/d/${d.id}/reconvert`}>
-                          <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+                        <Form
+                          id={reconvertFormId(d.id)}
+                          class="status__retry"
+                          action={`/d/${d.id}/reconvert`}
+                          csrf={ctx.csrfToken}
+                        >
                           <button type="submit" class="button button--small">
                             {t('document.reconvert')}
                           </button>
-                        </form>
+                        </Form>
                       )}
                     </td>
                     <td data-doc-pages>{d.page_count ?? '–'}</td>

@@ -1,5 +1,6 @@
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import { Form } from '../../../web/views/form.tsx';
 
 /** The fields of an uploader the card shows. */
 export interface UploaderInfo {
@@ -38,13 +39,17 @@ export function FollowButton({ ctx, user, following }: { ctx: PageContext; user:
   }
   if (ctx.user.id === user.id) return null;
   return (
-    <form method="post" action={`/u/${user.id}/${following ? 'unfollow' : 'follow'}`} class="inline-form">
-      <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+    <Form
+      id={`follow-${user.id}`}
+      action={`/u/${user.id}/${following ? 'unfollow' : 'follow'}`}
+      csrf={ctx.csrfToken}
+      class="inline-form"
+    >
       <input type="hidden" name="next" value={ctx.path} />
       <button type="submit" class={following ? 'button button--following' : 'button button--follow'}>
         {following ? t('user.following') : `+ ${t('user.follow')}`}
       </button>
-    </form>
+    </Form>
   );
 }
 

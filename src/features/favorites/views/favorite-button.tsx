@@ -1,14 +1,20 @@
 import type { ComponentChildren } from 'preact';
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import { Form } from '../../../web/views/form.tsx';
 import type { FavoriteState, FolderView } from '../service.ts';
+
+/** The 收藏 forms' ids (web/form-state.ts): a page holds one per document. */
+export const toggleFormId = (documentId: number) => `favorite-toggle-${documentId}`;
+export const moveFormId = (documentId: number) => `favorite-move-${documentId}`;
+export const removeFormId = (documentId: number) => `favorite-remove-${documentId}`;
 
 const loginHref = (next: string) => `/login?next=${encodeURIComponent(next)}`;
 /** The value a folder has in a form: '' for the default one (which may not exist yet). */
 const folderValue = (f: FolderView) => (f.isDefault ? '' : String(f.id));
 
 /**
- * The toggle form. Without script it posts and the server redirects back; the island (web/client/favorite-toggle.ts)
+ * The toggle form. Without script it posts and the server redirects back (a refusal is 我的收藏 with its sentence); the island (web/client/favorite-toggle.ts)
  * posts the same form with fetch and swaps action, label and state from the data attributes, so the client needs
  * no strings of its own.
  */
@@ -28,9 +34,10 @@ function ToggleForm({
   const add = `/d/${documentId}/favorite`;
   const remove = `/d/${documentId}/unfavorite`;
   return (
-    <form
-      method="post"
+    <Form
+      id={toggleFormId(documentId)}
       action={favorited ? remove : add}
+      csrf={ctx.csrfToken}
       class="favorite-form"
       data-favorite-form
       data-state={favorited ? 'on' : 'off'}
@@ -41,7 +48,6 @@ function ToggleForm({
       data-add-title={t('favorites.addLabel')}
       data-remove-title={t('favorites.removeLabel')}
     >
-      <input type="hidden" name="_csrf" value={ctx.csrfToken} />
       <input type="hidden" name="next" value={next} />
       {children}
       <button
@@ -52,7 +58,7 @@ function ToggleForm({
       >
         {favorited ? t('favorites.added') : t('favorites.add')}
       </button>
-    </form>
+    </Form>
   );
 }
 
@@ -135,8 +141,12 @@ export function FavoriteBox({
           {t('favorites.savedIn')}{' '}
           <a href={where.isDefault ? '/favorites' : `/favorites?folder=${where.id}`}>{where.name}</a>
           {many && (
-            <form method="post" action={`/d/${documentId}/favorite`} class="inline-form favorite-box__move">
-              <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+            <Form
+              id={moveFormId(documentId)}
+              action={`/d/${documentId}/favorite`}
+              csrf={ctx.csrfToken}
+              class="inline-form favorite-box__move"
+            >
               <input type="hidden" name="next" value={next} />
               <label>
                 {t('favorites.moveTo')}{' '}
@@ -153,7 +163,7 @@ export function FavoriteBox({
               <button type="submit" class="button button--small">
                 {t('favorites.move')}
               </button>
-            </form>
+            </Form>
           )}
         </div>
       )}

@@ -1,10 +1,13 @@
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import type { FormState } from '../../../web/form-state.ts';
 import { formatDate, isoDate } from '../../../web/format.ts';
 import { Pager } from '../../../web/views/doc-list.tsx';
+import { Form, RadioField, RefusalNotice, SelectField, Submit, TextField } from '../../../web/views/form.tsx';
 import { FormatBadge } from '../../../web/views/format-badge.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
 import { FAVORITE_LIMITS, type FavoriteItem, type FolderView } from '../service.ts';
+import { moveFormId, removeFormId } from './favorite-button.tsx';
 
 const folderHref = (f: FolderView) => (f.isDefault ? '/favorites' : `/favorites?folder=${f.id}`);
 
@@ -16,13 +19,20 @@ export interface FavoritesPageProps {
   items: readonly FavoriteItem[];
   page: number;
   pages: number;
-  /** A refused folder form (name too long, taken…), shown above the forms. */
-  error?: string | undefined;
+  /** A refused form (a folder name too long, taken…; a 收藏 or 移到), shown in that form with what was typed. */
+  state?: FormState | undefined;
+  /** Where a refused form not on this page was sent from (a checked `next`): linked beside its sentence. */
+  back?: string | undefined;
 }
 
+/** The folder forms' ids: a new folder, and renaming or deleting the folder shown. */
+export const NEW_FOLDER_FORM = 'folder-new';
+export const RENAME_FOLDER_FORM = 'folder-rename';
+export const DELETE_FOLDER_FORM = 'folder-delete';
+const FOLDER_FORMS = [NEW_FOLDER_FORM, RENAME_FOLDER_FORM, DELETE_FOLDER_FORM];
+
 /** 我的收藏: the folders with their counts, one page of the selected folder, and the folder forms. */
-export function FavoritesPage({ ctx, folders, folder, items, page, pages, error }: FavoritesPageProps) {
-  const csrf = <input type="hidden" name="_csrf" value={ctx.csrfToken} />;
+export function FavoritesPage({ ctx, folders, folder, items, page, pages, state, back }: FavoritesPageProps) {
   const here = page > 1 ? `${folderHref(folder)}${folder.isDefault ? '?' : '&'}page=${page}` : folderHref(folder);
   const aside = (
     <>
@@ -41,75 +51,81 @@ export function FavoritesPage({ ctx, folders, folder, items, page, pages, error 
       </nav>
       <section class="card" aria-labelledby="new-folder-title">
         <h2 id="new-folder-title">{t('favorites.newFolder')}</h2>
-        <form method="post" action="/favorites/folders" class="form">
-          {csrf}
-          <div class="field">
-            <label for="new-folder-name">{t('favorites.folderName')}</label>
-            <input
-              id="new-folder-name"
-              type="text"
-              name="name"
-              required
-              maxLength={FAVORITE_LIMITS.nameChars}
-              aria-describedby="new-folder-hint"
-            />
-            <p class="field__hint" id="new-folder-hint">
-              {t('favorites.folderNameHint', { max: FAVORITE_LIMITS.nameChars })}
-            </p>
-          </div>
-          <button type="submit" class="button">
-            {t('favorites.create')}
-          </button>
-        </form>
+        <Form id={NEW_FOLDER_FORM} action="/favorites/folders" csrf={ctx.csrfToken} state={state}>
+          <TextField
+            form={NEW_FOLDER_FORM}
+            name="name"
+            label={t('favorites.folderName')}
+            state={state}
+            type="text"
+            required
+            maxLength={FAVORITE_LIMITS.nameChars}
+            hint={t('favorites.folderNameHint', { max: FAVORITE_LIMITS.nameChars })}
+          />
+          <Submit kind="plain" label={t('favorites.create')} />
+        </Form>
       </section>
       {!folder.isDefault && (
         <section class="card" aria-labelledby="manage-title">
           <h2 id="manage-title">{t('favorites.manage', { name: folder.name })}</h2>
-          <form method="post" action={`/favorites/folders/${folder.id}/rename`} class="form">
-            {csrf}
-            <div class="field">
-              <label for="rename-folder-name">{t('favorites.folderName')}</label>
-              <input
-                id="rename-folder-name"
-                type="text"
-                name="name"
-                required
-                maxLength={FAVORITE_LIMITS.nameChars}
-                value={folder.name}
-              />
-            </div>
-            <button type="submit" class="button">
-              {t('favorites.rename')}
-            </button>
-          </form>
-          <form method="post" action={`/favorites/folders/${folder.id}/delete`} class="form">
-            {csrf}
-            <fieldset class="field">
-              <legend>{t('favorites.deleteFolder')}</legend>
-              <label class="choice">
-                <input type="radio" name="mode" value="move" checked /> {t('favorites.deleteMove')}
-              </label>
-              <label class="choice">
-                <input type="radio" name="mode" value="remove" /> {t('favorites.deleteRemove')}
-              </label>
-            </fieldset>
-            <button type="submit" class="button button--danger">
-              {t('favorites.deleteFolder')}
-            </button>
-          </form>
+          <Form
+            id={RENAME_FOLDER_FORM}
+            action={`/favorites/folders/${folder.id}/rename`}
+            csrf={ctx.csrfToken}
+            state={state}
+          >
+            <TextField
+              form={RENAME_FOLDER_FORM}
+              name="name"
+              label={t('favorites.folderName')}
+              state={state}
+              type="text"
+              required
+              maxLength={FAVORITE_LIMITS.nameChars}
+              value={folder.name}
+            />
+            <Submit kind="plain" label={t('favorites.rename')} />
+          </Form>
+          <Form
+            id={DELETE_FOLDER_FORM}
+            action={`/favorites/folders/${folder.id}/delete`}
+            csrf={ctx.csrfToken}
+            state={state}
+          >
+            <RadioField
+              form={DELETE_FOLDER_FORM}
+              name="mode"
+              label={t('favorites.deleteFolder')}
+              state={state}
+              value="move"
+              options={[
+                { value: 'move', label: t('favorites.deleteMove') },
+                { value: 'remove', label: t('favorites.deleteRemove') },
+              ]}
+            />
+            <Submit kind="danger" label={t('favorites.deleteFolder')} />
+          </Form>
         </section>
       )}
     </>
   );
+  const others = folders.filter((f) => f.id !== folder.id);
+  // The forms this page renders: a refusal of any other one is a notice above the list.
+  const shown = [
+    ...(folder.isDefault ? [NEW_FOLDER_FORM] : FOLDER_FORMS),
+    ...items.map((d) => removeFormId(d.documentId)),
+    ...items.filter((d) => d.available && others.length > 0).map((d) => moveFormId(d.documentId)),
+  ];
   return (
     <Layout ctx={ctx} title={t('favorites.title')} head={<meta name="robots" content="noindex" />} aside={aside}>
       <section class="card favorites" aria-labelledby="favorites-title">
         <h1 id="favorites-title">
           {t('favorites.title')} · {folder.name}
         </h1>
-        {error && (
-          <p class="form__errors" role="alert">
-            {error}
+        <RefusalNotice state={state} shown={shown} />
+        {back && state && !shown.includes(state.form) && (
+          <p class="favorites__back">
+            <a href={back}>{t('favorites.back')}</a>
           </p>
         )}
         {items.length === 0 ? (
@@ -117,7 +133,7 @@ export function FavoritesPage({ ctx, folders, folder, items, page, pages, error 
         ) : (
           <ul class="doc-list favorite-list">
             {items.map((d) => (
-              <FavoriteRow key={d.documentId} ctx={ctx} item={d} folders={folders} folder={folder} next={here} />
+              <FavoriteRow key={d.documentId} ctx={ctx} item={d} others={others} next={here} state={state} />
             ))}
           </ul>
         )}
@@ -127,22 +143,24 @@ export function FavoritesPage({ ctx, folders, folder, items, page, pages, error 
   );
 }
 
-/** One saved document: a link while it is available, its state once it is not; 取消收藏 and 移到 either way. */
+/**
+ * One saved document: a link while it is available, its state once it is not; 取消收藏 either way, 移到 (the other
+ * folders) while it is available.
+ */
 function FavoriteRow({
   ctx,
   item: d,
-  folders,
-  folder,
+  others,
   next,
+  state,
 }: {
   ctx: PageContext;
   item: FavoriteItem;
-  folders: readonly FolderView[];
-  folder: FolderView;
+  others: readonly FolderView[];
   next: string;
+  state: FormState | undefined;
 }) {
-  const csrf = <input type="hidden" name="_csrf" value={ctx.csrfToken} />;
-  const others = folders.filter((f) => f.id !== folder.id);
+  const move = moveFormId(d.documentId);
   const status =
     d.status === 'deleted' || d.status === 'taken_down'
       ? t(`favorites.status.${d.status}`)
@@ -179,31 +197,33 @@ function FavoriteRow({
         <time dateTime={isoDate(d.savedAt)}>{t('favorites.savedAt', { date: formatDate(d.savedAt) })}</time>
       </span>
       <span class="favorite-list__actions">
-        <form method="post" action={`/d/${d.documentId}/unfavorite`} class="inline-form">
-          {csrf}
+        <Form
+          id={removeFormId(d.documentId)}
+          action={`/d/${d.documentId}/unfavorite`}
+          csrf={ctx.csrfToken}
+          state={state}
+          class="inline-form"
+        >
           <input type="hidden" name="next" value={next} />
           <button type="submit" class="link-button">
             {t('favorites.remove')}
           </button>
-        </form>
+        </Form>
         {d.available && others.length > 0 && (
-          <form method="post" action={`/d/${d.documentId}/favorite`} class="inline-form">
-            {csrf}
+          <Form id={move} action={`/d/${d.documentId}/favorite`} csrf={ctx.csrfToken} state={state} class="inline-form">
             <input type="hidden" name="next" value={next} />
-            <label>
-              {t('favorites.moveTo')}{' '}
-              <select name="folder">
-                {others.map((f) => (
-                  <option key={f.id} value={f.isDefault ? '' : String(f.id)}>
-                    {f.name}
-                  </option>
-                ))}
-              </select>
-            </label>{' '}
+            <SelectField
+              form={move}
+              name="folder"
+              label={t('favorites.moveTo')}
+              state={state}
+              class="favorite-list__move"
+              options={others.map((f) => ({ value: f.isDefault ? '' : String(f.id), label: f.name }))}
+            />{' '}
             <button type="submit" class="link-button">
               {t('favorites.move')}
             </button>
-          </form>
+          </Form>
         )}
       </span>
     </li>

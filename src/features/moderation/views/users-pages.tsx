@@ -1,6 +1,8 @@
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import type { FormState } from '../../../web/form-state.ts';
 import { formatDate, formatDateTime } from '../../../web/format.ts';
+import { Form, RefusalNotice, SelectField, Submit, TextField } from '../../../web/views/form.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
 import { StaffNav } from '../../../web/views/staff-nav.tsx';
 import { canChangeRole, canPunish, PERMANENT } from '../policy.ts';
@@ -94,13 +96,37 @@ export function UsersPage({ ctx, list, q, page }: { ctx: PageContext; list: User
   );
 }
 
-/** /admin/users/:id: state, punish form, history with 解除, role form for admins. */
-export function UserDetailPage({ ctx, detail }: { ctx: PageContext; detail: UserDetail }) {
+/** The forms of a user's staff page. */
+export const PUNISH_FORM = 'punish';
+export const TAKEDOWN_ALL_FORM = 'takedown-all';
+export const ROLE_FORM = 'role';
+/** The 撤销 button of punishment `id` (a refusal is shown at the top: the button has no summary of its own). */
+export const revokeFormId = (id: number | string) => `revoke-${id}`;
+
+/**
+ * /admin/users/:id: state, punish form, history with 解除, role form for admins. A refused form comes back with its
+ * sentence and what was typed; a refusal whose form is gone (解除 of a punishment lifted meanwhile, 全部下架 once
+ * the ban ended) is shown alone at the top.
+ */
+export function UserDetailPage({
+  ctx,
+  detail,
+  state,
+}: {
+  ctx: PageContext;
+  detail: UserDetail;
+  state?: FormState | undefined;
+}) {
   const { user, punishments } = detail;
   const now = Date.now();
   const actor = ctx.user!;
-  const csrf = <input type="hidden" name="_csrf" value={ctx.csrfToken} />;
   const mayPunish = canPunish(actor, user);
+  const banned = !!user.banned_until && Number(user.banned_until) > now;
+  const shown = [
+    ...(mayPunish ? [PUNISH_FORM] : []),
+    ...(banned ? [TAKEDOWN_ALL_FORM] : []),
+    ...(canChangeRole(actor, user) ? [ROLE_FORM] : []),
+  ];
   return (
     <Layout
       ctx={ctx}
@@ -110,6 +136,7 @@ export function UserDetailPage({ ctx, detail }: { ctx: PageContext; detail: User
       <StaffNav ctx={ctx} current="/admin/users" />
       <section class="card" aria-labelledby="user-title">
         <h1 id="user-title">{t('moderation.userTitle', { name: user.display_name })}</h1>
+        <RefusalNotice state={state} shown={shown} />
         <dl class="facts">
           <dt>{t('moderation.col.contact')}</dt>
           <dd>{maskContact(user.email, user.phone)}</dd>
@@ -128,29 +155,31 @@ export function UserDetailPage({ ctx, detail }: { ctx: PageContext; detail: User
       {mayPunish && (
         <section class="card" aria-labelledby="punish-title">
           <h2 id="punish-title">{t('moderation.punishTitle')}</h2>
-          <form class="form" method="post" action={`/admin/users/${user.id}/punish`}>
-            {csrf}
-            <PunishFields ids={{ days: 'days', reason: 'reason' }} />
-            <button type="submit" class="button button--danger">
-              {t('moderation.punishSubmit')}
-            </button>
-          </form>
+          <Form id={PUNISH_FORM} action={`/admin/users/${user.id}/punish`} csrf={ctx.csrfToken} state={state}>
+            <PunishFields form={PUNISH_FORM} state={state} />
+            <Submit kind="danger" label={t('moderation.punishSubmit')} />
+          </Form>
         </section>
       )}
-      {user.banned_until && Number(user.banned_until) > now && (
+      {banned && (
         <section class="card" aria-labelledby="takedown-all-title">
           <h2 id="takedown-all-title">{t('docs.admin.userTakedownTitle')}</h2>
           <p class="muted">{t('docs.admin.userTakedownHint')}</p>
-          <form class="form" method="post" action={`/admin/users/${user.id}/takedown-all`}>
-            {csrf}
-            <div class="field">
-              <label for="takedown-all-note">{t('docs.admin.note')}</label>
-              <input id="takedown-all-note" name="note" maxLength={500} />
-            </div>
-            <button type="submit" class="button button--danger">
-              {t('docs.admin.userTakedownSubmit')}
-            </button>
-          </form>
+          <Form
+            id={TAKEDOWN_ALL_FORM}
+            action={`/admin/users/${user.id}/takedown-all`}
+            csrf={ctx.csrfToken}
+            state={state}
+          >
+            <TextField
+              form={TAKEDOWN_ALL_FORM}
+              name="note"
+              label={t('docs.admin.note')}
+              state={state}
+              maxLength={500}
+            />
+            <Submit kind="danger" label={t('docs.admin.userTakedownSubmit')} />
+          </Form>
         </section>
       )}
       <section class="card" aria-labelledby="history-title">
@@ -168,12 +197,17 @@ export function UserDetailPage({ ctx, detail }: { ctx: PageContext; detail: User
                   {p.by_name ?? `#${p.created_by}`} ·{' '}
                   {p.revoked_at ? t('moderation.revoked') : live ? t('moderation.active') : t('moderation.ended')}
                   {live && mayPunish && (
-                    <form method="post" action={`/admin/punishments/${p.id}/revoke`} class="form--inline">
-                      {csrf}
+                    // A refused 撤销 (lifted meanwhile) is the sentence at the top (RefusalNotice).
+                    <Form
+                      id={revokeFormId(p.id)}
+                      action={`/admin/punishments/${p.id}/revoke`}
+                      csrf={ctx.csrfToken}
+                      class="form--inline"
+                    >
                       <button type="submit" class="link-button">
                         {t('moderation.revoke')}
                       </button>
-                    </form>
+                    </Form>
                   )}
                 </li>
               );
@@ -184,19 +218,23 @@ export function UserDetailPage({ ctx, detail }: { ctx: PageContext; detail: User
       {canChangeRole(actor, user) && (
         <section class="card" aria-labelledby="role-title">
           <h2 id="role-title">{t('moderation.roleTitle')}</h2>
-          <form class="form form--inline" method="post" action={`/admin/users/${user.id}/role`}>
-            {csrf}
-            <select name="role" aria-label={t('moderation.roleTitle')}>
-              {ROLES.map((r) => (
-                <option key={r} value={r} selected={r === user.role}>
-                  {t(`role.${r}`)}
-                </option>
-              ))}
-            </select>
-            <button type="submit" class="button">
-              {t('moderation.roleSubmit')}
-            </button>
-          </form>
+          <Form
+            id={ROLE_FORM}
+            class="form form--inline"
+            action={`/admin/users/${user.id}/role`}
+            csrf={ctx.csrfToken}
+            state={state}
+          >
+            <SelectField
+              form={ROLE_FORM}
+              name="role"
+              label={t('moderation.roleTitle')}
+              state={state}
+              value={user.role}
+              options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))}
+            />
+            <Submit kind="plain" label={t('moderation.roleSubmit')} />
+          </Form>
         </section>
       )}
     </Layout>

@@ -1,6 +1,7 @@
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
 import { formatDateTime } from '../../../web/format.ts';
+import { Form } from '../../../web/views/form.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
 import type { NotificationView } from '../service.ts';
 
@@ -14,18 +15,16 @@ export function NotificationsPage({
   list: { items: readonly NotificationView[]; hasMore: boolean };
   page: number;
 }) {
-  const csrf = <input type="hidden" name="_csrf" value={ctx.csrfToken} />;
   return (
     <Layout ctx={ctx} title={t('notify.title')} head={<meta name="robots" content="noindex" />}>
       <section class="card" aria-labelledby="notify-title">
         <h1 id="notify-title">{t('notify.title')}</h1>
         {list.items.some((n) => !n.read) && (
-          <form method="post" action="/notifications/read-all" class="form--inline">
-            {csrf}
+          <Form id="notifications-read-all" action="/notifications/read-all" csrf={ctx.csrfToken} class="form--inline">
             <button type="submit" class="button">
               {t('notify.readAll')}
             </button>
-          </form>
+          </Form>
         )}
         {list.items.length === 0 ? (
           <p class="empty">{t('notify.empty')}</p>
@@ -33,13 +32,17 @@ export function NotificationsPage({
           <ul class="notification-list">
             {list.items.map((n) => (
               <li key={n.id} class={n.read ? 'notification' : 'notification notification--unread'} id={`n-${n.id}`}>
-                <form method="post" action={`/notifications/${n.id}/open`}>
-                  {csrf}
+                <Form
+                  id={`notification-open-${n.id}`}
+                  action={`/notifications/${n.id}/open`}
+                  csrf={ctx.csrfToken}
+                  class=""
+                >
                   <button type="submit" class="link-button notification__text">
                     {!n.read && <span class="visually-hidden">{t('notify.unreadMark')}</span>}
                     {n.text}
                   </button>
-                </form>
+                </Form>
                 <time class="muted" dateTime={new Date(n.createdAt).toISOString()}>
                   {formatDateTime(n.createdAt)}
                 </time>

@@ -1,8 +1,10 @@
 import type { DocFormat } from '../../../convert/types.ts';
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import type { FormState } from '../../../web/form-state.ts';
 import { formatDate } from '../../../web/format.ts';
 import { Pager } from '../../../web/views/doc-list.tsx';
+import { Form, RefusalNotice, Submit, TextField } from '../../../web/views/form.tsx';
 import { FormatBadge } from '../../../web/views/format-badge.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
 import { StaffNav } from '../../../web/views/staff-nav.tsx';
@@ -43,15 +45,18 @@ function Excerpt({ e }: { e: PiiExcerpt }) {
   );
 }
 
+/** A held document's 驳回 form (`privacy-reject-<document id>`; 公开 and 打码 are buttons alone). */
+export const privacyFormId = (documentId: number | string) => `privacy-reject-${documentId}`;
+
 /** 隐私待审: each held document with its numbers in context, and 按原样发布 / 遮盖号码后发布 / 驳回. */
-export function PrivacyPage({ ctx, queue }: { ctx: PageContext; queue: Queue }) {
-  const csrf = <input type="hidden" name="_csrf" value={ctx.csrfToken} />;
+export function PrivacyPage({ ctx, queue, state }: { ctx: PageContext; queue: Queue; state?: FormState | undefined }) {
   return (
     <Layout ctx={ctx} title={t('privacy.title')} head={<meta name="robots" content="noindex" />}>
       <StaffNav ctx={ctx} current="/admin/privacy" />
       <section class="card" aria-labelledby="privacy-title">
         <h1 id="privacy-title">{t('privacy.title')}</h1>
         <p class="muted">{t('privacy.intro')}</p>
+        <RefusalNotice state={state} shown={queue.items.map((d) => privacyFormId(d.id))} />
         {queue.total === 0 ? (
           <p class="empty">{t('privacy.empty')}</p>
         ) : (
@@ -83,33 +88,40 @@ export function PrivacyPage({ ctx, queue }: { ctx: PageContext; queue: Queue }) 
             <p class="muted">{t('privacy.moreMatches', { n: d.total - d.excerpts.length })}</p>
           )}
           <div class="privacy-item__actions">
-            <form class="form--inline" method="post" action={`/admin/privacy/${d.id}/publish`}>
-              {csrf}
-              <button class="button" type="submit">
-                {t('privacy.publish')}
-              </button>
-            </form>
-            <form class="form--inline" method="post" action={`/admin/privacy/${d.id}/mask`}>
-              {csrf}
-              <button class="button button--primary" type="submit">
-                {t('privacy.mask')}
-              </button>
-            </form>
-            <form class="form--inline" method="post" action={`/admin/privacy/${d.id}/reject`}>
-              {csrf}
-              <label class="visually-hidden" for={`privacy-reason-${d.id}`}>
-                {t('privacy.reason')}
-              </label>
-              <input
-                id={`privacy-reason-${d.id}`}
+            {/* A refused 公开 or 打码 is the sentence above the queue (RefusalNotice): no summary of its own. */}
+            <Form
+              id={`privacy-publish-${d.id}`}
+              class="form--inline"
+              action={`/admin/privacy/${d.id}/publish`}
+              csrf={ctx.csrfToken}
+            >
+              <Submit kind="plain" label={t('privacy.publish')} />
+            </Form>
+            <Form
+              id={`privacy-mask-${d.id}`}
+              class="form--inline"
+              action={`/admin/privacy/${d.id}/mask`}
+              csrf={ctx.csrfToken}
+            >
+              <Submit label={t('privacy.mask')} />
+            </Form>
+            <Form
+              id={privacyFormId(d.id)}
+              class="form--inline"
+              action={`/admin/privacy/${d.id}/reject`}
+              csrf={ctx.csrfToken}
+              state={state}
+            >
+              <TextField
+                form={privacyFormId(d.id)}
                 name="reason"
+                label={<span class="visually-hidden">{t('privacy.reason')}</span>}
+                state={state}
                 maxLength={MAX_REASON_CHARS}
                 placeholder={t('privacy.reason')}
               />
-              <button class="button button--danger" type="submit">
-                {t('privacy.reject')}
-              </button>
-            </form>
+              <Submit kind="danger" label={t('privacy.reject')} />
+            </Form>
           </div>
         </article>
       ))}

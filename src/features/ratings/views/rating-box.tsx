@@ -1,8 +1,13 @@
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import type { FormState } from '../../../web/form-state.ts';
+import { Form, RadioField, Submit } from '../../../web/views/form.tsx';
 import type { RatingState } from '../service.ts';
 
 const STARS = [1, 2, 3, 4, 5] as const;
+
+/** The id of the 评分 form (the box itself is #rating; 撤销评分 is `rating-remove`). */
+export const RATING_FORM = 'rating-form';
 
 /** The average as the page shows it: one decimal. */
 export function formatRating(avg: number): string {
@@ -34,15 +39,17 @@ export function RatingBox({
   avg,
   count,
   state,
+  form,
 }: {
   ctx: PageContext;
   documentId: number;
   avg: number;
   count: number;
   state: RatingState;
+  /** A refused rating (stars not 1–5), shown again beside the stars. */
+  form?: FormState | undefined;
 }) {
   const next = `/d/${documentId}#rating`;
-  const csrf = <input type="hidden" name="_csrf" value={ctx.csrfToken} />;
   return (
     <section class="rating-box" id="rating" aria-labelledby="rating-title">
       <h2 id="rating-title">{t('rating.title')}</h2>
@@ -58,32 +65,35 @@ export function RatingBox({
         <p class="rating-box__summary muted">{t('rating.none')}</p>
       )}
       {state.eligibility === 'eligible' && (
-        <form method="post" action={`/d/${documentId}/rating`} class="form rating-form">
-          {csrf}
+        <Form
+          id={RATING_FORM}
+          action={`/d/${documentId}/rating`}
+          csrf={ctx.csrfToken}
+          state={form}
+          class="form rating-form"
+        >
           <input type="hidden" name="next" value={next} />
-          <fieldset class="field rating-form__stars">
-            <legend>{t('rating.mine')}</legend>
-            {STARS.map((n) => (
-              <label key={n} class="choice">
-                <input type="radio" name="stars" value={String(n)} checked={state.mine === n} required />{' '}
-                {t(`rating.star.${n}`)}
-              </label>
-            ))}
-          </fieldset>
-          <button type="submit" class="button button--primary">
-            {state.mine ? t('rating.update') : t('rating.submit')}
-          </button>
-        </form>
+          <RadioField
+            form={RATING_FORM}
+            name="stars"
+            label={t('rating.mine')}
+            state={form}
+            value={state.mine === null ? undefined : String(state.mine)}
+            options={STARS.map((n) => ({ value: String(n), label: t(`rating.star.${n}`) }))}
+            required
+            class="rating-form__stars"
+          />
+          <Submit label={state.mine ? t('rating.update') : t('rating.submit')} />
+        </Form>
       )}
       {state.mine !== null && (
-        <form method="post" action={`/d/${documentId}/rating/delete`} class="inline-form">
-          {csrf}
+        <Form id="rating-remove" action={`/d/${documentId}/rating/delete`} csrf={ctx.csrfToken} class="inline-form">
           <input type="hidden" name="next" value={next} />
           <span>{t('rating.yours', { stars: state.mine })}</span>{' '}
           <button type="submit" class="link-button">
             {t('rating.remove')}
           </button>
-        </form>
+        </Form>
       )}
       {state.eligibility === 'anonymous' && (
         <p class="muted">

@@ -1,6 +1,9 @@
+import type { ComponentChildren } from 'preact';
 import { isMessageKey, type MessageKey, t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import type { FormState } from '../../../web/form-state.ts';
 import { formatDateTime } from '../../../web/format.ts';
+import { Form, RefusalNotice, Submit, TextAreaField, TextField } from '../../../web/views/form.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
 import { StaffNav } from '../../../web/views/staff-nav.tsx';
 import { PunishFields } from '../../moderation/views/punish-fields.tsx';
@@ -13,8 +16,21 @@ const label = (key: string) => (isMessageKey(key) ? t(key as MessageKey) : key);
 /** The human label of a report reason (`takedown.code.<reason>`). */
 export const reasonLabel = (reason: string) => label(`takedown.code.${reason}`);
 
-/** /admin/reports: the open queue (oldest first) with the four decisions, or the closed reports with outcomes. */
-export function AdminReportsPage({ ctx, list, closed }: { ctx: PageContext; list: ReportList; closed: boolean }) {
+/**
+ * /admin/reports: the open queue (oldest first) with the four decisions, or the closed reports with outcomes. A
+ * refused decision comes back in its form, opened, with what was typed.
+ */
+export function AdminReportsPage({
+  ctx,
+  list,
+  closed,
+  state,
+}: {
+  ctx: PageContext;
+  list: ReportList;
+  closed: boolean;
+  state?: FormState | undefined;
+}) {
   const link = (p: number) =>
     `/admin/reports?${new URLSearchParams({ ...(closed ? { status: 'closed' } : {}), page: String(p) })}`;
   return (
@@ -23,6 +39,7 @@ export function AdminReportsPage({ ctx, list, closed }: { ctx: PageContext; list
       <section class="card" aria-labelledby="reports-title">
         <h1 id="reports-title">{t('reports.admin.title')}</h1>
         <p class="muted">{t('reports.admin.intro')}</p>
+        <RefusalNotice state={state} shown={list.rows.flatMap(formsOf)} />
         <nav class="sort-nav">
           <a href="/admin/reports" aria-current={closed ? undefined : 'page'}>
             {t('reports.admin.tab.open', { n: list.openCount })}
@@ -36,7 +53,7 @@ export function AdminReportsPage({ ctx, list, closed }: { ctx: PageContext; list
         ) : (
           <ol class="admin-list report-list">
             {list.rows.map((r) => (
-              <ReportItem key={r.id} ctx={ctx} r={r} />
+              <ReportItem key={r.id} ctx={ctx} r={r} state={state} />
             ))}
           </ol>
         )}
@@ -49,10 +66,65 @@ export function AdminReportsPage({ ctx, list, closed }: { ctx: PageContext; list
   );
 }
 
-function ReportItem({ ctx, r }: { ctx: PageContext; r: ReportRow }) {
-  const csrf = <input type="hidden" name="_csrf" value={ctx.csrfToken} />;
-  const base = `/admin/reports/${r.id}`;
-  if (r.comment_id !== null) return <CommentReportItem ctx={ctx} r={r} />;
+/** The decisions on a report, each its own form (`<decision>-<report id>`, posted to /admin/reports/:id/<decision>). */
+export type DecisionKind = 'takedown' | 'dismiss' | 'warn' | 'punish' | 'hide-comment';
+export const reportFormId = (kind: DecisionKind, reportId: number | string) => `${kind}-${reportId}`;
+
+/** The forms an open report offers (a refusal for any other is shown alone, above the list). */
+const formsOf = (r: ReportRow): string[] =>
+  r.status !== 'open'
+    ? []
+    : (r.comment_id !== null
+        ? (['hide-comment', 'dismiss'] as const)
+        : (['takedown', 'dismiss', 'warn', 'punish'] as const)
+      ).map((k) => reportFormId(k, r.id));
+
+/** One decision: a disclosure holding its form, opened when that form was just refused. */
+function Decision(props: {
+  ctx: PageContext;
+  r: ReportRow;
+  kind: DecisionKind;
+  state: FormState | undefined;
+  summary: string;
+  children: ComponentChildren;
+}) {
+  const id = reportFormId(props.kind, props.r.id);
+  return (
+    <details open={props.state?.form === id}>
+      <summary>{props.summary}</summary>
+      <Form
+        id={id}
+        action={`/admin/reports/${props.r.id}/${props.kind}`}
+        csrf={props.ctx.csrfToken}
+        state={props.state}
+      >
+        {props.children}
+      </Form>
+    </details>
+  );
+}
+
+/** 驳回, on a report of either kind: the reason the reporter reads. */
+function DismissDecision({ ctx, r, state }: { ctx: PageContext; r: ReportRow; state: FormState | undefined }) {
+  return (
+    <Decision ctx={ctx} r={r} kind="dismiss" state={state} summary={t('reports.admin.dismiss')}>
+      <TextField
+        form={reportFormId('dismiss', r.id)}
+        name="reason"
+        label={t('reports.admin.dismissReason')}
+        state={state}
+        required
+        minLength={2}
+        maxLength={500}
+      />
+      <Submit kind="plain" label={t('reports.admin.dismiss')} />
+    </Decision>
+  );
+}
+
+function ReportItem({ ctx, r, state }: { ctx: PageContext; r: ReportRow; state: FormState | undefined }) {
+  const formOf = (kind: DecisionKind) => reportFormId(kind, r.id);
+  if (r.comment_id !== null) return <CommentReportItem ctx={ctx} r={r} state={state} />;
   return (
     <li id={`report-${r.id}`}>
       <dl class="facts">
@@ -96,57 +168,36 @@ function ReportItem({ ctx, r }: { ctx: PageContext; r: ReportRow }) {
       </dl>
       {r.status === 'open' && (
         <div class="report-actions">
-          <details>
-            <summary>{t('reports.admin.takedown')}</summary>
-            <form class="form" method="post" action={`${base}/takedown`}>
-              {csrf}
-              <p>{t('reports.admin.takedownCode', { reason: reasonLabel(r.reason) })}</p>
-              <div class="field">
-                <label for={`note-${r.id}`}>{t('reports.admin.takedownNote')}</label>
-                <input id={`note-${r.id}`} name="note" maxLength={500} />
-              </div>
-              <button type="submit" class="button button--danger">
-                {t('reports.admin.takedown')}
-              </button>
-            </form>
-          </details>
-          <details>
-            <summary>{t('reports.admin.dismiss')}</summary>
-            <form class="form" method="post" action={`${base}/dismiss`}>
-              {csrf}
-              <div class="field">
-                <label for={`dismiss-${r.id}`}>{t('reports.admin.dismissReason')}</label>
-                <input id={`dismiss-${r.id}`} name="reason" required minLength={2} maxLength={500} />
-              </div>
-              <button type="submit" class="button">
-                {t('reports.admin.dismiss')}
-              </button>
-            </form>
-          </details>
-          <details>
-            <summary>{t('reports.admin.warn')}</summary>
-            <form class="form" method="post" action={`${base}/warn`}>
-              {csrf}
-              <div class="field">
-                <label for={`warn-${r.id}`}>{t('reports.admin.warnMessage')}</label>
-                <textarea id={`warn-${r.id}`} name="message" rows={2} required minLength={2} maxLength={500} />
-              </div>
-              <button type="submit" class="button">
-                {t('reports.admin.warn')}
-              </button>
-            </form>
-          </details>
-          <details>
-            <summary>{t('reports.admin.punish')}</summary>
-            <form class="form" method="post" action={`${base}/punish`}>
-              {csrf}
-              <PunishFields ids={{ days: `days-${r.id}`, reason: `punish-${r.id}` }} />
-              <button type="submit" class="button button--danger">
-                {t('reports.admin.punish')}
-              </button>{' '}
-              <a href={`/admin/users/${r.owner_id}`}>{t('reports.admin.punishPage')}</a>
-            </form>
-          </details>
+          <Decision ctx={ctx} r={r} kind="takedown" state={state} summary={t('reports.admin.takedown')}>
+            <p>{t('reports.admin.takedownCode', { reason: reasonLabel(r.reason) })}</p>
+            <TextField
+              form={formOf('takedown')}
+              name="note"
+              label={t('reports.admin.takedownNote')}
+              state={state}
+              maxLength={500}
+            />
+            <Submit kind="danger" label={t('reports.admin.takedown')} />
+          </Decision>
+          <DismissDecision ctx={ctx} r={r} state={state} />
+          <Decision ctx={ctx} r={r} kind="warn" state={state} summary={t('reports.admin.warn')}>
+            <TextAreaField
+              form={formOf('warn')}
+              name="message"
+              label={t('reports.admin.warnMessage')}
+              state={state}
+              rows={2}
+              required
+              minLength={2}
+              maxLength={500}
+            />
+            <Submit kind="plain" label={t('reports.admin.warn')} />
+          </Decision>
+          <Decision ctx={ctx} r={r} kind="punish" state={state} summary={t('reports.admin.punish')}>
+            <PunishFields form={formOf('punish')} state={state} />
+            <Submit kind="danger" label={t('reports.admin.punish')} />{' '}
+            <a href={`/admin/users/${r.owner_id}`}>{t('reports.admin.punishPage')}</a>
+          </Decision>
         </div>
       )}
     </li>
@@ -154,9 +205,7 @@ function ReportItem({ ctx, r }: { ctx: PageContext; r: ReportRow }) {
 }
 
 /** A report on a comment: the comment's text (escaped) and author; the decisions are 隐藏评论 and 驳回. */
-function CommentReportItem({ ctx, r }: { ctx: PageContext; r: ReportRow }) {
-  const csrf = <input type="hidden" name="_csrf" value={ctx.csrfToken} />;
-  const base = `/admin/reports/${r.id}`;
+function CommentReportItem({ ctx, r, state }: { ctx: PageContext; r: ReportRow; state: FormState | undefined }) {
   return (
     <li id={`report-${r.id}`} class="report--comment">
       <dl class="facts">
@@ -200,32 +249,17 @@ function CommentReportItem({ ctx, r }: { ctx: PageContext; r: ReportRow }) {
       </dl>
       {r.status === 'open' && (
         <div class="report-actions">
-          <details>
-            <summary>{t('reports.admin.hideComment')}</summary>
-            <form class="form" method="post" action={`${base}/hide-comment`}>
-              {csrf}
-              <div class="field">
-                <label for={`hide-${r.id}`}>{t('reports.admin.hideCommentReason')}</label>
-                <input id={`hide-${r.id}`} name="reason" maxLength={500} />
-              </div>
-              <button type="submit" class="button button--danger">
-                {t('reports.admin.hideComment')}
-              </button>
-            </form>
-          </details>
-          <details>
-            <summary>{t('reports.admin.dismiss')}</summary>
-            <form class="form" method="post" action={`${base}/dismiss`}>
-              {csrf}
-              <div class="field">
-                <label for={`dismiss-${r.id}`}>{t('reports.admin.dismissReason')}</label>
-                <input id={`dismiss-${r.id}`} name="reason" required minLength={2} maxLength={500} />
-              </div>
-              <button type="submit" class="button">
-                {t('reports.admin.dismiss')}
-              </button>
-            </form>
-          </details>
+          <Decision ctx={ctx} r={r} kind="hide-comment" state={state} summary={t('reports.admin.hideComment')}>
+            <TextField
+              form={reportFormId('hide-comment', r.id)}
+              name="reason"
+              label={t('reports.admin.hideCommentReason')}
+              state={state}
+              maxLength={500}
+            />
+            <Submit kind="danger" label={t('reports.admin.hideComment')} />
+          </Decision>
+          <DismissDecision ctx={ctx} r={r} state={state} />
           <a href={`/admin/users/${r.comment_author_id}`}>{t('reports.admin.punishCommenter')}</a>
         </div>
       )}

@@ -1,17 +1,19 @@
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import type { FormState } from '../../../web/form-state.ts';
 import { Layout } from '../../../web/views/layout.tsx';
 import { COMMENT_REPORT_REASONS } from '../comment-reports.ts';
+import { ReportForm } from './report-form.tsx';
 
 /** 举报评论: the comment quoted (escaped, as everywhere), a reason and details; after submitting, a thank-you. */
 export function CommentReportPage(props: {
   ctx: PageContext;
   comment: { id: number; document_id: number; document_title: string; author_name: string; body: string };
   done: boolean;
-  error?: string;
-  values?: { reason?: string; detail?: string };
+  /** The refused submit, shown again. */
+  state?: FormState | undefined;
 }) {
-  const { ctx, comment, done, error, values } = props;
+  const { ctx, comment, done, state } = props;
   return (
     <Layout ctx={ctx} title={t('report.comment.title')} head={<meta name="robots" content="noindex" />}>
       <section class="card">
@@ -29,32 +31,12 @@ export function CommentReportPage(props: {
             {t('report.thanks')}
           </p>
         ) : (
-          <form class="form" method="post" action={`/comments/${comment.id}/report`}>
-            {error && (
-              <p class="form__errors" role="alert">
-                {error}
-              </p>
-            )}
-            <input type="hidden" name="_csrf" value={ctx.csrfToken} />
-            <fieldset class="field">
-              <legend>{t('report.reason')}</legend>
-              {COMMENT_REPORT_REASONS.map((r) => (
-                <label class="choice" key={r}>
-                  <input type="radio" name="reason" value={r} required checked={values?.reason === r} />{' '}
-                  {t(`takedown.code.${r}`)}
-                </label>
-              ))}
-            </fieldset>
-            <div class="field">
-              <label for="detail">{t('report.detail')}</label>
-              <textarea id="detail" name="detail" rows={4} maxLength={1000}>
-                {values?.detail ?? ''}
-              </textarea>
-            </div>
-            <button type="submit" class="button button--danger">
-              {t('report.submit')}
-            </button>
-          </form>
+          <ReportForm
+            ctx={ctx}
+            action={`/comments/${comment.id}/report`}
+            reasons={COMMENT_REPORT_REASONS}
+            state={state}
+          />
         )}
       </section>
     </Layout>

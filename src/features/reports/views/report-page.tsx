@@ -1,17 +1,19 @@
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import type { FormState } from '../../../web/form-state.ts';
 import { Layout } from '../../../web/views/layout.tsx';
 import { REPORT_REASONS } from '../service.ts';
+import { ReportForm } from './report-form.tsx';
 
 /** 违规举报: pick a reason, add details; after submitting, a thank-you note. */
 export function ReportPage(props: {
   ctx: PageContext;
   doc: { id: number; title: string; format: string };
   done: boolean;
-  error?: string;
-  values?: { reason?: string; detail?: string };
+  /** The refused submit, shown again. */
+  state?: FormState | undefined;
 }) {
-  const { ctx, doc, done, error, values } = props;
+  const { ctx, doc, done, state } = props;
   return (
     <Layout ctx={ctx} title={t('report.title')} head={<meta name="robots" content="noindex" />}>
       <section class="card">
@@ -27,32 +29,7 @@ export function ReportPage(props: {
             {t('report.thanks')}
           </p>
         ) : (
-          <form class="form" method="post" action={`/d/${doc.id}/report`}>
-            {error && (
-              <p class="form__errors" role="alert">
-                {error}
-              </p>
-            )}
-            <input type="hidden" name="_csrf" value={ctx.csrfToken} />
-            <fieldset class="field">
-              <legend>{t('report.reason')}</legend>
-              {REPORT_REASONS.map((r) => (
-                <label class="choice" key={r}>
-                  <input type="radio" name="reason" value={r} required checked={values?.reason === r} />{' '}
-                  {t(`takedown.code.${r}`)}
-                </label>
-              ))}
-            </fieldset>
-            <div class="field">
-              <label for="detail">{t('report.detail')}</label>
-              <textarea id="detail" name="detail" rows={4} maxLength={1000}>
-                {values?.detail ?? ''}
-              </textarea>
-            </div>
-            <button type="submit" class="button button--danger">
-              {t('report.submit')}
-            </button>
-          </form>
+          <ReportForm ctx={ctx} action={`/d/${doc.id}/report`} reasons={REPORT_REASONS} state={state} />
         )}
       </section>
     </Layout>

@@ -1,7 +1,9 @@
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import type { FormState } from '../../../web/form-state.ts';
 import { formatDate } from '../../../web/format.ts';
 import { Pager } from '../../../web/views/doc-list.tsx';
+import { Form, RefusalNotice, Submit, TextField } from '../../../web/views/form.tsx';
 import { FormatBadge } from '../../../web/views/format-badge.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
 import type { HeldDocumentRow } from '../repo.ts';
@@ -14,9 +16,15 @@ interface Queue {
   pages: number;
 }
 
-/** 相似文档审核: documents held as near duplicates, each beside the earlier document, with 通过 / 驳回. */
-export function ReviewPage({ ctx, queue }: { ctx: PageContext; queue: Queue }) {
-  const csrf = <input type="hidden" name="_csrf" value={ctx.csrfToken} />;
+/** A held document's 驳回 form (`reject-<document id>`; 通过 is a button alone). */
+export const reviewFormId = (documentId: number | string) => `reject-${documentId}`;
+
+/**
+ * 相似文档审核: documents held as near duplicates, each beside the earlier document, with 通过 / 驳回. A refused 驳回
+ * comes back with the sentence beside its reason and the reason kept; a document decided meanwhile (or a refused
+ * 通过) with the sentence alone.
+ */
+export function ReviewPage({ ctx, queue, state }: { ctx: PageContext; queue: Queue; state?: FormState | undefined }) {
   return (
     <Layout ctx={ctx} title={t('review.title')} head={<meta name="robots" content="noindex" />}>
       <section class="card">
@@ -25,6 +33,7 @@ export function ReviewPage({ ctx, queue }: { ctx: PageContext; queue: Queue }) {
         </p>
         <h1>{t('review.title')}</h1>
         <p class="muted">{t('review.intro')}</p>
+        <RefusalNotice state={state} shown={queue.rows.map((r) => reviewFormId(r.id))} />
         {queue.total === 0 ? (
           <p class="empty">{t('review.empty')}</p>
         ) : (
@@ -73,27 +82,32 @@ export function ReviewPage({ ctx, queue }: { ctx: PageContext; queue: Queue }) {
                     </td>
                     <td class="num">{r.dup_score === null ? '–' : t('review.scoreValue', { score: r.dup_score })}</td>
                     <td>
-                      <form class="form--inline" method="post" action={`/admin/review/${r.id}/approve`}>
-                        {csrf}
-                        <button class="button button--primary" type="submit">
-                          {t('review.approve')}
-                        </button>
-                      </form>
-                      <form class="form--inline" method="post" action={`/admin/review/${r.id}/reject`}>
-                        {csrf}
-                        <label class="visually-hidden" for={`reason-${r.id}`}>
-                          {t('review.reason')}
-                        </label>
-                        <input
-                          id={`reason-${r.id}`}
+                      {/* A refused 通过 is the sentence above the table (RefusalNotice): no summary of its own. */}
+                      <Form
+                        id={`approve-${r.id}`}
+                        class="form--inline"
+                        action={`/admin/review/${r.id}/approve`}
+                        csrf={ctx.csrfToken}
+                      >
+                        <Submit label={t('review.approve')} />
+                      </Form>
+                      <Form
+                        id={reviewFormId(r.id)}
+                        class="form--inline"
+                        action={`/admin/review/${r.id}/reject`}
+                        csrf={ctx.csrfToken}
+                        state={state}
+                      >
+                        <TextField
+                          form={reviewFormId(r.id)}
                           name="reason"
+                          label={<span class="visually-hidden">{t('review.reason')}</span>}
+                          state={state}
                           maxLength={MAX_REASON_CHARS}
                           placeholder={t('review.reason')}
                         />
-                        <button class="button button--danger" type="submit">
-                          {t('review.reject')}
-                        </button>
-                      </form>
+                        <Submit kind="danger" label={t('review.reject')} />
+                      </Form>
                     </td>
                   </tr>
                 ))}

@@ -1,6 +1,8 @@
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import type { FormState } from '../../../web/form-state.ts';
 import { formatDateTime } from '../../../web/format.ts';
+import { Form, Submit, TextAreaField } from '../../../web/views/form.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
 import { StaffNav } from '../../../web/views/staff-nav.tsx';
 import { BODY_MAX, type getConversation } from '../service.ts';
@@ -61,18 +63,21 @@ export function AdminSupportPage({
   );
 }
 
-/** /admin/support/:id: the conversation, the reply form while open, close or reopen. */
+/** The staff's forms on a conversation: the reply (`staff-reply-body`) and close/reopen. */
+export const STAFF_REPLY_FORM = 'staff-reply';
+export const STAFF_STATUS_FORM = 'support-status';
+
+/** /admin/support/:id: the conversation, the reply form while open, close or reopen; `state`: a refused form. */
 export function AdminConversationPage({
   ctx,
   view,
-  error,
+  state,
 }: {
   ctx: PageContext;
   view: Awaited<ReturnType<typeof getConversation>>;
-  error?: string | undefined;
+  state?: FormState | undefined;
 }) {
   const c = view.conversation;
-  const csrf = <input type="hidden" name="_csrf" value={ctx.csrfToken} />;
   return (
     <Layout ctx={ctx} title={c.subject} head={<meta name="robots" content="noindex" />}>
       <StaffNav ctx={ctx} current="/admin/support" />
@@ -87,33 +92,29 @@ export function AdminConversationPage({
           {t('support.admin.user')}：<a href={`/admin/users/${c.user_id}`}>{c.user_name}</a> <span>#{c.user_id}</span>
         </p>
         <MessageList messages={view.messages} staff />
-        {error && (
-          <p class="form__errors" role="alert">
-            {error}
-          </p>
-        )}
         {c.status === 'open' && (
-          <form class="form" method="post" action={`/admin/support/${c.id}/reply`}>
-            {csrf}
-            <div class="field">
-              <label for="support-reply">{t('support.reply')}</label>
-              <textarea id="support-reply" name="body" rows={4} required maxLength={BODY_MAX} />
-            </div>
-            <button type="submit" class="button button--primary">
-              {t('support.reply')}
-            </button>
-          </form>
+          <Form id={STAFF_REPLY_FORM} action={`/admin/support/${c.id}/reply`} csrf={ctx.csrfToken} state={state}>
+            <TextAreaField
+              form={STAFF_REPLY_FORM}
+              name="body"
+              label={t('support.reply')}
+              state={state}
+              rows={4}
+              required
+              maxLength={BODY_MAX}
+            />
+            <Submit label={t('support.reply')} />
+          </Form>
         )}
-        <form
-          class="form--inline"
-          method="post"
+        <Form
+          id={STAFF_STATUS_FORM}
           action={`/admin/support/${c.id}/${c.status === 'open' ? 'close' : 'reopen'}`}
+          csrf={ctx.csrfToken}
+          state={state}
+          class="form--inline"
         >
-          {csrf}
-          <button type="submit" class="button">
-            {c.status === 'open' ? t('support.admin.close') : t('support.admin.reopen')}
-          </button>
-        </form>
+          <Submit label={c.status === 'open' ? t('support.admin.close') : t('support.admin.reopen')} kind="plain" />
+        </Form>
       </section>
     </Layout>
   );

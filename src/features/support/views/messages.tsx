@@ -1,6 +1,8 @@
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import type { FormState } from '../../../web/form-state.ts';
 import { formatBytes, formatDateTime } from '../../../web/format.ts';
+import { FileField, Form, Submit, TextAreaField, TextField } from '../../../web/views/form.tsx';
 import { SCREENSHOT_MAX_BYTES } from '../screenshot.ts';
 import type { getConversation } from '../service.ts';
 import { BODY_MAX, SUBJECT_MAX } from '../service.ts';
@@ -50,62 +52,58 @@ export function MessageList({ messages, staff }: { messages: readonly Message[];
   );
 }
 
+/** The user's forms: a new conversation (fields `support-subject`, …) and a follow-up (`support-reply-body`, …). */
+export const SUPPORT_FORM = 'support';
+export const SUPPORT_REPLY_FORM = 'support-reply';
+
 /**
  * The user's form: a new conversation (subject + text + screenshot) or a follow-up (text and/or screenshot).
- * Multipart, so the CSRF token rides in the URL as on the other upload forms.
+ * Multipart, with the CSRF token as its first field; `state` is the refused last submit (the screenshot must be
+ * chosen again).
  */
 export function UserMessageForm({
   ctx,
   action,
   withSubject,
-  draft,
+  state,
 }: {
   ctx: PageContext;
   action: string;
   withSubject: boolean;
-  draft?: { subject?: string | undefined; body?: string | undefined } | undefined;
+  state?: FormState | undefined;
 }) {
-  const url = `${action}?_csrf=${encodeURIComponent(ctx.csrfToken ?? '')}`;
+  const f = withSubject ? SUPPORT_FORM : SUPPORT_REPLY_FORM;
   return (
-    <form class="form support-form" method="post" action={url} enctype="multipart/form-data">
+    <Form id={f} action={action} csrf={ctx.csrfToken} state={state} multipart class="form support-form">
       {withSubject && (
-        <div class="field">
-          <label for="support-subject">{t('support.subject')}</label>
-          <input
-            id="support-subject"
-            name="subject"
-            required
-            maxLength={SUBJECT_MAX}
-            value={draft?.subject ?? ''}
-            placeholder={t('support.subjectHint', { max: SUBJECT_MAX })}
-          />
-        </div>
-      )}
-      <div class="field">
-        <label for="support-body">{withSubject ? t('support.body') : t('support.replyLabel')}</label>
-        <textarea
-          id="support-body"
-          name="body"
-          rows={withSubject ? 6 : 3}
-          required={withSubject}
-          maxLength={BODY_MAX}
-          placeholder={t('support.bodyHint', { max: BODY_MAX })}
-        >
-          {draft?.body ?? ''}
-        </textarea>
-      </div>
-      <div class="field">
-        <label for="support-screenshot">{t('support.screenshot', { max: formatBytes(SCREENSHOT_MAX_BYTES) })}</label>
-        <input
-          id="support-screenshot"
-          name="screenshot"
-          type="file"
-          accept="image/png,image/jpeg,image/webp,image/gif"
+        <TextField
+          form={f}
+          name="subject"
+          label={t('support.subject')}
+          state={state}
+          required
+          maxLength={SUBJECT_MAX}
+          placeholder={t('support.subjectHint', { max: SUBJECT_MAX })}
         />
-      </div>
-      <button type="submit" class="button button--primary">
-        {t('support.send')}
-      </button>
-    </form>
+      )}
+      <TextAreaField
+        form={f}
+        name="body"
+        label={withSubject ? t('support.body') : t('support.replyLabel')}
+        state={state}
+        rows={withSubject ? 6 : 3}
+        required={withSubject}
+        maxLength={BODY_MAX}
+        placeholder={t('support.bodyHint', { max: BODY_MAX })}
+      />
+      <FileField
+        form={f}
+        name="screenshot"
+        label={t('support.screenshot', { max: formatBytes(SCREENSHOT_MAX_BYTES) })}
+        state={state}
+        accept="image/png,image/jpeg,image/webp,image/gif"
+      />
+      <Submit label={t('support.send')} />
+    </Form>
   );
 }

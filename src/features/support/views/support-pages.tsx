@@ -1,12 +1,11 @@
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import type { FormState } from '../../../web/form-state.ts';
 import { formatDateTime } from '../../../web/format.ts';
 import { Layout } from '../../../web/views/layout.tsx';
 import type { ConversationRow } from '../repo.ts';
 import { conversationStatus, type getConversation, type listMyConversations } from '../service.ts';
 import { MessageList, UserMessageForm } from './messages.tsx';
-
-type Draft = { subject?: string | undefined; body?: string | undefined };
 
 /** The status badge of a conversation (待回复 / 已回复 / 已关闭). */
 export function StatusBadge({ c }: { c: Pick<ConversationRow, 'status' | 'awaiting'> }) {
@@ -18,13 +17,12 @@ export function StatusBadge({ c }: { c: Pick<ConversationRow, 'status' | 'awaiti
 export function SupportPage({
   ctx,
   list,
-  error,
-  draft,
+  state,
 }: {
   ctx: PageContext;
   list: Awaited<ReturnType<typeof listMyConversations>>;
-  error?: string | undefined;
-  draft?: Draft | undefined;
+  /** The refused new-conversation form, shown again. */
+  state?: FormState | undefined;
 }) {
   const { site } = ctx;
   return (
@@ -42,12 +40,7 @@ export function SupportPage({
       </section>
       <section class="card" aria-labelledby="support-new">
         <h2 id="support-new">{t('support.new')}</h2>
-        {error && (
-          <p class="form__errors" role="alert">
-            {error}
-          </p>
-        )}
-        <UserMessageForm ctx={ctx} action="/support" withSubject draft={draft} />
+        <UserMessageForm ctx={ctx} action="/support" withSubject state={state} />
       </section>
       <section class="card" aria-labelledby="support-mine">
         <h2 id="support-mine">{t('support.mine')}</h2>
@@ -77,13 +70,12 @@ export function SupportPage({
 export function ConversationPage({
   ctx,
   view,
-  error,
-  draft,
+  state,
 }: {
   ctx: PageContext;
   view: Awaited<ReturnType<typeof getConversation>>;
-  error?: string | undefined;
-  draft?: Draft | undefined;
+  /** The refused follow-up, shown again. */
+  state?: FormState | undefined;
 }) {
   const c = view.conversation;
   return (
@@ -99,14 +91,7 @@ export function ConversationPage({
         {c.status === 'closed' ? (
           <p class="status-notice">{t('support.closedNotice')}</p>
         ) : (
-          <>
-            {error && (
-              <p class="form__errors" role="alert">
-                {error}
-              </p>
-            )}
-            <UserMessageForm ctx={ctx} action={`/support/${c.id}`} withSubject={false} draft={draft} />
-          </>
+          <UserMessageForm ctx={ctx} action={`/support/${c.id}`} withSubject={false} state={state} />
         )}
       </section>
     </Layout>

@@ -1,5 +1,7 @@
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import type { FormState } from '../../../web/form-state.ts';
+import { CheckboxField, FileField, Form, Submit, TextAreaField, TextField } from '../../../web/views/form.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
 import { Avatar } from '../../documents/views/uploader-card.tsx';
 
@@ -17,10 +19,17 @@ export interface SettingsView {
   avatarMegapixels: number;
 }
 
-/** 账号设置: avatar (multipart upload, remove), nickname, bio and whether the follow lists are public. */
-export function ProfileSettingsPage(props: { ctx: PageContext; view: SettingsView; error?: string | undefined }) {
-  const { ctx, view, error } = props;
-  const csrf = <input type="hidden" name="_csrf" value={ctx.csrfToken} />;
+/** The ids of the settings page's forms (fields are `profile-displayName`, `avatar-avatar`, …). */
+export const PROFILE_FORM = 'profile';
+export const AVATAR_FORM = 'avatar';
+
+/**
+ * 账号设置: avatar (multipart upload, remove), nickname, bio and whether the follow lists are public. `state` is the
+ * refused form, shown again with what was typed (the picture must be chosen again).
+ */
+export function ProfileSettingsPage(props: { ctx: PageContext; view: SettingsView; state?: FormState | undefined }) {
+  const { ctx, view, state } = props;
+  const p = PROFILE_FORM;
   return (
     <Layout ctx={ctx} title={t('nav.settings')} head={<meta name="robots" content="noindex" />}>
       <section class="card">
@@ -28,74 +37,62 @@ export function ProfileSettingsPage(props: { ctx: PageContext; view: SettingsVie
         <p>
           <a href="/account/verification">{t('verification.title')}</a>
         </p>
-        {error && (
-          <p class="form__errors" role="alert">
-            {error}
-          </p>
-        )}
         <h2>{t('profile.avatar')}</h2>
         <div class="avatar-settings">
           <Avatar user={{ id: view.userId, name: view.displayName, avatarKey: view.avatarKey }} size={96} />
-          <form
-            class="form"
-            method="post"
-            action={`/settings/avatar?_csrf=${encodeURIComponent(ctx.csrfToken ?? '')}`}
-            enctype="multipart/form-data"
-          >
-            <div class="field">
-              <label for="avatar">{t('profile.avatar.upload')}</label>
-              <input
-                id="avatar"
-                name="avatar"
-                type="file"
-                accept="image/png,image/jpeg,image/webp,image/gif"
-                required
-              />
-              <p class="field__hint">
-                {t('profile.avatar.rule', { max: view.avatarMax, megapixels: view.avatarMegapixels })}
-              </p>
-            </div>
-            <button type="submit" class="button">
-              {t('profile.avatar.upload')}
-            </button>
-          </form>
+          <Form id={AVATAR_FORM} action="/settings/avatar" csrf={ctx.csrfToken} state={state} multipart>
+            <FileField
+              form={AVATAR_FORM}
+              name="avatar"
+              label={t('profile.avatar.upload')}
+              state={state}
+              hint={t('profile.avatar.rule', { max: view.avatarMax, megapixels: view.avatarMegapixels })}
+              accept="image/png,image/jpeg,image/webp,image/gif"
+              required
+            />
+            <Submit label={t('profile.avatar.upload')} kind="plain" />
+          </Form>
           {view.avatarKey && (
-            <form method="post" action="/settings/avatar/remove" class="inline-form">
-              {csrf}
-              <button type="submit" class="button">
-                {t('profile.avatar.remove')}
-              </button>
-            </form>
+            <Form id="avatar-remove" action="/settings/avatar/remove" csrf={ctx.csrfToken} class="inline-form">
+              <Submit label={t('profile.avatar.remove')} kind="plain" />
+            </Form>
           )}
         </div>
-        <form class="form" method="post" action="/settings/profile">
-          {csrf}
-          <div class="field">
-            <label for="displayName">{t('auth.displayName')}</label>
-            <input id="displayName" name="displayName" required minLength={2} maxLength={20} value={view.displayName} />
-            <p class="field__hint">
-              {view.nextNameChange
+        <Form id={p} action="/settings/profile" csrf={ctx.csrfToken} state={state}>
+          <TextField
+            form={p}
+            name="displayName"
+            label={t('auth.displayName')}
+            state={state}
+            value={view.displayName}
+            required
+            minLength={2}
+            maxLength={20}
+            hint={
+              view.nextNameChange
                 ? t('profile.nickname.nextChange', { date: view.nextNameChange })
-                : t('profile.nickname.rule', { days: view.nameChangeDays })}
-            </p>
-          </div>
-          <div class="field">
-            <label for="bio">{t('user.bio')}</label>
-            <textarea id="bio" name="bio" rows={3} maxLength={200}>
-              {view.bio}
-            </textarea>
-            <p class="field__hint">{t('profile.bio.rule')}</p>
-          </div>
-          <div class="field">
-            <label>
-              <input type="checkbox" name="followsHidden" value="1" checked={view.followsHidden} />{' '}
-              {t('profile.followsHidden')}
-            </label>
-          </div>
-          <button type="submit" class="button button--primary">
-            {t('common.save')}
-          </button>
-        </form>
+                : t('profile.nickname.rule', { days: view.nameChangeDays })
+            }
+          />
+          <TextAreaField
+            form={p}
+            name="bio"
+            label={t('user.bio')}
+            state={state}
+            value={view.bio}
+            rows={3}
+            maxLength={200}
+            hint={t('profile.bio.rule')}
+          />
+          <CheckboxField
+            form={p}
+            name="followsHidden"
+            label={t('profile.followsHidden')}
+            state={state}
+            checked={view.followsHidden}
+          />
+          <Submit label={t('common.save')} />
+        </Form>
       </section>
     </Layout>
   );

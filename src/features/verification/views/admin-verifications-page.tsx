@@ -1,11 +1,13 @@
 import type { VerificationStatus } from '../../../db/schema.ts';
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import type { FormState } from '../../../web/form-state.ts';
 import { formatDateTime } from '../../../web/format.ts';
+import { Form, RefusalNotice, Submit, TextField } from '../../../web/views/form.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
 import { StaffNav } from '../../../web/views/staff-nav.tsx';
 import { canAdminister } from '../../moderation/policy.ts';
-import { type listVerifications, VERIFICATION_STATUSES } from '../service.ts';
+import { type listVerifications, VERIFICATION_STATUSES } from '../decisions.ts';
 
 type List = Awaited<ReturnType<typeof listVerifications>>;
 
@@ -17,12 +19,14 @@ export function AdminVerificationsPage({
   ctx,
   status,
   list,
+  state,
 }: {
   ctx: PageContext;
   status: VerificationStatus;
   list: List;
+  /** A refused reject, revoke or reveal: the sentence beside that row's reason, the reason kept. */
+  state?: FormState | undefined;
 }) {
-  const csrf = <input type="hidden" name="_csrf" value={ctx.csrfToken} />;
   const admin = canAdminister(ctx.user);
   const pageLink = (p: number) => `/admin/verifications?${new URLSearchParams({ status, page: String(p) })}`;
   return (
@@ -31,6 +35,7 @@ export function AdminVerificationsPage({
       <section class="card" aria-labelledby="verifications-title">
         <h1 id="verifications-title">{t('verification.admin.title')}</h1>
         <p class="muted">{t('verification.admin.intro')}</p>
+        <RefusalNotice state={state} shown={list.rows.flatMap((v) => reasonFormsOf(v, admin))} />
         <nav class="tabs" aria-label={t('verification.admin.filter')}>
           {VERIFICATION_STATUSES.map((s) => (
             <a key={s} href={`/admin/verifications?status=${s}`} aria-current={s === status ? 'page' : undefined}>
@@ -75,59 +80,48 @@ export function AdminVerificationsPage({
                     <td>
                       {v.status === 'pending' && (
                         <>
-                          <form method="post" action={`/admin/verifications/${v.id}/approve`} class="form--inline">
-                            {csrf}
-                            <button type="submit" class="button button--primary">
-                              {t('verification.admin.approve')}
-                            </button>
-                          </form>
-                          <form method="post" action={`/admin/verifications/${v.id}/reject`} class="form--inline">
-                            {csrf}
-                            <input
-                              name="reason"
-                              required
-                              minLength={2}
-                              maxLength={200}
-                              aria-label={t('verification.admin.rejectReason')}
-                              placeholder={t('verification.admin.rejectReason')}
-                            />
-                            <button type="submit" class="button">
-                              {t('verification.admin.reject')}
-                            </button>
-                          </form>
+                          {/* A refused 通过 is the sentence above the table (RefusalNotice). */}
+                          <Form
+                            id={reasonFormId('approve', v.id)}
+                            class="form--inline"
+                            action={`/admin/verifications/${v.id}/approve`}
+                            csrf={ctx.csrfToken}
+                          >
+                            <input type="hidden" name="listed" value={status} />
+                            <Submit label={t('verification.admin.approve')} />
+                          </Form>
+                          <ReasonForm
+                            ctx={ctx}
+                            id={v.id}
+                            action="reject"
+                            listed={status}
+                            state={state}
+                            label={t('verification.admin.rejectReason')}
+                            submit={t('verification.admin.reject')}
+                          />
                         </>
                       )}
                       {admin && v.status === 'approved' && (
-                        <form method="post" action={`/admin/verifications/${v.id}/revoke`} class="form--inline">
-                          {csrf}
-                          <input
-                            name="reason"
-                            required
-                            minLength={2}
-                            maxLength={200}
-                            aria-label={t('verification.admin.revokeReason')}
-                            placeholder={t('verification.admin.revokeReason')}
-                          />
-                          <button type="submit" class="button">
-                            {t('verification.admin.revoke')}
-                          </button>
-                        </form>
+                        <ReasonForm
+                          ctx={ctx}
+                          id={v.id}
+                          action="revoke"
+                          listed={status}
+                          state={state}
+                          label={t('verification.admin.revokeReason')}
+                          submit={t('verification.admin.revoke')}
+                        />
                       )}
                       {admin && (
-                        <form method="post" action={`/admin/verifications/${v.id}/reveal`} class="form--inline">
-                          {csrf}
-                          <input
-                            name="reason"
-                            required
-                            minLength={2}
-                            maxLength={200}
-                            aria-label={t('verification.admin.revealReason')}
-                            placeholder={t('verification.admin.revealReason')}
-                          />
-                          <button type="submit" class="button">
-                            {t('verification.admin.reveal')}
-                          </button>
-                        </form>
+                        <ReasonForm
+                          ctx={ctx}
+                          id={v.id}
+                          action="reveal"
+                          listed={status}
+                          state={state}
+                          label={t('verification.admin.revealReason')}
+                          submit={t('verification.admin.reveal')}
+                        />
                       )}
                     </td>
                   </tr>
@@ -142,5 +136,52 @@ export function AdminVerificationsPage({
         )}
       </section>
     </Layout>
+  );
+}
+
+/** The staff decisions that need a reason, each a form per row: `<action>-<verification id>`. */
+export type ReasonAction = 'reject' | 'revoke' | 'reveal';
+export const reasonFormId = (action: ReasonAction | 'approve', id: number | string) => `${action}-${id}`;
+
+/** The reason forms a row offers (a refusal for any other is shown alone, above the table). */
+const reasonFormsOf = (v: { id: number; status: VerificationStatus }, admin: boolean): string[] =>
+  [
+    ...(v.status === 'pending' ? (['reject'] as const) : []),
+    ...(admin && v.status === 'approved' ? (['revoke'] as const) : []),
+    ...(admin ? (['reveal'] as const) : []),
+  ].map((a) => reasonFormId(a, v.id));
+
+/** One reason form: the reason (its label for screen readers), the tab it was sent from, the button. */
+function ReasonForm(props: {
+  ctx: PageContext;
+  id: number;
+  action: ReasonAction;
+  listed: VerificationStatus;
+  state: FormState | undefined;
+  label: string;
+  submit: string;
+}) {
+  const form = reasonFormId(props.action, props.id);
+  return (
+    <Form
+      id={form}
+      class="form--inline"
+      action={`/admin/verifications/${props.id}/${props.action}`}
+      csrf={props.ctx.csrfToken}
+      state={props.state}
+    >
+      <input type="hidden" name="listed" value={props.listed} />
+      <TextField
+        form={form}
+        name="reason"
+        label={<span class="visually-hidden">{props.label}</span>}
+        state={props.state}
+        required
+        minLength={2}
+        maxLength={200}
+        placeholder={props.label}
+      />
+      <Submit kind="plain" label={props.submit} />
+    </Form>
   );
 }

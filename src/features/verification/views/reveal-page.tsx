@@ -2,7 +2,7 @@ import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
 import { Layout } from '../../../web/views/layout.tsx';
 import { StaffNav } from '../../../web/views/staff-nav.tsx';
-import type { RevealedVerification } from '../service.ts';
+import type { RevealedVerification } from '../decisions.ts';
 
 /** The one response that shows a submission unmasked (an admin's audited reveal); sent with no-store. */
 export function RevealPage({ ctx, revealed }: { ctx: PageContext; revealed: RevealedVerification }) {

@@ -1,8 +1,11 @@
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import type { FormState } from '../../../web/form-state.ts';
 import { formatBytes, formatDateTime } from '../../../web/format.ts';
+import { CheckboxField, FileField, Form, Submit, TextField } from '../../../web/views/form.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
-import { type getMyVerification, type MaskedVerification, PHOTO_MAX_BYTES } from '../service.ts';
+import type { MaskedVerification } from '../sealed.ts';
+import { type getMyVerification, PHOTO_MAX_BYTES } from '../service.ts';
 
 type State = Awaited<ReturnType<typeof getMyVerification>>;
 
@@ -20,23 +23,26 @@ function hint(v: MaskedVerification): string {
   }
 }
 
+/** The submission form's id (its fields are `verification-legalName`, …). */
+export const VERIFICATION_FORM = 'verification';
+
 /**
  * /account/verification: the user's status (masked), and the form when they may submit (never while a submission
- * is pending or once approved). `error` is the refusal of the last post; the number typed is never echoed back.
+ * is pending or once approved). `form` is the refused last post: the name comes back, the number never does (the
+ * field asks for it again), and the photo must be chosen again.
  */
 export function VerificationPage({
   ctx,
   state,
-  error,
-  legalName,
+  form,
 }: {
   ctx: PageContext;
   state: State;
-  error?: string | undefined;
-  legalName?: string | undefined;
+  form?: FormState | undefined;
 }) {
   const v = state.latest;
   const status = state.verified ? 'approved' : (v?.status ?? 'none');
+  const f = VERIFICATION_FORM;
   return (
     <Layout ctx={ctx} title={t('verification.title')} head={<meta name="robots" content="noindex" />}>
       <section class="card" aria-labelledby="verification-title">
@@ -67,58 +73,38 @@ export function VerificationPage({
           <h2 id="verification-form-title">
             {v ? t('verification.form.resubmitTitle') : t('verification.form.title')}
           </h2>
-          {error && (
-            <p class="form__errors" role="alert">
-              {error}
-            </p>
-          )}
-          <form
-            class="form"
-            method="post"
-            action={`/account/verification?_csrf=${encodeURIComponent(ctx.csrfToken ?? '')}`}
-            enctype="multipart/form-data"
-          >
-            <div class="field">
-              <label for="legalName">{t('verification.form.name')}</label>
-              <input id="legalName" name="legalName" required maxLength={40} autoComplete="name" value={legalName} />
-            </div>
-            <div class="field">
-              <label for="idNumber">{t('verification.form.number')}</label>
-              <input
-                id="idNumber"
-                name="idNumber"
-                required
-                maxLength={40}
-                autoComplete="off"
-                spellcheck={false}
-                aria-describedby="idNumber-hint"
-              />
-              <p class="field__hint" id="idNumber-hint">
-                {t('verification.form.numberHint')}
-              </p>
-            </div>
-            <div class="field">
-              <label for="photo">{t('verification.form.photo')}</label>
-              <input
-                id="photo"
-                name="photo"
-                type="file"
-                accept="image/jpeg,image/png,image/webp"
-                aria-describedby="photo-hint"
-              />
-              <p class="field__hint" id="photo-hint">
-                {t('verification.form.photoHint', { max: formatBytes(PHOTO_MAX_BYTES) })}
-              </p>
-            </div>
-            <div class="field">
-              <label>
-                <input type="checkbox" name="consent" value="1" required /> {t('verification.form.consent')}
-              </label>
-            </div>
-            <button type="submit" class="button button--primary">
-              {t('verification.form.submit')}
-            </button>
-          </form>
+          <Form id={f} action="/account/verification" csrf={ctx.csrfToken} state={form} multipart>
+            <TextField
+              form={f}
+              name="legalName"
+              label={t('verification.form.name')}
+              state={form}
+              required
+              maxLength={40}
+              autoComplete="name"
+            />
+            <TextField
+              form={f}
+              name="idNumber"
+              label={t('verification.form.number')}
+              state={form}
+              hint={t('verification.form.numberHint')}
+              required
+              maxLength={40}
+              autoComplete="off"
+              spellcheck={false}
+            />
+            <FileField
+              form={f}
+              name="photo"
+              label={t('verification.form.photo')}
+              state={form}
+              hint={t('verification.form.photoHint', { max: formatBytes(PHOTO_MAX_BYTES) })}
+              accept="image/jpeg,image/png,image/webp"
+            />
+            <CheckboxField form={f} name="consent" label={t('verification.form.consent')} state={form} required />
+            <Submit label={t('verification.form.submit')} />
+          </Form>
         </section>
       )}
     </Layout>

@@ -1,5 +1,7 @@
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
+import type { FormState } from '../../../web/form-state.ts';
+import { FileField, Form, Submit } from '../../../web/views/form.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
 import { StaffNav } from '../../../web/views/staff-nav.tsx';
 import type { TraceResult } from '../trace.ts';
@@ -29,31 +31,34 @@ export function describeTrace(result: TraceResult): string[] {
   return lines;
 }
 
+/** The trace upload's id (its file field is `trace-file`). */
+export const TRACE_FORM = 'trace';
+
 /** 下载溯源: the upload form, the switches, and the result of the last trace. */
 export function TracePage({
   ctx,
   settings,
   result,
   saved,
+  state,
 }: {
   ctx: PageContext;
   settings: { visible: boolean; required: boolean };
   result?: TraceResult;
   saved?: boolean;
+  /** The refused trace upload (its file must be chosen again). */
+  state?: FormState | undefined;
 }) {
-  const csrf = encodeURIComponent(ctx.csrfToken ?? '');
   return (
     <Layout ctx={ctx} title={t('watermark.title')} head={<meta name="robots" content="noindex" />}>
       <StaffNav ctx={ctx} current="/admin/trace" />
       <section class="card" aria-labelledby="trace-title">
         <h1 id="trace-title">{t('watermark.title')}</h1>
         <p class="muted">{t('watermark.intro')}</p>
-        <form method="post" action={`/admin/trace?_csrf=${csrf}`} enctype="multipart/form-data">
-          <label>
-            {t('watermark.file')} <input type="file" name="file" required />
-          </label>{' '}
-          <button type="submit">{t('watermark.submit')}</button>
-        </form>
+        <Form id={TRACE_FORM} action="/admin/trace" csrf={ctx.csrfToken} state={state} multipart>
+          <FileField form={TRACE_FORM} name="file" label={t('watermark.file')} state={state} required />
+          <Submit label={t('watermark.submit')} />
+        </Form>
         {result && (
           <output id="trace-result" class={result.status === 'marked' ? 'notice' : 'notice notice--warn'}>
             {describeTrace(result).map((line) => (
@@ -65,8 +70,7 @@ export function TracePage({
       <section class="card" aria-labelledby="mark-settings">
         <h2 id="mark-settings">{t('watermark.settingsTitle')}</h2>
         {saved && <p class="notice">{t('watermark.saved')}</p>}
-        <form method="post" action="/admin/trace/settings">
-          <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+        <Form id="mark-settings-form" action="/admin/trace/settings" csrf={ctx.csrfToken}>
           <p>
             <label>
               <input type="checkbox" name="visible" value="1" checked={settings.visible} /> {t('watermark.visible')}
@@ -78,7 +82,7 @@ export function TracePage({
             </label>
           </p>
           <button type="submit">{t('watermark.save')}</button>
-        </form>
+        </Form>
       </section>
     </Layout>
   );
