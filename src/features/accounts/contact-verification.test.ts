@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { capturingLog, contactVerifiedAt, linkPath, makeAccount, tokenOf } from '../../testing/account-flows.ts';
+import { describe, test } from 'node:test';
+import { contactVerifiedAt, linkPath, makeAccount, tokenOf } from '../../testing/account-flows.ts';
 import { TestClient } from '../../testing/client.ts';
+import { useMailSite } from '../../testing/mail-site.ts';
 import { SEED_DOCX } from '../../testing/paths.ts';
-import { type SmtpCapture, startSmtpCapture } from '../../testing/smtp-capture.ts';
-import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { DIALECTS } from '../../testing/test-db.ts';
 import { verifyContactByOperator } from './contact.ts';
 
@@ -12,33 +11,21 @@ const JSON_ACCEPT = { accept: 'application/json' };
 
 for (const dialect of DIALECTS) {
   describe(`contact verification with mail and SMS (${dialect})`, () => {
-    let t: TestApp;
-    let smtp: SmtpCapture;
-    const sms = capturingLog();
-    let origin: string;
-    const users = () => t.deps.database.db.selectFrom('users').selectAll().execute();
-
-    before(async () => {
-      smtp = await startSmtpCapture();
-      t = await createTestApp(dialect, { worker: false, env: { SMTP_URL: smtp.url }, log: sms.log });
-      origin = t.deps.config.http.publicUrl;
-    });
-    after(async () => {
-      await t.close();
-      await smtp.close();
-    });
+    const site = useMailSite(dialect);
+    const { sms } = site;
+    const users = () => site.t.deps.database.db.selectFrom('users').selectAll().execute();
 
     test('register by email: nothing exists until the link in the delivered mail is confirmed, once', async () => {
-      const c = new TestClient(t.app);
+      const c = new TestClient(site.t.app);
       const res = await c.register('new.writer@example.com', '新笔杆', 'quiet river 42', { verifyContact: false });
       assert.equal(res.statusCode, 200);
       assert.ok(res.body.includes('验证邮件已发送至 new.writer@example.com'), 'the page says where the link went');
       assert.equal((await users()).length, 0, 'no account before the link comes back');
       assert.equal(c.cookies.get('wy_sid'), undefined, 'not logged in yet');
 
-      const mail = await smtp.waitFor((m) => m.envelope.to.includes('new.writer@example.com'));
+      const mail = await site.smtp.waitFor((m) => m.envelope.to.includes('new.writer@example.com'));
       assert.match(mail.subject ?? '', /完成注册/);
-      const path = linkPath(mail, origin);
+      const path = linkPath(mail, site.origin);
       assert.match(path, /^\/register\/confirm\?token=[A-Za-z0-9_-]{43}$/);
       const page = await c.get(path);
       assert.equal(page.statusCode, 200);
@@ -54,7 +41,7 @@ for (const dialect of DIALECTS) {
       const home = await c.get('/');
       assert.ok(home.body.includes('新笔杆') && !home.body.includes('verify-banner'), 'logged in, no banner');
 
-      const again = new TestClient(t.app);
+      const again = new TestClient(site.t.app);
       const reused = await again.postForm(
         '/register/confirm',
         { token: tokenOf(path) },
@@ -64,13 +51,13 @@ for (const dialect of DIALECTS) {
       assert.ok(reused.body.includes('该链接已经使用过'));
       assert.equal(again.cookies.get('wy_sid'), undefined);
       assert.equal((await users()).length, 1);
-      const stored = await t.deps.database.db.selectFrom('account_tokens').select('token_hash').execute();
+      const stored = await site.t.deps.database.db.selectFrom('account_tokens').select('token_hash').execute();
       assert.ok(!stored.some((r) => r.token_hash.includes(tokenOf(path))), 'only a keyed hash is stored');
     });
 
     test('an account from before the transport verifies its email from 验证邮箱/手机; until then it may buy, not sell', async () => {
-      const id = await makeAccount(t.deps, 'old.writer@example.com', { name: '老笔杆' });
-      const c = new TestClient(t.app);
+      const id = await makeAccount(site.t.deps, 'old.writer@example.com', { name: '老笔杆' });
+      const c = new TestClient(site.t.app);
       await c.postForm(
         '/login',
         { identifier: 'old.writer@example.com', password: 'correct horse 1' },
@@ -101,15 +88,15 @@ for (const dialect of DIALECTS) {
       const sent = await c.postForm('/settings/verify/send', {}, { csrf: await c.csrf('/settings/verify') });
       assert.equal(sent.statusCode, 200);
       assert.ok(sent.body.includes('验证邮件已发送至 old.writer@example.com'));
-      const mail = await smtp.waitFor((m) => m.envelope.to.includes('old.writer@example.com'));
-      const path = linkPath(mail, origin);
+      const mail = await site.smtp.waitFor((m) => m.envelope.to.includes('old.writer@example.com'));
+      const path = linkPath(mail, site.origin);
       assert.match(path, /^\/verify\/email\?token=/);
       // The link works in any browser (the link is the proof), once.
-      const other = new TestClient(t.app);
+      const other = new TestClient(site.t.app);
       const ok = await other.postForm('/verify/email', { token: tokenOf(path) }, { csrf: await other.csrf(path) });
       assert.equal(ok.statusCode, 200);
       assert.ok(ok.body.includes('验证成功'));
-      assert.ok((await contactVerifiedAt(t.deps, id)) !== null);
+      assert.ok((await contactVerifiedAt(site.t.deps, id)) !== null);
       const twice = await other.postForm(
         '/verify/email',
         { token: tokenOf(path) },
@@ -121,7 +108,7 @@ for (const dialect of DIALECTS) {
       const already = await c.postForm('/settings/verify/send', {}, { csrf: await c.csrf('/settings/verify') });
       assert.equal(already.statusCode, 409);
       assert.ok(already.body.includes('已经验证过了'));
-      const notes = await t.deps.database.db
+      const notes = await site.t.deps.database.db
         .selectFrom('notifications')
         .selectAll()
         .where('user_id', '=', id)
@@ -133,7 +120,7 @@ for (const dialect of DIALECTS) {
     });
 
     test('register by phone: the 6-digit code (console adapter) creates the account; wrong codes are counted', async () => {
-      const c = new TestClient(t.app);
+      const c = new TestClient(site.t.app);
       const res = await c.register('13900139000', '手机用户', 'quiet river 42', { verifyContact: false });
       assert.equal(res.statusCode, 200);
       assert.ok(res.body.includes('验证码已发送至 13900139000') && res.body.includes('name="code"'));
@@ -148,7 +135,7 @@ for (const dialect of DIALECTS) {
       assert.equal(good.statusCode, 303);
       const user = (await users()).find((u) => u.phone === '13900139000');
       assert.ok(user && user.contact_verified_at !== null);
-      const again = new TestClient(t.app);
+      const again = new TestClient(site.t.app);
       const reuse = await again.postForm(
         '/register/confirm',
         { identifier: '13900139000', code },
@@ -160,19 +147,19 @@ for (const dialect of DIALECTS) {
     });
 
     test('the operator vouches for an address (wenyuan verify-contact); an unknown one is a clear refusal', async () => {
-      const id = await makeAccount(t.deps, 'vouched@example.com');
-      assert.equal(await contactVerifiedAt(t.deps, id), null);
-      assert.equal(await verifyContactByOperator(t.deps, 'Vouched@Example.com'), id);
-      assert.ok((await contactVerifiedAt(t.deps, id)) !== null);
-      await assert.rejects(verifyContactByOperator(t.deps, 'nobody@example.com'), {
+      const id = await makeAccount(site.t.deps, 'vouched@example.com');
+      assert.equal(await contactVerifiedAt(site.t.deps, id), null);
+      assert.equal(await verifyContactByOperator(site.t.deps, 'Vouched@Example.com'), id);
+      assert.ok((await contactVerifiedAt(site.t.deps, id)) !== null);
+      await assert.rejects(verifyContactByOperator(site.t.deps, 'nobody@example.com'), {
         messageKey: 'account.operator.notFound',
       });
     });
 
     test('a phone account verifies with a code sent from 验证邮箱/手机; another account cannot use it', async () => {
-      const id = await makeAccount(t.deps, '13700137000', { name: '号码主人' });
-      await makeAccount(t.deps, '13600136000', { name: '别人' });
-      const c = new TestClient(t.app);
+      const id = await makeAccount(site.t.deps, '13700137000', { name: '号码主人' });
+      await makeAccount(site.t.deps, '13600136000', { name: '别人' });
+      const c = new TestClient(site.t.app);
       await c.postForm(
         '/login',
         { identifier: '13700137000', password: 'correct horse 1' },
@@ -187,7 +174,7 @@ for (const dialect of DIALECTS) {
       assert.equal(tooSoon.statusCode, 429, 'resending waits a minute');
       assert.ok(tooSoon.body.includes('发送过于频繁'));
 
-      const other = new TestClient(t.app);
+      const other = new TestClient(site.t.app);
       await other.postForm(
         '/login',
         { identifier: '13600136000', password: 'correct horse 1' },
@@ -205,7 +192,7 @@ for (const dialect of DIALECTS) {
       const ok = await c.postForm('/settings/verify/code', { code }, { csrf: await c.csrf('/settings/verify') });
       assert.equal(ok.statusCode, 200);
       assert.ok(ok.body.includes('验证成功'));
-      assert.ok((await contactVerifiedAt(t.deps, id)) !== null);
+      assert.ok((await contactVerifiedAt(site.t.deps, id)) !== null);
     });
   });
 }

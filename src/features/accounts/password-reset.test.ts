@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { verify } from '@node-rs/argon2';
-import { capturingLog, contactVerifiedAt, linkPath, makeAccount, tokenOf } from '../../testing/account-flows.ts';
+import { contactVerifiedAt, linkPath, makeAccount, tokenOf } from '../../testing/account-flows.ts';
 import { TestClient } from '../../testing/client.ts';
 import { type FakeAliyunSms, startFakeAliyunSms } from '../../testing/fake-aliyun-sms.ts';
-import { type SmtpCapture, startSmtpCapture } from '../../testing/smtp-capture.ts';
+import { useMailSite } from '../../testing/mail-site.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 import { DIALECTS } from '../../testing/test-db.ts';
 import { CODE_ATTEMPTS, WRONG_CODES_PER_HOUR } from './tokens.ts';
@@ -24,13 +24,11 @@ const otherCode = (code: string, n = 1) => String((Number(code) + n) % 1_000_000
 
 for (const dialect of DIALECTS) {
   describe(`忘记密码 by email link and by SMS code (console adapter) (${dialect})`, () => {
-    let t: TestApp;
-    let smtp: SmtpCapture;
-    const sms = capturingLog();
-    let origin: string;
+    const site = useMailSite(dialect);
+    const { sms } = site;
     const hashOf = async (id: number) =>
       (
-        await t.deps.database.db
+        await site.t.deps.database.db
           .selectFrom('users')
           .select('password_hash')
           .where('id', '=', id)
@@ -38,30 +36,20 @@ for (const dialect of DIALECTS) {
       ).password_hash;
     /** Lets the next request for an identifier through the one-minute resend pause (as if a minute had passed). */
     const ageTokens = (identifier: string, ms: number) =>
-      t.deps.database.db
+      site.t.deps.database.db
         .updateTable('account_tokens')
         .set((eb) => ({ created_at: eb('created_at', '-', ms) }))
         .where('identifier', '=', identifier)
         .execute();
 
-    before(async () => {
-      smtp = await startSmtpCapture();
-      t = await createTestApp(dialect, { worker: false, env: { SMTP_URL: smtp.url }, log: sms.log });
-      origin = t.deps.config.http.publicUrl;
-    });
-    after(async () => {
-      await t.close();
-      await smtp.close();
-    });
-
     test('the link in the delivered mail resets once, ends every session and verifies the email', async () => {
-      const id = await makeAccount(t.deps, 'reset.me@example.com', { password: 'old password 1' });
-      const laptop = new TestClient(t.app);
-      const phone = new TestClient(t.app);
+      const id = await makeAccount(site.t.deps, 'reset.me@example.com', { password: 'old password 1' });
+      const laptop = new TestClient(site.t.app);
+      const phone = new TestClient(site.t.app);
       assert.equal(await login(laptop, 'reset.me@example.com', 'old password 1'), 303);
       assert.equal(await login(phone, 'reset.me@example.com', 'old password 1'), 303);
 
-      const c = new TestClient(t.app);
+      const c = new TestClient(site.t.app);
       assert.ok((await c.get('/login')).body.includes('href="/password/forgot"'), '忘记密码 on the login page');
       const asked = await c.postForm(
         '/password/forgot',
@@ -70,9 +58,9 @@ for (const dialect of DIALECTS) {
       );
       assert.equal(asked.statusCode, 200);
       assert.ok(asked.body.includes('如果该账号存在，我们已向 reset.me@example.com 发送了重置密码的链接'));
-      const mail = await smtp.waitFor((m) => m.envelope.to.includes('reset.me@example.com'));
+      const mail = await site.smtp.waitFor((m) => m.envelope.to.includes('reset.me@example.com'));
       assert.match(mail.subject ?? '', /重置密码/);
-      const path = linkPath(mail, origin);
+      const path = linkPath(mail, site.origin);
       assert.match(path, /^\/password\/reset\?token=/);
 
       const form = await c.get(path);
@@ -103,8 +91,8 @@ for (const dialect of DIALECTS) {
       assert.equal(done.headers.location, '/login?notice=reset');
       assert.ok((await c.get('/login?notice=reset')).body.includes('密码已重置'));
       assert.ok(!(await loggedIn(laptop)) && !(await loggedIn(phone)), 'every old session ended');
-      assert.ok((await contactVerifiedAt(t.deps, id)) !== null, 'receiving the link proved the address');
-      assert.equal(await login(new TestClient(t.app), 'reset.me@example.com', 'old password 1'), 400);
+      assert.ok((await contactVerifiedAt(site.t.deps, id)) !== null, 'receiving the link proved the address');
+      assert.equal(await login(new TestClient(site.t.app), 'reset.me@example.com', 'old password 1'), 400);
       assert.equal(await login(laptop, 'reset.me@example.com', 'new password 2'), 303);
 
       const reused = await c.postForm(
@@ -116,7 +104,7 @@ for (const dialect of DIALECTS) {
       assert.ok(reused.body.includes('该链接已经使用过'));
       assert.ok(await verify(await hashOf(id), 'new password 2'), 'a used link changes nothing');
       assert.equal((await c.get(path)).statusCode, 400, 'the form is not shown for a used link either');
-      const notes = await t.deps.database.db
+      const notes = await site.t.deps.database.db
         .selectFrom('notifications')
         .selectAll()
         .where('user_id', '=', id)
@@ -128,15 +116,15 @@ for (const dialect of DIALECTS) {
     });
 
     test('an expired link is refused with its reason and changes nothing', async () => {
-      const id = await makeAccount(t.deps, 'late@example.com', { password: 'old password 1' });
-      const c = new TestClient(t.app);
+      const id = await makeAccount(site.t.deps, 'late@example.com', { password: 'old password 1' });
+      const c = new TestClient(site.t.app);
       await c.postForm(
         '/password/forgot',
         { identifier: 'late@example.com' },
         { csrf: await c.csrf('/password/forgot') },
       );
-      const path = linkPath(await smtp.waitFor((m) => m.envelope.to.includes('late@example.com')), origin);
-      await t.deps.database.db
+      const path = linkPath(await site.smtp.waitFor((m) => m.envelope.to.includes('late@example.com')), site.origin);
+      await site.t.deps.database.db
         .updateTable('account_tokens')
         .set({ expires_at: Date.now() - 1000 })
         .where('identifier', '=', 'late@example.com')
@@ -158,10 +146,10 @@ for (const dialect of DIALECTS) {
     });
 
     test('reset by SMS code through the console adapter; the code works once', async () => {
-      const id = await makeAccount(t.deps, '13800138001', { password: 'old password 1' });
-      const before = new TestClient(t.app);
+      const id = await makeAccount(site.t.deps, '13800138001', { password: 'old password 1' });
+      const before = new TestClient(site.t.app);
       assert.equal(await login(before, '13800138001', 'old password 1'), 303);
-      const c = new TestClient(t.app);
+      const c = new TestClient(site.t.app);
       const asked = await c.postForm(
         '/password/forgot',
         { identifier: '138 0013 8001' },
@@ -175,7 +163,7 @@ for (const dialect of DIALECTS) {
       assert.equal(ok.statusCode, 303);
       assert.ok(!(await loggedIn(before)));
       assert.ok(await verify(await hashOf(id), 'new password 2'));
-      assert.ok((await contactVerifiedAt(t.deps, id)) !== null);
+      assert.ok((await contactVerifiedAt(site.t.deps, id)) !== null);
       const again = await c.postForm(
         '/password/reset',
         { ...fields, code, password: 'third password 3', passwordConfirm: 'third password 3' },
@@ -187,9 +175,9 @@ for (const dialect of DIALECTS) {
     });
 
     test('brute force is bounded per code and per account; another account’s code is refused', async () => {
-      const victim = await makeAccount(t.deps, '13800138002', { password: 'old password 1' });
-      const other = await makeAccount(t.deps, '13800138003', { password: 'other password 1' });
-      const c = new TestClient(t.app);
+      const victim = await makeAccount(site.t.deps, '13800138002', { password: 'old password 1' });
+      const other = await makeAccount(site.t.deps, '13800138003', { password: 'other password 1' });
+      const c = new TestClient(site.t.app);
       const csrf = await c.csrf('/password/forgot');
       await c.postForm('/password/forgot', { identifier: '13800138002' }, { csrf });
       await c.postForm('/password/forgot', { identifier: '13800138003' }, { csrf });
@@ -233,7 +221,7 @@ for (const dialect of DIALECTS) {
     });
 
     test('requests are limited per account and per address, counted in the database', async () => {
-      const c = new TestClient(t.app);
+      const c = new TestClient(site.t.app);
       const csrf = await c.csrf('/password/forgot');
       const ask = (identifier: string) => c.postForm('/password/forgot', { identifier }, { csrf });
       assert.equal((await ask('limits@example.com')).statusCode, 200);

@@ -2,12 +2,11 @@
 // (the account forms keep their 400/429), the sentence beside the field it is about, what was typed kept — never a
 // password nor a code — and a dead link the sentence alone.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { capturingLog, linkPath, makeAccount, tokenOf } from '../../testing/account-flows.ts';
+import { describe, test } from 'node:test';
+import { linkPath, makeAccount, tokenOf } from '../../testing/account-flows.ts';
 import { TestClient } from '../../testing/client.ts';
 import { assertRefusedForm } from '../../testing/form-assert.ts';
-import { type SmtpCapture, startSmtpCapture } from '../../testing/smtp-capture.ts';
-import { createTestApp, type TestApp } from '../../testing/test-app.ts';
+import { useMailSite } from '../../testing/mail-site.ts';
 import { DIALECTS } from '../../testing/test-db.ts';
 
 /** A different 6-digit code. */
@@ -23,23 +22,11 @@ function assertSentenceAlone(body: string, form: string, sentence: RegExp) {
 
 for (const dialect of DIALECTS) {
   describe(`找回密码, 重设密码 and the code forms keep what was typed (${dialect})`, () => {
-    let t: TestApp;
-    let smtp: SmtpCapture;
-    const sms = capturingLog();
-    let origin: string;
-
-    before(async () => {
-      smtp = await startSmtpCapture();
-      t = await createTestApp(dialect, { worker: false, env: { SMTP_URL: smtp.url }, log: sms.log });
-      origin = t.deps.config.http.publicUrl;
-    });
-    after(async () => {
-      await t.close();
-      await smtp.close();
-    });
+    const site = useMailSite(dialect);
+    const { sms } = site;
 
     test('找回密码: an invalid identifier is refused beside it and kept', async () => {
-      const c = new TestClient(t.app);
+      const c = new TestClient(site.t.app);
       const res = await c.postForm(
         '/password/forgot',
         { identifier: 'no-at-sign.example' },
@@ -55,14 +42,17 @@ for (const dialect of DIALECTS) {
     });
 
     test('the emailed link: a refused new password beside its field, none written back; a used link alone', async () => {
-      await makeAccount(t.deps, 'forms.reset@example.com', { password: 'old password 1' });
-      const c = new TestClient(t.app);
+      await makeAccount(site.t.deps, 'forms.reset@example.com', { password: 'old password 1' });
+      const c = new TestClient(site.t.app);
       await c.postForm(
         '/password/forgot',
         { identifier: 'forms.reset@example.com' },
         { csrf: await c.csrf('/password/forgot') },
       );
-      const path = linkPath(await smtp.waitFor((m) => m.envelope.to.includes('forms.reset@example.com')), origin);
+      const path = linkPath(
+        await site.smtp.waitFor((m) => m.envelope.to.includes('forms.reset@example.com')),
+        site.origin,
+      );
       const csrf = await c.csrf(path);
       const post = (password: string, passwordConfirm = password) =>
         c.postForm('/password/reset', { token: tokenOf(path), password, passwordConfirm }, { csrf });
@@ -97,8 +87,8 @@ for (const dialect of DIALECTS) {
     });
 
     test('the SMS code: a wrong code beside it, never written back, the number kept for the next try', async () => {
-      await makeAccount(t.deps, '13800138071', { password: 'old password 1' });
-      const c = new TestClient(t.app);
+      await makeAccount(site.t.deps, '13800138071', { password: 'old password 1' });
+      const c = new TestClient(site.t.app);
       const csrf = await c.csrf('/password/forgot');
       await c.postForm('/password/forgot', { identifier: '13800138071' }, { csrf });
       const code = sms.code('138****8071', 'reset');
@@ -127,7 +117,7 @@ for (const dialect of DIALECTS) {
     });
 
     test('registering by phone: a wrong code is refused beside it and not written back', async () => {
-      const c = new TestClient(t.app);
+      const c = new TestClient(site.t.app);
       const res = await c.register('13900139071', '手机表单', 'quiet river 42', { verifyContact: false });
       assert.equal(res.statusCode, 200);
       const wrong = otherCode(sms.code('139****9071', 'verify'));
@@ -148,8 +138,8 @@ for (const dialect of DIALECTS) {
     });
 
     test('验证手机: a wrong code beside it; a resend too soon in the send form (429); a dead email link alone', async () => {
-      await makeAccount(t.deps, '13700137071', { name: '验证表单' });
-      const c = new TestClient(t.app);
+      await makeAccount(site.t.deps, '13700137071', { name: '验证表单' });
+      const c = new TestClient(site.t.app);
       await c.postForm(
         '/login',
         { identifier: '13700137071', password: 'correct horse 1' },
