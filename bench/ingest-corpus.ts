@@ -3,7 +3,7 @@
 // rejected by code), one TSV line per file, and the peak RSS of each process of the tree (main, LibreOffice, page
 // renderers).
 //   npx tsx bench/ingest.ts --corpus [--out results.tsv] [--only pdf-zh,legacy] [--no-pages] [--workers 2]
-//     [--office-last | --office-only]
+//     [--office-last | --office-only] [--sample N --seed S]
 // OCR, OCR_MAX_PAGES, OFFICE_CONCURRENCY, OFFICE_MEMORY_MB, OFFICE_TIMEOUT_MS, CONVERT_TIMEOUT_MS,
 // CONVERT_MEMORY_MB, LIBREOFFICE_POOL and LIBREOFFICE_RECYCLE are taken from the environment (OCR is on by default:
 // OCR_MAX_PAGES bounds it). Each result line is appended to <out>.partial as it ends, and SIGINT/SIGTERM closes the
@@ -111,6 +111,27 @@ export async function runCorpus(): Promise<void> {
   const files = (await expandPaths(dirs)).filter(
     (f) => !process.argv.includes('--skip-office') || !OFFICE_EXT.test(f) || officeKeep?.test(f),
   );
+  // --sample N [--seed S]: N files drawn at random (a seeded generator, so two trees compare on the same files),
+  // kept in folder order.
+  const sample = opt('--sample') ? Number(opt('--sample')) : undefined;
+  if (sample !== undefined && sample < files.length) {
+    let seed = Number(opt('--seed') ?? 1) >>> 0;
+    // mulberry32
+    const random = () => {
+      seed = (seed + 0x6d2b79f5) >>> 0;
+      let t = seed;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const order = files.map((_, i) => i);
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    const keep = new Set(order.slice(0, sample));
+    files.splice(0, files.length, ...files.filter((_, i) => keep.has(i)));
+  }
   // --office-last: the files LibreOffice converts after all others (they take most of the time on a loaded machine;
   // a run cut short then still has every other file).
   // --office-only: only those (a second run beside one that has the others).

@@ -60,6 +60,7 @@ function kindOf(pid: number): string {
     if (/uno-convert/.test(all)) return 'libreoffice-driver';
     if (/soffice|oosplash/.test(all)) return 'libreoffice';
     if (/render-child/.test(all)) return 'page-render';
+    if (/convert-child/.test(all)) return 'convert-child';
     if (/tesseract/.test(all)) return 'tesseract';
     if (/prlimit|timeout/.test(cmd[0] ?? '')) return 'wrapper';
     return (cmd[0] ?? 'other').split('/').pop() || 'other';
