@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, open as openFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { buildZip, docxEntries, fixtureDir } from '../testing/zip-fixtures.ts';
-import { createConverter } from './converter.ts';
+import { createConverter, type ProcessConverter } from './converter.ts';
 import { extractDocx } from './extract-docx.ts';
 import type { OfficeConverter } from './libreoffice.ts';
 import { ConversionError, DEFAULT_LIMITS } from './types.ts';
@@ -16,6 +17,30 @@ const SEED_DOCX = fileURLToPath(new URL('../../../shared/seed/seed-speech.docx',
 const SEED_TXT = fileURLToPath(new URL('../../../shared/seed/seed-speech.txt', import.meta.url));
 const PDF_ZH = `${CORPUS}pdf-zh/libpku__专业课__民俗学__考试提纲解答(sulley).pdf`;
 const ENCRYPTED_PDF = `${CORPUS}malformed/pypdf__encryption__r3-user-password.pdf`;
+
+/** Whether a process with this pid exists. */
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Waits until `pid` has gone, at most `maxMs` (a guard against a hang, not a timing assertion). */
+const gone = async (pid: number, maxMs = 30_000) => {
+  const until = Date.now() + maxMs;
+  while (alive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  return !alive(pid);
+};
+
+/** The pid of the child running the task just handed to the converter (the one busy child, concurrency 1). */
+const busyPid = (converter: ProcessConverter) => {
+  const busy = converter.extractionStats().children.filter((c) => c.busy);
+  assert.equal(busy.length, 1);
+  return busy[0]!.pid;
+};
 
 const isError = (code: string, permanent?: boolean) => (err: unknown) => {
   assert.ok(err instanceof ConversionError, `expected a ConversionError, got ${String(err)}`);
@@ -41,7 +66,7 @@ describe('createConverter', () => {
   });
   after(() => fx.cleanup());
 
-  test('extracts each format in a worker, with the same result as in-process', async () => {
+  test('extracts each format in a child process, with the same result as in-process', async () => {
     const converter = createConverter({ concurrency: 2, timeoutMs: 30_000, memoryMb: 256 });
     try {
       const [docx, pdf, txt] = await Promise.all([
@@ -58,7 +83,7 @@ describe('createConverter', () => {
     }
   });
 
-  test('a ConversionError crosses the thread boundary with its code, params and permanence', async () => {
+  test('a ConversionError crosses the process boundary with its code, params and permanence', async () => {
     const converter = createConverter({
       concurrency: 1,
       timeoutMs: 30_000,
@@ -102,7 +127,7 @@ describe('createConverter', () => {
     }
   });
 
-  test('a task over its time is stopped, and the next task gets a fresh worker', async () => {
+  test('a task over its time is stopped, and the next task gets a fresh child', async () => {
     const converter = createConverter({ concurrency: 1, timeoutMs: 800, memoryMb: 1024 });
     try {
       const slow = converter.extract(heavyDocx, 'docx');
@@ -114,7 +139,7 @@ describe('createConverter', () => {
     }
   });
 
-  test('a worker over its heap cap dies with outOfMemory, and the pool carries on', async () => {
+  test('a child over its heap cap dies with outOfMemory, and the pool carries on', async () => {
     const converter = createConverter({ concurrency: 1, timeoutMs: 60_000, memoryMb: 64 });
     try {
       await assert.rejects(converter.extract(heavyDocx, 'docx'), isError('outOfMemory', true));
@@ -171,5 +196,156 @@ describe('createConverter', () => {
       if (outcome.status === 'rejected') isError('failed', false)(outcome.reason);
     }
     await assert.rejects(converter.extract(SEED_TXT, 'txt'), isError('failed', false));
+  });
+  test('one child serves task after task: pdf.js is loaded once', async () => {
+    // No recycling by size here (a child is ~380 MB after a Chinese PDF's CMaps and fonts).
+    const converter = createConverter({ concurrency: 1, timeoutMs: 60_000, memoryMb: 256, recycleRssMb: 4096 });
+    try {
+      const pids: number[] = [];
+      for (const [path, format] of [
+        [SEED_TXT, 'txt'],
+        [SEED_DOCX, 'docx'],
+        [PDF_ZH, 'pdf'],
+        [SEED_TXT, 'txt'],
+      ] as const) {
+        const text = converter.extract(path, format);
+        pids.push(busyPid(converter));
+        assert.ok((await text).charCount > 100);
+      }
+      assert.equal(new Set(pids).size, 1);
+      assert.ok(pids[0]! > 0 && pids[0] !== process.pid);
+      const stats = converter.extractionStats();
+      assert.equal(stats.starts, 1);
+      assert.deepEqual(stats.children, [{ pid: pids[0], tasks: 4, busy: false }]);
+    } finally {
+      await converter.close();
+    }
+  });
+
+  test('a child is replaced after recycleAfter tasks, and the old one is gone', async () => {
+    const converter = createConverter({ concurrency: 1, timeoutMs: 60_000, memoryMb: 256, recycleAfter: 2 });
+    try {
+      const pids: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const text = converter.extract(SEED_TXT, 'txt');
+        pids.push(busyPid(converter));
+        assert.equal((await text).encoding, 'utf-8');
+      }
+      const [a, b, c] = [pids[0]!, pids[2]!, pids[4]!];
+      assert.deepEqual(pids, [a, a, b, b, c]);
+      assert.equal(new Set([a, b, c]).size, 3);
+      const stats = converter.extractionStats();
+      assert.deepEqual(
+        { starts: stats.starts, recycled: stats.recycled, killed: stats.killed },
+        {
+          starts: 3,
+          recycled: 2,
+          killed: 0,
+        },
+      );
+      assert.ok(await gone(a));
+      assert.ok(await gone(b));
+      assert.ok(alive(c));
+    } finally {
+      await converter.close();
+    }
+  });
+
+  test('a child whose resident size after a task is above recycleRssMb is replaced before the next task', async () => {
+    // Any loaded child is above 1 MB: every task gets a fresh one.
+    const converter = createConverter({ concurrency: 1, timeoutMs: 60_000, memoryMb: 256, recycleRssMb: 1 });
+    try {
+      const pids: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const text = converter.extract(SEED_TXT, 'txt');
+        pids.push(busyPid(converter));
+        await text;
+      }
+      assert.equal(new Set(pids).size, 3);
+      assert.equal(converter.extractionStats().recycled, 3);
+    } finally {
+      await converter.close();
+    }
+  });
+
+  test('a task whose native memory passes the resident cap ends outOfMemory, and the next gets a fresh child', async () => {
+    // A 320 MB text file: the extractor reads it into a Buffer — memory outside the V8 heap, which the heap cap
+    // (4 GB here, out of the way) does not see — and decodes it for seconds. A loaded child is ~170 MB resident,
+    // so it passes the 300 MB cap while reading.
+    const big = `${fx.dir}/big.txt`;
+    const line = Buffer.from(`${'创建全国文明城市，是一件大事，也是一件难事。'.repeat(8)}\n`);
+    const fh = await openFile(big, 'w');
+    try {
+      const chunk = Buffer.concat(Array.from({ length: Math.ceil((4 << 20) / line.length) }, () => line));
+      for (let written = 0; written < 320 << 20; written += chunk.length) await fh.write(chunk);
+    } finally {
+      await fh.close();
+    }
+    const converter = createConverter({ concurrency: 1, timeoutMs: 120_000, memoryMb: 4096, rssMb: 300 });
+    try {
+      const hog = converter.extract(big, 'txt');
+      const first = busyPid(converter);
+      await assert.rejects(hog, (err) => {
+        isError('outOfMemory', true)(err);
+        assert.match(String((err as ConversionError).params.detail), /300 MB/);
+        return true;
+      });
+      assert.ok(await gone(first));
+      const next = converter.extract(SEED_TXT, 'txt');
+      const second = busyPid(converter);
+      assert.notEqual(second, first);
+      assert.equal((await next).encoding, 'utf-8');
+      const stats = converter.extractionStats();
+      assert.equal(stats.killed, 1);
+      assert.equal(stats.starts, 2);
+    } finally {
+      await converter.close();
+    }
+  });
+
+  test('close with a task in flight on a warm child rejects it and kills the child before it resolves', async () => {
+    const converter = createConverter({ concurrency: 1, timeoutMs: 60_000, memoryMb: 1024 });
+    // Warm: the child has loaded its libraries and went idle (unreferenced) once.
+    await converter.extract(SEED_TXT, 'txt');
+    const running = converter.extract(heavyDocx, 'docx');
+    const pid = busyPid(converter);
+    const settled = Promise.allSettled([running, converter.extract(SEED_TXT, 'txt')]);
+    await converter.close();
+    assert.equal(alive(pid), false);
+    for (const outcome of await settled) {
+      assert.equal(outcome.status, 'rejected');
+      if (outcome.status === 'rejected') isError('failed', false)(outcome.reason);
+    }
+    assert.deepEqual(converter.extractionStats().children, []);
+  });
+
+  test('idle children keep no process alive and do not outlive it', async () => {
+    // A process that extracts one file and never closes its converter must still exit by itself, and its child
+    // with it.
+    const script = await fx.write(
+      'idle.mts',
+      `import { createConverter } from ${JSON.stringify(new URL('./converter.ts', import.meta.url).href)};
+const converter = createConverter({ concurrency: 2, timeoutMs: 60000, memoryMb: 256 });
+const text = await converter.extract(${JSON.stringify(SEED_TXT)}, 'txt');
+console.log(JSON.stringify({ chars: text.charCount, pids: converter.extractionStats().children.map((c) => c.pid) }));
+`,
+    );
+    const proc = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    proc.stdout.on('data', (d) => {
+      out += d;
+    });
+    const code = await new Promise<number | null>((resolve) => {
+      const guard = setTimeout(() => proc.kill('SIGKILL'), 180_000);
+      proc.once('exit', (c) => {
+        clearTimeout(guard);
+        resolve(c);
+      });
+    });
+    assert.equal(code, 0, 'the process exited on its own');
+    const { chars, pids } = JSON.parse(out) as { chars: number; pids: number[] };
+    assert.ok(chars > 2000);
+    assert.equal(pids.length, 1);
+    assert.ok(await gone(pids[0]!), 'the idle child ended with its parent');
   });
 });

@@ -1,12 +1,13 @@
+import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
-import type { WorkerReply, WorkerTask } from './convert-worker.ts';
+import { fileURLToPath } from 'node:url';
+import type { ChildReply, ChildTask } from './convert-child.ts';
 import { imageToPdf } from './image-scan.ts';
 import type { OfficeConverter, OfficeStats } from './libreoffice.ts';
 import type { RenderRequest, RenderResult } from './render-pdf.ts';
-import { createRenderPool } from './render-process.ts';
+import { createRenderPool, treeRss } from './render-process.ts';
 import {
   ConversionError,
   type ConvertLimits,
@@ -26,7 +27,7 @@ export interface ExtractOptions {
   onPdf?: (pdfPath: string) => Promise<void>;
 }
 
-/** Extracts text from uploaded files away from the main thread. */
+/** Extracts text from uploaded files away from the main process. */
 export interface Converter {
   /** Whether office formats (doc, xlsx, …) can be converted: LibreOffice is installed. */
   readonly officeAvailable: boolean;
@@ -42,86 +43,160 @@ export interface Converter {
   render(req: RenderRequest): Promise<RenderResult>;
   /** LibreOffice processes started and documents converted so far (benchmarks, tests). */
   officeStats(): OfficeStats;
-  /** Terminates every worker and LibreOffice process; queued and running tasks reject with a retryable 'failed'. */
+  /** Kills every converter child and LibreOffice process; queued and running tasks reject with a retryable 'failed'. */
   close(): Promise<void>;
 }
 
-/** How many workers, how long a task may run, and how much heap a worker may use. */
+/** How many children, how long a task may run, and how much memory a child may use. */
 export interface ConverterOptions {
   concurrency: number;
   timeoutMs: number;
+  /** Most JavaScript heap of an extraction child (--max-old-space-size), and of a page-render child. */
   memoryMb: number;
   limits?: ConvertLimits;
   /** LibreOffice for office formats; without it those formats are 'unsupported'. */
   office?: OfficeConverter;
-  /** Most resident memory (MB, native included) of a page-render child; default memoryMb + 512. */
+  /**
+   * Most resident memory (MB, native included) of an extraction child and its descendants, read from /proc while a
+   * task runs; past it the child is killed and the task ends 'outOfMemory'. Default memoryMb + 512.
+   */
+  rssMb?: number;
+  /** Most resident memory (MB, native included) of a page-render child; default rssMb. */
   renderRssMb?: number;
+  /** Tasks an extraction child runs before it is replaced (default 200). */
+  recycleAfter?: number;
+  /** A child whose resident size after a task is above this (MB) is replaced before the next one; default rssMb / 2. */
+  recycleRssMb?: number;
+  /** How often a busy child's resident size is read (ms, default 100). */
+  watchMs?: number;
 }
 
-// Loading pdf.js and htmlparser2 takes well under a second; a worker that is not ready after this is broken, not slow.
+/** What the extraction children have done so far (benchmarks, tests). */
+export interface ExtractionStats {
+  /** Children started. */
+  starts: number;
+  /** Children replaced after recycleAfter tasks or because they had grown past recycleRssMb. */
+  recycled: number;
+  /** Children killed for their task: over the resident cap, over time, crashed. */
+  killed: number;
+  /** The live children: pid, tasks done, whether one runs now. */
+  children: Array<{ pid: number; tasks: number; busy: boolean }>;
+}
+
+/** The converter createConverter makes: a Converter that also reports on its extraction children. */
+export interface ProcessConverter extends Converter {
+  extractionStats(): ExtractionStats;
+}
+
+// Loading pdf.js and htmlparser2 takes well under a second; a child that is not ready after this is broken, not slow.
 const STARTUP_MS = 60_000;
 
 interface Task {
   id: number;
   path: string;
   format: DocFormat;
-  render?: RenderRequest | undefined;
-  // biome-ignore lint/suspicious/noExplicitAny: the worker answers an extraction or a render, by task kind
-  resolve(value: any): void;
+  resolve(value: ExtractedText): void;
   reject(err: ConversionError): void;
 }
 
 interface Slot {
-  worker: Worker;
+  child: ChildProcess;
+  /** Resolves when the process has exited. */
+  exited: Promise<void>;
   ready: boolean;
+  tasks: number;
   task?: Task | undefined;
   timer?: NodeJS.Timeout | undefined;
+  watch?: NodeJS.Timeout | undefined;
   startupTimer?: NodeJS.Timeout | undefined;
 }
 
 /**
- * A pool of worker threads (node:worker_threads) with per-task timeout (terminate + replace the worker →
- * ConversionError('timeout')) and a heap cap via resourceLimits.maxOldGenerationSizeMb (worker dies with
- * ERR_WORKER_OUT_OF_MEMORY → ConversionError('outOfMemory')).
+ * A pool of long-lived child processes (child_process.fork, one task at a time each) with a per-task timeout (kill +
+ * replace → ConversionError('timeout')), a heap cap (--max-old-space-size; a heap overflow aborts the child →
+ * 'outOfMemory') and a cap on the child's whole resident size, native memory included, read from /proc while a task
+ * runs (kill → 'outOfMemory'). A child serves up to recycleAfter tasks and is replaced sooner when it has grown past
+ * recycleRssMb, so the memory pdf.js and Node's buffers keep never accumulates — in the child, and never in this
+ * process (decision 0037).
  */
-export function createConverter(opts: ConverterOptions): Converter {
+export function createConverter(opts: ConverterOptions): ProcessConverter {
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const concurrency = Math.max(1, Math.floor(opts.concurrency));
+  const rssMb = opts.rssMb ?? opts.memoryMb + 512;
+  const recycleAfter = Math.max(1, Math.floor(opts.recycleAfter ?? 200));
+  const recycleRssBytes = (opts.recycleRssMb ?? rssMb / 2) * 1024 * 1024;
+  const watchMs = opts.watchMs ?? 100;
   const queue: Task[] = [];
   const slots = new Set<Slot>();
-  const exiting = new Set<Promise<unknown>>();
+  const exiting = new Set<Promise<void>>();
+  const stats = { starts: 0, recycled: 0, killed: 0 };
   let closed = false;
   let nextId = 1;
   // Page images: one child process per render, resident memory and time capped (render-process.ts).
   const renders = createRenderPool(
-    { rssMb: opts.renderRssMb ?? opts.memoryMb + 512, heapMb: opts.memoryMb, timeoutMs: opts.timeoutMs },
+    { rssMb: opts.renderRssMb ?? rssMb, heapMb: opts.memoryMb, timeoutMs: opts.timeoutMs },
     concurrency,
   );
 
   const spawn = (): Slot => {
-    const worker = startWorker(opts.memoryMb);
-    const slot: Slot = { worker, ready: false };
+    const child = startChild(opts.memoryMb);
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const slot: Slot = { child, exited, ready: false, tasks: 0 };
     slots.add(slot);
-    worker.on('message', (reply: WorkerReply) => onMessage(slot, reply));
-    worker.on('error', (err: Error & { code?: string }) => {
-      const error =
-        err.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? new ConversionError('outOfMemory')
-          : new ConversionError('failed', { detail: shortDetail(err) }, false);
-      retire(slot, error);
+    stats.starts++;
+    child.on('message', (reply: ChildReply) => onMessage(slot, reply));
+    child.on('error', (err) => {
+      retire(slot, new ConversionError('failed', { detail: shortDetail(err) }, false));
     });
-    worker.on('exit', (code) => {
-      retire(slot, new ConversionError('failed', { detail: `converter worker exited (${code})` }, false));
+    child.once('exit', (code, signal) => {
+      // A V8 heap overflow aborts the child (SIGABRT, or exit code 134 through a shell); anything else is a crash.
+      const oom = signal === 'SIGABRT' || code === 134;
+      retire(
+        slot,
+        oom
+          ? new ConversionError('outOfMemory', { detail: 'converter heap' })
+          : new ConversionError('failed', { detail: `converter child exited (${signal ?? code})` }, false),
+      );
     });
     slot.startupTimer = setTimeout(() => {
-      retire(slot, new ConversionError('failed', { detail: 'converter worker did not start' }, false));
+      retire(slot, new ConversionError('failed', { detail: 'converter child did not start' }, false));
     }, STARTUP_MS);
     slot.startupTimer.unref();
     return slot;
   };
 
-  const startTimer = (slot: Slot) => {
-    slot.timer = setTimeout(() => retire(slot, new ConversionError('timeout')), opts.timeoutMs);
+  // While a task runs the child (and its IPC channel) keeps this process alive; an idle one must not.
+  const hold = (slot: Slot, busy: boolean) => {
+    const channel = slot.child.channel as { ref?(): void; unref?(): void } | null | undefined;
+    if (busy) {
+      slot.child.ref();
+      channel?.ref?.();
+    } else {
+      slot.child.unref();
+      channel?.unref?.();
+    }
+  };
+
+  // The task's clock and the resident-memory watch run from when the child can start on it, so loading the
+  // libraries is not counted against the task.
+  const startTask = (slot: Slot) => {
+    slot.timer = setTimeout(() => retire(slot, new ConversionError('timeout'), true), opts.timeoutMs);
+    const limit = rssMb * 1024 * 1024;
+    slot.watch = setInterval(() => {
+      const pid = slot.child.pid;
+      if (!pid) return;
+      if ((treeRss(pid) ?? 0) > limit) {
+        retire(slot, new ConversionError('outOfMemory', { detail: `converter over ${rssMb} MB resident` }), true);
+      }
+    }, watchMs);
+    slot.watch.unref();
+  };
+
+  const stopTask = (slot: Slot) => {
+    clearTimeout(slot.timer);
+    clearInterval(slot.watch);
+    slot.timer = undefined;
+    slot.watch = undefined;
   };
 
   const dispatch = () => {
@@ -137,7 +212,7 @@ export function createConverter(opts: ConverterOptions): Converter {
         try {
           slot = spawn();
         } catch (err) {
-          // The worker cannot even be created (bad options, tsx missing): fail this task rather than the caller.
+          // The child cannot even be started (bad options, tsx missing): fail this task rather than the caller.
           queue.shift()!.reject(new ConversionError('failed', { detail: shortDetail(err) }, false));
           continue;
         }
@@ -145,57 +220,66 @@ export function createConverter(opts: ConverterOptions): Converter {
       if (!slot) return;
       const task = queue.shift()!;
       slot.task = task;
-      slot.worker.ref();
-      const message: WorkerTask = {
-        type: 'task',
-        id: task.id,
-        path: task.path,
-        format: task.format,
-        limits,
-        ...(task.render ? { render: task.render } : {}),
-      };
-      slot.worker.postMessage(message);
-      // The clock runs from when the worker can start on the task, so loading the libraries is not counted.
-      if (slot.ready) startTimer(slot);
+      hold(slot, true);
+      const message: ChildTask = { type: 'task', id: task.id, path: task.path, format: task.format, limits };
+      const target = slot;
+      target.child.send(message, (err) => {
+        if (err) retire(target, new ConversionError('failed', { detail: shortDetail(err) }, false), true);
+      });
+      if (slot.ready) startTask(slot);
     }
   };
 
-  const onMessage = (slot: Slot, reply: WorkerReply) => {
+  const onMessage = (slot: Slot, reply: ChildReply) => {
     if (!slots.has(slot)) return;
     if (reply.type === 'ready') {
       slot.ready = true;
       clearTimeout(slot.startupTimer);
-      if (slot.task) startTimer(slot);
-      else slot.worker.unref();
+      if (slot.task) startTask(slot);
+      else hold(slot, false);
       return;
     }
     const task = slot.task;
     if (!task || reply.id !== task.id) return;
-    clearTimeout(slot.timer);
+    stopTask(slot);
     slot.task = undefined;
-    // An idle worker must not keep the process alive.
-    slot.worker.unref();
+    slot.tasks++;
+    // Replaced before its next task when it has served its share or kept what this task grew.
+    const pid = slot.child.pid;
+    if (slot.tasks >= recycleAfter || (pid !== undefined && (treeRss(pid) ?? 0) > recycleRssBytes)) {
+      stats.recycled++;
+      retire(slot, undefined);
+    } else {
+      hold(slot, false);
+    }
     if (reply.ok) task.resolve(reply.value);
     else task.reject(ConversionError.fromJSON(reply.error));
     dispatch();
   };
 
-  // Takes a worker out of the pool for good (timeout, crash, out of memory, close) and fails its task, if any.
-  const retire = (slot: Slot, error: ConversionError) => {
+  // Takes a child out of the pool for good (recycled, timeout, over its cap, crash, close), kills it and fails its
+  // task, if any. `killed` counts it as stopped for its task (timeout, memory) in the stats.
+  const retire = (slot: Slot, error: ConversionError | undefined, killed = false) => {
     if (!slots.delete(slot)) return;
-    clearTimeout(slot.timer);
+    if (killed) stats.killed++;
+    stopTask(slot);
     clearTimeout(slot.startupTimer);
-    const exit = slot.worker.terminate().catch(() => {});
-    exiting.add(exit);
-    void exit.then(() => exiting.delete(exit));
+    const { child } = slot;
+    // Referenced until it has exited, so that close() can wait for it (an idle child was unreferenced).
+    if (child.exitCode === null && child.signalCode === null) {
+      hold(slot, true);
+      child.kill('SIGKILL');
+    }
+    exiting.add(slot.exited);
+    void slot.exited.then(() => exiting.delete(slot.exited));
     const task = slot.task;
     slot.task = undefined;
-    task?.reject(error);
-    // A replacement is spawned only when there is work for it.
+    if (task) task.reject(error ?? closedError());
+    // A replacement is started only when there is work for it.
     dispatch();
   };
 
-  const extractInWorker = (path: string, format: DocFormat) =>
+  const extractInChild = (path: string, format: DocFormat) =>
     new Promise<ExtractedText>((resolve, reject) => {
       if (closed) return reject(closedError());
       queue.push({ id: nextId++, path, format, resolve, reject });
@@ -205,6 +289,10 @@ export function createConverter(opts: ConverterOptions): Converter {
   return {
     officeAvailable: opts.office?.available ?? false,
     officeStats: () => opts.office?.stats() ?? { poolStarts: 0, pooled: 0, oneShot: 0 },
+    extractionStats: () => ({
+      ...stats,
+      children: [...slots].map((s) => ({ pid: s.child.pid ?? 0, tasks: s.tasks, busy: s.task !== undefined })),
+    }),
     async withOfficePdf(path, format, fn) {
       if (!opts.office?.available) throw new ConversionError('unsupported', { ext: format });
       if (await isZip(path)) await inspectZip(path, limits);
@@ -234,15 +322,15 @@ export function createConverter(opts: ConverterOptions): Converter {
         }
         throw new ConversionError('emptyText');
       }
-      if (!isOfficeFormat(format)) return extractInWorker(path, format);
-      // Office formats: LibreOffice (child process, capped) → PDF → the PDF extractor in a worker.
+      if (!isOfficeFormat(format)) return extractInChild(path, format);
+      // Office formats: LibreOffice (child process, capped) → PDF → the PDF extractor in a converter child.
       if (!opts.office?.available) throw new ConversionError('unsupported', { ext: format });
       if (closed) throw closedError();
       // OOXML/ODF are zips: inspected (sizes, ratio, names, DTDs) before LibreOffice parses a byte.
       if (await isZip(path)) await inspectZip(path, limits);
       const { pdf, dir } = await opts.office.toPdf(path, format);
       try {
-        const text = await extractInWorker(pdf, 'pdf');
+        const text = await extractInChild(pdf, 'pdf');
         if (printedCompoundFile(text.body)) throw new ConversionError('corrupt');
         if (extractOpts?.onPdf) await extractOpts.onPdf(pdf);
         return text;
@@ -273,18 +361,19 @@ function closedError(): ConversionError {
   return new ConversionError('failed', { detail: 'converter closed' }, false);
 }
 
-// Under tsx (dev, tests, `tsx src/main.ts`) the worker entry is a .ts file, which Node 20 will not load as a worker's
-// main module even with tsx in execArgv: a one-line ESM bootstrap loads it through tsx's API instead. Built as .js,
-// the entry is loaded directly.
-function startWorker(memoryMb: number): Worker {
-  const resourceLimits = { maxOldGenerationSizeMb: memoryMb };
-  if (import.meta.url.endsWith('.ts')) {
-    const entry = new URL('./convert-worker.ts', import.meta.url).href;
-    const tsx = import.meta.resolve('tsx/esm/api');
-    const code = `import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(import.meta.url)}));`;
-    return new Worker(code, { eval: true, resourceLimits, name: 'wenyuan-convert' });
-  }
-  return new Worker(new URL('./convert-worker.js', import.meta.url), { resourceLimits, name: 'wenyuan-convert' });
+// Under tsx (dev, tests, `tsx src/main.ts`) the child's entry is TypeScript and the child loads tsx; a built tree
+// (dist/) runs the .js directly.
+function startChild(memoryMb: number): ChildProcess {
+  const ts = import.meta.url.endsWith('.ts');
+  const entry = fileURLToPath(new URL(ts ? './convert-child.ts' : './convert-child.js', import.meta.url));
+  return fork(entry, [], {
+    execArgv: [
+      ...(ts ? ['--import', import.meta.resolve('tsx')] : []),
+      `--max-old-space-size=${Math.max(32, memoryMb)}`,
+    ],
+    serialization: 'advanced',
+    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+  });
 }
 
 async function isZip(path: string): Promise<boolean> {

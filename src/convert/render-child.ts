@@ -1,5 +1,5 @@
 // The child process of render-process.ts: renders the page images of one document (pdf.js onto @napi-rs/canvas) and
-// exits. It runs apart from the server and its converter threads because canvas and pdf.js allocate native memory
+// exits. It runs apart from the server and its converter children because canvas and pdf.js allocate native memory
 // that no JavaScript heap limit sees (a 58 KB one-page PDF grew a process to 2.9 GB): here the parent watches the
 // whole resident size and kills the child, and whatever it allocated goes back to the system with it.
 import type { RenderRequest, RenderResult } from './render-pdf.ts';
@@ -9,7 +9,7 @@ import { toConversionError } from './types.ts';
 /** The answer posted back: the rendered pages, or a serialised ConversionError. */
 export type RenderChildReply = { ok: true; value: RenderResult } | { ok: false; error: SerializedConversionError };
 
-// The multi-megabyte source maps of pdfjs-dist are not parsed for stack traces nobody reads (see convert-worker.ts).
+// The multi-megabyte source maps of pdfjs-dist are not parsed for stack traces nobody reads (see convert-child.ts).
 process.setSourceMapsEnabled(false);
 
 process.once('message', async (req: RenderRequest & { source?: string }) => {

@@ -1,6 +1,6 @@
 // Page images of a PDF's first pages: pdf.js draws each page onto an @napi-rs/canvas, a faint diagonal watermark is
 // laid over it, and the result is encoded as WebP (PNG if this build of the canvas cannot encode WebP). Runs in a
-// converter worker (see convert-worker.ts), so the time and heap caps of the pool apply.
+// render child (see render-child.ts), so the time, heap and resident-memory caps of render-process.ts apply.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Canvas, createCanvas } from '@napi-rs/canvas';
