@@ -50,6 +50,8 @@ export function buildDeps(config: Config, log: Logger, database: Database): Deps
     concurrency: config.jobs.concurrency,
     timeoutMs: config.convert.timeoutMs,
     memoryMb: config.convert.memoryMb,
+    // Extraction children and page-render children alike (decisions 0022, 0037).
+    rssMb: config.convert.rssMb,
     office: createOfficeConverter({
       sofficePath: config.convert.soffice,
       timeoutMs: config.convert.officeTimeoutMs,

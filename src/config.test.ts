@@ -191,3 +191,10 @@ test('Redis: unset by default; REDIS_URL must be redis:// or rediss://, REDIS_PR
     assert.doesNotMatch(text, /secret/);
   }
 });
+
+test('converter memory: CONVERT_RSS_MB defaults to CONVERT_MEMORY_MB + 512 and is bounded', () => {
+  assert.equal(loadConfig({}).convert.rssMb, 1024);
+  assert.equal(loadConfig({ CONVERT_MEMORY_MB: '256' }).convert.rssMb, 768);
+  assert.equal(loadConfig({ CONVERT_MEMORY_MB: '256', CONVERT_RSS_MB: '600' }).convert.rssMb, 600);
+  assert.throws(() => loadConfig({ CONVERT_RSS_MB: '10' }), /CONVERT_RSS_MB/);
+});

@@ -44,6 +44,8 @@ export interface Config {
   readonly convert: {
     readonly timeoutMs: number;
     readonly memoryMb: number;
+    /** Most resident memory (MB, native included) of an extraction or page-render child; default memoryMb + 512. */
+    readonly rssMb: number;
     /** LibreOffice for office formats: the soffice path (missing = formats refused), time, memory, at once. */
     readonly soffice: string;
     readonly officeTimeoutMs: number;
@@ -187,6 +189,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       r.problems.push(`UPLOAD_MAX_BYTES=${JSON.stringify(rawMax)} must be a size such as 50MB`);
     else maxBytes = parsed;
   }
+  const convertMemoryMb = r.int('CONVERT_MEMORY_MB', 512, 64, 8192);
   const config: Config = {
     role: r.oneOf<Role>('WENYUAN_ROLE', 'all', ['all', 'web', 'worker']),
     http: {
@@ -208,7 +211,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     convert: {
       timeoutMs: r.int('CONVERT_TIMEOUT_MS', 60_000, 1000, 3_600_000),
-      memoryMb: r.int('CONVERT_MEMORY_MB', 512, 64, 8192),
+      memoryMb: convertMemoryMb,
+      rssMb: r.int('CONVERT_RSS_MB', convertMemoryMb + 512, 128, 32_768),
       soffice: r.str('SOFFICE', '/usr/bin/soffice'),
       officeTimeoutMs: r.int('OFFICE_TIMEOUT_MS', 120_000, 1000, 3_600_000),
       officeMemoryMb: r.int('OFFICE_MEMORY_MB', 2048, 256, 16_384),
