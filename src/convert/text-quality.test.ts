@@ -107,6 +107,19 @@ describe('text-quality gate', () => {
     if (v.action === 'reject') assert.equal(v.code, 'unreadable', JSON.stringify(v.metrics));
   });
 
+  test('"XX" placeholders are neither words nor non-words; a text of nothing but masks is unreadable', () => {
+    // A template's blanks among Chinese words (gongwenassistant jczc.xls): 170 "XX" used to be 170 Latin non-words.
+    const plan = Array.from({ length: 60 }, (_, i) => `领导${i + 1} XX厅副厅长 188XXXXXXXX ${i + 1} 副厅`).join('\n');
+    const v = assessText(extraction(`使用说明\n在“人员名单”中输入与会人员信息，就餐座次图会自动生成。\n${plan}`));
+    assert.equal(v.action, 'publish', JSON.stringify(v.metrics));
+    assert.equal(v.metrics.latinWords, 0);
+    assert.equal(v.metrics.placeholders, 60);
+    // An anonymised sheet (POI 35564.xls): every word masked.
+    const masked = 'XXXXXXXXX XXXXXX XXXXXXX XXXXXXXXXXX XXXXXX XXXX XXXX XXX: $ 0 $ 15 & 165\n'.repeat(10);
+    const m = assessText(extraction(masked));
+    assert.equal(m.action === 'reject' && m.code, 'unreadable', JSON.stringify(m.metrics));
+  });
+
   test('too short for the operator minimum; the EICAR test string refused as such', () => {
     const one = assessText(extraction('文'), { minChars: 20 });
     assert.deepEqual(one.action === 'reject' && [one.code, one.params], ['tooShort', { chars: 1, min: 20 }]);

@@ -28,9 +28,14 @@ export interface TextMetrics {
   cjkInWords: number;
   /** CJK characters segmented (the sample). */
   cjkSampled: number;
+  /** Multi-character dictionary words of CJK characters (the sample). */
+  cjkWords: number;
   asciiAlnum: number;
   latinWords: number;
   plausibleLatinWords: number;
+  /** Placeholder masks — tokens of nothing but X ("XX厅", "XXXX年XX月", an anonymised "XXXXX XXXX"): neither Latin
+   *  words nor non-words (the sample). */
+  placeholders: number;
   /** Letters of any script (\p{L}). */
   letters: number;
   /** Latin-1 supplement / Latin Extended letters and signs outside everyday use (× ÷ ° ± · § are not counted). */
@@ -85,7 +90,7 @@ const WS = /\s/u;
 /** Counts classes of characters over the whole text (one pass). */
 function countClasses(
   body: string,
-): Omit<TextMetrics, 'cjkInWords' | 'cjkSampled' | 'latinWords' | 'plausibleLatinWords'> {
+): Omit<TextMetrics, 'cjkInWords' | 'cjkSampled' | 'cjkWords' | 'latinWords' | 'plausibleLatinWords' | 'placeholders'> {
   const m = {
     chars: 0,
     cjk: 0,
@@ -133,8 +138,10 @@ export function measureText(body: string): TextMetrics {
   const classes = countClasses(body);
   let cjkInWords = 0;
   let cjkSampled = 0;
+  let cjkWords = 0;
   let latinWords = 0;
   let plausibleLatinWords = 0;
+  let placeholders = 0;
   // Letter-spaced Chinese ("逻 辑 导 论", common in PDFs and OCR layers) is segmented as the words it spells.
   const spaced = sample(body).replace(/(?<=\p{Script=Han}) +(?=\p{Script=Han})/gu, '');
   for (const token of cutWords(spaced)) {
@@ -142,13 +149,17 @@ export function measureText(body: string): TextMetrics {
     for (const ch of token) if (isCjk(ch.codePointAt(0)!)) cjk++;
     if (cjk > 0) {
       cjkSampled += cjk;
-      if (cjk >= 2) cjkInWords += cjk;
-    } else if (/^[a-z]{2,}$/.test(token)) {
+      if (cjk >= 2) {
+        cjkInWords += cjk;
+        cjkWords++;
+      }
+    } else if (/^x{2,}$/.test(token)) placeholders++;
+    else if (/^[a-z]{2,}$/.test(token)) {
       latinWords++;
       if (token.length <= 24 && PLAUSIBLE.test(token)) plausibleLatinWords++;
     }
   }
-  return { ...classes, cjkInWords, cjkSampled, latinWords, plausibleLatinWords };
+  return { ...classes, cjkInWords, cjkSampled, cjkWords, latinWords, plausibleLatinWords, placeholders };
 }
 
 /**
@@ -293,6 +304,10 @@ function unreadable(m: TextMetrics): boolean {
   if (wordish / m.chars < 0.4 && m.plausibleLatinWords + m.cjkInWords < 30) return true;
   // Chinese characters that form no words: a font whose codes were mapped to the wrong characters.
   if (m.cjkSampled >= 60 && m.cjk >= m.chars * 0.4 && m.cjkInWords / m.cjkSampled < 0.3) return true;
+  // Placeholders where the words should be: a sheet anonymised to "XXXXX XXXX XXX", a template that is only blanks.
+  // (A template's masks among real words — "XX厅厅长" in a seating plan — are neither; segmented as "xx" they used to
+  // count as 170 implausible Latin words and got the plan called unreadable.)
+  if (m.placeholders >= 30 && m.placeholders > m.plausibleLatinWords + m.cjkWords) return true;
   // Latin letters that form no words: OCR noise, base64, binary.
   if (m.latinWords >= 30 && m.asciiAlnum >= m.chars * 0.5 && m.plausibleLatinWords / m.latinWords < 0.5) return true;
   return false;
