@@ -41,7 +41,7 @@ export interface LogOptions {
  *
  * Every line is written at once (a synchronous write), so startup, shutdown, warnings and errors are on the
  * terminal or in the log even if the process is killed the next moment. The one exception is the access line of a
- * request (a line of the `module: 'http'` logger below warn): those are gathered up to 4 KB, so a busy server does
+ * request (a line of the `module: 'http'` logger below warn): those are gathered up to 16 KB, so a busy server does
  * not pay a write per request, and written out before the next other line, at least every second, on
  * `log.flush()` and when the process exits.
  */
@@ -58,10 +58,15 @@ export function createLogger(level: string, opts: LogOptions = {}): Logger {
   );
 }
 
+/** How many characters of access lines are gathered before they are written out. */
+const ACCESS_BATCH_CHARS = 16_384;
+
 /** A pino destination that writes synchronously and batches only access lines (see `createLogger`). */
 function output(fd: number, pretty: boolean): DestinationStream {
-  // Sync writes; with minLength, `write` only buffers until 4 KB are waiting and `flush` writes them at once.
-  const sink = pino.destination({ dest: fd, sync: true, minLength: 4096 });
+  // Every write reaches the fd at once (sonic-boom retries EAGAIN on a non-blocking pipe). Access lines are gathered
+  // here as an array of strings and joined once per batch: sonic-boom's own batching (minLength) appends each line to
+  // its pending string and measures that string's UTF-8 length on every write, which made a batch quadratic.
+  const sink = pino.destination({ dest: fd, sync: true });
   const format = pretty
     ? prettyFactory({
         colorize: isatty(fd) && !process.env.NO_COLOR,
@@ -70,11 +75,19 @@ function output(fd: number, pretty: boolean): DestinationStream {
         singleLine: true,
       })
     : undefined;
-  let buffered = false;
+  const pending: string[] = [];
+  let pendingChars = 0;
   const flush = () => {
-    if (!buffered) return;
-    buffered = false;
-    sink.flush();
+    if (pending.length === 0) return;
+    const chunk = pending.length === 1 ? (pending[0] as string) : pending.join('');
+    pending.length = 0;
+    pendingChars = 0;
+    sink.write(chunk);
+  };
+  const gather = (line: string) => {
+    pending.push(format ? format(line) : line);
+    pendingChars += line.length;
+    if (pendingChars >= ACCESS_BATCH_CHARS) flush();
   };
   const timer = setInterval(flush, ACCESS_FLUSH_MS);
   timer.unref();
@@ -89,16 +102,13 @@ function output(fd: number, pretty: boolean): DestinationStream {
     lastObj: {},
     lastLogger: undefined as unknown as Logger,
     write(line: string) {
+      if (stream.lastLevel < 40 && isAccessLogger(stream.lastLogger)) return gather(line);
+      flush();
       sink.write(format ? format(line) : line);
-      buffered = true;
-      if (stream.lastLevel >= 40 || !isAccessLogger(stream.lastLogger)) flush();
     },
-    /** An access line serialised by its caller (see `accessLineWriter`): buffered like pino's access lines. */
-    writeAccessLine(line: string) {
-      sink.write(format ? format(line) : line);
-      buffered = true;
-    },
-    /** `log.flush(cb)`: everything buffered is written before `cb` runs. */
+    /** An access line serialised by its caller (see `accessLineWriter`): batched like pino's access lines. */
+    writeAccessLine: gather,
+    /** `log.flush(cb)`: everything gathered is written before `cb` runs. */
     flush(cb?: (err?: Error) => void) {
       flush();
       cb?.();
