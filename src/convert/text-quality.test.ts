@@ -120,6 +120,27 @@ describe('text-quality gate', () => {
     assert.equal(m.action === 'reject' && m.code, 'unreadable', JSON.stringify(m.metrics));
   });
 
+  test('an OCR text the engine was mostly unsure of, with hardly a word in what it was sure of, is unreadable', () => {
+    const body = `${PROSE}\n${ENGLISH}`;
+    const ocr = (share: number, words: string) => ({
+      ...extraction(body),
+      flags: ['ocr'],
+      ocrConfidence: { share, words },
+    });
+    // Read with confidence: publishes.
+    assert.equal(assessText(ocr(0.8, body)).action, 'publish');
+    // Mostly unsure, but what it was sure of has words (a poor scan): publishes.
+    const poor = assessText(ocr(0.3, '求 归 一 化 常 数 的 可 能 结 果 和 相 应 的 committee report'));
+    assert.equal(poor.action, 'publish', JSON.stringify(poor.metrics));
+    // Mostly unsure, and its sure part is letters, digits and rules (POI 41139.xls): unreadable.
+    const v = assessText(ocr(0.18, 'TTTTTTT AAA TT AAAAAAVVV SSS 2 = 8 中 8 引 8 3 Zz 3 |Z lol 3 | 中 | 下 3 到 8'));
+    assert.equal(v.action === 'reject' && v.code, 'unreadable', JSON.stringify(v.metrics));
+    assert.equal(v.metrics.ocrConfident, 0.18);
+    assert.ok(v.metrics.ocrConfidentWords! < 0.02, JSON.stringify(v.metrics));
+    // A text that is not OCR's has no such figures.
+    assert.equal(assessText(extraction(PROSE)).metrics.ocrConfident, undefined);
+  });
+
   test('too short for the operator minimum; the EICAR test string refused as such', () => {
     const one = assessText(extraction('文'), { minChars: 20 });
     assert.deepEqual(one.action === 'reject' && [one.code, one.params], ['tooShort', { chars: 1, min: 20 }]);

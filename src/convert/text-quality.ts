@@ -47,6 +47,11 @@ export interface TextMetrics {
   replacement: number;
   /** Other symbols and punctuation. */
   symbols: number;
+  /** An OCR text only: the share of its characters the engine read with confidence (ExtractedText.ocrConfidence). */
+  ocrConfident?: number;
+  /** An OCR text only: the share of its characters that the engine read with confidence *and* that form words —
+   *  Chinese dictionary words, plausible Latin words of three letters or more. */
+  ocrConfidentWords?: number;
 }
 
 /** The gate's decision. */
@@ -288,10 +293,41 @@ export function repairText(text: ExtractedText): { text: ExtractedText; repairs:
   return { text: repaired, repairs: [...found].sort(), dropped: boxes.dropped };
 }
 
+/** An OCR text with less than this share of its characters read with confidence, and less than
+ *  MIN_OCR_CONFIDENT_WORDS of them read with confidence in words, is noise (decision 0022). */
+export const MIN_OCR_CONFIDENT = 0.5;
+export const MIN_OCR_CONFIDENT_WORDS = 0.04;
+
+/** Characters of a text that form words: CJK characters in multi-character dictionary words, letters of plausible
+ *  Latin words of three letters or more (jieba, as measureText). */
+export function wordChars(text: string): number {
+  let n = 0;
+  const spaced = text.replace(/(?<=\p{Script=Han}) +(?=\p{Script=Han})/gu, '');
+  for (const token of cutWords(spaced)) {
+    let cjk = 0;
+    for (const ch of token) if (isCjk(ch.codePointAt(0)!)) cjk++;
+    if (cjk >= 2) n += cjk;
+    else if (cjk === 0 && /^[a-z]{3,24}$/.test(token) && PLAUSIBLE.test(token)) n += token.length;
+  }
+  return n;
+}
+
 /** Why a measured text cannot be read, if it cannot. */
 function unreadable(m: TextMetrics): boolean {
   // Nothing at all is 内容过少, not unreadable.
   if (m.chars === 0) return false;
+  // OCR that was unsure of most of what it read, and whose sure part holds hardly a word: letters guessed from a
+  // drawing, a grid, cell borders, a photo's texture (POI 41139.xls, a chart of letters in cells: 18 % read with
+  // confidence, 1 % in words — "TTTTTTT", "|Z", "8", "中"). Such noise passes the measures below — short "words" with
+  // a vowel, a few Chinese characters. A page of type, even an exam full of formulas, is read mostly with confidence;
+  // a poor scan that tesseract is unsure of (杨李林量子2017春期末: 36 %) still has words in what it is sure of (8 %:
+  // "求归一化常数", "可能结果和相应的"), and a clean scan of figures is read with confidence though it has few words.
+  if (
+    m.ocrConfident !== undefined &&
+    m.ocrConfident < MIN_OCR_CONFIDENT &&
+    (m.ocrConfidentWords ?? 0) < MIN_OCR_CONFIDENT_WORDS
+  )
+    return true;
   // Private-use or replacement characters left.
   if ((m.privateUse + m.replacement) / m.chars > 0.2) return true;
   // Mojibake and binary shown as text: letters that are mostly Latin-1 soup ("Îãëàâëåíèå", "ÐÏà¡±á"), or a good
@@ -322,7 +358,11 @@ export function assessText(
     return { action: 'reject', code: 'virusSignature', params: {}, metrics: measureText(''), repairs: [] };
   }
   const { text: fixed, repairs, dropped } = repairText(text);
-  const metrics = measureText(fixed.body);
+  const metrics: TextMetrics = measureText(fixed.body);
+  if (text.ocrConfidence) {
+    metrics.ocrConfident = text.ocrConfidence.share;
+    metrics.ocrConfidentWords = wordChars(text.ocrConfidence.words) / Math.max(1, metrics.chars);
+  }
   // Mostly boxes: what is left after dropping them is fragments, not the document.
   if (dropped > countChars(text.body) * 0.2)
     return { action: 'reject', code: 'unreadable', params: {}, metrics, repairs };

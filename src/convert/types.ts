@@ -52,6 +52,10 @@ export interface ExtractedText {
   /** What the reader should know about the source (shown on the document page): 'signed' = an OFD carrying
    *  electronic signatures (含电子签章), which are not verified. */
   flags?: string[];
+  /** OCR only: what the engine was sure of — the share (0–1) of the recognised characters in words it read with
+   *  confidence (tesseract: word confidence ≥ 60), and those words (page order, space-separated). The quality gate
+   *  refuses noise read off drawings by them. */
+  ocrConfidence?: { share: number; words: string };
 }
 
 /** Stable machine codes; the UI maps `convert.<camelCase>` message keys. */

@@ -17,7 +17,8 @@ const quality = (repairs: Repair[], ocr = false) =>
 
 /**
  * Runs the gate on an extracted text. An unreadable text of a document that has a PDF (the original, or the one
- * LibreOffice made) is recognised by `deps.ocr` when one is configured, and that text is gated in its turn.
+ * LibreOffice made) is recognised by `deps.ocr` when one is configured, and that text is gated in its turn; an OCR
+ * text the engine was mostly unsure of is unreadable (convert/text-quality.ts, MIN_OCR_CONFIDENT).
  */
 export async function gateText(
   deps: Pick<Deps, 'database' | 'blobs' | 'config'> & Partial<Pick<Deps, 'shared' | 'ocr'>>,
@@ -29,7 +30,8 @@ export async function gateText(
   const verdict = assessText(text, { minChars });
   if (verdict.action !== 'reject') return { ok: true, text: verdict.text, quality: quality(verdict.repairs) };
   const pdf = doc.format === 'pdf' ? doc.blob_key : pdfKey;
-  if (verdict.code === 'unreadable' && pdf && deps.ocr?.available) {
+  // (A text that is already OCR's — a scan's — is not read a second time: the same pages give the same noise.)
+  if (verdict.code === 'unreadable' && pdf && deps.ocr?.available && !text.flags?.includes('ocr')) {
     const ocr = deps.ocr;
     const recognised = await deps.blobs.withLocalFile(parseBlobKey(pdf), (path) =>
       ocr.recognize(path, { maxPages: deps.config.convert.ocrMaxPages }),
