@@ -49,6 +49,7 @@ const isError = (code: string, permanent?: boolean) => (err: unknown) => {
   return true;
 };
 
+// Time limits are generous where time is not the subject: the tests share a loaded 2-core machine.
 describe('createConverter', () => {
   let fx: Awaited<ReturnType<typeof fixtureDir>>;
   // A docx of 250 000 paragraphs with formatted runs (~80 MB of XML, 2 MB zipped): the extractor needs seconds
@@ -67,7 +68,7 @@ describe('createConverter', () => {
   after(() => fx.cleanup());
 
   test('extracts each format in a child process, with the same result as in-process', async () => {
-    const converter = createConverter({ concurrency: 2, timeoutMs: 30_000, memoryMb: 256 });
+    const converter = createConverter({ concurrency: 2, timeoutMs: 120_000, memoryMb: 256 });
     try {
       const [docx, pdf, txt] = await Promise.all([
         converter.extract(SEED_DOCX, 'docx'),
@@ -86,7 +87,7 @@ describe('createConverter', () => {
   test('a ConversionError crosses the process boundary with its code, params and permanence', async () => {
     const converter = createConverter({
       concurrency: 1,
-      timeoutMs: 30_000,
+      timeoutMs: 120_000,
       memoryMb: 256,
       limits: { ...DEFAULT_LIMITS, maxPages: 2 },
     });
@@ -103,7 +104,7 @@ describe('createConverter', () => {
   });
 
   test('unexpected errors become a retryable failed with a short detail', async () => {
-    const converter = createConverter({ concurrency: 1, timeoutMs: 30_000, memoryMb: 256 });
+    const converter = createConverter({ concurrency: 1, timeoutMs: 120_000, memoryMb: 256 });
     try {
       for (const format of ['docx', 'pdf', 'txt'] as const) {
         await assert.rejects(converter.extract(`${fx.dir}/missing.${format}`, format), (err) => {
@@ -118,7 +119,7 @@ describe('createConverter', () => {
   });
 
   test('tasks beyond the concurrency wait their turn', async () => {
-    const converter = createConverter({ concurrency: 1, timeoutMs: 30_000, memoryMb: 256 });
+    const converter = createConverter({ concurrency: 1, timeoutMs: 120_000, memoryMb: 256 });
     try {
       const results = await Promise.all(Array.from({ length: 6 }, () => converter.extract(SEED_TXT, 'txt')));
       assert.equal(new Set(results.map((r) => r.body)).size, 1);
@@ -169,13 +170,13 @@ describe('createConverter', () => {
     });
     const printed = createConverter({
       concurrency: 1,
-      timeoutMs: 30_000,
+      timeoutMs: 120_000,
       memoryMb: 256,
       office: office('ÐÏà¡±á>þÿ þÿÿÿÿÿÿÿÿÿÿÿÿ Workbook ÿÿÿÿ'),
     });
     const read = createConverter({
       concurrency: 1,
-      timeoutMs: 30_000,
+      timeoutMs: 120_000,
       memoryMb: 256,
       office: office('Quarterly sales by region, first half of the year'),
     });
@@ -188,7 +189,7 @@ describe('createConverter', () => {
   });
 
   test('close rejects running and queued tasks, and every later call', async () => {
-    const converter = createConverter({ concurrency: 1, timeoutMs: 30_000, memoryMb: 256 });
+    const converter = createConverter({ concurrency: 1, timeoutMs: 120_000, memoryMb: 256 });
     const settled = Promise.allSettled([converter.extract(heavyDocx, 'docx'), converter.extract(SEED_TXT, 'txt')]);
     await converter.close();
     for (const outcome of await settled) {
@@ -317,6 +318,24 @@ describe('createConverter', () => {
       if (outcome.status === 'rejected') isError('failed', false)(outcome.reason);
     }
     assert.deepEqual(converter.extractionStats().children, []);
+  });
+
+  test('a child without work for idleMs is stopped, and the next task starts a fresh one', async () => {
+    const converter = createConverter({ concurrency: 1, timeoutMs: 60_000, memoryMb: 256, idleMs: 200 });
+    try {
+      const first = converter.extract(SEED_TXT, 'txt');
+      const pid = busyPid(converter);
+      await first;
+      assert.ok(await gone(pid));
+      assert.deepEqual(converter.extractionStats().children, []);
+      assert.equal(converter.extractionStats().idleStops, 1);
+      const next = converter.extract(SEED_TXT, 'txt');
+      assert.notEqual(busyPid(converter), pid);
+      assert.equal((await next).encoding, 'utf-8');
+      assert.equal(converter.extractionStats().starts, 2);
+    } finally {
+      await converter.close();
+    }
   });
 
   test('idle children keep no process alive and do not outlive it', async () => {

@@ -69,6 +69,8 @@ export interface ConverterOptions {
   recycleRssMb?: number;
   /** How often a busy child's resident size is read (ms, default 100). */
   watchMs?: number;
+  /** A child with no task for this long (ms) is stopped, giving its memory back; default 120 000. */
+  idleMs?: number;
 }
 
 /** What the extraction children have done so far (benchmarks, tests). */
@@ -79,6 +81,8 @@ export interface ExtractionStats {
   recycled: number;
   /** Children killed for their task: over the resident cap, over time, crashed. */
   killed: number;
+  /** Children stopped after idleMs without work. */
+  idleStops: number;
   /** The live children: pid, tasks done, whether one runs now. */
   children: Array<{ pid: number; tasks: number; busy: boolean }>;
 }
@@ -109,6 +113,7 @@ interface Slot {
   timer?: NodeJS.Timeout | undefined;
   watch?: NodeJS.Timeout | undefined;
   startupTimer?: NodeJS.Timeout | undefined;
+  idleTimer?: NodeJS.Timeout | undefined;
 }
 
 /**
@@ -126,10 +131,11 @@ export function createConverter(opts: ConverterOptions): ProcessConverter {
   const recycleAfter = Math.max(1, Math.floor(opts.recycleAfter ?? 200));
   const recycleRssBytes = (opts.recycleRssMb ?? rssMb / 2) * 1024 * 1024;
   const watchMs = opts.watchMs ?? 100;
+  const idleMs = opts.idleMs ?? 120_000;
   const queue: Task[] = [];
   const slots = new Set<Slot>();
   const exiting = new Set<Promise<void>>();
-  const stats = { starts: 0, recycled: 0, killed: 0 };
+  const stats = { starts: 0, recycled: 0, killed: 0, idleStops: 0 };
   let closed = false;
   let nextId = 1;
   // Page images: one child process per render, resident memory and time capped (render-process.ts).
@@ -165,15 +171,26 @@ export function createConverter(opts: ConverterOptions): ProcessConverter {
     return slot;
   };
 
-  // While a task runs the child (and its IPC channel) keeps this process alive; an idle one must not.
+  // While a task runs the child (and its IPC channel) keeps this process alive; an idle one must not, and it is
+  // stopped after idleMs without work (a web-and-worker process that converts now and then keeps no child around).
   const hold = (slot: Slot, busy: boolean) => {
     const channel = slot.child.channel as { ref?(): void; unref?(): void } | null | undefined;
+    clearTimeout(slot.idleTimer);
+    slot.idleTimer = undefined;
     if (busy) {
       slot.child.ref();
       channel?.ref?.();
     } else {
       slot.child.unref();
       channel?.unref?.();
+      if (slots.has(slot)) {
+        slot.idleTimer = setTimeout(() => {
+          if (slot.task || !slots.has(slot)) return;
+          stats.idleStops++;
+          retire(slot, undefined);
+        }, idleMs);
+        slot.idleTimer.unref();
+      }
     }
   };
 
@@ -264,6 +281,7 @@ export function createConverter(opts: ConverterOptions): ProcessConverter {
     if (killed) stats.killed++;
     stopTask(slot);
     clearTimeout(slot.startupTimer);
+    clearTimeout(slot.idleTimer);
     const { child } = slot;
     // Referenced until it has exited, so that close() can wait for it (an idle child was unreferenced).
     if (child.exitCode === null && child.signalCode === null) {
