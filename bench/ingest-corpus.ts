@@ -15,6 +15,7 @@ import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ProcessConverter } from '../src/convert/converter.ts';
 import { expandPaths, type ImportResult } from '../src/features/documents/import.ts';
 import { onStop, openBenchSite, ownTmp, strayProcesses, waitDocumentJobs } from './bench-site.ts';
 import { peakHwmMb, peakSpreadMb, peaksInMb, peaksTsv, sampleRss } from './proc-rss.ts';
@@ -228,6 +229,8 @@ export async function runCorpus(): Promise<void> {
         perProcessPeaks: `${outPath}.rss.tsv`,
         mainVmHwmMb: peakHwmMb(),
         libreoffice: deps.converter.officeStats(),
+        // Extraction children (decision 0037): started, recycled, killed for their task, stopped when idle.
+        extraction: (deps.converter as Partial<ProcessConverter>).extractionStats?.(),
       };
     };
     onStop(() => report(false));
