@@ -79,8 +79,10 @@ export interface ExtractionStats {
   starts: number;
   /** Children replaced after recycleAfter tasks or because they had grown past recycleRssMb. */
   recycled: number;
-  /** Children killed for their task: over the resident cap, over time, crashed. */
+  /** Children killed for their task: over the resident cap or over time. */
   killed: number;
+  /** Children lost otherwise: crashed (heap overflow included), not ready within a minute, IPC failed. */
+  failed: number;
   /** Children stopped after idleMs without work. */
   idleStops: number;
   /** The live children: pid, tasks done, whether one runs now. */
@@ -135,7 +137,7 @@ export function createConverter(opts: ConverterOptions): ProcessConverter {
   const queue: Task[] = [];
   const slots = new Set<Slot>();
   const exiting = new Set<Promise<void>>();
-  const stats = { starts: 0, recycled: 0, killed: 0, idleStops: 0 };
+  const stats = { starts: 0, recycled: 0, killed: 0, failed: 0, idleStops: 0 };
   let closed = false;
   let nextId = 1;
   // Page images: one child process per render, resident memory and time capped (render-process.ts).
@@ -152,7 +154,7 @@ export function createConverter(opts: ConverterOptions): ProcessConverter {
     stats.starts++;
     child.on('message', (reply: ChildReply) => onMessage(slot, reply));
     child.on('error', (err) => {
-      retire(slot, new ConversionError('failed', { detail: shortDetail(err) }, false));
+      retire(slot, new ConversionError('failed', { detail: shortDetail(err) }, false), 'failed');
     });
     child.once('exit', (code, signal) => {
       // A V8 heap overflow aborts the child (SIGABRT, or exit code 134 through a shell); anything else is a crash.
@@ -162,10 +164,11 @@ export function createConverter(opts: ConverterOptions): ProcessConverter {
         oom
           ? new ConversionError('outOfMemory', { detail: 'converter heap' })
           : new ConversionError('failed', { detail: `converter child exited (${signal ?? code})` }, false),
+        'failed',
       );
     });
     slot.startupTimer = setTimeout(() => {
-      retire(slot, new ConversionError('failed', { detail: 'converter child did not start' }, false));
+      retire(slot, new ConversionError('failed', { detail: 'converter child did not start' }, false), 'failed');
     }, STARTUP_MS);
     slot.startupTimer.unref();
     return slot;
@@ -197,13 +200,13 @@ export function createConverter(opts: ConverterOptions): ProcessConverter {
   // The task's clock and the resident-memory watch run from when the child can start on it, so loading the
   // libraries is not counted against the task.
   const startTask = (slot: Slot) => {
-    slot.timer = setTimeout(() => retire(slot, new ConversionError('timeout'), true), opts.timeoutMs);
+    slot.timer = setTimeout(() => retire(slot, new ConversionError('timeout'), 'killed'), opts.timeoutMs);
     const limit = rssMb * 1024 * 1024;
     slot.watch = setInterval(() => {
       const pid = slot.child.pid;
       if (!pid) return;
       if ((treeRss(pid) ?? 0) > limit) {
-        retire(slot, new ConversionError('outOfMemory', { detail: `converter over ${rssMb} MB resident` }), true);
+        retire(slot, new ConversionError('outOfMemory', { detail: `converter over ${rssMb} MB resident` }), 'killed');
       }
     }, watchMs);
     slot.watch.unref();
@@ -241,7 +244,7 @@ export function createConverter(opts: ConverterOptions): ProcessConverter {
       const message: ChildTask = { type: 'task', id: task.id, path: task.path, format: task.format, limits };
       const target = slot;
       target.child.send(message, (err) => {
-        if (err) retire(target, new ConversionError('failed', { detail: shortDetail(err) }, false), true);
+        if (err) retire(target, new ConversionError('failed', { detail: shortDetail(err) }, false), 'failed');
       });
       if (slot.ready) startTask(slot);
     }
@@ -275,10 +278,10 @@ export function createConverter(opts: ConverterOptions): ProcessConverter {
   };
 
   // Takes a child out of the pool for good (recycled, timeout, over its cap, crash, close), kills it and fails its
-  // task, if any. `killed` counts it as stopped for its task (timeout, memory) in the stats.
-  const retire = (slot: Slot, error: ConversionError | undefined, killed = false) => {
+  // task, if any; `count` says which figure of the stats it adds to (recycled and idle children are counted before).
+  const retire = (slot: Slot, error: ConversionError | undefined, count?: 'killed' | 'failed') => {
     if (!slots.delete(slot)) return;
-    if (killed) stats.killed++;
+    if (count) stats[count]++;
     stopTask(slot);
     clearTimeout(slot.startupTimer);
     clearTimeout(slot.idleTimer);
