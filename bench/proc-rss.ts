@@ -82,8 +82,9 @@ export function sampleRss(everyMs = 100): { stop(): RssPeaks; peek(): RssPeaks }
       const pid = todo.pop()!;
       const rss = pid === process.pid ? process.memoryUsage().rss : rssOf(pid);
       let kind = seen.get(pid);
-      // A wrapper (prlimit, timeout) execs what it wraps under the same pid: look again.
-      if (!kind || kind === 'wrapper') {
+      // A wrapper (prlimit, timeout) execs what it wraps under the same pid: look again. So may a process a node
+      // child starts (tsx's esbuild service), first seen between its fork and its exec under its parent's name.
+      if (!kind || kind === 'wrapper' || kind === 'convert-child' || kind === 'page-render') {
         kind = pid === process.pid ? 'main' : kindOf(pid);
         seen.set(pid, kind);
       }
