@@ -52,28 +52,7 @@ export async function fileClaim(
     const keys = await storeFiles(deps, form.files);
     const now = Date.now();
     return await deps.database.db.transaction().execute(async (trx) => {
-      const id = await repo.insertFiling(trx, {
-        kind: 'claim',
-        filer_id: claimant.id,
-        status: 'submitted',
-        holder_kind: fields.holderKind,
-        holder_name: fields.holderName,
-        id_type: fields.idType,
-        id_number: fields.idNumber,
-        phone: fields.phone,
-        email: fields.email,
-        address: fields.address,
-        work_title: fields.workTitle,
-        work_author: fields.workAuthor,
-        work_published: fields.workPublished,
-        proof_text: fields.proofText,
-        sworn_at: now,
-        decided_by: null,
-        decided_at: null,
-        decision_reason: null,
-        created_at: now,
-        updated_at: now,
-      });
+      const id = await repo.insertSubmittedFiling(trx, 'claim', claimant.id, fields, now);
       await repo.insertNamedDocuments(trx, [
         {
           notice_id: id,

@@ -47,28 +47,7 @@ export async function fileNotice(deps: NoticeDeps, filer: Actor, form: ReceivedF
     const keys = await storeFiles(deps, form.files);
     const now = Date.now();
     return await db.transaction().execute(async (trx) => {
-      const id = await repo.insertFiling(trx, {
-        kind: 'notice',
-        filer_id: filer.id,
-        status: 'submitted',
-        holder_kind: fields.holderKind,
-        holder_name: fields.holderName,
-        id_type: fields.idType,
-        id_number: fields.idNumber,
-        phone: fields.phone,
-        email: fields.email,
-        address: fields.address,
-        work_title: fields.workTitle,
-        work_author: fields.workAuthor,
-        work_published: fields.workPublished,
-        proof_text: fields.proofText,
-        sworn_at: now,
-        decided_by: null,
-        decided_at: null,
-        decision_reason: null,
-        created_at: now,
-        updated_at: now,
-      });
+      const id = await repo.insertSubmittedFiling(trx, 'notice', filer.id, fields, now);
       await repo.insertNamedDocuments(
         trx,
         refs.ids.map((docId) => {

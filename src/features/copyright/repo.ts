@@ -7,6 +7,7 @@ import type {
   CopyrightNoticesTable,
   DB,
 } from '../../db/schema.ts';
+import type { FilingFields } from './form.ts';
 
 export type FilingStatus = CopyrightNoticesTable['status'];
 export type NamedStatus = CopyrightNoticeDocumentsTable['status'];
@@ -30,8 +31,40 @@ export function findDocument(db: Kysely<DB>, id: number) {
     .executeTakeFirst();
 }
 
-/** Inserts a filing and returns its id. */
-export async function insertFiling(db: Kysely<DB>, row: Insertable<CopyrightNoticesTable>): Promise<number> {
+/** Inserts a notice or a claim as filed now (submitted, sworn, undecided) and returns its id. */
+export function insertSubmittedFiling(
+  db: Kysely<DB>,
+  kind: 'notice' | 'claim',
+  filerId: number,
+  fields: FilingFields,
+  now: number,
+): Promise<number> {
+  return insertFiling(db, {
+    kind,
+    filer_id: filerId,
+    status: 'submitted',
+    holder_kind: fields.holderKind,
+    holder_name: fields.holderName,
+    id_type: fields.idType,
+    id_number: fields.idNumber,
+    phone: fields.phone,
+    email: fields.email,
+    address: fields.address,
+    work_title: fields.workTitle,
+    work_author: fields.workAuthor,
+    work_published: fields.workPublished,
+    proof_text: fields.proofText,
+    sworn_at: now,
+    decided_by: null,
+    decided_at: null,
+    decision_reason: null,
+    created_at: now,
+    updated_at: now,
+  });
+}
+
+/** Inserts a filing row and returns its id. */
+async function insertFiling(db: Kysely<DB>, row: Insertable<CopyrightNoticesTable>): Promise<number> {
   const r = await db.insertInto('copyright_notices').values(row).returning('id').executeTakeFirstOrThrow();
   return Number(r.id);
 }
