@@ -11,6 +11,7 @@ import { assertNotMuted } from '../moderation/policy.ts';
 import { notify } from '../notifications/service.ts';
 import { closeReport } from './closing.ts';
 import { alreadyClosed, openReport } from './decisions.ts';
+import { reportDetail } from './service.ts';
 
 type Actor = Pick<SessionUser, 'id' | 'role'>;
 
@@ -32,11 +33,7 @@ export async function fileCommentReport(
 ): Promise<number> {
   assertNotMuted(reporter);
   const comment = await getCommentReportTarget(deps, input.commentId);
-  if (!(COMMENT_REPORT_REASONS as readonly string[]).includes(input.reason))
-    throw badRequest('report.reasonRequired').on('reason');
-  const detail = input.detail.normalize('NFC').trim();
-  if ([...detail].length > 1000) throw badRequest('report.detailTooLong').on('detail');
-  if (input.reason === 'other' && !detail) throw badRequest('report.detailRequired').on('detail');
+  const detail = reportDetail(COMMENT_REPORT_REASONS, input);
   const row = await deps.database.db
     .insertInto('reports')
     .values({

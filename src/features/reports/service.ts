@@ -24,6 +24,18 @@ export async function getReportTarget(deps: Pick<Deps, 'database'>, documentId: 
   return doc;
 }
 
+/**
+ * A report's reason checked against `reasons` and its detail normalised (NFC, trimmed, ≤ 1000 characters, required
+ * for 'other'); refusals name the field. Shared by the reports on documents and on comments.
+ */
+export function reportDetail(reasons: readonly string[], input: { reason: string; detail: string }): string {
+  if (!reasons.includes(input.reason)) throw badRequest('report.reasonRequired').on('reason');
+  const detail = input.detail.normalize('NFC').trim();
+  if ([...detail].length > 1000) throw badRequest('report.detailTooLong').on('detail');
+  if (input.reason === 'other' && !detail) throw badRequest('report.detailRequired').on('detail');
+  return detail;
+}
+
 /** Records a 违规举报 for the moderation queue. */
 export async function fileReport(
   deps: Pick<Deps, 'database'>,
@@ -32,11 +44,7 @@ export async function fileReport(
 ): Promise<number> {
   assertNotMuted(reporter);
   await getReportTarget(deps, input.documentId);
-  if (!(REPORT_REASONS as readonly string[]).includes(input.reason))
-    throw badRequest('report.reasonRequired').on('reason');
-  const detail = input.detail.normalize('NFC').trim();
-  if ([...detail].length > 1000) throw badRequest('report.detailTooLong').on('detail');
-  if (input.reason === 'other' && !detail) throw badRequest('report.detailRequired').on('detail');
+  const detail = reportDetail(REPORT_REASONS, input);
   // One open report per reader and document: the partial unique index decides, so two concurrent submissions
   // cannot both get in; the second (and any later one while the first is open) changes nothing and answers 409.
   const row = await deps.database.db
