@@ -28,6 +28,7 @@ import * as jobPriority from './migrations/20261203200000-job-priority.ts';
 import * as markState from './migrations/20261203300000-mark-state.ts';
 import * as searchPairs from './migrations/20261203500000-search-pairs.ts';
 import * as searchNarrowRows from './migrations/20261204100000-search-narrow-rows.ts';
+import * as searchSpanLexemes from './migrations/20261205100000-search-span-lexemes.ts';
 import type { DB } from './schema.ts';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Database['dialect']): Promise<void> };
@@ -62,6 +63,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '20261203300000-mark-state': markState,
   '20261203500000-search-pairs': searchPairs,
   '20261204100000-search-narrow-rows': searchNarrowRows,
+  '20261205100000-search-span-lexemes': searchSpanLexemes,
 };
 
 /** Runs pending migrations under Kysely's migration lock (advisory lock on Postgres, write lock on SQLite). */

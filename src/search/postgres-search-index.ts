@@ -39,6 +39,27 @@ export function tsQuery(tokens: string[], lastAsPrefix = false, weight = '', mat
 export const RECENT_SPAN = 20_000;
 
 /**
+ * Every vector carries one span lexeme, `~s<id >> SPAN_BITS>` (a `~` never survives segmentation, so no word can be
+ * one), naming the block of 2^SPAN_BITS consecutive document ids it lies in. The recent read asks for `q & ~s<b>`
+ * once per block of the recent span: both terms are required, so GIN walks the block's short posting list and skips
+ * through the word's long one, and a common word's recent window costs its matches in the span, not in the whole
+ * collection (decision 0033, second update).
+ */
+export const SPAN_BITS = 14;
+
+/** The blocks holding ids in (cut, newest], newest first. */
+export function spanBlocks(cut: number, newest: number, bits = SPAN_BITS): number[] {
+  const out: number[] = [];
+  for (let b = Math.floor(newest / 2 ** bits); b >= 0 && b >= Math.floor((cut + 1) / 2 ** bits); b--) out.push(b);
+  return out;
+}
+
+/** `q & ~s<block>`, unless q has no lexeme at all (then `q && span` would be the whole block: q alone stays empty). */
+function inBlock(q: RawBuilder<unknown>, block: number) {
+  return sql`(CASE WHEN numnode(${q}) = 0 THEN ${q} ELSE ${q} && ${`'~s${block}'`}::tsquery END)`;
+}
+
+/**
  * One tier's window, newest first, in one statement: its matches with ids above `cut`, and only when those do not
  * fill the window, the older ones. The window is cut on `search_docs` alone, then joined to `documents` for ranking
  * fields; with filters beyond the published status the join comes first (a filter must not empty the window).
@@ -53,15 +74,20 @@ function tierQuery(
   q: RawBuilder<unknown>,
   f: SearchFilters,
   cut: number,
+  blocks: number[],
   limit: number,
 ) {
   const filtered = Object.values(f).some((v) => v !== undefined);
   const from = filtered ? sql`search_docs s JOIN documents d ON d.id = s.document_id` : sql`search_docs s`;
   const cond = filtered ? sql`AND ${filterConditions(f)}` : sql``;
   const col = sql.ref(`s.${tier}`);
+  const recentMatch = sql.join(
+    blocks.map((b) => sql`${col} @@ ${inBlock(q, b)}`),
+    sql` OR `,
+  );
   return sql<TierRow>`
     WITH recent AS MATERIALIZED (
-      SELECT s.document_id FROM ${from} WHERE ${col} @@ ${q} AND s.document_id + 0 > ${cut} ${cond}
+      SELECT s.document_id FROM ${from} WHERE (${recentMatch}) AND s.document_id + 0 > ${cut} ${cond}
       ORDER BY s.document_id + 0 DESC LIMIT ${limit}),
     older AS MATERIALIZED (
       SELECT s.document_id FROM ${from} WHERE ${col} @@ ${q} AND s.document_id + 0 <= ${cut} ${cond}
@@ -79,8 +105,13 @@ function tierQuery(
  * document holding a head vector (title weight A, summary weight B), a body vector and a pair vector (adjacent word
  * pairs, decision 0030). Same tiers and windows as FTS5: each tier is read newest-first up to its window; ranking is the shared rankCandidates.
  */
-export function createPostgresSearchIndex(database: Database, opts: { recentSpan?: number } = {}): SearchIndex {
+export function createPostgresSearchIndex(
+  database: Database,
+  opts: { recentSpan?: number; spanBits?: number } = {},
+): SearchIndex {
   const recentSpan = opts.recentSpan ?? RECENT_SPAN;
+  // Smaller blocks only in tests (several blocks among a few documents); rows must be written with the same value.
+  const spanBits = opts.spanBits ?? SPAN_BITS;
   const { db } = database;
   let generation = 0;
   // The highest indexed id, re-read at most once a minute: only where the recent window starts depends on it, never
@@ -122,10 +153,11 @@ export function createPostgresSearchIndex(database: Database, opts: { recentSpan
           const ids = part.map((r) => r.id);
           const arr = <K extends keyof (typeof rows)[number]>(k: K) => part.map((r) => r[k]);
           await sql`INSERT INTO search_docs (document_id, head, body, pairs)
-            SELECT u.id, setweight(to_tsvector('simple', u.title), 'A') || setweight(to_tsvector('simple', u.meta), 'B'),
-              to_tsvector('simple', u.body), to_tsvector('simple', u.pairs)
-            FROM unnest(${ids}::bigint[], ${arr('title')}::text[], ${arr('meta')}::text[], ${arr('body')}::text[],
-              ${arr('pairs')}::text[]) AS u(id, title, meta, body, pairs)
+            SELECT u.id,
+              setweight(to_tsvector('simple', u.title), 'A') || setweight(to_tsvector('simple', u.meta), 'B') || u.span,
+              to_tsvector('simple', u.body) || u.span, strip(to_tsvector('simple', u.pairs)) || u.span
+            FROM (SELECT *, array_to_tsvector(ARRAY['~s' || (id >> ${spanBits}::int)]) AS span FROM unnest(${ids}::bigint[], ${arr('title')}::text[], ${arr('meta')}::text[], ${arr('body')}::text[],
+              ${arr('pairs')}::text[]) AS v(id, title, meta, body, pairs)) u
             ON CONFLICT (document_id) DO UPDATE SET head = EXCLUDED.head, body = EXCLUDED.body, pairs = EXCLUDED.pairs`.execute(
             trx,
           );
@@ -159,20 +191,22 @@ export function createPostgresSearchIndex(database: Database, opts: { recentSpan
     async candidates(req: SearchRequest): Promise<CandidateSet> {
       if (req.tokens.length === 0) return { candidates: [], capped: false };
       const q = sql`to_tsquery('simple', ${tsQuery(req.tokens, false, '', req.match)})`;
-      const cut = (await newestId()) - recentSpan;
+      const top = await newestId();
+      const cut = top - recentSpan;
+      const blocks = spanBlocks(cut, top, spanBits);
       // Presence only, as in FTS5: ranking happens in rankCandidates, identically for both dialects.
       const { head, body, pairs, bodyLimit } = await db.transaction().execute(async (trx) => {
         await sql`SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)`.execute(
           trx,
         );
-        const head = (await tierQuery('head', q, req.filters, cut, HEAD_WINDOW).execute(trx)).rows;
+        const head = (await tierQuery('head', q, req.filters, cut, blocks, HEAD_WINDOW).execute(trx)).rows;
         const bodyLimit = bodyWindow(head.length);
-        const body = (await tierQuery('body', q, req.filters, cut, bodyLimit).execute(trx)).rows;
+        const body = (await tierQuery('body', q, req.filters, cut, blocks, bodyLimit).execute(trx)).rows;
         // The pair tier (decision 0030): documents holding the typed phrase, wherever the other windows stopped.
         const pairQ = sql`to_tsquery('simple', ${tsQuery(req.pairs ?? [])})`;
         const pairs =
           req.pairs?.length && req.match !== 'any'
-            ? (await tierQuery('pairs', pairQ, req.filters, cut, PAIR_WINDOW).execute(trx)).rows
+            ? (await tierQuery('pairs', pairQ, req.filters, cut, blocks, PAIR_WINDOW).execute(trx)).rows
             : [];
         return { head, body, pairs, bodyLimit };
       });
