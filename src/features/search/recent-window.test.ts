@@ -2,9 +2,10 @@
 // not fill the window. Whatever the split, a tier finds the same documents as reading every match (both dialects:
 // SQLite has one doclist walk, PostgreSQL is run here with a recent span of 3 ids so both branches answer, and with
 // span blocks of 2 ids, so the recent read crosses blocks).
-import { sql } from 'kysely';
+
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { up as addSpanLexemes } from '../../db/migrations/20261205100000-search-span-lexemes.ts';
 import { createPostgresSearchIndex, spanBlocks } from '../../search/postgres-search-index.ts';
 import type { SearchIndex } from '../../search/search-index.ts';
