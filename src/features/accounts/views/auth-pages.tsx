@@ -1,13 +1,61 @@
+import type { ComponentChildren } from 'preact';
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
 import type { FormState } from '../../../web/form-state.ts';
 import { Form, RefusalNotice, Submit, TextField } from '../../../web/views/form.tsx';
 import { Layout } from '../../../web/views/layout.tsx';
-import { CodeField, Notice } from './form-parts.tsx';
+import { CodeField, NewPasswordFields, Notice } from './form-parts.tsx';
 
 /** The ids of the registration's confirmation forms: the SMS code, and the emailed link's button. */
 export const REGISTER_CODE_FORM = 'register-code';
 export const REGISTER_LINK_FORM = 'register-confirm';
+
+/** The register form's password pair: 密码 and 确认密码. */
+const REGISTER_PASSWORD_LABELS = { password: 'auth.password', confirm: 'auth.passwordConfirm' } as const;
+
+/** `path` with where to go after it as `?next=`. */
+const withNext = (path: string, next: string) => `${path}?next=${encodeURIComponent(next)}`;
+
+/** An account page: the title as its heading, the page kept out of search engines, in the narrow auth card. */
+function AuthCard({ ctx, title, children }: { ctx: PageContext; title: string; children: ComponentChildren }) {
+  return (
+    <Layout ctx={ctx} title={title} head={<meta name="robots" content="noindex" />}>
+      <section class="card auth">
+        <h1>{title}</h1>
+        {children}
+      </section>
+    </Layout>
+  );
+}
+
+/**
+ * The 登录 and 注册 form (form `login` posts to /login, `register` to /register): where to go next, the identifier,
+ * the page's own fields, the button.
+ */
+function IdentifierForm(props: {
+  ctx: PageContext;
+  form: 'login' | 'register';
+  state: AuthFormState;
+  submit: string;
+  children: ComponentChildren;
+}) {
+  const { form, state } = props;
+  return (
+    <Form id={form} action={`/${form}`} csrf={props.ctx.csrfToken} state={state.form}>
+      <input type="hidden" name="next" value={state.next ?? '/'} />
+      <TextField
+        form={form}
+        name="identifier"
+        label={t('auth.identifier')}
+        state={state.form}
+        required
+        autoComplete="username"
+      />
+      {props.children}
+      <Submit label={props.submit} />
+    </Form>
+  );
+}
 
 /** What the login and register pages show: where to go next, notes about channels, and a refused submit. */
 export interface AuthFormState {
@@ -22,38 +70,25 @@ export interface AuthFormState {
 export function LoginPage({ ctx, state }: { ctx: PageContext; state: AuthFormState }) {
   const form = 'login';
   return (
-    <Layout ctx={ctx} title={t('auth.loginTitle')} head={<meta name="robots" content="noindex" />}>
-      <section class="card auth">
-        <h1>{t('auth.loginTitle')}</h1>
-        <Form id={form} action="/login" csrf={ctx.csrfToken} state={state.form}>
-          <input type="hidden" name="next" value={state.next ?? '/'} />
-          <TextField
-            form={form}
-            name="identifier"
-            label={t('auth.identifier')}
-            state={state.form}
-            required
-            autoComplete="username"
-          />
-          <TextField
-            form={form}
-            name="password"
-            label={t('auth.password')}
-            state={state.form}
-            type="password"
-            required
-            autoComplete="current-password"
-          />
-          <Submit label={t('auth.submitLogin')} />
-        </Form>
-        <p>
-          <a href="/password/forgot">{t('password.forgotLink')}</a>
-        </p>
-        <p>
-          <a href={`/register?next=${encodeURIComponent(state.next ?? '/')}`}>{t('auth.noAccount')}</a>
-        </p>
-      </section>
-    </Layout>
+    <AuthCard ctx={ctx} title={t('auth.loginTitle')}>
+      <IdentifierForm ctx={ctx} form={form} state={state} submit={t('auth.submitLogin')}>
+        <TextField
+          form={form}
+          name="password"
+          label={t('auth.password')}
+          state={state.form}
+          type="password"
+          required
+          autoComplete="current-password"
+        />
+      </IdentifierForm>
+      <p>
+        <a href="/password/forgot">{t('password.forgotLink')}</a>
+      </p>
+      <p>
+        <a href={withNext('/register', state.next ?? '/')}>{t('auth.noAccount')}</a>
+      </p>
+    </AuthCard>
   );
 }
 
@@ -61,59 +96,26 @@ export function LoginPage({ ctx, state }: { ctx: PageContext; state: AuthFormSta
 export function RegisterPage({ ctx, state }: { ctx: PageContext; state: AuthFormState }) {
   const form = 'register';
   return (
-    <Layout ctx={ctx} title={t('auth.registerTitle')} head={<meta name="robots" content="noindex" />}>
-      <section class="card auth">
-        <h1>{t('auth.registerTitle')}</h1>
-        {state.notes?.map((n) => (
-          <Notice key={n} text={n} warn />
-        ))}
-        <Form id={form} action="/register" csrf={ctx.csrfToken} state={state.form}>
-          <input type="hidden" name="next" value={state.next ?? '/'} />
-          <TextField
-            form={form}
-            name="identifier"
-            label={t('auth.identifier')}
-            state={state.form}
-            required
-            autoComplete="username"
-          />
-          <TextField
-            form={form}
-            name="displayName"
-            label={t('auth.displayName')}
-            state={state.form}
-            required
-            minLength={2}
-            maxLength={20}
-          />
-          <TextField
-            form={form}
-            name="password"
-            label={t('auth.password')}
-            hint={t('password.rules')}
-            state={state.form}
-            type="password"
-            required
-            minLength={8}
-            autoComplete="new-password"
-          />
-          <TextField
-            form={form}
-            name="passwordConfirm"
-            label={t('auth.passwordConfirm')}
-            state={state.form}
-            type="password"
-            required
-            minLength={8}
-            autoComplete="new-password"
-          />
-          <Submit label={t('auth.submitRegister')} />
-        </Form>
-        <p>
-          <a href={`/login?next=${encodeURIComponent(state.next ?? '/')}`}>{t('auth.haveAccount')}</a>
-        </p>
-      </section>
-    </Layout>
+    <AuthCard ctx={ctx} title={t('auth.registerTitle')}>
+      {state.notes?.map((n) => (
+        <Notice key={n} text={n} warn />
+      ))}
+      <IdentifierForm ctx={ctx} form={form} state={state} submit={t('auth.submitRegister')}>
+        <TextField
+          form={form}
+          name="displayName"
+          label={t('auth.displayName')}
+          state={state.form}
+          required
+          minLength={2}
+          maxLength={20}
+        />
+        <NewPasswordFields form={form} state={state.form} labels={REGISTER_PASSWORD_LABELS} maxLength={null} />
+      </IdentifierForm>
+      <p>
+        <a href={withNext('/login', state.next ?? '/')}>{t('auth.haveAccount')}</a>
+      </p>
+    </AuthCard>
   );
 }
 
@@ -132,24 +134,21 @@ export function RegisterSentPage(props: {
   const { ctx, channel, to, next, state } = props;
   const form = REGISTER_CODE_FORM;
   return (
-    <Layout ctx={ctx} title={t('account.register.sentTitle')} head={<meta name="robots" content="noindex" />}>
-      <section class="card auth">
-        <h1>{t('account.register.sentTitle')}</h1>
-        <Notice text={t(channel === 'email' ? 'account.register.sentEmail' : 'account.register.sentSms', { to })} />
-        <RefusalNotice state={state} shown={channel === 'sms' ? [form] : []} />
-        {channel === 'sms' && (
-          <Form id={form} action="/register/confirm" csrf={ctx.csrfToken} state={state}>
-            <input type="hidden" name="identifier" value={to} />
-            <input type="hidden" name="next" value={next} />
-            <CodeField form={form} state={state} />
-            <Submit label={t('account.register.confirmButton')} />
-          </Form>
-        )}
-        <p>
-          <a href={`/register?next=${encodeURIComponent(next)}`}>{t('account.register.retry')}</a>
-        </p>
-      </section>
-    </Layout>
+    <AuthCard ctx={ctx} title={t('account.register.sentTitle')}>
+      <Notice text={t(channel === 'email' ? 'account.register.sentEmail' : 'account.register.sentSms', { to })} />
+      <RefusalNotice state={state} shown={channel === 'sms' ? [form] : []} />
+      {channel === 'sms' && (
+        <Form id={form} action="/register/confirm" csrf={ctx.csrfToken} state={state}>
+          <input type="hidden" name="identifier" value={to} />
+          <input type="hidden" name="next" value={next} />
+          <CodeField form={form} state={state} />
+          <Submit label={t('account.register.confirmButton')} />
+        </Form>
+      )}
+      <p>
+        <a href={withNext('/register', next)}>{t('account.register.retry')}</a>
+      </p>
+    </AuthCard>
   );
 }
 
@@ -167,22 +166,19 @@ export function RegisterConfirmPage(props: {
   const form = REGISTER_LINK_FORM;
   const live = to !== undefined && !state;
   return (
-    <Layout ctx={ctx} title={t('account.register.confirmTitle')} head={<meta name="robots" content="noindex" />}>
-      <section class="card auth">
-        <h1>{t('account.register.confirmTitle')}</h1>
-        <RefusalNotice state={state} shown={[]} />
-        {live ? (
-          <Form id={form} action="/register/confirm" csrf={ctx.csrfToken}>
-            <input type="hidden" name="token" value={token} />
-            <p>{t('account.register.confirmText', { to })}</p>
-            <Submit label={t('account.register.confirmButton')} />
-          </Form>
-        ) : (
-          <p>
-            <a href="/register">{t('account.register.retry')}</a>
-          </p>
-        )}
-      </section>
-    </Layout>
+    <AuthCard ctx={ctx} title={t('account.register.confirmTitle')}>
+      <RefusalNotice state={state} shown={[]} />
+      {live ? (
+        <Form id={form} action="/register/confirm" csrf={ctx.csrfToken}>
+          <input type="hidden" name="token" value={token} />
+          <p>{t('account.register.confirmText', { to })}</p>
+          <Submit label={t('account.register.confirmButton')} />
+        </Form>
+      ) : (
+        <p>
+          <a href="/register">{t('account.register.retry')}</a>
+        </p>
+      )}
+    </AuthCard>
   );
 }

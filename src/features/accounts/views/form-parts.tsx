@@ -1,4 +1,4 @@
-import { t } from '../../../i18n/t.ts';
+import { type MessageKey, t } from '../../../i18n/t.ts';
 import type { FormState } from '../../../web/form-state.ts';
 import { TextField } from '../../../web/views/form.tsx';
 
@@ -11,33 +11,41 @@ export function Notice({ text, warn }: { text: string; warn?: boolean }) {
   );
 }
 
-/** New password and its confirmation in form `form`, with the rules spelled out (never written back). */
-export function NewPasswordFields({ form, state }: { form: string; state?: FormState | undefined }) {
+/** The labels of a new password and its confirmation: 新密码 and 确认新密码 (registration's are 密码 and 确认密码). */
+interface PasswordLabels {
+  readonly password: MessageKey;
+  readonly confirm: MessageKey;
+}
+const NEW_PASSWORD_LABELS: PasswordLabels = { password: 'password.reset.new', confirm: 'password.reset.confirm' };
+
+/**
+ * New password and its confirmation in form `form`, with the rules spelled out (never written back). The register
+ * form gives its own labels and no `maxlength` (`maxLength` null), as it always had.
+ */
+export function NewPasswordFields({
+  form,
+  state,
+  labels = NEW_PASSWORD_LABELS,
+  maxLength = 128,
+}: {
+  form: string;
+  state?: FormState | undefined;
+  labels?: PasswordLabels;
+  maxLength?: number | null;
+}) {
+  const both = {
+    form,
+    state,
+    type: 'password',
+    required: true,
+    minLength: 8,
+    maxLength: maxLength ?? undefined,
+    autoComplete: 'new-password',
+  } as const;
   return (
     <>
-      <TextField
-        form={form}
-        name="password"
-        label={t('password.reset.new')}
-        hint={t('password.rules')}
-        state={state}
-        type="password"
-        required
-        minLength={8}
-        maxLength={128}
-        autoComplete="new-password"
-      />
-      <TextField
-        form={form}
-        name="passwordConfirm"
-        label={t('password.reset.confirm')}
-        state={state}
-        type="password"
-        required
-        minLength={8}
-        maxLength={128}
-        autoComplete="new-password"
-      />
+      <TextField {...both} name="password" label={t(labels.password)} hint={t('password.rules')} />
+      <TextField {...both} name="passwordConfirm" label={t(labels.confirm)} />
     </>
   );
 }

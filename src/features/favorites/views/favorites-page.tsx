@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
 import type { FormState } from '../../../web/form-state.ts';
@@ -33,6 +34,8 @@ const FOLDER_FORMS = [NEW_FOLDER_FORM, RENAME_FOLDER_FORM, DELETE_FOLDER_FORM];
 
 /** 我的收藏: the folders with their counts, one page of the selected folder, and the folder forms. */
 export function FavoritesPage({ ctx, folders, folder, items, page, pages, state, back }: FavoritesPageProps) {
+  /** Where the forms about the folder shown post: renaming or deleting it. */
+  const manage = (verb: 'rename' | 'delete') => `/favorites/folders/${folder.id}/${verb}`;
   const here = page > 1 ? `${folderHref(folder)}${folder.isDefault ? '?' : '&'}page=${page}` : folderHref(folder);
   const aside = (
     <>
@@ -52,14 +55,9 @@ export function FavoritesPage({ ctx, folders, folder, items, page, pages, state,
       <section class="card" aria-labelledby="new-folder-title">
         <h2 id="new-folder-title">{t('favorites.newFolder')}</h2>
         <Form id={NEW_FOLDER_FORM} action="/favorites/folders" csrf={ctx.csrfToken} state={state}>
-          <TextField
+          <FolderNameField
             form={NEW_FOLDER_FORM}
-            name="name"
-            label={t('favorites.folderName')}
             state={state}
-            type="text"
-            required
-            maxLength={FAVORITE_LIMITS.nameChars}
             hint={t('favorites.folderNameHint', { max: FAVORITE_LIMITS.nameChars })}
           />
           <Submit kind="plain" label={t('favorites.create')} />
@@ -68,30 +66,11 @@ export function FavoritesPage({ ctx, folders, folder, items, page, pages, state,
       {!folder.isDefault && (
         <section class="card" aria-labelledby="manage-title">
           <h2 id="manage-title">{t('favorites.manage', { name: folder.name })}</h2>
-          <Form
-            id={RENAME_FOLDER_FORM}
-            action={`/favorites/folders/${folder.id}/rename`}
-            csrf={ctx.csrfToken}
-            state={state}
-          >
-            <TextField
-              form={RENAME_FOLDER_FORM}
-              name="name"
-              label={t('favorites.folderName')}
-              state={state}
-              type="text"
-              required
-              maxLength={FAVORITE_LIMITS.nameChars}
-              value={folder.name}
-            />
+          <Form id={RENAME_FOLDER_FORM} action={manage('rename')} csrf={ctx.csrfToken} state={state}>
+            <FolderNameField form={RENAME_FOLDER_FORM} state={state} value={folder.name} />
             <Submit kind="plain" label={t('favorites.rename')} />
           </Form>
-          <Form
-            id={DELETE_FOLDER_FORM}
-            action={`/favorites/folders/${folder.id}/delete`}
-            csrf={ctx.csrfToken}
-            state={state}
-          >
+          <Form id={DELETE_FOLDER_FORM} action={manage('delete')} csrf={ctx.csrfToken} state={state}>
             <RadioField
               form={DELETE_FOLDER_FORM}
               name="mode"
@@ -197,21 +176,23 @@ function FavoriteRow({
         <time dateTime={isoDate(d.savedAt)}>{t('favorites.savedAt', { date: formatDate(d.savedAt) })}</time>
       </span>
       <span class="favorite-list__actions">
-        <Form
+        <RowForm
+          ctx={ctx}
           id={removeFormId(d.documentId)}
           action={`/d/${d.documentId}/unfavorite`}
-          csrf={ctx.csrfToken}
+          next={next}
           state={state}
-          class="inline-form"
-        >
-          <input type="hidden" name="next" value={next} />
-          <button type="submit" class="link-button">
-            {t('favorites.remove')}
-          </button>
-        </Form>
+          button={t('favorites.remove')}
+        />
         {d.available && others.length > 0 && (
-          <Form id={move} action={`/d/${d.documentId}/favorite`} csrf={ctx.csrfToken} state={state} class="inline-form">
-            <input type="hidden" name="next" value={next} />
+          <RowForm
+            ctx={ctx}
+            id={move}
+            action={`/d/${d.documentId}/favorite`}
+            next={next}
+            state={state}
+            button={t('favorites.move')}
+          >
             <SelectField
               form={move}
               name="folder"
@@ -220,12 +201,50 @@ function FavoriteRow({
               class="favorite-list__move"
               options={others.map((f) => ({ value: f.isDefault ? '' : String(f.id), label: f.name }))}
             />{' '}
-            <button type="submit" class="link-button">
-              {t('favorites.move')}
-            </button>
-          </Form>
+          </RowForm>
         )}
       </span>
     </li>
+  );
+}
+
+/** The name field of a folder form (a new folder, renaming the one shown). */
+function FolderNameField(props: { form: string; state: FormState | undefined; hint?: string; value?: string }) {
+  return (
+    <TextField
+      form={props.form}
+      name="name"
+      label={t('favorites.folderName')}
+      state={props.state}
+      type="text"
+      required
+      maxLength={FAVORITE_LIMITS.nameChars}
+      hint={props.hint}
+      value={props.value}
+    />
+  );
+}
+
+/**
+ * A row's form (取消收藏, 移到): back to this page of the list after it, its fields if any, a link-styled button; a
+ * refusal shows in it with what was chosen.
+ */
+function RowForm(props: {
+  ctx: PageContext;
+  id: string;
+  action: string;
+  next: string;
+  state: FormState | undefined;
+  button: string;
+  children?: ComponentChildren;
+}) {
+  return (
+    <Form id={props.id} action={props.action} csrf={props.ctx.csrfToken} state={props.state} class="inline-form">
+      <input type="hidden" name="next" value={props.next} />
+      {props.children}
+      <button type="submit" class="link-button">
+        {props.button}
+      </button>
+    </Form>
   );
 }

@@ -1,5 +1,5 @@
 import type { VerificationStatus } from '../../../db/schema.ts';
-import { t } from '../../../i18n/t.ts';
+import { type MessageKey, t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
 import type { FormState } from '../../../web/form-state.ts';
 import { formatDateTime } from '../../../web/format.ts';
@@ -78,51 +78,9 @@ export function AdminVerificationsPage({
                       {v.reason && <p class="muted">{t('verification.admin.reason', { reason: v.reason })}</p>}
                     </td>
                     <td>
-                      {v.status === 'pending' && (
-                        <>
-                          {/* A refused 通过 is the sentence above the table (RefusalNotice). */}
-                          <Form
-                            id={reasonFormId('approve', v.id)}
-                            class="form--inline"
-                            action={`/admin/verifications/${v.id}/approve`}
-                            csrf={ctx.csrfToken}
-                          >
-                            <input type="hidden" name="listed" value={status} />
-                            <Submit label={t('verification.admin.approve')} />
-                          </Form>
-                          <ReasonForm
-                            ctx={ctx}
-                            id={v.id}
-                            action="reject"
-                            listed={status}
-                            state={state}
-                            label={t('verification.admin.rejectReason')}
-                            submit={t('verification.admin.reject')}
-                          />
-                        </>
-                      )}
-                      {admin && v.status === 'approved' && (
-                        <ReasonForm
-                          ctx={ctx}
-                          id={v.id}
-                          action="revoke"
-                          listed={status}
-                          state={state}
-                          label={t('verification.admin.revokeReason')}
-                          submit={t('verification.admin.revoke')}
-                        />
-                      )}
-                      {admin && (
-                        <ReasonForm
-                          ctx={ctx}
-                          id={v.id}
-                          action="reveal"
-                          listed={status}
-                          state={state}
-                          label={t('verification.admin.revealReason')}
-                          submit={t('verification.admin.reveal')}
-                        />
-                      )}
+                      {decisionsOf(v, admin).map((action) => (
+                        <DecisionForm key={action} ctx={ctx} id={v.id} action={action} listed={status} state={state} />
+                      ))}
                     </td>
                   </tr>
                 ))}
@@ -141,47 +99,67 @@ export function AdminVerificationsPage({
 
 /** The staff decisions that need a reason, each a form per row: `<action>-<verification id>`. */
 export type ReasonAction = 'reject' | 'revoke' | 'reveal';
-export const reasonFormId = (action: ReasonAction | 'approve', id: number | string) => `${action}-${id}`;
+/** Every staff decision on a row: 通过 needs no reason. */
+type Decision = ReasonAction | 'approve';
+export const reasonFormId = (action: Decision, id: number | string) => `${action}-${id}`;
 
-/** The reason forms a row offers (a refusal for any other is shown alone, above the table). */
+/** The decisions a row offers, in the order of its forms: 通过 and 驳回 while pending; admins 撤销 and 查看 too. */
+const decisionsOf = (v: { status: VerificationStatus }, admin: boolean): Decision[] => [
+  ...(v.status === 'pending' ? (['approve', 'reject'] as const) : []),
+  ...(admin && v.status === 'approved' ? (['revoke'] as const) : []),
+  ...(admin ? (['reveal'] as const) : []),
+];
+
+/** The reason forms a row offers (a refusal for any other, 通过 included, is shown alone, above the table). */
 const reasonFormsOf = (v: { id: number; status: VerificationStatus }, admin: boolean): string[] =>
-  [
-    ...(v.status === 'pending' ? (['reject'] as const) : []),
-    ...(admin && v.status === 'approved' ? (['revoke'] as const) : []),
-    ...(admin ? (['reveal'] as const) : []),
-  ].map((a) => reasonFormId(a, v.id));
+  decisionsOf(v, admin)
+    .filter((a) => a !== 'approve')
+    .map((a) => reasonFormId(a, v.id));
 
-/** One reason form: the reason (its label for screen readers), the tab it was sent from, the button. */
-function ReasonForm(props: {
+/** Each decision's button, and for those that need one the reason's label (also its placeholder). */
+const DECISION_TEXT: Record<Decision, { submit: MessageKey; reason?: MessageKey }> = {
+  approve: { submit: 'verification.admin.approve' },
+  reject: { submit: 'verification.admin.reject', reason: 'verification.admin.rejectReason' },
+  revoke: { submit: 'verification.admin.revoke', reason: 'verification.admin.revokeReason' },
+  reveal: { submit: 'verification.admin.reveal', reason: 'verification.admin.revealReason' },
+};
+
+/**
+ * One decision form: the tab it was sent from and the button. A reason decision adds the reason (its label for
+ * screen readers) and shows its refusal in place; a refused 通过 is the sentence above the table (RefusalNotice).
+ */
+function DecisionForm(props: {
   ctx: PageContext;
   id: number;
-  action: ReasonAction;
+  action: Decision;
   listed: VerificationStatus;
   state: FormState | undefined;
-  label: string;
-  submit: string;
 }) {
   const form = reasonFormId(props.action, props.id);
+  const text = DECISION_TEXT[props.action];
+  const reason = text.reason && t(text.reason);
   return (
     <Form
       id={form}
       class="form--inline"
       action={`/admin/verifications/${props.id}/${props.action}`}
       csrf={props.ctx.csrfToken}
-      state={props.state}
+      state={reason ? props.state : undefined}
     >
       <input type="hidden" name="listed" value={props.listed} />
-      <TextField
-        form={form}
-        name="reason"
-        label={<span class="visually-hidden">{props.label}</span>}
-        state={props.state}
-        required
-        minLength={2}
-        maxLength={200}
-        placeholder={props.label}
-      />
-      <Submit kind="plain" label={props.submit} />
+      {reason && (
+        <TextField
+          form={form}
+          name="reason"
+          label={<span class="visually-hidden">{reason}</span>}
+          state={props.state}
+          required
+          minLength={2}
+          maxLength={200}
+          placeholder={reason}
+        />
+      )}
+      <Submit kind={reason ? 'plain' : 'primary'} label={t(text.submit)} />
     </Form>
   );
 }
