@@ -1,4 +1,4 @@
-// Entry point of a converter child process (see converter.ts): receives one task at a time over IPC, runs the
+// Entry point of a converter child process (see extraction-pool.ts): receives one task at a time over IPC, runs the
 // extractor for the format, sends back the text or a serialised ConversionError. Nothing here outlives a task except
 // the loaded libraries (pdf.js, htmlparser2), which is the point of keeping the process alive across tasks; the parent
 // watches its whole resident size (native memory included) and replaces it after a number of tasks or when it has

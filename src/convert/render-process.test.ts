@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { CORPUS_DIR } from '../testing/paths.ts';
-import { createRenderPool, renderInChild, treeRss } from './render-process.ts';
+import { createRenderPool, renderInChild } from './render-process.ts';
+import { treeRss } from './rss-watch.ts';
 import { ConversionError } from './types.ts';
 
 /** Children of this process running the renderer. */

@@ -1,14 +1,15 @@
 // Page images are rendered in a child process whose whole resident memory is capped (decision 0022). pdf.js and
 // @napi-rs/canvas allocate native memory — bitmaps, decoded images, Skia surfaces — that V8's heap limit
 // (resourceLimits of a worker thread) does not see: a 58 KB one-page PDF grew the process to 2.3–2.9 GB RSS. Here a
-// watchdog reads the child's resident size (with its own children) from /proc every 100 ms and kills it past the cap
-// ('outOfMemory'), a timer kills it past the time limit ('timeout'), and its JavaScript heap is capped as well. No
-// address-space limit: pdf.js and Skia reserve far more address space than they use.
+// watchdog (rss-watch.ts, shared with the extraction children) reads the child's resident size (with its own
+// children) from /proc every 100 ms and kills it past the cap ('outOfMemory'), a timer kills it past the time limit
+// ('timeout'), and its JavaScript heap is capped as well. No address-space limit: pdf.js and Skia reserve far more
+// address space than they use.
 import { fork } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { RenderChildReply } from './render-child.ts';
 import type { RenderRequest, RenderResult } from './render-pdf.ts';
+import { watchRss } from './rss-watch.ts';
 import { ConversionError } from './types.ts';
 
 /** Caps of one render. */
@@ -21,29 +22,6 @@ export interface RenderCaps {
   timeoutMs: number;
   /** How often the resident size is read. */
   watchMs?: number;
-}
-
-/** Resident bytes of a process and every descendant (Linux /proc); undefined when /proc cannot be read. */
-export function treeRss(pid: number): number | undefined {
-  let total = 0;
-  const todo = [pid];
-  let any = false;
-  while (todo.length > 0) {
-    const p = todo.pop()!;
-    try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
-      if (m) {
-        total += Number(m[1]) * 1024;
-        any = true;
-      }
-      for (const t of readdirSync(`/proc/${p}/task`)) {
-        for (const c of readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').split(' ')) if (c) todo.push(Number(c));
-      }
-    } catch {
-      // the process ended between two reads
-    }
-  }
-  return any ? total : undefined;
 }
 
 /** What a finished child reports about itself: the largest resident size seen, for logs and the bench. */
@@ -75,7 +53,7 @@ export function renderInChild(req: RenderRequest, caps: RenderCaps, live?: Set<(
       if (settled) return;
       settled = true;
       live?.delete(cancel);
-      clearInterval(watch);
+      stopWatch();
       clearTimeout(timer);
       if (child.exitCode === null) child.kill('SIGKILL');
       if (err) reject(err);
@@ -83,13 +61,14 @@ export function renderInChild(req: RenderRequest, caps: RenderCaps, live?: Set<(
     };
     const cancel = () => finish(new ConversionError('failed', { detail: 'converter closed' }, false));
     live?.add(cancel);
-    const limit = caps.rssMb * 1024 * 1024;
-    const watch = setInterval(() => {
-      if (!child.pid) return;
-      const rss = treeRss(child.pid) ?? 0;
-      peak = Math.max(peak, rss);
-      if (rss > limit) finish(new ConversionError('outOfMemory', { detail: `page render over ${caps.rssMb} MB` }));
-    }, caps.watchMs ?? 100);
+    const stopWatch = watchRss(child, {
+      limitBytes: caps.rssMb * 1024 * 1024,
+      everyMs: caps.watchMs ?? 100,
+      onSample: (rss) => {
+        peak = Math.max(peak, rss);
+      },
+      onOver: () => finish(new ConversionError('outOfMemory', { detail: `page render over ${caps.rssMb} MB` })),
+    });
     const timer = setTimeout(() => finish(new ConversionError('timeout')), caps.timeoutMs);
     child.once('message', (reply: RenderChildReply) => {
       if (reply.ok) finish(undefined, reply.value);
