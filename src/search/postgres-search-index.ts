@@ -33,8 +33,8 @@ export function tsQuery(tokens: string[], lastAsPrefix = false, weight = '', mat
 
 /**
  * Where a tier is read first: the RECENT_SPAN highest document ids; older matches only when those do not fill the
- * window. Decision 0033: the range is a heap filter (`+ 0`), not an index condition, so today it spares the sort and
- * the join, not the heap visits; intersecting it inside GIN (a span lexeme in each vector) is the next step.
+ * window. Decision 0033: the range is a heap filter (`+ 0`), not an index condition; what bounds the heap visits is
+ * the span lexemes below, which intersect it with the word's matches inside GIN.
  */
 export const RECENT_SPAN = 20_000;
 
