@@ -3,17 +3,7 @@ import { rm, stat as statFile } from 'node:fs/promises';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  CopyObjectCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3StorageConfig } from '../config.ts';
 import { type BlobKey, type BlobStore, parseBlobKey } from './blob-store.ts';
 import type { CollectClaims } from './collect-claims.ts';
@@ -61,9 +51,30 @@ function limiter(n: number) {
   };
 }
 
+/** The parts of the AWS SDK this store uses. */
+interface Sdk {
+  readonly s3: typeof import('@aws-sdk/client-s3');
+  readonly Upload: typeof import('@aws-sdk/lib-storage').Upload;
+  readonly getSignedUrl: typeof import('@aws-sdk/s3-request-presigner').getSignedUrl;
+}
+
+let sdkLoading: Promise<Sdk> | undefined;
+/**
+ * The SDK (~12 MB resident) is loaded by the first S3 call, not when this module is: every process imports the store
+ * through the composition root, and a site on local storage never needs it.
+ */
+function loadSdk(): Promise<Sdk> {
+  sdkLoading ??= Promise.all([
+    import('@aws-sdk/client-s3'),
+    import('@aws-sdk/lib-storage'),
+    import('@aws-sdk/s3-request-presigner'),
+  ]).then(([s3, storage, presigner]) => ({ s3, Upload: storage.Upload, getSignedUrl: presigner.getSignedUrl }));
+  return sdkLoading;
+}
+
 /** The SDK client for a configured bucket (shared by the store and nothing else: only this file speaks S3). */
-function createClient(s3: S3StorageConfig): S3Client {
-  return new S3Client({
+function createClient(sdk: Sdk, s3: S3StorageConfig): S3Client {
+  return new sdk.s3.S3Client({
     region: s3.region,
     endpoint: s3.endpoint,
     forcePathStyle: s3.forcePathStyle,
@@ -87,7 +98,12 @@ function createClient(s3: S3StorageConfig): S3Client {
  */
 export function createS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
   const { s3, claims } = opts;
-  const client = createClient(s3);
+  // The SDK and the client, made on first use (one client per store).
+  let connecting: Promise<{ sdk: Sdk; client: S3Client }> | undefined;
+  const api = () => {
+    connecting ??= loadSdk().then((sdk) => ({ sdk, client: createClient(sdk, s3) }));
+    return connecting;
+  };
   const Bucket = s3.bucket;
   const temp = createTempFiles(opts.tempDir);
   const partSize = Math.max(opts.partSize ?? 8 * 1024 ** 2, 5 * 1024 ** 2);
@@ -95,8 +111,9 @@ export function createS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
   const objectKey = (key: BlobKey) => `${s3.prefix}${parseBlobKey(key)}`;
 
   const head = async (key: BlobKey) => {
+    const { sdk, client } = await api();
     try {
-      const r = await client.send(new HeadObjectCommand({ Bucket, Key: objectKey(key) }));
+      const r = await client.send(new sdk.s3.HeadObjectCommand({ Bucket, Key: objectKey(key) }));
       const touched = Number(r.Metadata?.[TOUCHED_AT]);
       const modified = r.LastModified?.getTime() ?? 0;
       return { size: r.ContentLength ?? 0, mtimeMs: Number.isFinite(touched) && touched > 0 ? touched : modified };
@@ -108,6 +125,7 @@ export function createS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
 
   const upload = async (path: string, key: BlobKey) => {
     const { size } = await statFile(path);
+    const { sdk, client } = await api();
     const params = {
       Bucket,
       Key: objectKey(key),
@@ -115,11 +133,11 @@ export function createS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
       Metadata: { [TOUCHED_AT]: String(Date.now()) },
     };
     if (size <= partSize) {
-      await client.send(new PutObjectCommand({ ...params, Body: createReadStream(path), ContentLength: size }));
+      await client.send(new sdk.s3.PutObjectCommand({ ...params, Body: createReadStream(path), ContentLength: size }));
       return;
     }
     // Streams the file in parts (at most queueSize parts in memory); a failed upload is aborted, parts and all.
-    await new Upload({
+    await new sdk.Upload({
       client,
       params: { ...params, Body: createReadStream(path) },
       partSize,
@@ -131,9 +149,10 @@ export function createS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
   /** Refreshes `touched-at` (CopyObject onto itself); false when the object is missing. */
   const copyTouch = async (key: BlobKey) => {
     const Key = objectKey(key);
+    const { sdk, client } = await api();
     try {
       await client.send(
-        new CopyObjectCommand({
+        new sdk.s3.CopyObjectCommand({
           Bucket,
           Key,
           CopySource: `${Bucket}/${Key}`,
@@ -174,12 +193,17 @@ export function createS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
     },
     stat: head,
     read(key, range) {
+      const Key = objectKey(key); // a bad key throws here, before a stream exists
       const out = new PassThrough();
       const abort = new AbortController();
       out.once('close', () => abort.abort());
       const Range = range ? `bytes=${range.start}-${range.end}` : undefined;
-      client
-        .send(new GetObjectCommand({ Bucket, Key: objectKey(key), Range }), { abortSignal: abort.signal })
+      api()
+        .then(({ sdk, client }) =>
+          client.send(new sdk.s3.GetObjectCommand({ Bucket, Key, Range }), {
+            abortSignal: abort.signal,
+          }),
+        )
         .then((r) => pipeline(r.Body as Readable, out))
         .catch((err) => out.destroy(err));
       return out;
@@ -196,9 +220,11 @@ export function createS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
       });
     },
     async delete(key) {
-      await client.send(new DeleteObjectCommand({ Bucket, Key: objectKey(key) }));
+      const { sdk, client } = await api();
+      await client.send(new sdk.s3.DeleteObjectCommand({ Bucket, Key: objectKey(key) }));
     },
     async collect(key, touchedBefore) {
+      const { sdk, client } = await api();
       const started = performance.now();
       const claim = await claims.acquire(key, CLAIM_LEASE_MS);
       if (!claim) return undefined;
@@ -209,7 +235,7 @@ export function createS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
         const left = DELETE_DEADLINE_MS - (performance.now() - started);
         // Too slow to be sure no writer has taken the claim over: keep the blob (the next run tries again).
         if (left <= 0) return undefined;
-        await client.send(new DeleteObjectCommand({ Bucket, Key: objectKey(key) }), {
+        await client.send(new sdk.s3.DeleteObjectCommand({ Bucket, Key: objectKey(key) }), {
           abortSignal: AbortSignal.timeout(Math.ceil(left)),
         });
         return st.size;
@@ -224,9 +250,12 @@ export function createS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
       return temp.sweep(modifiedBefore, o);
     },
     async *list() {
+      const { sdk, client } = await api();
       let ContinuationToken: string | undefined;
       do {
-        const page = await client.send(new ListObjectsV2Command({ Bucket, Prefix: s3.prefix, ContinuationToken }));
+        const page = await client.send(
+          new sdk.s3.ListObjectsV2Command({ Bucket, Prefix: s3.prefix, ContinuationToken }),
+        );
         for (const o of page.Contents ?? []) {
           let key: BlobKey;
           try {
@@ -240,14 +269,15 @@ export function createS3BlobStore(opts: S3BlobStoreOptions): BlobStore {
       } while (ContinuationToken);
     },
     async presignDownload(key, o) {
-      const command = new GetObjectCommand({
+      const { sdk, client } = await api();
+      const command = new sdk.s3.GetObjectCommand({
         Bucket,
         Key: objectKey(key),
         ResponseContentDisposition: o.contentDisposition,
         ResponseContentType: o.contentType,
         ResponseCacheControl: 'private, no-store',
       });
-      return getSignedUrl(client, command, { expiresIn: o.expiresInSeconds });
+      return sdk.getSignedUrl(client, command, { expiresIn: o.expiresInSeconds });
     },
   };
   return store;

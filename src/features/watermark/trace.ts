@@ -2,7 +2,6 @@
 // read — package metadata (a PDF's Info and XMP), the text layer (invisible characters), the ASCII token in footers
 // or invisible PDF text — and every token's signature is checked; a token whose signature fails names nobody.
 import { open, readFile } from 'node:fs/promises';
-import { loadPdf } from '../../convert/pdfjs.ts';
 import { scanZip } from '../../convert/zip-inspect.ts';
 import type { Deps } from '../../deps.ts';
 import { chinaDay } from '../credits/rewards.ts';
@@ -83,6 +82,8 @@ function decodeText(bytes: Buffer): string {
 }
 
 async function tracePdf(bytes: Buffer, found: Array<{ token: Buffer; carrier: Carrier }>) {
+  // pdf.js (~30 MB resident) is loaded on the first trace, not by every web process at start (decision 0033's RSS).
+  const { loadPdf } = await import('../../convert/pdfjs.ts');
   const task = loadPdf(bytes);
   try {
     const doc = await task.promise;
