@@ -3,8 +3,7 @@ import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
 import type { FormState } from '../../../web/form-state.ts';
 import { Form, RefusalNotice, Submit, TextField } from '../../../web/views/form.tsx';
-import { Layout } from '../../../web/views/layout.tsx';
-import { CodeField, NewPasswordFields, Notice } from './form-parts.tsx';
+import { AuthCard, CodeField, NewPasswordFields, Notice } from './form-parts.tsx';
 
 /** The ids of the registration's confirmation forms: the SMS code, and the emailed link's button. */
 export const REGISTER_CODE_FORM = 'register-code';
@@ -15,18 +14,6 @@ const REGISTER_PASSWORD_LABELS = { password: 'auth.password', confirm: 'auth.pas
 
 /** `path` with where to go after it as `?next=`. */
 const withNext = (path: string, next: string) => `${path}?next=${encodeURIComponent(next)}`;
-
-/** An account page: the title as its heading, the page kept out of search engines, in the narrow auth card. */
-function AuthCard({ ctx, title, children }: { ctx: PageContext; title: string; children: ComponentChildren }) {
-  return (
-    <Layout ctx={ctx} title={title} head={<meta name="robots" content="noindex" />}>
-      <section class="card auth">
-        <h1>{title}</h1>
-        {children}
-      </section>
-    </Layout>
-  );
-}
 
 /**
  * The 登录 and 注册 form (form `login` posts to /login, `register` to /register): where to go next, the identifier,

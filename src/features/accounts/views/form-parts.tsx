@@ -1,6 +1,24 @@
+import type { ComponentChildren } from 'preact';
 import { type MessageKey, t } from '../../../i18n/t.ts';
+import type { PageContext } from '../../../web/context.ts';
 import type { FormState } from '../../../web/form-state.ts';
 import { TextField } from '../../../web/views/form.tsx';
+import { Layout } from '../../../web/views/layout.tsx';
+
+/**
+ * An account page (登录, 注册, 找回密码, 账号安全…): kept out of search engines, in the narrow auth card, with the
+ * title as its heading unless the page gives another one.
+ */
+export function AuthCard(props: { ctx: PageContext; title: string; heading?: string; children: ComponentChildren }) {
+  return (
+    <Layout ctx={props.ctx} title={props.title} head={<meta name="robots" content="noindex" />}>
+      <section class="card auth">
+        <h1>{props.heading ?? props.title}</h1>
+        {props.children}
+      </section>
+    </Layout>
+  );
+}
 
 /** A plain notice: what was sent, what is unavailable (`warn` in the amber of pending states). */
 export function Notice({ text, warn }: { text: string; warn?: boolean }) {

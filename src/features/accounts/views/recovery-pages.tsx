@@ -2,10 +2,7 @@ import { t } from '../../../i18n/t.ts';
 import type { PageContext } from '../../../web/context.ts';
 import type { FormState } from '../../../web/form-state.ts';
 import { Form, RefusalNotice, Submit, TextField } from '../../../web/views/form.tsx';
-import { Layout } from '../../../web/views/layout.tsx';
-import { CodeField, NewPasswordFields, Notice } from './form-parts.tsx';
-
-const noindex = <meta name="robots" content="noindex" />;
+import { AuthCard, CodeField, NewPasswordFields, Notice } from './form-parts.tsx';
 
 /** The ids of the recovery forms: the identifier, the emailed link's new password, the SMS code's new password. */
 export const FORGOT_FORM = 'password-forgot';
@@ -17,29 +14,26 @@ export function ForgotPage(props: { ctx: PageContext; notes: readonly string[]; 
   const { ctx, notes, state } = props;
   const form = FORGOT_FORM;
   return (
-    <Layout ctx={ctx} title={t('password.forgot.title')} head={noindex}>
-      <section class="card auth">
-        <h1>{t('password.forgot.title')}</h1>
-        {notes.map((n) => (
-          <Notice key={n} text={n} warn />
-        ))}
-        <p class="muted">{t('password.forgot.intro')}</p>
-        <Form id={form} action="/password/forgot" csrf={ctx.csrfToken} state={state}>
-          <TextField
-            form={form}
-            name="identifier"
-            label={t('auth.identifier')}
-            state={state}
-            required
-            autoComplete="username"
-          />
-          <Submit label={t('password.forgot.submit')} />
-        </Form>
-        <p>
-          <a href="/login">{t('auth.haveAccount')}</a>
-        </p>
-      </section>
-    </Layout>
+    <AuthCard ctx={ctx} title={t('password.forgot.title')}>
+      {notes.map((n) => (
+        <Notice key={n} text={n} warn />
+      ))}
+      <p class="muted">{t('password.forgot.intro')}</p>
+      <Form id={form} action="/password/forgot" csrf={ctx.csrfToken} state={state}>
+        <TextField
+          form={form}
+          name="identifier"
+          label={t('auth.identifier')}
+          state={state}
+          required
+          autoComplete="username"
+        />
+        <Submit label={t('password.forgot.submit')} />
+      </Form>
+      <p>
+        <a href="/login">{t('auth.haveAccount')}</a>
+      </p>
+    </AuthCard>
   );
 }
 
@@ -56,23 +50,24 @@ export function ForgotSentPage(props: {
   const { ctx, channel, to, state } = props;
   const form = RESET_CODE_FORM;
   return (
-    <Layout ctx={ctx} title={t('password.forgot.sentTitle')} head={noindex}>
-      <section class="card auth">
-        <h1>{t(channel === 'email' ? 'password.forgot.sentTitle' : 'password.reset.title')}</h1>
-        <Notice text={t(channel === 'email' ? 'password.forgot.sentEmail' : 'password.forgot.sentSms', { to })} />
-        {channel === 'sms' && (
-          <Form id={form} action="/password/reset" csrf={ctx.csrfToken} state={state}>
-            <input type="hidden" name="identifier" value={to} />
-            <CodeField form={form} state={state} />
-            <NewPasswordFields form={form} state={state} />
-            <Submit label={t('password.reset.submit')} />
-          </Form>
-        )}
-        <p>
-          <a href="/password/forgot">{t('password.forgot.again')}</a>
-        </p>
-      </section>
-    </Layout>
+    <AuthCard
+      ctx={ctx}
+      title={t('password.forgot.sentTitle')}
+      heading={t(channel === 'email' ? 'password.forgot.sentTitle' : 'password.reset.title')}
+    >
+      <Notice text={t(channel === 'email' ? 'password.forgot.sentEmail' : 'password.forgot.sentSms', { to })} />
+      {channel === 'sms' && (
+        <Form id={form} action="/password/reset" csrf={ctx.csrfToken} state={state}>
+          <input type="hidden" name="identifier" value={to} />
+          <CodeField form={form} state={state} />
+          <NewPasswordFields form={form} state={state} />
+          <Submit label={t('password.reset.submit')} />
+        </Form>
+      )}
+      <p>
+        <a href="/password/forgot">{t('password.forgot.again')}</a>
+      </p>
+    </AuthCard>
   );
 }
 
@@ -84,24 +79,21 @@ export function ResetPage(props: { ctx: PageContext; token: string; state?: Form
   const { ctx, token, state, dead } = props;
   const form = RESET_LINK_FORM;
   return (
-    <Layout ctx={ctx} title={t('password.reset.title')} head={noindex}>
-      <section class="card auth">
-        <h1>{t('password.reset.title')}</h1>
-        <RefusalNotice state={state} shown={dead ? [] : [form]} />
-        {dead ? (
-          <p>
-            <a class="button" href="/password/forgot">
-              {t('password.forgot.again')}
-            </a>
-          </p>
-        ) : (
-          <Form id={form} action="/password/reset" csrf={ctx.csrfToken} state={state}>
-            <input type="hidden" name="token" value={token} />
-            <NewPasswordFields form={form} state={state} />
-            <Submit label={t('password.reset.submit')} />
-          </Form>
-        )}
-      </section>
-    </Layout>
+    <AuthCard ctx={ctx} title={t('password.reset.title')}>
+      <RefusalNotice state={state} shown={dead ? [] : [form]} />
+      {dead ? (
+        <p>
+          <a class="button" href="/password/forgot">
+            {t('password.forgot.again')}
+          </a>
+        </p>
+      ) : (
+        <Form id={form} action="/password/reset" csrf={ctx.csrfToken} state={state}>
+          <input type="hidden" name="token" value={token} />
+          <NewPasswordFields form={form} state={state} />
+          <Submit label={t('password.reset.submit')} />
+        </Form>
+      )}
+    </AuthCard>
   );
 }

@@ -3,10 +3,7 @@ import type { PageContext } from '../../../web/context.ts';
 import type { FormState } from '../../../web/form-state.ts';
 import { formatDateTime } from '../../../web/format.ts';
 import { Form, RefusalNotice, Submit, TextField } from '../../../web/views/form.tsx';
-import { Layout } from '../../../web/views/layout.tsx';
-import { CodeField, NewPasswordFields, Notice } from './form-parts.tsx';
-
-const noindex = <meta name="robots" content="noindex" />;
+import { AuthCard, CodeField, NewPasswordFields, Notice } from './form-parts.tsx';
 
 /** The account's contact as the security pages show it. */
 export interface ContactView {
@@ -23,34 +20,31 @@ const channelName = (c: ContactView['channel']) => t(c === 'email' ? 'account.ch
 export function SecurityPage({ ctx, contact }: { ctx: PageContext; contact: ContactView }) {
   const channel = channelName(contact.channel);
   return (
-    <Layout ctx={ctx} title={t('security.title')} head={noindex}>
-      <section class="card auth">
-        <h1>{t('security.title')}</h1>
-        <p>{t('security.login', { identifier: contact.identifier })}</p>
-        <p>
-          {contact.verifiedAt !== null
-            ? t('security.contactVerified', { channel, date: formatDateTime(contact.verifiedAt) })
-            : t('security.contactUnverified', { channel })}
-        </p>
-        <ul class="link-list">
-          <li>
-            <a href="/settings/password">{t('security.changePassword')}</a>
-          </li>
-          <li>
-            <a href="/settings/verify">{t('security.verifyContact')}</a>
-          </li>
-          <li>
-            <a href="/account/verification">{t('security.realName')}</a>
-          </li>
-          <li>
-            <a href="/settings/profile">{t('security.profile')}</a>
-          </li>
-          <li>
-            <a href="/settings/tokens">{t('security.apiTokens')}</a>
-          </li>
-        </ul>
-      </section>
-    </Layout>
+    <AuthCard ctx={ctx} title={t('security.title')}>
+      <p>{t('security.login', { identifier: contact.identifier })}</p>
+      <p>
+        {contact.verifiedAt !== null
+          ? t('security.contactVerified', { channel, date: formatDateTime(contact.verifiedAt) })
+          : t('security.contactUnverified', { channel })}
+      </p>
+      <ul class="link-list">
+        <li>
+          <a href="/settings/password">{t('security.changePassword')}</a>
+        </li>
+        <li>
+          <a href="/settings/verify">{t('security.verifyContact')}</a>
+        </li>
+        <li>
+          <a href="/account/verification">{t('security.realName')}</a>
+        </li>
+        <li>
+          <a href="/settings/profile">{t('security.profile')}</a>
+        </li>
+        <li>
+          <a href="/settings/tokens">{t('security.apiTokens')}</a>
+        </li>
+      </ul>
+    </AuthCard>
   );
 }
 
@@ -61,27 +55,24 @@ export const PASSWORD_CHANGE_FORM = 'password-change';
 export function ChangePasswordPage({ ctx, state }: { ctx: PageContext; state?: FormState | undefined }) {
   const form = PASSWORD_CHANGE_FORM;
   return (
-    <Layout ctx={ctx} title={t('password.change.title')} head={noindex}>
-      <section class="card auth">
-        <h1>{t('password.change.title')}</h1>
-        <Form id={form} action="/settings/password" csrf={ctx.csrfToken} state={state}>
-          <TextField
-            form={form}
-            name="oldPassword"
-            label={t('password.change.old')}
-            state={state}
-            type="password"
-            required
-            autoComplete="current-password"
-          />
-          <NewPasswordFields form={form} state={state} />
-          <Submit label={t('password.change.submit')} />
-        </Form>
-        <p>
-          <a href="/password/forgot">{t('password.forgotLink')}</a>
-        </p>
-      </section>
-    </Layout>
+    <AuthCard ctx={ctx} title={t('password.change.title')}>
+      <Form id={form} action="/settings/password" csrf={ctx.csrfToken} state={state}>
+        <TextField
+          form={form}
+          name="oldPassword"
+          label={t('password.change.old')}
+          state={state}
+          type="password"
+          required
+          autoComplete="current-password"
+        />
+        <NewPasswordFields form={form} state={state} />
+        <Submit label={t('password.change.submit')} />
+      </Form>
+      <p>
+        <a href="/password/forgot">{t('password.forgotLink')}</a>
+      </p>
+    </AuthCard>
   );
 }
 
@@ -109,43 +100,40 @@ export function VerifyContactPage(props: {
   const codeForm = open && !email && sent;
   const shown = open ? (codeForm ? [CONTACT_CODE_FORM, CONTACT_SEND_FORM] : [CONTACT_SEND_FORM]) : [];
   return (
-    <Layout ctx={ctx} title={t('account.verify.title')} head={noindex}>
-      <section class="card auth">
-        <h1>{t('account.verify.title')}</h1>
-        <RefusalNotice state={state} shown={shown} />
-        {contact.verifiedAt !== null ? (
-          <Notice text={t('account.verify.already', { channel, to })} />
-        ) : unavailable ? (
-          <Notice text={unavailable} warn />
-        ) : (
-          <>
-            <p class="muted">{t('account.verify.why')}</p>
-            {sent ? (
-              <Notice text={t(email ? 'account.verify.sentEmail' : 'account.verify.sentSms', { to })} />
-            ) : (
-              <p>{t(email ? 'account.verify.introEmail' : 'account.verify.introPhone', { to })}</p>
-            )}
-            {codeForm && (
-              <Form id={CONTACT_CODE_FORM} action="/settings/verify/code" csrf={ctx.csrfToken} state={state}>
-                <CodeField form={CONTACT_CODE_FORM} state={state} />
-                <Submit label={t('account.verify.submitCode')} />
-              </Form>
-            )}
-            <Form id={CONTACT_SEND_FORM} action="/settings/verify/send" csrf={ctx.csrfToken} state={state}>
-              <Submit
-                kind={sent ? 'plain' : 'primary'}
-                label={
-                  sent ? t('account.verify.resend') : t(email ? 'account.verify.sendEmail' : 'account.verify.sendSms')
-                }
-              />
+    <AuthCard ctx={ctx} title={t('account.verify.title')}>
+      <RefusalNotice state={state} shown={shown} />
+      {contact.verifiedAt !== null ? (
+        <Notice text={t('account.verify.already', { channel, to })} />
+      ) : unavailable ? (
+        <Notice text={unavailable} warn />
+      ) : (
+        <>
+          <p class="muted">{t('account.verify.why')}</p>
+          {sent ? (
+            <Notice text={t(email ? 'account.verify.sentEmail' : 'account.verify.sentSms', { to })} />
+          ) : (
+            <p>{t(email ? 'account.verify.introEmail' : 'account.verify.introPhone', { to })}</p>
+          )}
+          {codeForm && (
+            <Form id={CONTACT_CODE_FORM} action="/settings/verify/code" csrf={ctx.csrfToken} state={state}>
+              <CodeField form={CONTACT_CODE_FORM} state={state} />
+              <Submit label={t('account.verify.submitCode')} />
             </Form>
-          </>
-        )}
-        <p>
-          <a href="/settings/security">{t('security.title')}</a>
-        </p>
-      </section>
-    </Layout>
+          )}
+          <Form id={CONTACT_SEND_FORM} action="/settings/verify/send" csrf={ctx.csrfToken} state={state}>
+            <Submit
+              kind={sent ? 'plain' : 'primary'}
+              label={
+                sent ? t('account.verify.resend') : t(email ? 'account.verify.sendEmail' : 'account.verify.sendSms')
+              }
+            />
+          </Form>
+        </>
+      )}
+      <p>
+        <a href="/settings/security">{t('security.title')}</a>
+      </p>
+    </AuthCard>
   );
 }
 
@@ -153,22 +141,19 @@ export function VerifyContactPage(props: {
 export function ConfirmEmailPage(props: { ctx: PageContext; token: string; to?: string; state?: FormState }) {
   const { ctx, token, to, state } = props;
   return (
-    <Layout ctx={ctx} title={t('account.verify.confirmTitle')} head={noindex}>
-      <section class="card auth">
-        <h1>{t('account.verify.confirmTitle')}</h1>
-        <RefusalNotice state={state} shown={[]} />
-        {to !== undefined && !state ? (
-          <Form id={VERIFY_EMAIL_FORM} action="/verify/email" csrf={ctx.csrfToken}>
-            <input type="hidden" name="token" value={token} />
-            <p>{t('account.verify.confirmText', { to })}</p>
-            <Submit label={t('account.verify.confirmButton')} />
-          </Form>
-        ) : (
-          <p>
-            <a href="/settings/verify">{t('security.verifyContact')}</a>
-          </p>
-        )}
-      </section>
-    </Layout>
+    <AuthCard ctx={ctx} title={t('account.verify.confirmTitle')}>
+      <RefusalNotice state={state} shown={[]} />
+      {to !== undefined && !state ? (
+        <Form id={VERIFY_EMAIL_FORM} action="/verify/email" csrf={ctx.csrfToken}>
+          <input type="hidden" name="token" value={token} />
+          <p>{t('account.verify.confirmText', { to })}</p>
+          <Submit label={t('account.verify.confirmButton')} />
+        </Form>
+      ) : (
+        <p>
+          <a href="/settings/verify">{t('security.verifyContact')}</a>
+        </p>
+      )}
+    </AuthCard>
   );
 }
