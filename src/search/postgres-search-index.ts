@@ -46,6 +46,13 @@ export const RECENT_SPAN = 20_000;
  * collection (decision 0033, second update).
  */
 export const SPAN_BITS = 14;
+const SPAN_PREFIX = '~s';
+
+/** Where the recent read starts (ids above `cut`) and the span blocks that hold those ids. */
+interface RecentSpan {
+  readonly cut: number;
+  readonly blocks: readonly number[];
+}
 
 /** The blocks holding ids in (cut, newest], newest first. */
 export function spanBlocks(cut: number, newest: number, bits = SPAN_BITS): number[] {
@@ -56,7 +63,7 @@ export function spanBlocks(cut: number, newest: number, bits = SPAN_BITS): numbe
 
 /** `q & ~s<block>`, unless q has no lexeme at all (then `q && span` would be the whole block: q alone stays empty). */
 function inBlock(q: RawBuilder<unknown>, block: number) {
-  return sql`(CASE WHEN numnode(${q}) = 0 THEN ${q} ELSE ${q} && ${`'~s${block}'`}::tsquery END)`;
+  return sql`(CASE WHEN numnode(${q}) = 0 THEN ${q} ELSE ${q} && ${`'${SPAN_PREFIX}${block}'`}::tsquery END)`;
 }
 
 /**
@@ -73,8 +80,7 @@ function tierQuery(
   tier: 'head' | 'body' | 'pairs',
   q: RawBuilder<unknown>,
   f: SearchFilters,
-  cut: number,
-  blocks: number[],
+  { cut, blocks }: RecentSpan,
   limit: number,
 ) {
   const filtered = Object.values(f).some((v) => v !== undefined);
@@ -156,8 +162,11 @@ export function createPostgresSearchIndex(
             SELECT u.id,
               setweight(to_tsvector('simple', u.title), 'A') || setweight(to_tsvector('simple', u.meta), 'B') || u.span,
               to_tsvector('simple', u.body) || u.span, strip(to_tsvector('simple', u.pairs)) || u.span
-            FROM (SELECT *, array_to_tsvector(ARRAY['~s' || (id >> ${spanBits}::int)]) AS span FROM unnest(${ids}::bigint[], ${arr('title')}::text[], ${arr('meta')}::text[], ${arr('body')}::text[],
-              ${arr('pairs')}::text[]) AS v(id, title, meta, body, pairs)) u
+            FROM (
+              SELECT *, array_to_tsvector(ARRAY[${SPAN_PREFIX}::text || (id >> ${spanBits}::int)]) AS span
+              FROM unnest(${ids}::bigint[], ${arr('title')}::text[], ${arr('meta')}::text[], ${arr('body')}::text[],
+                ${arr('pairs')}::text[]) AS v(id, title, meta, body, pairs)
+            ) u
             ON CONFLICT (document_id) DO UPDATE SET head = EXCLUDED.head, body = EXCLUDED.body, pairs = EXCLUDED.pairs`.execute(
             trx,
           );
@@ -193,20 +202,20 @@ export function createPostgresSearchIndex(
       const q = sql`to_tsquery('simple', ${tsQuery(req.tokens, false, '', req.match)})`;
       const top = await newestId();
       const cut = top - recentSpan;
-      const blocks = spanBlocks(cut, top, spanBits);
+      const recent: RecentSpan = { cut, blocks: spanBlocks(cut, top, spanBits) };
       // Presence only, as in FTS5: ranking happens in rankCandidates, identically for both dialects.
       const { head, body, pairs, bodyLimit } = await db.transaction().execute(async (trx) => {
         await sql`SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)`.execute(
           trx,
         );
-        const head = (await tierQuery('head', q, req.filters, cut, blocks, HEAD_WINDOW).execute(trx)).rows;
+        const head = (await tierQuery('head', q, req.filters, recent, HEAD_WINDOW).execute(trx)).rows;
         const bodyLimit = bodyWindow(head.length);
-        const body = (await tierQuery('body', q, req.filters, cut, blocks, bodyLimit).execute(trx)).rows;
+        const body = (await tierQuery('body', q, req.filters, recent, bodyLimit).execute(trx)).rows;
         // The pair tier (decision 0030): documents holding the typed phrase, wherever the other windows stopped.
         const pairQ = sql`to_tsquery('simple', ${tsQuery(req.pairs ?? [])})`;
         const pairs =
           req.pairs?.length && req.match !== 'any'
-            ? (await tierQuery('pairs', pairQ, req.filters, cut, blocks, PAIR_WINDOW).execute(trx)).rows
+            ? (await tierQuery('pairs', pairQ, req.filters, recent, PAIR_WINDOW).execute(trx)).rows
             : [];
         return { head, body, pairs, bodyLimit };
       });
