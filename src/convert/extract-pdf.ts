@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { cleanTitle, normalizeParagraph } from './normalize.ts';
 import { itemsToLines, largeTitleLine, linesToParagraphs } from './pdf-lines.ts';
-import { loadPdf, type PdfDocument } from './pdfjs.ts';
+import { loadPdf, type PdfDocument, pdfOpenError } from './pdfjs.ts';
 import { finishExtraction } from './result.ts';
 import { ConversionError, type ConvertLimits, type ExtractedText } from './types.ts';
 
@@ -14,7 +14,7 @@ export async function extractPdf(path: string, limits: ConvertLimits): Promise<E
     doc = await task.promise;
   } catch (err) {
     await task.destroy().catch(() => {});
-    throw openError(err);
+    throw pdfOpenError(err);
   }
   try {
     // 1. The page count comes from the page tree root; refuse before touching any page.
@@ -91,10 +91,4 @@ async function pageParagraphs(doc: PdfDocument, n: number): Promise<{ paragraphs
   } catch {
     return { paragraphs: [] };
   }
-}
-
-function openError(err: unknown): ConversionError {
-  const name = (err as { name?: unknown } | null)?.name;
-  if (name === 'PasswordException') return new ConversionError('encrypted');
-  return new ConversionError('corrupt');
 }

@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { ConversionError } from './types.ts';
 
 const PDFJS_DIR = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
 const CMAP_DIR = join(PDFJS_DIR, 'cmaps') + sep;
@@ -27,4 +28,10 @@ export function loadPdf(file: Buffer) {
     cMapPacked: true,
     standardFontDataUrl: STANDARD_FONT_DIR,
   });
+}
+
+/** Why pdf.js could not open a file: a password it does not have ('encrypted'), else a file it cannot read ('corrupt'). */
+export function pdfOpenError(err: unknown): ConversionError {
+  const name = (err as { name?: unknown } | null)?.name;
+  return new ConversionError(name === 'PasswordException' ? 'encrypted' : 'corrupt');
 }

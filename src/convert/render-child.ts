@@ -2,12 +2,12 @@
 // exits. It runs apart from the server and its converter children because canvas and pdf.js allocate native memory
 // that no JavaScript heap limit sees (a 58 KB one-page PDF grew a process to 2.9 GB): here the parent watches the
 // whole resident size and kills the child, and whatever it allocated goes back to the system with it.
+import type { CappedChildReply } from './capped-child.ts';
 import type { RenderRequest, RenderResult } from './render-pdf.ts';
-import type { SerializedConversionError } from './types.ts';
 import { toConversionError } from './types.ts';
 
 /** The answer posted back: the rendered pages, or a serialised ConversionError. */
-export type RenderChildReply = { ok: true; value: RenderResult } | { ok: false; error: SerializedConversionError };
+export type RenderChildReply = CappedChildReply<RenderResult>;
 
 // The multi-megabyte source maps of pdfjs-dist are not parsed for stack traces nobody reads (see convert-child.ts).
 process.setSourceMapsEnabled(false);

@@ -5,7 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Canvas, createCanvas } from '@napi-rs/canvas';
 import type { RedLayer } from './ocr-layers.ts';
-import { loadPdf, type PdfDocument } from './pdfjs.ts';
+import { loadPdf, type PdfDocument, pdfOpenError } from './pdfjs.ts';
 import { ConversionError } from './types.ts';
 
 /** What to render and how big. */
@@ -99,8 +99,7 @@ export async function drawPdfPages(
     doc = await task.promise;
   } catch (err) {
     await task.destroy().catch(() => {});
-    const name = (err as { name?: string })?.name;
-    throw new ConversionError(name === 'PasswordException' ? 'encrypted' : 'corrupt');
+    throw pdfOpenError(err);
   }
   try {
     if (doc.numPages > req.maxPages) {

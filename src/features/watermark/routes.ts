@@ -3,7 +3,9 @@ import { rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
+import { ConversionError } from '../../convert/types.ts';
 import { badRequest, tooLarge } from '../../errors.ts';
+import { t } from '../../i18n/t.ts';
 import type { FormState } from '../../web/form-state.ts';
 import { formatBytes } from '../../web/format.ts';
 import { requireAdmin } from '../../web/guards.ts';
@@ -64,9 +66,14 @@ export function watermarkRoutes(web: WebContext) {
           try {
             result = await traceFile(deps, tmp);
           } catch (err) {
-            throw badRequest('watermark.unreadable', {
-              reason: err instanceof Error ? err.message : String(err),
-            }).on('file');
+            // A conversion error (the PDF reader's caps, a corrupt or encrypted file) reads as its zh-CN message.
+            const reason =
+              err instanceof ConversionError
+                ? t(err.messageKey, err.params)
+                : err instanceof Error
+                  ? err.message
+                  : String(err);
+            throw badRequest('watermark.unreadable', { reason }).on('file');
           }
         }
       } finally {

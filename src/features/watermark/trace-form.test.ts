@@ -34,5 +34,18 @@ for (const dialect of DIALECTS) {
       const html = assertRefusedForm(res, { form: 'trace', field: 'file', error: /请选择/ });
       assert.match(html, /请重新选择/);
     });
+
+    test('a PDF pdf.js cannot open: the page again with the reason in Chinese, read in a capped child', async () => {
+      const res = await admin.postMultipart(
+        '/admin/trace',
+        {},
+        {
+          csrfPage: '/admin/trace',
+          csrfInBody: true,
+          file: { field: 'file', name: 'leak.pdf', data: Buffer.from('%PDF-1.7\nnot a document\n%%EOF\n') },
+        },
+      );
+      assertRefusedForm(res, { form: 'trace', field: 'file', error: /无法读取此文件：文件已损坏或格式不正确/ });
+    });
   });
 }

@@ -2,6 +2,7 @@
 // read — package metadata (a PDF's Info and XMP), the text layer (invisible characters), the ASCII token in footers
 // or invisible PDF text — and every token's signature is checked; a token whose signature fails names nobody.
 import { open, readFile } from 'node:fs/promises';
+import { inspectPdf } from '../../convert/pdf-inspect.ts';
 import { scanZip } from '../../convert/zip-inspect.ts';
 import type { Deps } from '../../deps.ts';
 import { chinaDay } from '../credits/rewards.ts';
@@ -35,7 +36,7 @@ const MAX_TEXT_BYTES = 200 * 1024 * 1024;
 
 /** Traces a file on disk (a docx, a PDF, or text). */
 export async function traceFile(
-  deps: Pick<Deps, 'database' | 'downloadUrlSecret'>,
+  deps: Pick<Deps, 'config' | 'database' | 'downloadUrlSecret'>,
   path: string,
 ): Promise<TraceResult> {
   const head = Buffer.alloc(8);
@@ -59,7 +60,7 @@ export async function traceFile(
     }
   } else if (head.subarray(0, 5).toString('latin1') === '%PDF-') {
     kind = 'pdf';
-    await tracePdf(await readFile(path), found);
+    await tracePdf(deps.config, path, found);
   } else {
     kind = 'text';
     const bytes = await readFile(path);
@@ -81,30 +82,28 @@ function decodeText(bytes: Buffer): string {
   return bytes.toString('utf8');
 }
 
-async function tracePdf(bytes: Buffer, found: Array<{ token: Buffer; carrier: Carrier }>) {
-  // pdf.js (~30 MB resident) is loaded on the first trace, not by every web process at start (decision 0033's RSS).
-  const { loadPdf } = await import('../../convert/pdfjs.ts');
-  const task = loadPdf(bytes);
-  try {
-    const doc = await task.promise;
-    const meta = await doc.getMetadata().catch(() => undefined);
-    const info = meta?.info as { Custom?: Record<string, unknown> } | undefined;
-    const custom = info?.Custom?.[INFO_KEY];
-    if (typeof custom === 'string')
-      for (const token of findAsciiTokens(custom)) found.push({ token, carrier: 'metadata' });
-    const xmp = meta?.metadata?.getRaw();
-    if (typeof xmp === 'string') for (const token of findAsciiTokens(xmp)) found.push({ token, carrier: 'xmp' });
-    for (let p = 1; p <= doc.numPages; p++) {
-      const page = await doc.getPage(p);
-      const content = await page.getTextContent();
-      let text = '';
-      for (const item of content.items) if ('str' in item) text += item.str;
-      for (const token of findInvisibleTokens(text)) found.push({ token, carrier: 'text' });
-      for (const token of findAsciiTokens(text)) found.push({ token, carrier: 'hidden' });
-      page.cleanup();
-    }
-  } finally {
-    await task.destroy();
+/** Pages and characters of a PDF's text layer the trace reads at most (the mark is on every page and in metadata). */
+const MAX_TRACE_PAGES = 10_000;
+const MAX_TRACE_CHARS = 20_000_000;
+
+async function tracePdf(
+  config: Deps['config'],
+  path: string,
+  found: Array<{ token: Buffer; carrier: Carrier }>,
+): Promise<void> {
+  // An uploaded PDF is untrusted: pdf.js reads it in a child under the conversion caps, never in this process.
+  const { rssMb, memoryMb, timeoutMs } = config.convert;
+  const pdf = await inspectPdf(
+    path,
+    { infoKeys: [INFO_KEY], maxPages: MAX_TRACE_PAGES, maxChars: MAX_TRACE_CHARS },
+    { rssMb, heapMb: memoryMb, timeoutMs },
+  );
+  const custom = pdf.info[INFO_KEY];
+  if (custom !== undefined) for (const token of findAsciiTokens(custom)) found.push({ token, carrier: 'metadata' });
+  if (pdf.xmp !== undefined) for (const token of findAsciiTokens(pdf.xmp)) found.push({ token, carrier: 'xmp' });
+  for (const text of pdf.pages) {
+    for (const token of findInvisibleTokens(text)) found.push({ token, carrier: 'text' });
+    for (const token of findAsciiTokens(text)) found.push({ token, carrier: 'hidden' });
   }
 }
 
