@@ -314,7 +314,7 @@ async function main(): Promise<void> {
   // are about the size of this machine's memory, and a naive query reading hundreds of MB of doclists would
   // otherwise evict the pages the next query of ours needs (and the other way round). PostgreSQL: both sides read
   // the same relations, warmed once.
-  console.log(`page cache: ${PG_URL ? await pgWarm(PG_URL) : warm(DB)}`);
+  if (!process.argv.includes('--no-warm')) console.log(`page cache: ${PG_URL ? await pgWarm(PG_URL) : warm(DB)}`);
   // The server may have closed the idle keep-alive connection while the file was read: open a fresh one first.
   await fetch(`http://127.0.0.1:${PORT}/api/suggest?q=`).catch(() => {});
   await (await fetch(`http://127.0.0.1:${PORT}/api/suggest?q=`)).json();
