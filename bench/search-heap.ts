@@ -25,7 +25,8 @@ const queries = benchQueries(loadParagraphs(CORPUS));
 const argv = [...extra, ...(gcAtEnd ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapDir}`] : [])];
 // Flags given here come after the start script's, so they win where both set one.
 const server = compiledServer();
-const child = spawn(process.execPath, [...server.slice(0, -1), ...argv, server.at(-1)!], {
+const nodeArgs = [...server.slice(0, -1), ...argv, server.at(-1)!];
+const child = spawn(process.execPath, nodeArgs, {
   env: {
     ...process.env,
     ...(url.startsWith('postgres') ? { DATABASE_URL: url } : { DATABASE_URL: `sqlite:${url}` }),
@@ -62,7 +63,7 @@ async function snap(label: string) {
   );
 }
 
-console.log(`server: node ${[...server.slice(0, -1), ...argv, server.at(-1)].join(' ')}; ${queries.length} queries`);
+console.log(`server: node ${nodeArgs.join(' ')}; ${queries.length} queries`);
 await snap('after start');
 for (let i = 0; i < queries.length; i++) {
   await (await search(queries[i]!.q)).text();

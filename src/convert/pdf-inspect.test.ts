@@ -1,31 +1,18 @@
 // The watermark trace's PDF reader (pdf-inspect.ts): pdf.js in a capped child, never in the calling process.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PDFDict, PDFDocument, PDFName, PDFString, StandardFonts } from 'pdf-lib';
+import { childrenRunning } from '../testing/child-procs.ts';
 import { inspectPdf } from './pdf-inspect.ts';
 import { ConversionError } from './types.ts';
 
 const CAPS = { rssMb: 1024, heapMb: 512, timeoutMs: 120_000 };
 const ALL = { infoKeys: ['Probe'], maxPages: 1000, maxChars: 1_000_000 };
 
-/** Children of this process running the inspector. */
-function inspectChildren(): number[] {
-  const out: number[] = [];
-  for (const t of readdirSync(`/proc/${process.pid}/task`)) {
-    for (const c of readFileSync(`/proc/${process.pid}/task/${t}/children`, 'utf8').split(' ').filter(Boolean)) {
-      try {
-        if (readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('pdf-inspect-child')) out.push(Number(c));
-      } catch {
-        // already gone
-      }
-    }
-  }
-  return out;
-}
+const inspectChildren = () => childrenRunning('pdf-inspect-child');
 
 describe('PDF inspection in a capped child', () => {
   let dir: string;

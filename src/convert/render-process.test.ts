@@ -1,28 +1,15 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { childrenRunning } from '../testing/child-procs.ts';
 import { CORPUS_DIR } from '../testing/paths.ts';
 import { createRenderPool, renderInChild } from './render-process.ts';
 import { treeRss } from './rss-watch.ts';
 import { ConversionError } from './types.ts';
 
-/** Children of this process running the renderer. */
-function renderChildren(): number[] {
-  const out: number[] = [];
-  for (const t of readdirSync(`/proc/${process.pid}/task`)) {
-    for (const c of readFileSync(`/proc/${process.pid}/task/${t}/children`, 'utf8').split(' ').filter(Boolean)) {
-      try {
-        if (readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('render-child')) out.push(Number(c));
-      } catch {
-        // already gone
-      }
-    }
-  }
-  return out;
-}
+const renderChildren = () => childrenRunning('render-child');
 
 const PDF = join(CORPUS_DIR, 'pdf-zh', 'pdfplumber__issue-67-example.pdf');
 
