@@ -121,6 +121,16 @@ require('node:http')
   .listen(Number(process.env.PORT), process.env.HOST);
 `;
 
+// The same bytes with the page's own response headers (security headers, ETag, Vary…, read from HEADERS_FILE as
+// name/value pairs): what Node itself costs for this exact response, before any application code.
+export const BARE_SERVER_HEADERS = `
+const body = require('node:fs').readFileSync(process.env.BODY_FILE);
+const headers = JSON.parse(require('node:fs').readFileSync(process.env.HEADERS_FILE, 'utf8'));
+require('node:http')
+  .createServer((req, res) => { res.writeHead(200, headers.slice()); res.end(body); })
+  .listen(Number(process.env.PORT), process.env.HOST);
+`;
+
 // The same bytes from a bare Fastify app (the framework wenyuan is built on, no plugins): the issue's reference.
 export const BARE_FASTIFY = `
 const body = require('node:fs').readFileSync(process.env.BODY_FILE);

@@ -30,6 +30,7 @@ import autocannon from 'autocannon';
 import {
   BARE_FASTIFY,
   BARE_SERVER,
+  BARE_SERVER_HEADERS,
   type Child,
   children,
   cpuMicros,
@@ -241,12 +242,21 @@ async function benchWenyuan(
 }
 
 /** Serves the captured page from a bare node:http child and loads it: the ceiling for this machine and client. */
-async function benchBare(work: string, page: Page, kind: 'node:http' | 'fastify' = 'node:http'): Promise<Row> {
+async function benchBare(
+  work: string,
+  page: Page,
+  kind: 'node:http' | 'fastify' | 'node:http, same headers' = 'node:http',
+): Promise<Row> {
   const bodyFile = join(work, 'page.html');
   writeFileSync(bodyFile, page.body);
-  const env = { BODY_FILE: bodyFile, BODY_TYPE: String(page.headers['content-type']) };
-  const source = kind === 'fastify' ? BARE_FASTIFY : BARE_SERVER;
-  const bare = await startChild(`bare-${kind}`, ['-e', source], env, join(work, `bare-${kind}.log`), '/');
+  // The page's headers but those Node writes itself on every response.
+  const own = Object.entries(page.headers).filter(([k]) => !['date', 'connection', 'keep-alive'].includes(k));
+  const headersFile = join(work, 'page-headers.json');
+  writeFileSync(headersFile, JSON.stringify(own.flatMap(([k, v]) => [k, String(v)])));
+  const env = { BODY_FILE: bodyFile, BODY_TYPE: String(page.headers['content-type']), HEADERS_FILE: headersFile };
+  const source = kind === 'fastify' ? BARE_FASTIFY : kind === 'node:http' ? BARE_SERVER : BARE_SERVER_HEADERS;
+  const tag = kind.replace(/\W+/g, '-');
+  const bare = await startChild(`bare-${tag}`, ['-e', source], env, join(work, `bare-${tag}.log`), '/');
   try {
     const check = await httpGet(`${bare.url}/`);
     if (!check.body.equals(page.body)) throw new Error('the bare server does not send the captured bytes');
@@ -342,16 +352,21 @@ async function main(): Promise<number> {
     if (busy > 0.5) console.log(`  note: load average ${busy.toFixed(2)} before the run; figures will be noisy`);
     let bareRow: Row | undefined;
     let fastifyRow: Row | undefined;
+    let sameHeadersRow: Row | undefined;
     const sqliteUrl = `sqlite:${join(work, 'sqlite', 'wenyuan.db')}`;
     const sqlite = await benchWenyuan('sqlite', work, sqliteUrl, {
       profDir,
       beforeLoad: async (page) => {
         bareRow = await benchBare(work, page);
-        if (USE_WRK) fastifyRow = await benchBare(work, page, 'fastify');
+        if (USE_WRK) {
+          fastifyRow = await benchBare(work, page, 'fastify');
+          sameHeadersRow = await benchBare(work, page, 'node:http, same headers');
+        }
       },
     });
     if (!bareRow) throw new Error('the bare server was not measured');
-    const rows = [bareRow, ...(fastifyRow ? [fastifyRow] : []), ...sqlite.rows];
+    const references = [bareRow, ...(fastifyRow ? [fastifyRow] : []), ...(sameHeadersRow ? [sameHeadersRow] : [])];
+    const rows = [...references, ...sqlite.rows];
     if (PG_ADMIN_URL) {
       const pgUrl = await createPgDatabase(PG_ADMIN_URL);
       rows.push(...(await benchWenyuan('postgres', work, pgUrl)).rows);
@@ -365,8 +380,16 @@ async function main(): Promise<number> {
     for (const row of rows.slice(1)) console.log(`  ${verdict(row, bareRow)}`);
     if (fastifyRow) {
       console.log(`ratio and targets with wrk (vs bare Fastify ${fastifyRow.reqPerSec.toFixed(0)} req/s):`);
-      for (const row of rows.slice(2)) console.log(`  ${verdict(row, fastifyRow, WRK_TARGET_RATIO)}`);
+      for (const row of rows.slice(references.length)) console.log(`  ${verdict(row, fastifyRow, WRK_TARGET_RATIO)}`);
       console.log('  wrk on CPU 0, each server (and its children) pinned to CPU 1; loader cpu % not measured.');
+      if (sameHeadersRow) {
+        // The floor under any application: Node writing this page's own headers (17 of them) and body.
+        const floor = sameHeadersRow.reqPerSec / fastifyRow.reqPerSec;
+        console.log(
+          `  bare node:http sending the page's own headers is ${floor.toFixed(2)}× bare Fastify (which sends two);` +
+            ` wenyuan (access log) is ${(sqlite.rows[0]!.reqPerSec / sameHeadersRow.reqPerSec).toFixed(2)}× it.`,
+        );
+      }
     }
     console.log('');
     console.log(
