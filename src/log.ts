@@ -1,6 +1,6 @@
+import { createRequire } from 'node:module';
 import { isatty } from 'node:tty';
 import pino, { type DestinationStream, type Logger } from 'pino';
-import { prettyFactory } from 'pino-pretty';
 
 export type { Logger };
 
@@ -68,7 +68,8 @@ function output(fd: number, pretty: boolean): DestinationStream {
   // its pending string and measures that string's UTF-8 length on every write, which made a batch quadratic.
   const sink = pino.destination({ dest: fd, sync: true });
   const format = pretty
-    ? prettyFactory({
+    ? // pino-pretty is loaded only for human lines (a terminal): a service writing JSON to a file never carries it.
+      (createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty')).prettyFactory({
         colorize: isatty(fd) && !process.env.NO_COLOR,
         translateTime: 'SYS:HH:MM:ss.l',
         ignore: 'pid,hostname',

@@ -3,7 +3,8 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import type { Pool } from 'pg';
+import { loadPg } from './pg-module.ts';
 import type { DB } from './schema.ts';
 import { walChangeStamp } from './wal-stamp.ts';
 
@@ -105,6 +106,7 @@ function openSqlite(path: string): Database {
 }
 
 function openPostgres(url: string, max: number): Database {
+  const pg = loadPg();
   const pool = new pg.Pool({
     connectionString: url,
     max,
@@ -132,7 +134,7 @@ function openPostgres(url: string, max: number): Database {
  * statement) parsing and planning were as much of PostgreSQL's work as executing (decision 0017). Kysely calls
  * `client.query(text, values)`; the pool's new clients get a `query` that names marked texts.
  */
-function prepareMarkedStatements(pool: pg.Pool): void {
+function prepareMarkedStatements(pool: Pool): void {
   const names = new Map<string, string>();
   const nameOf = (text: string): string | undefined => {
     let name = names.get(text);

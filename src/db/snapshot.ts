@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import SqliteDatabase from 'better-sqlite3';
-import pg from 'pg';
+import { loadPg } from './pg-module.ts';
 
 const run = promisify(execFile);
 
@@ -62,7 +62,7 @@ async function toolMajor(tool: 'pg_dump' | 'pg_restore'): Promise<number> {
 }
 
 async function serverMajor(url: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new (loadPg().Client)({ connectionString: url });
   await client.connect();
   try {
     const r = await client.query<{ v: string }>('show server_version_num');
@@ -115,7 +115,7 @@ export async function restorePostgres(url: string, file: string): Promise<void> 
 
 /** Empties a PostgreSQL database for `restore --force`: its public schema goes, with every table in it. */
 export async function resetPostgres(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new (loadPg().Client)({ connectionString: url });
   await client.connect();
   try {
     await client.query('drop schema if exists public cascade');
@@ -129,7 +129,7 @@ export async function resetPostgres(url: string): Promise<void> {
 export async function createScratchPostgres(url: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `wy_verify_${randomBytes(6).toString('hex')}`;
   const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: url });
+    const client = new (loadPg().Client)({ connectionString: url });
     await client.connect();
     try {
       await client.query(sql);

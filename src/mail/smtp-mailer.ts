@@ -1,4 +1,3 @@
-import { createTransport } from 'nodemailer';
 import type { Logger } from '../log.ts';
 import { MailError, type Mailer, type MailMessage } from './mailer.ts';
 
@@ -52,22 +51,27 @@ function describe(err: unknown, where: string): string {
 export function createSmtpMailer(opts: SmtpMailerOptions): Mailer {
   const target = parseSmtpUrl(opts.url);
   const log = opts.log.child({ module: 'mail' });
-  const transport = createTransport(
-    {
-      host: target.host,
-      port: target.port,
-      secure: target.secure,
-      auth: target.auth,
-      connectionTimeout: opts.timeoutMs,
-      greetingTimeout: opts.timeoutMs,
-      socketTimeout: opts.timeoutMs,
-      dnsTimeout: opts.timeoutMs,
-      // nodemailer's own logger would print message bodies at debug: keep it off.
-      logger: false,
-      debug: false,
-    },
-    { from: opts.from },
-  );
+  // nodemailer is loaded by the first message, not by every process at start (reset and verify mail is rare).
+  let transport: Promise<import('nodemailer').Transporter> | undefined;
+  const connect = async () => {
+    const { createTransport } = await import('nodemailer');
+    return createTransport(
+      {
+        host: target.host,
+        port: target.port,
+        secure: target.secure,
+        auth: target.auth,
+        connectionTimeout: opts.timeoutMs,
+        greetingTimeout: opts.timeoutMs,
+        socketTimeout: opts.timeoutMs,
+        dnsTimeout: opts.timeoutMs,
+        // nodemailer's own logger would print message bodies at debug: keep it off.
+        logger: false,
+        debug: false,
+      },
+      { from: opts.from },
+    );
+  };
   return {
     configured: true,
     async send(msg: MailMessage) {
@@ -77,8 +81,12 @@ export function createSmtpMailer(opts: SmtpMailerOptions): Mailer {
       });
       const domain = msg.to.slice(msg.to.lastIndexOf('@') + 1);
       try {
+        transport ??= connect().catch((err: unknown) => {
+          transport = undefined;
+          throw err;
+        });
         const info = await Promise.race([
-          transport.sendMail({ to: msg.to, subject: msg.subject, text: msg.text, html: msg.html }),
+          transport.then((t) => t.sendMail({ to: msg.to, subject: msg.subject, text: msg.text, html: msg.html })),
           deadline,
         ]);
         // The address is personal and the body carries links: log the domain and the server's id only.

@@ -2,7 +2,8 @@
 // invalidation by pub/sub. Connections are opened on first use, so a CLI command that never touches a cache never
 // connects; close() ends whatever was opened.
 import { randomBytes } from 'node:crypto';
-import { Redis, type RedisOptions } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { Logger } from '../log.ts';
 import type { Generations, Topic } from './generations.ts';
 
@@ -18,6 +19,11 @@ export interface SharedRedis {
 
 const TOPICS: readonly Topic[] = ['site', 'search'];
 
+/** ioredis, loaded by the first connection: a site without REDIS_URL never carries it (≈ 2 MB of heap). */
+function redisClass(): typeof Redis {
+  return (createRequire(import.meta.url)('ioredis') as typeof import('ioredis')).Redis;
+}
+
 /** Connects (lazily) to REDIS_URL; `prefix` namespaces the invalidation channel and the rate-limit keys. */
 export function connectRedis(opts: { url: string; prefix: string; log: Logger }): SharedRedis {
   const log = opts.log.child({ module: 'redis' });
@@ -28,7 +34,7 @@ export function connectRedis(opts: { url: string; prefix: string; log: Logger })
   let sub: Redis | undefined;
   const client = () => {
     if (!cmd) {
-      cmd = new Redis(opts.url, options);
+      cmd = new (redisClass())(opts.url, options);
       cmd.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
     }
     return cmd;
@@ -42,7 +48,7 @@ export function connectRedis(opts: { url: string; prefix: string; log: Logger })
   const bumpLocal = (topic: Topic) => counts.set(topic, (counts.get(topic) ?? 0) + 1);
   const subscribe = () => {
     if (sub) return;
-    const s = new Redis(opts.url, { ...options, maxRetriesPerRequest: null });
+    const s = new (redisClass())(opts.url, { ...options, maxRetriesPerRequest: null });
     sub = s;
     s.on('error', (err) => log.warn({ err: err.message }, 'redis subscriber error'));
     s.on('close', () => {

@@ -26,10 +26,14 @@ export interface ServerProcess {
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Spawns `src/main.ts` with the given environment and waits until /healthz answers. */
-export async function spawnServer(env: Record<string, string>, args: string[] = []): Promise<ServerProcess> {
+/** Spawns `src/main.ts` with the given environment (and node flags) and waits until /healthz answers. */
+export async function spawnServer(
+  env: Record<string, string>,
+  args: string[] = [],
+  nodeArgs: string[] = [],
+): Promise<ServerProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts', ...args], {
     cwd: ROOT,
     // OCR (seconds per page) only where a test asks for it.
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', OCR: 'none', ...env },

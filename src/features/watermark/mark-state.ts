@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { isImageFormat } from '../../convert/types.ts';
 import { type MarkProblem, markDocx, NotMarkable } from './docx-mark.ts';
 import { MARKABLE_FORMATS } from './formats.ts';
-import { markPdfFile } from './pdf-mark.ts';
+import type { PdfMark } from './pdf-mark.ts';
 import { markKey, signMark } from './token.ts';
 
 /** documents.mark_state: 'ok', or why the file cannot carry a mark; null when not checked. */
@@ -57,6 +57,15 @@ export function markNotice(doc: MarkPlanDoc, required: boolean): MarkNoticeKind 
   return plan === 'marked' && doc.mark_state === null ? 'pending' : plan;
 }
 
+/**
+ * `markPdfFile` of pdf-mark.ts, with pdf-lib (≈ 4 MB of heap) loaded by the first PDF marked rather than by every web
+ * process at start.
+ */
+export async function markPdfAt(path: string, mark: PdfMark): Promise<{ bytes: Uint8Array; repaired: boolean }> {
+  const { markPdfFile } = await import('./pdf-mark.ts');
+  return markPdfFile(path, mark);
+}
+
 const PROBE_TOKEN = signMark(markKey('mark probe'), 1);
 
 /**
@@ -67,7 +76,7 @@ export async function probeMarkState(path: string, format: string): Promise<Mark
   if (!MARKABLE_FORMATS.has(format)) return undefined;
   const mark = { token: PROBE_TOKEN, visibleLine: '文苑 · 仅供 买**者 个人使用 · 购于 2026-01-01' };
   try {
-    if (format === 'pdf') await markPdfFile(path, mark);
+    if (format === 'pdf') await markPdfAt(path, mark);
     else {
       const chunks = await markDocx(path, mark);
       // A package that fails while it is copied (an entry shorter than its header says) cannot be sent marked.

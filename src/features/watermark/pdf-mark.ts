@@ -29,15 +29,13 @@ import {
 } from 'pdf-lib';
 import { NotMarkable } from './docx-mark.ts';
 import { qpdfRewrite } from './qpdf.ts';
-import { toAscii } from './token.ts';
+import { INFO_KEY, toAscii, XMP_NS } from './token.ts';
 
 export interface PdfMark {
   token: Buffer;
   visibleLine: string | undefined;
 }
 
-export const INFO_KEY = 'WenyuanMark';
-export const XMP_NS = 'urn:x-wenyuan:mark:1.0:';
 /** The largest PDF marked (in memory, several times its size while pdf-lib holds it); larger ones are not markable. */
 export const MAX_PDF_MARK_BYTES = 64 * 1024 * 1024;
 

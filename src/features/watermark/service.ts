@@ -8,8 +8,7 @@ import { t } from '../../i18n/t.ts';
 import { type BlobKey, parseBlobKey } from '../../storage/blob-store.ts';
 import { chinaDay } from '../credits/rewards.ts';
 import { markDocx, NotMarkable } from './docx-mark.ts';
-import { type MarkPlanDoc, markPlan } from './mark-state.ts';
-import { markPdfFile } from './pdf-mark.ts';
+import { type MarkPlanDoc, markPdfAt, markPlan } from './mark-state.ts';
 import * as repo from './repo.ts';
 import { markKey, signMark } from './token.ts';
 
@@ -88,7 +87,7 @@ export async function markedDownload(
     : undefined;
   const mark = { token, visibleLine };
   const pdfOf = async (key: BlobKey): Promise<MarkedDownload> => {
-    const { bytes } = await deps.blobs.withLocalFile(key, (path) => markPdfFile(path, mark));
+    const { bytes } = await deps.blobs.withLocalFile(key, (path) => markPdfAt(path, mark));
     const out = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     return { format: 'pdf', body: out, length: out.length };
   };

@@ -7,6 +7,10 @@ const ID_BYTES = 5;
 const MAC_BYTES = 8;
 export const TOKEN_BYTES = 1 + ID_BYTES + MAC_BYTES;
 
+/** The PDF information-dictionary key and the XMP namespace the mark is written under (pdf-mark.ts, trace.ts). */
+export const INFO_KEY = 'WenyuanMark';
+export const XMP_NS = 'urn:x-wenyuan:mark:1.0:';
+
 /** The key marks are signed with: derived from the download secret, separated by purpose. */
 export function markKey(downloadUrlSecret: string): Buffer {
   return createHmac('sha256', downloadUrlSecret).update('wenyuan download mark v1').digest();

@@ -6,10 +6,9 @@ import { inspectPdf } from '../../convert/pdf-inspect.ts';
 import { scanZip } from '../../convert/zip-inspect.ts';
 import type { Deps } from '../../deps.ts';
 import { chinaDay } from '../credits/rewards.ts';
-import { INFO_KEY } from './pdf-mark.ts';
 import * as repo from './repo.ts';
 import { maskName } from './service.ts';
-import { findAsciiTokens, findInvisibleTokens, markKey, verifyMark } from './token.ts';
+import { findAsciiTokens, findInvisibleTokens, INFO_KEY, markKey, verifyMark } from './token.ts';
 
 /** Where a token was found. */
 export type Carrier = 'metadata' | 'xmp' | 'text' | 'hidden';
