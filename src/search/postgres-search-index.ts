@@ -48,32 +48,10 @@ export const RECENT_SPAN = 20_000;
 export const SPAN_BITS = 14;
 const SPAN_PREFIX = '~s';
 
-/**
- * How many span blocks below the recent span a tier reads next, before all its older matches: at a million documents a
- * word in ~0.5 % of them (a rare phrase's words, two 4-character words in a title) leaves the recent window short,
- * and reading every older match newest-first visited ~3 000–6 000 heap tuples to keep 200 (decision 0033).
- */
-export const MID_BLOCKS = 4;
-
-/**
- * Where the recent read starts (ids above `cut`) and the span blocks that hold those ids; then the `mid` blocks read
- * next (ids in (midCut, cut]), and everything at or below `midCut` last.
- */
+/** Where the recent read starts (ids above `cut`) and the span blocks that hold those ids. */
 interface RecentSpan {
   readonly cut: number;
   readonly blocks: readonly number[];
-  readonly midBlocks: readonly number[];
-  readonly midCut: number;
-}
-
-/** The span blocks just below the recent span (ids at or below `cut`), newest first, and the id below them. */
-export function midSpan(cut: number, bits = SPAN_BITS, count = MID_BLOCKS): { midBlocks: number[]; midCut: number } {
-  if (cut < 1) return { midBlocks: [], midCut: cut };
-  const top = Math.floor(cut / 2 ** bits);
-  const lowest = Math.max(0, top - count + 1);
-  const midBlocks: number[] = [];
-  for (let b = top; b >= lowest; b--) midBlocks.push(b);
-  return { midBlocks, midCut: lowest * 2 ** bits - 1 };
 }
 
 /** The blocks holding ids in (cut, newest], newest first. */
@@ -102,37 +80,27 @@ function tierQuery(
   tier: 'head' | 'body' | 'pairs',
   q: RawBuilder<unknown>,
   f: SearchFilters,
-  { cut, blocks, midBlocks, midCut }: RecentSpan,
+  { cut, blocks }: RecentSpan,
   limit: number,
 ) {
   const filtered = Object.values(f).some((v) => v !== undefined);
   const from = filtered ? sql`search_docs s JOIN documents d ON d.id = s.document_id` : sql`search_docs s`;
   const cond = filtered ? sql`AND ${filterConditions(f)}` : sql``;
   const col = sql.ref(`s.${tier}`);
-  const inBlocks = (bs: readonly number[]) =>
-    sql.join(
-      bs.map((b) => sql`${col} @@ ${inBlock(q, b)}`),
-      sql` OR `,
-    );
-  // The mid read, only when the recent one fell short: the next blocks down, through their span lexemes as above.
-  const mid = midBlocks.length
-    ? sql`SELECT s.document_id FROM ${from} WHERE (${inBlocks(midBlocks)})
-        AND s.document_id + 0 <= ${cut} AND s.document_id + 0 > ${midCut} ${cond}
-        AND (SELECT count(*) FROM recent) < ${limit}
-      ORDER BY s.document_id + 0 DESC LIMIT ${limit}`
-    : sql`SELECT NULL::bigint AS document_id WHERE false`;
+  const recentMatch = sql.join(
+    blocks.map((b) => sql`${col} @@ ${inBlock(q, b)}`),
+    sql` OR `,
+  );
   return sql<TierRow>`
     WITH recent AS MATERIALIZED (
-      SELECT s.document_id FROM ${from} WHERE (${inBlocks(blocks)}) AND s.document_id + 0 > ${cut} ${cond}
+      SELECT s.document_id FROM ${from} WHERE (${recentMatch}) AND s.document_id + 0 > ${cut} ${cond}
       ORDER BY s.document_id + 0 DESC LIMIT ${limit}),
-    mid AS MATERIALIZED (${mid}),
     older AS MATERIALIZED (
-      SELECT s.document_id FROM ${from} WHERE ${col} @@ ${q} AND s.document_id + 0 <= ${midCut} ${cond}
-        AND (SELECT count(*) FROM recent) + (SELECT count(*) FROM mid) < ${limit}
+      SELECT s.document_id FROM ${from} WHERE ${col} @@ ${q} AND s.document_id + 0 <= ${cut} ${cond}
+        AND (SELECT count(*) FROM recent) < ${limit}
       ORDER BY s.document_id + 0 DESC LIMIT ${limit})
     SELECT m.document_id AS id, ${META_COLUMNS}
-    FROM (SELECT document_id FROM recent UNION ALL SELECT document_id FROM mid
-      UNION ALL SELECT document_id FROM older) m
+    FROM (SELECT document_id FROM recent UNION ALL SELECT document_id FROM older) m
     JOIN documents d ON d.id = m.document_id
     WHERE ${filterConditions(f)}
     ORDER BY m.document_id DESC LIMIT ${limit}`;
@@ -145,12 +113,11 @@ function tierQuery(
  */
 export function createPostgresSearchIndex(
   database: Database,
-  opts: { recentSpan?: number; spanBits?: number; midBlocks?: number } = {},
+  opts: { recentSpan?: number; spanBits?: number } = {},
 ): SearchIndex {
   const recentSpan = opts.recentSpan ?? RECENT_SPAN;
   // Smaller blocks only in tests (several blocks among a few documents); rows must be written with the same value.
   const spanBits = opts.spanBits ?? SPAN_BITS;
-  const midBlocks = opts.midBlocks ?? MID_BLOCKS;
   const { db } = database;
   let generation = 0;
   // The highest indexed id, re-read at most once a minute: only where the recent window starts depends on it, never
@@ -235,7 +202,7 @@ export function createPostgresSearchIndex(
       const q = sql`to_tsquery('simple', ${tsQuery(req.tokens, false, '', req.match)})`;
       const top = await newestId();
       const cut = top - recentSpan;
-      const recent: RecentSpan = { cut, blocks: spanBlocks(cut, top, spanBits), ...midSpan(cut, spanBits, midBlocks) };
+      const recent: RecentSpan = { cut, blocks: spanBlocks(cut, top, spanBits) };
       // Presence only, as in FTS5: ranking happens in rankCandidates, identically for both dialects.
       const { head, body, pairs, bodyLimit } = await db.transaction().execute(async (trx) => {
         await sql`SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)`.execute(

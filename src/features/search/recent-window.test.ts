@@ -1,13 +1,13 @@
 // Decision 0033: PostgreSQL reads a tier's matches among the newest ids first and the older ones only when those do
 // not fill the window. Whatever the split, a tier finds the same documents as reading every match (both dialects:
-// SQLite has one doclist walk, PostgreSQL is run here with a recent span of 3 ids, span blocks of 2 ids (the recent
-// read crosses blocks) and one mid block, so the recent, mid and older reads all answer).
+// SQLite has one doclist walk, PostgreSQL is run here with a recent span of 3 ids so both branches answer, and with
+// span blocks of 2 ids, so the recent read crosses blocks).
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { up as addSpanLexemes } from '../../db/migrations/20261205100000-search-span-lexemes.ts';
-import { createPostgresSearchIndex, midSpan, spanBlocks } from '../../search/postgres-search-index.ts';
+import { createPostgresSearchIndex, spanBlocks } from '../../search/postgres-search-index.ts';
 import type { SearchIndex } from '../../search/search-index.ts';
 import { segmentQuery } from '../../search/segment.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
@@ -31,7 +31,7 @@ for (const dialect of DIALECTS) {
       // Written and read with blocks of 2 ids on PostgreSQL (the app's own index uses 16 384).
       index =
         dialect === 'postgres'
-          ? createPostgresSearchIndex(t.deps.database, { recentSpan: 3, spanBits: 1, midBlocks: 1 })
+          ? createPostgresSearchIndex(t.deps.database, { recentSpan: 3, spanBits: 1 })
           : t.deps.search;
       const deps = { ...t.deps, search: index };
       const owner = await insertUser(db, { email: 'w@example.com', display_name: '乙' });
@@ -106,41 +106,17 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(spanBlocks(32_767, 40_000, 14), [2]);
       });
 
-      test('mid blocks: the blocks just below the recent span, and where the older read starts', () => {
-        assert.deepEqual(midSpan(5, 1, 1), { midBlocks: [2], midCut: 3 });
-        assert.deepEqual(midSpan(980_000, 14, 4), { midBlocks: [59, 58, 57, 56], midCut: 56 * 16_384 - 1 });
-        assert.deepEqual(midSpan(20_000, 14, 4), { midBlocks: [1, 0], midCut: -1 });
-        assert.deepEqual(midSpan(-5, 14, 4), { midBlocks: [], midCut: -5 });
-      });
-
-      test('a match only in the mid range, and one only below it, are both found', async () => {
-        // The ids of this suite are consecutive: the newest 3 are the recent span, the block holding the next one
-        // (and perhaps the one after) is the mid read, the rest the older read.
-        const newest = Math.max(...ids);
-        const { midCut } = midSpan(newest - 3, 1, 1);
-        const older = ids.filter((id) => id <= midCut);
-        const middle = ids.filter((id) => id > midCut && id <= newest - 3);
-        assert.ok(older.length > 0 && middle.length > 0, `ids ${ids} split at ${midCut}`);
-        const r = await found('第');
-        assert.deepEqual(
-          r.head.filter((id) => id <= newest - 3),
-          [...older, ...middle].filter((id) => id !== ids[0]),
-        );
-      });
-
       test('rows written without span lexemes get them from the migration, and answer as before', async () => {
         const { db } = t.deps.database;
         const before = await found('通知');
         // As an older release wrote them: no span lexeme, pair positions kept.
         await sql`UPDATE search_docs SET head = ts_filter(head, '{a,b}'), body = to_tsvector('simple', ''),
           pairs = to_tsvector('simple', '')`.execute(db);
-        // Without their block the newest three (the recent span) and the mid block are missed; the older read still
-        // finds the rest.
+        // Without their block the newest three (the recent span) are missed; the older read still finds the rest.
         const newest = Math.max(...before.head);
-        const { midCut } = midSpan(newest - 3, 1, 1);
         assert.deepEqual(
           (await found('通知')).head,
-          before.head.filter((id) => id <= midCut),
+          before.head.filter((id) => id <= newest - 3),
         );
         await sql`UPDATE search_docs SET body = head`.execute(db);
         // The migration writes blocks of 16 384: read back with an index of that size.
