@@ -10,7 +10,7 @@ export function initialize(data) {
 
 export async function resolve(specifier, context, next) {
   const resolved = await next(specifier, context);
-  const m = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(resolved.url);
+  const m = /.*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(resolved.url);
   if (file && m && !seen.has(m[1])) {
     seen.add(m[1]);
     appendFileSync(file, `${m[1]}\n`);
