@@ -1,6 +1,6 @@
 // What a web process of the embedded default loads at start: the optional integrations (Alipay, Redis, SMTP,
 // PostgreSQL, PDF marking, pretty logs) are loaded by their first use, so a site that does not use them does not
-// carry them in every process (≈ 20 MB of heap, decision 0005's RSS budget).
+// carry them in every process (≈ 20 MB of heap; decision 0033, "optional integrations").
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,19 +1,28 @@
-// Module resolution hooks of record-packages.mjs (they run on the loader thread).
+// Module resolution hooks of record-packages.mjs (they run on the loader thread), and the recorder both threads use.
 import { appendFileSync } from 'node:fs';
 
-let file;
-const seen = new Set();
+// The package a resolved path or URL lies in: the last node_modules segment (a nested copy is named as itself).
+const PACKAGE = /.*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//;
+
+/** Appends each package name to `file` the first time a path inside it is seen (by this thread). */
+export function recorder(file) {
+  const seen = new Set();
+  return (path) => {
+    const name = PACKAGE.exec(path)?.[1];
+    if (!name || seen.has(name)) return;
+    seen.add(name);
+    appendFileSync(file, `${name}\n`);
+  };
+}
+
+let record = () => {};
 
 export function initialize(data) {
-  file = data?.file;
+  if (data?.file) record = recorder(data.file);
 }
 
 export async function resolve(specifier, context, next) {
   const resolved = await next(specifier, context);
-  const m = /.*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(resolved.url);
-  if (file && m && !seen.has(m[1])) {
-    seen.add(m[1]);
-    appendFileSync(file, `${m[1]}\n`);
-  }
+  record(resolved.url);
   return resolved;
 }
