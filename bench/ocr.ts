@@ -6,14 +6,16 @@
 // p90, max), the pages at or under 3 %, and seconds per page.
 //
 //   npx tsx bench/ocr.ts [--gongwen | --docs 12 [--only REGEX]] [--pages 2] [--engine tesseract] [--work DIR]
-//        [--width PX] [--psm N] [--lang chi_sim+eng] [--set name=value,…]      (tesseract experiments)
+//        [--width PX] [--psm N] [--lang chi_sim] [--latin-lang chi_sim+eng] [--set name=value,…]
+//                                                           (tesseract experiments; --latin-lang '' turns the
+//                                                            second reading of mostly-Latin pages off)
 //        [--red on] [--red-psm N] [--fix] [--png]        (decision 0032's parts one by one; --fix is on by default)
-//        [--legacy]                                         (the settings before decision 0036: Otsu, no --fix)
+//        [--legacy]                          (the settings before decision 0036: Otsu, no --fix, chi_sim+eng)
 //        [--tag NAME]                                       (names this run's texts in --work: <n>-p<page>.NAME.txt)
 //
 // --gongwen reads the 公文 of corpus docx-zh, chosen by content (GONGWEN below: 通知, 通告, 公告, 函, 请示, 报告,
 // 纪要, 命令, 证明, 简报, 专报, 工作方案, 汇报材料, the 红头 templates, a 白皮书), every page up to --pages.
-// --only picks corpus files by name;
+// --only picks corpus files by name; --dir docx reads the (mostly English) documents of corpus docx instead;
 // --work keeps the prepared pages (image-only PDFs, page PNGs, true text) in DIR and reuses them on the next run, so
 // engines are compared on the very same pixels without LibreOffice again; each page's recognised text is written
 // beside it (<n>-p<page>.<engine>.txt) to look at the differences.
@@ -38,6 +40,8 @@ import { levenshtein } from '../src/testing/text-distance.ts';
 const { values } = parseArgs({
   options: {
     docs: { type: 'string', default: '12' },
+    // the corpus folder the documents come from (docx for English documents)
+    dir: { type: 'string', default: 'docx-zh' },
     gongwen: { type: 'boolean', default: false },
     red: { type: 'string' },
     'red-psm': { type: 'string' },
@@ -55,6 +59,7 @@ const { values } = parseArgs({
     width: { type: 'string' },
     psm: { type: 'string' },
     lang: { type: 'string' },
+    'latin-lang': { type: 'string' },
     set: { type: 'string' },
   },
 });
@@ -75,7 +80,10 @@ const tesseract = {
   ...(values.width ? { width: Number(values.width) } : {}),
   ...(values.psm ? { psm: Number(values.psm) } : {}),
   ...(values.lang ? { languages: values.lang } : {}),
-  ...(values.legacy ? { settings: { thresholding_method: '0' }, corrections: false } : {}),
+  ...(values['latin-lang'] !== undefined ? { latinLanguages: values['latin-lang'] } : {}),
+  ...(values.legacy
+    ? { settings: { thresholding_method: '0' }, corrections: false, languages: 'chi_sim+eng', latinLanguages: '' }
+    : {}),
   ...(values.set
     ? { settings: Object.fromEntries(values.set.split(',').map((kv) => kv.split('=') as [string, string])) }
     : {}),
@@ -99,7 +107,7 @@ if (!ocr?.available) throw new Error(`OCR engine ${engineName} is not available 
 const GONGWEN =
   /^(gongwenassistant__|odd__demo__|agengcc__|gfsgongwen__|odf__测试文本__|.*钓鱼岛是中国固有领土_白皮书)/;
 
-const dir = `${CORPUS_DIR}docx-zh/`;
+const dir = `${CORPUS_DIR}${values.dir}/`;
 const only = values.gongwen ? GONGWEN : values.only ? new RegExp(values.only) : undefined;
 const files = (await readdir(dir)).filter((f) => f.endsWith('.docx') && (!only || only.test(f))).sort();
 // Spread over the folder, not the first few of one source.

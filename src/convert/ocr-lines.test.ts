@@ -3,7 +3,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { type RedBand, stackBands } from './ocr-layers.ts';
-import { fixBrackets, fixDashes, linesToText, mergeRed, type OcrWord, parseTsv } from './ocr-lines.ts';
+import {
+  fixBrackets,
+  fixDashes,
+  fixPageNumber,
+  linesToText,
+  mergeRed,
+  type OcrLine,
+  type OcrWord,
+  parseTsv,
+} from './ocr-lines.ts';
 
 const HEAD = 'level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext';
 
@@ -98,5 +107,29 @@ describe('OCR lines', () => {
     );
     // No red lines: the page as it was.
     assert.equal(linesToText(mergeRed(page, [], [])), '各区县：\n\n特此通知。');
+  });
+  test("a page number read as 一2, 一3一 or _2_ on the page's last and lowest line is written — N —", () => {
+    const at = (top: number, ...texts: string[]): OcrLine => ({
+      para: `p${top}`,
+      top,
+      bottom: top + 30,
+      words: texts.map((text, i) => ({ text, conf: 90, left: 100 + 40 * i, top, width: 30, height: 30 })),
+    });
+    const body = at(100, '特此', '通知。');
+    for (const read of [['一', '2'], ['一', '3', '一'], ['_2_'], ['-', '12', '-'], ['—', '4', '—']]) {
+      const fixed = fixPageNumber([body, at(2200, ...read)]);
+      assert.equal(linesToText(fixed), `特此 通知。\n\n— ${read.join('').replace(/\D/g, '')} —`, read.join(''));
+    }
+    // Not a page number: words around the number, no dash, a line that is not the lowest, a number alone.
+    for (const lines of [
+      [body, at(2200, '一', '2', '号')],
+      [body, at(2200, '第', '2', '页')],
+      [body, at(2200, '2')],
+      [at(2200, '一', '2'), at(100, '特此', '通知。')],
+      [body, at(2200, '一一', '2026', '一一', '年')],
+    ]) {
+      assert.deepEqual(fixPageNumber(lines), lines);
+    }
+    assert.deepEqual(fixPageNumber([]), []);
   });
 });

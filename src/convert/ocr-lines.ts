@@ -122,6 +122,24 @@ export function fixDashes(words: OcrWord[], em: number): string[] {
   return out;
 }
 
+/** A 公文 page number as tesseract reads it: a dash (一, _, -, ~ or —) before the digits, maybe one after. */
+const PAGE_NUMBER = /^[一—－\-_~～]{1,2}(\d{1,4})[一—－\-_~～]{0,2}$/;
+
+/**
+ * A 公文's page number is printed `— 2 —` at the foot of the page (GB/T 9704: 一字线 on both sides); chi_sim reads
+ * the dashes as 一, _ or -, or drops the second. The page's last line, when it is also its lowest and holds only a
+ * dash and a number, is written as the page number it is. Any other line is left alone.
+ */
+export function fixPageNumber(lines: OcrLine[]): OcrLine[] {
+  const last = lines.at(-1);
+  if (!last || lines.some((l) => l.top > last.top)) return lines;
+  const m = PAGE_NUMBER.exec(last.words.map((w) => w.text).join(''));
+  if (!m) return lines;
+  const w = last.words[0]!;
+  const words = ['—', m[1]!, '—'].map((text) => ({ ...w, text }));
+  return [...lines.slice(0, -1), { ...last, words }];
+}
+
 /**
  * Confusions fixed on the text where the context decides: `〈` opening what `）` closes is `（` (chi_sim reads the
  * full-width parenthesis as an angle bracket), and likewise `〉` closing what `（` opened is `）`. Book-title marks

@@ -5,7 +5,8 @@
 // - a timeout that kills it,
 // - an address-space cap (prlimit --as; tesseract maps about what it uses, unlike LibreOffice),
 // - one thread (OMP_THREAD_LIMIT=1: the machine's cores belong to the job slots, not to one page),
-// - simplified Chinese plus English, page segmentation mode 4 (one column of text of varying sizes, as a 公文 page
+// - simplified Chinese (chi_sim, which reads Latin type in Chinese text too; a page it finds mostly Latin is read
+//   again with chi_sim+eng, decision 0038), page segmentation mode 4 (one column of text of varying sizes, as a 公文 page
 //   is): mode 3's automatic layout cut justified single-column pages into false columns and scrambled their
 //   reading order (decision 0027).
 // Its TSV output (words with boxes and confidences) is turned into lines, the red layer's lines put back by their
@@ -19,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { joinParagraphs, joinWrapped, splitParagraphs } from './normalize.ts';
 import type { OcrEngine } from './ocr.ts';
-import { fixBrackets, linesToText, mergeRed, type OcrLine, parseTsv } from './ocr-lines.ts';
+import { fixBrackets, fixPageNumber, linesToText, mergeRed, type OcrLine, parseTsv } from './ocr-lines.ts';
 import type { RenderedPage, RenderRequest, RenderResult } from './render-pdf.ts';
 import { finishExtraction } from './result.ts';
 import { ConversionError, DEFAULT_LIMITS, type ExtractedText } from './types.ts';
@@ -28,8 +29,13 @@ import { ConversionError, DEFAULT_LIMITS, type ExtractedText } from './types.ts'
 export interface TesseractOptions {
   /** The tesseract executable; a path that does not exist means "not installed". */
   tesseractPath?: string;
-  /** Languages (tessdata names); `chi_sim+eng` by default. */
+  /** Languages (tessdata names) of the first reading of every page; `chi_sim` by default (decision 0038). */
   languages?: string;
+  /**
+   * Languages of a second reading for a page the first finds mostly Latin (LATIN_PAGE); `chi_sim+eng` by default,
+   * `''` for none. Skipped when equal to `languages` or not installed.
+   */
+  latinLanguages?: string;
   /** Longest one page may take. */
   pageTimeoutMs?: number;
   /** Address-space cap of one tesseract process, in MB. */
@@ -44,7 +50,7 @@ export interface TesseractOptions {
   redPsm?: number;
   /** Pages drawn as PNG for OCR (render-ocr.ts); off by default: drawn as the page images are (WebP), decision 0032. */
   lossless?: boolean;
-  /** Post-corrections of known confusions (ocr-lines.ts fixDashes, fixBrackets); on unless false (decision 0036). */
+  /** Post-corrections of known confusions (ocr-lines.ts fixDashes, fixBrackets, fixPageNumber); on unless false (decision 0036). */
   corrections?: boolean;
   /** `-c name=value` settings, over DEFAULT_SETTINGS. */
   settings?: Record<string, string>;
@@ -57,7 +63,8 @@ const PAGES_PER_RENDER = 4;
 
 const DEFAULTS = {
   tesseractPath: '/usr/bin/tesseract',
-  languages: 'chi_sim+eng',
+  languages: 'chi_sim',
+  latinLanguages: 'chi_sim+eng',
   pageTimeoutMs: 60_000,
   memoryMb: 1024,
 };
@@ -70,20 +77,28 @@ const DEFAULTS = {
 export const DEFAULT_SETTINGS: Readonly<Record<string, string>> = { thresholding_method: '2' };
 
 /** A tesseract-backed OcrEngine; `available` is false when the binary or the Chinese data is missing. */
-export function createTesseractOcr(
-  opts: TesseractOptions,
-): OcrEngine & { recognizeImage(path: string, run?: { psm?: number; tsv?: boolean }): Promise<string> } {
+export function createTesseractOcr(opts: TesseractOptions): OcrEngine & {
+  recognizeImage(path: string, run?: { psm?: number; tsv?: boolean; languages?: string }): Promise<string>;
+} {
   const o = { ...DEFAULTS, ...opts, settings: { ...DEFAULT_SETTINGS, ...opts.settings } };
   const corrections = o.corrections !== false;
   const available = existsSync(o.tesseractPath) && hasLanguages(o.tesseractPath, o.languages);
+  const latin =
+    available && o.latinLanguages && o.latinLanguages !== o.languages && hasLanguages(o.tesseractPath, o.latinLanguages)
+      ? o.latinLanguages
+      : undefined;
   const prlimit = existsSync('/usr/bin/prlimit') ? '/usr/bin/prlimit' : undefined;
 
   /** Tesseract's output for one image: TSV (words with boxes), or plain text with `tsv: false`. */
-  const recognizeImage = (image: string, run: { psm?: number; tsv?: boolean } = {}): Promise<string> =>
+  const recognizeImage = (
+    image: string,
+    run: { psm?: number; tsv?: boolean; languages?: string } = {},
+  ): Promise<string> =>
     new Promise((resolve, reject) => {
       const settings = Object.entries(o.settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
       const psm = String(run.psm ?? o.psm ?? 4);
-      const args = [image, 'stdout', '-l', o.languages, '--psm', psm, ...settings, ...(run.tsv ? ['tsv'] : [])];
+      const languages = run.languages ?? o.languages;
+      const args = [image, 'stdout', '-l', languages, '--psm', psm, ...settings, ...(run.tsv ? ['tsv'] : [])];
       const [cmd, argv] = prlimit
         ? [prlimit, [`--as=${o.memoryMb * 1024 * 1024}`, '--', o.tesseractPath, ...args]]
         : [o.tesseractPath, args];
@@ -126,7 +141,10 @@ export function createTesseractOcr(
   /** The paragraphs of one drawn page: the page's lines with the red layer's put back, corrected; its words'
    *  characters, and those read with confidence, are added to `tally`. */
   const readPage = async (page: RenderedPage, tally: ConfidenceTally): Promise<string[]> => {
-    const lines = parseTsv(await recognizeImage(page.file, { tsv: true }));
+    let lines = parseTsv(await recognizeImage(page.file, { tsv: true }));
+    // An English (or other Latin-script) page is read again with the English model too: chi_sim alone reads Latin
+    // type, a little less well (decision 0038).
+    if (latin && mostlyLatin(lines)) lines = parseTsv(await recognizeImage(page.file, { tsv: true, languages: latin }));
     const red = page.red
       ? mergeRed(
           lines,
@@ -135,7 +153,7 @@ export function createTesseractOcr(
         )
       : lines;
     tallyConfidence(red, tally);
-    const paragraphs = ocrParagraphs(linesToText(red, corrections));
+    const paragraphs = ocrParagraphs(linesToText(corrections ? fixPageNumber(red) : red, corrections));
     return corrections ? paragraphs.map(fixBrackets) : paragraphs;
   };
 
@@ -187,6 +205,21 @@ export function createTesseractOcr(
       }
     },
   };
+}
+
+/** A page whose letters are at least this share Latin (against Han) is read again with `latinLanguages`. */
+export const LATIN_PAGE = 0.5;
+
+/** Whether the Latin letters of these lines are at least LATIN_PAGE of their Latin and Han characters. */
+export function mostlyLatin(lines: OcrLine[]): boolean {
+  let latinChars = 0;
+  let han = 0;
+  for (const line of lines)
+    for (const w of line.words) {
+      latinChars += w.text.match(/[A-Za-z]/g)?.length ?? 0;
+      han += w.text.match(/\p{Script=Han}/gu)?.length ?? 0;
+    }
+  return latinChars > 0 && latinChars >= LATIN_PAGE * (latinChars + han);
 }
 
 /** Characters recognised, and those in words tesseract read with at least CONFIDENT_WORD confidence (and those
