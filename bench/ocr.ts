@@ -202,7 +202,10 @@ async function prepare(i: number, file: string): Promise<Prepared | undefined> {
     return undefined;
   }
   try {
-    const original = await extractPdf(pdf.pdf, DEFAULT_LIMITS);
+    const original = await extractPdf(pdf.pdf, DEFAULT_LIMITS).catch((err: Error) => {
+      console.log(`skip ${file}: ${err.message}`);
+    });
+    if (!original) return undefined;
     // A 公文 by its structure: a 发文字号 or 主送 line, or numbered 一、/（一） headings.
     const structure = analyzeGongwen(original.body);
     const gongwen = !!(structure.docNumber || structure.addressee || structure.outline.length >= 2);
