@@ -48,34 +48,10 @@ export const RECENT_SPAN = 20_000;
 export const SPAN_BITS = 14;
 const SPAN_PREFIX = '~s';
 
-/**
- * Ids below the recent span read next, before any older match, when the recent span does not fill a tier's window:
- * the span blocks holding them are asked for in one GIN scan (`q & (~s<a> | ~s<b> | …)`), so what the heap visits is
- * the matches in those blocks, not every older match (decision 0033, update "the near read"). At a million documents
- * a tier short of its window in the recent span read 3 000–6 000 older matches to keep 200.
- */
-export const NEAR_SPAN = 150_000;
-
-/** Where the recent read starts (ids above `cut`) and the span blocks that hold those ids; the near read's blocks
- *  (ids at or below `cut` down to `nearCut`, exclusive) and where the older read starts. */
+/** Where the recent read starts (ids above `cut`) and the span blocks that hold those ids. */
 interface RecentSpan {
   readonly cut: number;
   readonly blocks: readonly number[];
-  readonly nearBlocks: readonly number[];
-  readonly nearCut: number;
-}
-
-/** The recent span of ids above `newest - recentSpan`, and the near span's whole blocks below it. */
-export function readSpans(newest: number, recentSpan: number, nearSpan: number, bits = SPAN_BITS): RecentSpan {
-  const cut = newest - recentSpan;
-  const nearBlocks = nearSpan > 0 ? spanBlocks(cut - nearSpan, cut, bits) : [];
-  const lowest = nearBlocks.at(-1);
-  return {
-    cut,
-    blocks: spanBlocks(cut, newest, bits),
-    nearBlocks,
-    nearCut: lowest === undefined ? cut : lowest * 2 ** bits - 1,
-  };
 }
 
 /** The blocks holding ids in (cut, newest], newest first. */
@@ -85,19 +61,14 @@ export function spanBlocks(cut: number, newest: number, bits = SPAN_BITS): numbe
   return out;
 }
 
-/**
- * `q & (~s<a> | ~s<b> | …)`, unless q has no lexeme at all (then `q && span` would be the whole block: q alone stays
- * empty).
- */
-function inBlocks(q: RawBuilder<unknown>, blocks: readonly number[]) {
-  const span = blocks.map((b) => `'${SPAN_PREFIX}${b}'`).join(' | ');
-  return sql`(CASE WHEN numnode(${q}) = 0 THEN ${q} ELSE ${q} && ${span}::tsquery END)`;
+/** `q & ~s<block>`, unless q has no lexeme at all (then `q && span` would be the whole block: q alone stays empty). */
+function inBlock(q: RawBuilder<unknown>, block: number) {
+  return sql`(CASE WHEN numnode(${q}) = 0 THEN ${q} ELSE ${q} && ${`'${SPAN_PREFIX}${block}'`}::tsquery END)`;
 }
 
 /**
- * One tier's window, newest first, in one statement: its matches with ids above `cut`; only when those do not fill
- * the window, the matches in the near span's blocks (one GIN scan); only when those do not fill it either, the older
- * ones. The window is cut on `search_docs` alone, then joined to `documents` for ranking
+ * One tier's window, newest first, in one statement: its matches with ids above `cut`, and only when those do not
+ * fill the window, the older ones. The window is cut on `search_docs` alone, then joined to `documents` for ranking
  * fields; with filters beyond the published status the join comes first (a filter must not empty the window).
  * `document_id + 0` everywhere: the GIN bitmap is the only index the planner can use for the tier, so a row's vector
  * is never detoasted to test it. Letting the primary key serve the range, the planner chose its range bitmap alone
@@ -109,7 +80,7 @@ function tierQuery(
   tier: 'head' | 'body' | 'pairs',
   q: RawBuilder<unknown>,
   f: SearchFilters,
-  { cut, blocks, nearBlocks, nearCut }: RecentSpan,
+  { cut, blocks }: RecentSpan,
   limit: number,
 ) {
   const filtered = Object.values(f).some((v) => v !== undefined);
@@ -117,26 +88,19 @@ function tierQuery(
   const cond = filtered ? sql`AND ${filterConditions(f)}` : sql``;
   const col = sql.ref(`s.${tier}`);
   const recentMatch = sql.join(
-    blocks.map((b) => sql`${col} @@ ${inBlocks(q, [b])}`),
+    blocks.map((b) => sql`${col} @@ ${inBlock(q, b)}`),
     sql` OR `,
   );
-  const near = nearBlocks.length
-    ? sql`SELECT s.document_id FROM ${from} WHERE ${col} @@ ${inBlocks(q, nearBlocks)}
-        AND s.document_id + 0 <= ${cut} ${cond} AND (SELECT count(*) FROM recent) < ${limit}
-      ORDER BY s.document_id + 0 DESC LIMIT ${limit}`
-    : sql`SELECT NULL::bigint AS document_id WHERE false`;
   return sql<TierRow>`
     WITH recent AS MATERIALIZED (
       SELECT s.document_id FROM ${from} WHERE (${recentMatch}) AND s.document_id + 0 > ${cut} ${cond}
       ORDER BY s.document_id + 0 DESC LIMIT ${limit}),
-    near AS MATERIALIZED (${near}),
     older AS MATERIALIZED (
-      SELECT s.document_id FROM ${from} WHERE ${col} @@ ${q} AND s.document_id + 0 <= ${nearCut} ${cond}
-        AND (SELECT count(*) FROM recent) + (SELECT count(*) FROM near) < ${limit}
+      SELECT s.document_id FROM ${from} WHERE ${col} @@ ${q} AND s.document_id + 0 <= ${cut} ${cond}
+        AND (SELECT count(*) FROM recent) < ${limit}
       ORDER BY s.document_id + 0 DESC LIMIT ${limit})
     SELECT m.document_id AS id, ${META_COLUMNS}
-    FROM (SELECT document_id FROM recent UNION ALL SELECT document_id FROM near
-      UNION ALL SELECT document_id FROM older) m
+    FROM (SELECT document_id FROM recent UNION ALL SELECT document_id FROM older) m
     JOIN documents d ON d.id = m.document_id
     WHERE ${filterConditions(f)}
     ORDER BY m.document_id DESC LIMIT ${limit}`;
@@ -149,10 +113,9 @@ function tierQuery(
  */
 export function createPostgresSearchIndex(
   database: Database,
-  opts: { recentSpan?: number; nearSpan?: number; spanBits?: number } = {},
+  opts: { recentSpan?: number; spanBits?: number } = {},
 ): SearchIndex {
   const recentSpan = opts.recentSpan ?? RECENT_SPAN;
-  const nearSpan = opts.nearSpan ?? NEAR_SPAN;
   // Smaller blocks only in tests (several blocks among a few documents); rows must be written with the same value.
   const spanBits = opts.spanBits ?? SPAN_BITS;
   const { db } = database;
@@ -237,7 +200,9 @@ export function createPostgresSearchIndex(
     async candidates(req: SearchRequest): Promise<CandidateSet> {
       if (req.tokens.length === 0) return { candidates: [], capped: false };
       const q = sql`to_tsquery('simple', ${tsQuery(req.tokens, false, '', req.match)})`;
-      const recent = readSpans(await newestId(), recentSpan, nearSpan, spanBits);
+      const top = await newestId();
+      const cut = top - recentSpan;
+      const recent: RecentSpan = { cut, blocks: spanBlocks(cut, top, spanBits) };
       // Presence only, as in FTS5: ranking happens in rankCandidates, identically for both dialects.
       const { head, body, pairs, bodyLimit } = await db.transaction().execute(async (trx) => {
         await sql`SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)`.execute(

@@ -1,14 +1,13 @@
-// Decision 0033: PostgreSQL reads a tier's matches among the newest ids first, then those in the near span's blocks,
-// and the older ones only when those do not fill the window. Whatever the split, a tier finds the same documents as
-// reading every match (both dialects: SQLite has one doclist walk, PostgreSQL is run here with a recent span of 3
-// ids and a near span of 2 so all three reads answer, and with span blocks of 2 ids, so the recent read crosses
-// blocks).
+// Decision 0033: PostgreSQL reads a tier's matches among the newest ids first and the older ones only when those do
+// not fill the window. Whatever the split, a tier finds the same documents as reading every match (both dialects:
+// SQLite has one doclist walk, PostgreSQL is run here with a recent span of 3 ids so both branches answer, and with
+// span blocks of 2 ids, so the recent read crosses blocks).
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { up as addSpanLexemes } from '../../db/migrations/20261205100000-search-span-lexemes.ts';
-import { createPostgresSearchIndex, readSpans, spanBlocks } from '../../search/postgres-search-index.ts';
+import { createPostgresSearchIndex, spanBlocks } from '../../search/postgres-search-index.ts';
 import type { SearchIndex } from '../../search/search-index.ts';
 import { segmentQuery } from '../../search/segment.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
@@ -32,7 +31,7 @@ for (const dialect of DIALECTS) {
       // Written and read with blocks of 2 ids on PostgreSQL (the app's own index uses 16 384).
       index =
         dialect === 'postgres'
-          ? createPostgresSearchIndex(t.deps.database, { recentSpan: 3, nearSpan: 2, spanBits: 1 })
+          ? createPostgresSearchIndex(t.deps.database, { recentSpan: 3, spanBits: 1 })
           : t.deps.search;
       const deps = { ...t.deps, search: index };
       const owner = await insertUser(db, { email: 'w@example.com', display_name: '乙' });
@@ -107,46 +106,17 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(spanBlocks(32_767, 40_000, 14), [2]);
       });
 
-      test('read spans: recent above the cut, whole near blocks below it, older below those', () => {
-        // ids 6–8 recent; blocks of 2 ids: 4–5 near (block 2); older up to 3.
-        assert.deepEqual(readSpans(8, 3, 2, 1), { cut: 5, blocks: [4, 3], nearBlocks: [2], nearCut: 3 });
-        // The near span ends inside block 1 (ids 2–3): the whole block is near, older starts below it.
-        assert.deepEqual(readSpans(8, 3, 3, 1), { cut: 5, blocks: [4, 3], nearBlocks: [2, 1], nearCut: 1 });
-        assert.deepEqual(readSpans(8, 3, 0, 1), { cut: 5, blocks: [4, 3], nearBlocks: [], nearCut: 5 });
-        // A small collection: no near blocks below id 0.
-        assert.deepEqual(readSpans(100, 20_000, 150_000), {
-          cut: -19_900,
-          blocks: [0],
-          nearBlocks: [],
-          nearCut: -19_900,
-        });
-        // A million: the block holding the cut and the ones below it down to 150 000 ids under it.
-        const m = readSpans(1_000_000, 20_000, 150_000);
-        assert.deepEqual(m.nearBlocks, [59, 58, 57, 56, 55, 54, 53, 52, 51, 50]);
-        assert.equal(m.nearCut, 50 * 16_384 - 1);
-      });
-
-      test('the three reads together: a word in the near span and below it, and in the recent span', async () => {
-        // 营商环境 in ids[0] (older) and ids[7] (recent); 通知 everywhere; 第6号通知 (ids[4], near) alone.
-        const spans = readSpans(Math.max(...ids), 3, 2, 1);
-        const at = (id: number) => (id > spans.cut ? 'recent' : id > spans.nearCut ? 'near' : 'older');
-        assert.deepEqual(new Set(ids.map(at)), new Set(['recent', 'near', 'older']));
-        const one = (await found(TITLES[4]!)).head;
-        assert.deepEqual(one, [ids[4]]);
-        assert.deepEqual((await found('通知')).head.map(at).sort(), ids.map(at).sort());
-      });
-
       test('rows written without span lexemes get them from the migration, and answer as before', async () => {
         const { db } = t.deps.database;
         const before = await found('通知');
         // As an older release wrote them: no span lexeme, pair positions kept.
         await sql`UPDATE search_docs SET head = ts_filter(head, '{a,b}'), body = to_tsvector('simple', ''),
           pairs = to_tsvector('simple', '')`.execute(db);
-        // Without their block the recent and near spans are missed; the older read still finds the rest.
-        const { nearCut } = readSpans(Math.max(...before.head), 3, 2, 1);
+        // Without their block the newest three (the recent span) are missed; the older read still finds the rest.
+        const newest = Math.max(...before.head);
         assert.deepEqual(
           (await found('通知')).head,
-          before.head.filter((id) => id <= nearCut),
+          before.head.filter((id) => id <= newest - 3),
         );
         await sql`UPDATE search_docs SET body = head`.execute(db);
         // The migration writes blocks of 16 384: read back with an index of that size.
