@@ -5,14 +5,15 @@
 //                 (rejected with the same code, or not rejected) in both;
 //   --with-pages  the docx and docx-zh corpus: import throughput (upload → published) with page images on (pool) and
 //                 text-only, and when the page images, following behind, were all done.
-//   npx tsx bench/ingest.ts --legacy [--sample N] [--seed S] [--workers 2] [--pool 1] [--order pool,oneshot] [--ocr]
-//     [--chunk N]   (both modes in turn on each chunk of N files: the same load for both on a drifting machine)
+//   npx tsx bench/ingest.ts --legacy [--sample N] [--seed S] [--workers 2] [--pool N] [--order pool,oneshot] [--ocr]
+//     [--chunk N]   (both modes in turn on each chunk of N files: the same load for both on a drifting machine;
+//                    --pool: pool members, the site's default for the job slots unless given)
 //   npx tsx bench/ingest.ts --with-pages [--sample N | --pages-sample N] [--seed S] [--oneshot-pages] [--pages-wait S]
 //     (--pages-wait: how long to wait for the page images after the last file published; default until done)
 //   (both flags: both benches in one run, docx first). Ctrl-C/SIGTERM closes the converters (no LibreOffice left)
 //   and prints what was measured; the final report lists any process of the run still alive (`strayProcesses`).
 // OCR is off unless --ocr: it would measure tesseract, not LibreOffice. --sample draws a fixed random sample.
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expandPaths, type ImportResult } from '../src/features/documents/import.ts';
@@ -132,11 +133,16 @@ export async function runLoBenches(which: { legacy: boolean; withPages: boolean 
   console.log(JSON.stringify({ ...out, strayProcesses: strayProcesses() }, null, 2));
 }
 
+/** The site's default pool size for this many job slots (config.ts: one member per slot, ≤ cores, ≤ 4). */
+function defaultPool(workers: number): string {
+  return String(Math.min(4, workers, availableParallelism()));
+}
+
 async function runLegacy(progress: (partial: object) => void): Promise<object> {
   const dirs = ['legacy', 'ooxml-other', 'other'];
   const { files, sampled } = pick(dirs, await expandPaths(dirs.map((d) => join(CORPUS, d))));
   const workers = Number(opt('--workers') ?? 2);
-  const poolSize = opt('--pool') ?? '1';
+  const poolSize = opt('--pool') ?? defaultPool(workers);
   const order = (opt('--order') ?? 'pool,oneshot').split(',');
   // --chunk N: the files in chunks of N, each imported by both modes in turn (the order swapped every chunk), both
   // sites open throughout: on a shared machine whose load drifts, both modes then see the same load, and a run cut
@@ -244,7 +250,10 @@ async function runWithPages(): Promise<object> {
     return r;
   };
   const text = await timed('text only', { PAGE_IMAGES: 'false' });
-  const pages = await timed('with page images (pool)', { PAGE_IMAGES: 'true', LIBREOFFICE_POOL: opt('--pool') ?? '1' });
+  const pages = await timed('with page images (pool)', {
+    PAGE_IMAGES: 'true',
+    LIBREOFFICE_POOL: opt('--pool') ?? defaultPool(workers),
+  });
   const oneShot = process.argv.includes('--oneshot-pages')
     ? await timed('with page images (one process per file)', { PAGE_IMAGES: 'true', LIBREOFFICE_POOL: '0' })
     : undefined;
