@@ -6,9 +6,9 @@
 // - an address-space cap (prlimit --as; tesseract maps about what it uses, unlike LibreOffice),
 // - one thread (OMP_THREAD_LIMIT=1: the machine's cores belong to the job slots, not to one page),
 // - simplified Chinese (chi_sim, which reads Latin type in Chinese text too; a page it finds mostly Latin is read
-//   again with chi_sim+eng, decision 0038), page segmentation mode 4 (one column of text of varying sizes, as a 公文 page
-//   is): mode 3's automatic layout cut justified single-column pages into false columns and scrambled their
-//   reading order (decision 0027).
+//   again with chi_sim+eng, decision 0038),
+// - page segmentation mode 4 (one column of text of varying sizes, as a 公文 page is): mode 3's automatic layout cut
+//   justified single-column pages into false columns and scrambled their reading order (decision 0027).
 // Its TSV output (words with boxes and confidences) is turned into lines, the red layer's lines put back by their
 // height on the page, known confusions corrected where the context decides (ocr-lines.ts), and the lines into
 // paragraphs: tesseract puts a space between CJK characters and separates blocks by blank lines; lines of a block
@@ -50,7 +50,8 @@ export interface TesseractOptions {
   redPsm?: number;
   /** Pages drawn as PNG for OCR (render-ocr.ts); off by default: drawn as the page images are (WebP), decision 0032. */
   lossless?: boolean;
-  /** Post-corrections of known confusions (ocr-lines.ts fixDashes, fixBrackets, fixPageNumber); on unless false (decision 0036). */
+  /** Post-corrections of known confusions (ocr-lines.ts fixDashes, fixBrackets, fixPageNumber); on unless false
+   *  (decision 0036). */
   corrections?: boolean;
   /** `-c name=value` settings, over DEFAULT_SETTINGS. */
   settings?: Record<string, string>;
