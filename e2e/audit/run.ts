@@ -154,21 +154,44 @@ async function widestAt390(browser: Browser, base: string, paths: string[], who?
   return widest;
 }
 
-/** Lighthouse (mobile, the default form factor) on one URL, with the session cookie when given. */
+/** Runs of Lighthouse on one URL when a run measured nothing (see `lighthouseOn`). */
+const LIGHTHOUSE_RUNS = 3;
+
+/**
+ * Lighthouse (mobile, the default form factor) on one URL, with the session cookie when given. A run in which
+ * Lighthouse itself failed — a `runtimeError`, or a category left without a score (audits that threw; a CI run on a
+ * loaded machine once printed 0 for the paid document's performance and best practices with no failed audit, which
+ * is what such a run looks like, and the page scored 98 / 100 on the next run) — measured nothing about the page and is run again, up to LIGHTHOUSE_RUNS times; a page that scores low is
+ * never re-run. If every run failed, the row carries the scores as 0 and the reason.
+ */
 async function lighthouseOn(port: number, base: string, name: string, path: string, cookie?: string) {
-  const result = await lighthouse(
-    `${base}${path}`,
-    {
-      port,
-      output: 'json',
-      logLevel: 'error',
-      onlyCategories: ['performance', 'accessibility', 'best-practices', 'seo'],
-      ...(cookie ? { extraHeaders: { Cookie: cookie } } : {}),
-    },
-    undefined,
-  );
-  if (!result) throw new Error(`lighthouse gave no result for ${path}`);
-  const lhr = result.lhr;
+  let lhr: NonNullable<Awaited<ReturnType<typeof lighthouse>>>['lhr'];
+  let failure = '';
+  for (let run = 1; ; run++) {
+    const result = await lighthouse(
+      `${base}${path}`,
+      {
+        port,
+        output: 'json',
+        logLevel: 'error',
+        onlyCategories: ['performance', 'accessibility', 'best-practices', 'seo'],
+        ...(cookie ? { extraHeaders: { Cookie: cookie } } : {}),
+      },
+      undefined,
+    );
+    if (!result) throw new Error(`lighthouse gave no result for ${path}`);
+    lhr = result.lhr;
+    const unscored = Object.values(lhr.categories)
+      .filter((c) => c.score === null)
+      .map((c) => c.id);
+    failure = lhr.runtimeError
+      ? `runtimeError ${lhr.runtimeError.code}`
+      : unscored.length
+        ? `no score: ${unscored.join(', ')}`
+        : '';
+    if (!failure || run >= LIGHTHOUSE_RUNS) break;
+    console.log(`lighthouse ${name}: run ${run} measured nothing (${failure}); running it again`);
+  }
   const score = (id: string) => Math.round((lhr.categories[id]?.score ?? 0) * 100);
   const items =
     (lhr.audits['network-requests']?.details as { items?: Array<Record<string, unknown>> } | undefined)?.items ?? [];
@@ -186,6 +209,7 @@ async function lighthouseOn(port: number, base: string, name: string, path: stri
     .flatMap((c) => c.auditRefs.map((r) => lhr.audits[r.id]))
     .filter((a) => a && a.score !== null && a.score < 1 && a.scoreDisplayMode === 'binary')
     .map((a) => a!.id);
+  if (failure) failedAudits.push(failure);
   return {
     name,
     path,
