@@ -13,9 +13,10 @@
 //   (both flags: both benches in one run, docx first). Ctrl-C/SIGTERM closes the converters (no LibreOffice left)
 //   and prints what was measured; the final report lists any process of the run still alive (`strayProcesses`).
 // OCR is off unless --ocr: it would measure tesseract, not LibreOffice. --sample draws a fixed random sample.
-import { availableParallelism, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../src/config.ts';
 import { expandPaths, type ImportResult } from '../src/features/documents/import.ts';
 import { type BenchSite, onStop, openBenchSite, ownTmp, strayProcesses, waitDocumentJobs } from './bench-site.ts';
 import { peakSpreadMb, peaksInMb, sampleRss } from './proc-rss.ts';
@@ -133,9 +134,9 @@ export async function runLoBenches(which: { legacy: boolean; withPages: boolean 
   console.log(JSON.stringify({ ...out, strayProcesses: strayProcesses() }, null, 2));
 }
 
-/** The site's default pool size for this many job slots (config.ts: one member per slot, ≤ cores, ≤ 4). */
+/** The site's default pool size for this many job slots (config.ts). */
 function defaultPool(workers: number): string {
-  return String(Math.min(4, workers, availableParallelism()));
+  return String(loadConfig({ JOB_CONCURRENCY: String(workers) }).convert.officePool);
 }
 
 async function runLegacy(progress: (partial: object) => void): Promise<object> {

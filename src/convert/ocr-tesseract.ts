@@ -83,9 +83,11 @@ export function createTesseractOcr(opts: TesseractOptions): OcrEngine & {
 } {
   const o = { ...DEFAULTS, ...opts, settings: { ...DEFAULT_SETTINGS, ...opts.settings } };
   const corrections = o.corrections !== false;
-  const available = existsSync(o.tesseractPath) && hasLanguages(o.tesseractPath, o.languages);
+  const installed = existsSync(o.tesseractPath) ? installedLanguages(o.tesseractPath) : new Set<string>();
+  const has = (languages: string) => languages.split('+').every((l) => installed.has(l));
+  const available = has(o.languages);
   const latin =
-    available && o.latinLanguages && o.latinLanguages !== o.languages && hasLanguages(o.tesseractPath, o.latinLanguages)
+    available && o.latinLanguages && o.latinLanguages !== o.languages && has(o.latinLanguages)
       ? o.latinLanguages
       : undefined;
   const prlimit = existsSync('/usr/bin/prlimit') ? '/usr/bin/prlimit' : undefined;
@@ -250,10 +252,10 @@ function tallyConfidence(lines: OcrLine[], tally: ConfidenceTally): void {
     }
 }
 
-function hasLanguages(bin: string, languages: string): boolean {
+/** The languages tesseract has data for (one `--list-langs` run). */
+function installedLanguages(bin: string): Set<string> {
   const r = spawnSync(bin, ['--list-langs'], { encoding: 'utf8', timeout: 10_000 });
-  const have = new Set(`${r.stdout}\n${r.stderr}`.split(/\s+/));
-  return languages.split('+').every((l) => have.has(l));
+  return new Set(`${r.stdout}\n${r.stderr}`.split(/\s+/));
 }
 
 const CJK = '\\u2e80-\\u9fff\\uf900-\\ufaff\\uff00-\\uffef\\u3000-\\u303f';
