@@ -63,10 +63,13 @@ export async function startChild(
   env: NodeJS.ProcessEnv,
   logFile: string,
   readyPath: string,
+  /** A command the server runs under (e.g. valgrind and its options), or none. */
+  wrapper: readonly string[] = [],
 ) {
   const port = await freePort();
   const fd = openSync(logFile, 'a');
-  const proc = spawn(process.execPath, argv, {
+  const [command, ...prefix] = [...wrapper, process.execPath];
+  const proc = spawn(command as string, [...prefix, ...argv], {
     cwd: REPO,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', fd, fd],
@@ -74,13 +77,13 @@ export async function startChild(
   closeSync(fd);
   const child: Child = { name, proc, url: `http://127.0.0.1:${port}`, logFile };
   children.add(child);
-  const until = Date.now() + 60_000;
+  const until = Date.now() + (wrapper.length ? 300_000 : 60_000);
   for (;;) {
     if (proc.exitCode !== null || proc.signalCode !== null)
       throw new Error(`${name} exited (${proc.exitCode ?? proc.signalCode}) before it was ready:\n${tail(logFile)}`);
     const res = await httpGet(`${child.url}${readyPath}`).catch(() => undefined);
     if (res?.status === 200) return child;
-    if (Date.now() > until) throw new Error(`${name} not ready after 60 s:\n${tail(logFile)}`);
+    if (Date.now() > until) throw new Error(`${name} not ready in time:\n${tail(logFile)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -97,7 +100,14 @@ export async function stopChild(child: Child): Promise<void> {
   clearTimeout(timer);
 }
 
-export function startWenyuan(name: string, dataDir: string, databaseUrl: string, accessLog: boolean, profDir?: string) {
+export function startWenyuan(
+  name: string,
+  dataDir: string,
+  databaseUrl: string,
+  accessLog: boolean,
+  profDir?: string,
+  wrapper: readonly string[] = [],
+) {
   const prof = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
   const env = {
     DATA_DIR: dataDir,
@@ -109,7 +119,7 @@ export function startWenyuan(name: string, dataDir: string, databaseUrl: string,
     WENYUAN_ROLE: name.endsWith('-seed') ? 'all' : 'web',
   };
   // The compiled server with npm start's flags, as production runs it.
-  return startChild(name, [...prof, ...compiledServer()], env, join(dataDir, `${name}.log`), '/healthz');
+  return startChild(name, [...prof, ...compiledServer()], env, join(dataDir, `${name}.log`), '/healthz', wrapper);
 }
 
 // The bare server is plain JavaScript under plain node: no framework, just the bytes.
