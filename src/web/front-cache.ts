@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { accessLineWriter, type Logger } from '../log.ts';
+import { fixedLabelObserver } from '../metrics/fixed-observer.ts';
 import { statusClass } from '../metrics/metrics.ts';
 import { SESSION_COOKIE } from './cookies.ts';
-import { negotiateCoding } from './page-cache.ts';
+import { type CachedPage, type Coding, negotiateCoding } from './page-cache.ts';
 import type { WebContext } from './web-context.ts';
 
 /**
@@ -71,16 +72,34 @@ export function createFrontHandler(
   // per-header bookkeeping of `setHeader` (a measurable share of a cache hit, bench/page.ts --wrk).
   const fixed: string[] = [];
   for (const [k, v] of [...Object.entries(securityHeaders), ...Object.entries(pages.headers)]) fixed.push(k, v);
-  // One labelled observer per method and status class, looked up instead of hashing the labels per request.
-  const observers = new Map<string, { observe(seconds: number): void }>();
+  // One observer per method and status class, each adding to its series without prom-client's per-call label checks.
+  const observers = new Map<string, (seconds: number) => void>();
   const observer = (method: string, status: number) => {
     const key = `${method} ${status}`;
     let o = observers.get(key);
     if (!o) {
-      o = web.deps.metrics.httpDuration.labels({ method, route: '/d/:id', status: statusClass(status) });
+      o = fixedLabelObserver(web.deps.metrics.httpDuration, { method, route: '/d/:id', status: statusClass(status) });
       observers.set(key, o);
     }
     return o;
+  };
+  // The complete header list of each cached page's responses (200 in each coding, 304), made on its first hit and
+  // dropped with the page: no array is built per response.
+  const headerLists = new WeakMap<CachedPage, Partial<Record<Coding | '304', string[]>>>();
+  const headersOf = (page: CachedPage, kind: Coding | '304', body: Buffer | undefined): string[] => {
+    let lists = headerLists.get(page);
+    if (!lists) {
+      lists = {};
+      headerLists.set(page, lists);
+    }
+    let list = lists[kind];
+    if (!list) {
+      list = [...fixed, 'etag', page.etag];
+      if (kind !== '304' && kind !== 'identity') list.push('content-encoding', kind);
+      if (body) list.push('content-length', String(body.length));
+      lists[kind] = list;
+    }
+    return list;
   };
   // Versions read while the database stamp (db/wal-stamp.ts) was unchanged: a hit whose stamp still matches needs no
   // query, because nothing has been committed since, by any process. Bounded; cleared rather than aged.
@@ -115,7 +134,9 @@ export function createFrontHandler(
   const serve = (req: IncomingMessage, res: ServerResponse): boolean | Promise<boolean> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const m = DOC_PATH.exec(req.url ?? '');
-    if (!m || req.headers.cookie?.includes(`${SESSION_COOKIE}=`)) return false;
+    if (!m) return false;
+    const cookie = rawHeader(req.rawHeaders, 'cookie');
+    if (cookie?.includes(`${SESSION_COOKIE}=`)) return false;
     const started = process.hrtime.bigint();
     const id = Number(m[1]);
     const sync = versionSync(id);
@@ -135,22 +156,19 @@ export function createFrontHandler(
     if (!page) return false;
 
     const id = (++n).toString(36);
-    const headers = [...fixed, 'etag', version.etag];
     let status = 200;
-    if (req.headers['if-none-match'] === version.etag) {
+    if (rawHeader(req.rawHeaders, 'if-none-match') === version.etag) {
       status = 304;
-      res.writeHead(304, headers);
+      res.writeHead(304, headersOf(page, '304', undefined));
       res.end();
     } else {
-      const coding = negotiateCoding(req.headers['accept-encoding'] as string | undefined);
+      const coding = negotiateCoding(rawHeader(req.rawHeaders, 'accept-encoding'));
       const body = page.encoded(coding);
-      if (coding !== 'identity') headers.push('content-encoding', coding);
-      headers.push('content-length', String(body.length));
-      res.writeHead(200, headers);
+      res.writeHead(200, headersOf(page, coding, body));
       res.end(req.method === 'HEAD' ? undefined : body);
     }
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    observer(req.method as string, status).observe(ms / 1000);
+    observer(req.method as string, status)(ms / 1000);
     if (accessLog) accessLine(id, req.method as string, path, status, ms);
     return true;
   };
@@ -160,4 +178,20 @@ export function createFrontHandler(
       return n;
     },
   };
+}
+
+/**
+ * The value of request header `name` (lower case) from Node's raw list, without building `req.headers` (which
+ * lower-cases and stores every header of the request). A repeated header is joined as Node joins the three the front
+ * cache reads: `Cookie` with "; ", `If-None-Match` and `Accept-Encoding` with ", ".
+ */
+export function rawHeader(raw: readonly string[], name: string): string | undefined {
+  let value: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const k = raw[i] as string;
+    if (k.length !== name.length || k.toLowerCase() !== name) continue;
+    const v = raw[i + 1] as string;
+    value = value === undefined ? v : `${value}${name === 'cookie' ? '; ' : ', '}${v}`;
+  }
+  return value;
 }
