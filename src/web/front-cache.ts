@@ -4,6 +4,7 @@ import { fixedLabelObserver } from '../metrics/fixed-observer.ts';
 import { statusClass } from '../metrics/metrics.ts';
 import { SESSION_COOKIE } from './cookies.ts';
 import { type CachedPage, type Coding, negotiateCoding } from './page-cache.ts';
+import { type PrevalidatedHeaders, prevalidate, writeHeadPrevalidated } from './prevalidated-headers.ts';
 import type { WebContext } from './web-context.ts';
 
 /**
@@ -68,8 +69,7 @@ export function createFrontHandler(
     if (writeLine) writeLine(hitAccessLine(`${prefix}-f${id}`, method, path, status, ms));
     else log.info({ reqId: `${prefix}-f${id}`, method, url: path, status, ms: Math.round(ms) }, 'request');
   };
-  // The headers every response of this handler carries, flattened once: `writeHead` with a raw array skips the
-  // per-header bookkeeping of `setHeader` (a measurable share of a cache hit, bench/page.ts --wrk).
+  // The headers every response of this handler carries, flattened once: each page's header lists start from them.
   const fixed: string[] = [];
   for (const [k, v] of [...Object.entries(securityHeaders), ...Object.entries(pages.headers)]) fixed.push(k, v);
   // One observer per method and status class, each adding to its series without prom-client's per-call label checks.
@@ -83,23 +83,24 @@ export function createFrontHandler(
     }
     return o;
   };
-  // The complete header list of each cached page's responses (200 in each coding, 304), made on its first hit and
-  // dropped with the page: no array is built per response.
-  const headerLists = new WeakMap<CachedPage, Partial<Record<Coding | '304', string[]>>>();
-  const headersOf = (page: CachedPage, kind: Coding | '304', body: Buffer | undefined): string[] => {
+  // The complete headers of each cached page's responses (200 in each coding, 304), made and checked on its first hit
+  // and dropped with the page: nothing is built or validated per response (prevalidated-headers.ts).
+  const headerLists = new WeakMap<CachedPage, Partial<Record<Coding | '304', PrevalidatedHeaders>>>();
+  const headersOf = (page: CachedPage, kind: Coding | '304', body: Buffer | undefined): PrevalidatedHeaders => {
     let lists = headerLists.get(page);
     if (!lists) {
       lists = {};
       headerLists.set(page, lists);
     }
-    let list = lists[kind];
-    if (!list) {
-      list = [...fixed, 'etag', page.etag];
+    let headers = lists[kind];
+    if (!headers) {
+      const list = [...fixed, 'etag', page.etag];
       if (kind !== '304' && kind !== 'identity') list.push('content-encoding', kind);
       if (body) list.push('content-length', String(body.length));
-      lists[kind] = list;
+      headers = prevalidate(list);
+      lists[kind] = headers;
     }
-    return list;
+    return headers;
   };
   // Versions read while the database stamp (db/wal-stamp.ts) was unchanged: a hit whose stamp still matches needs no
   // query, because nothing has been committed since, by any process. Bounded; cleared rather than aged.
@@ -159,12 +160,12 @@ export function createFrontHandler(
     let status = 200;
     if (rawHeader(req.rawHeaders, 'if-none-match') === version.etag) {
       status = 304;
-      res.writeHead(304, headersOf(page, '304', undefined));
+      writeHeadPrevalidated(res, 304, headersOf(page, '304', undefined));
       res.end();
     } else {
       const coding = negotiateCoding(rawHeader(req.rawHeaders, 'accept-encoding'));
       const body = page.encoded(coding);
-      res.writeHead(200, headersOf(page, coding, body));
+      writeHeadPrevalidated(res, 200, headersOf(page, coding, body));
       res.end(req.method === 'HEAD' ? undefined : body);
     }
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
