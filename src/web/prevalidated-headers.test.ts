@@ -46,6 +46,7 @@ test('the checked map is written byte for byte as the list, keep-alive or not, a
   assert.equal(twice.map, undefined, 'a repeated name keeps the list');
   // Written through the map, the headers are the response's own (getHeader sees them); through a list they are not.
   const seen: Record<string, unknown> = {};
+  const refused: (string | undefined)[] = [];
   const handlers: Record<string, (res: ServerResponse) => void> = {
     '/list': (res) => {
       res.writeHead(200, [...LIST]);
@@ -54,6 +55,17 @@ test('the checked map is written byte for byte as the list, keep-alive or not, a
     '/map': (res) => {
       writeHeadPrevalidated(res, 200, checked);
       seen.map = res.getHeader('x-frame-options');
+      for (const change of [
+        () => res.setHeader('x-late', '1'),
+        () => res.appendHeader('vary', 'Origin'),
+        () => res.removeHeader('etag'),
+      ]) {
+        try {
+          change();
+        } catch (err) {
+          refused.push((err as { code?: string }).code);
+        }
+      }
     },
     '/list-304': (res) => res.writeHead(304, [...LIST]),
     '/map-304': (res) => writeHeadPrevalidated(res, 304, checked),
@@ -87,8 +99,10 @@ test('the checked map is written byte for byte as the list, keep-alive or not, a
     }
     assert.deepEqual(seen, { list: undefined, map: 'DENY' }, 'the map path was taken');
     assert.match(await raw(port, '/set-then-map'), /\r\nx-early: 1\r\n/);
-    // The shared map is never changed by a response.
+    // The shared map is never changed by a response, and a response whose head is out cannot change it.
     assert.deepEqual(Object.keys(checked.map ?? {}).length, LIST.length / 2);
+    assert.equal(checked.map?.['x-early'], undefined);
+    assert.deepEqual(refused, ['ERR_HTTP_HEADERS_SENT', 'ERR_HTTP_HEADERS_SENT', 'ERR_HTTP_HEADERS_SENT']);
   } finally {
     server.close();
   }
