@@ -12,7 +12,7 @@ let pinned: object | undefined;
  * sees one map. The maps are held weakly by that feedback: a full garbage collection at a moment when no entry is
  * queued — an idle moment of a server — frees them, the next entry gets new maps, and the feedback goes
  * megamorphic for the rest of the process. From then on every `nextTick` (about seven per HTTP request in Node's
- * streams) makes three calls into V8's C++ runtime: ~28 000 more instructions per cached page served, a fifth of
+ * streams) makes three calls into V8's C++ runtime: ~25 000 more instructions per cached page served, a fifth of
  * the request (`npx tsx bench/page-ir.ts`, the bracketed figure; about half the server starts were seen in that
  * state). A live entry keeps its map and, through the maps' back pointers, every map before it.
  *
