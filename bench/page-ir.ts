@@ -20,13 +20,14 @@
  * measurement is invalid (wrong statuses, socket errors, no dump).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   BARE_FASTIFY,
   BARE_SERVER_HEADERS,
+  bareServerEnv,
   type Child,
   children,
   httpGet,
@@ -122,8 +123,8 @@ async function measure(name: string, child: Child, path: string, outBase: string
     control(pid, '-d');
     if (r.non2xx3xx || r.socketErrors || r.requests === 0) throw new Error(`${name}: bad responses in window ${w}`);
     // With --separate-threads=yes each dump is one file per thread: <base>.<dump>-<thread>, thread 01 the main one.
-    const dir = join(outBase, '..');
-    const base = outBase.slice(dir.length + 1);
+    const dir = dirname(outBase);
+    const base = basename(outBase);
     const files = readdirSync(dir).filter((f) => f.startsWith(`${base}.${w}-`));
     if (files.length === 0) throw new Error(`${name}: no callgrind dump for window ${w}`);
     let mainIr = 0;
@@ -159,12 +160,7 @@ async function main(): Promise<number> {
     await stopChild(seeder);
     if (page.status !== 200) throw new Error(`/d/${id} answered ${page.status}`);
 
-    const bodyFile = join(work, 'page.html');
-    writeFileSync(bodyFile, page.body);
-    const own = Object.entries(page.headers).filter(([k]) => !['date', 'connection', 'keep-alive'].includes(k));
-    const headersFile = join(work, 'page-headers.json');
-    writeFileSync(headersFile, JSON.stringify(own.flatMap(([k, v]) => [k, String(v)])));
-    const bareEnv = { BODY_FILE: bodyFile, BODY_TYPE: String(page.headers['content-type']), HEADERS_FILE: headersFile };
+    const bareEnv = bareServerEnv(work, page);
 
     const all: { name: string; start: (wrapper: string[]) => Promise<Child>; path: string }[] = [
       {

@@ -1,7 +1,7 @@
 // The processes of bench/page.ts: wenyuan (compiled, as `npm start` runs it), the bare reference servers, and what
 // the bench reads of them from /proc (CPU time, RSS, the process tree).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
@@ -120,6 +120,19 @@ export function startWenyuan(
   };
   // The compiled server with npm start's flags, as production runs it.
   return startChild(name, [...prof, ...compiledServer()], env, join(dataDir, `${name}.log`), '/healthz', wrapper);
+}
+
+/**
+ * Writes a captured page (body, and its headers but those Node writes itself on every response) into `work` and
+ * returns the environment the bare servers below read them from.
+ */
+export function bareServerEnv(work: string, page: { body: Buffer; headers: Record<string, unknown> }) {
+  const bodyFile = join(work, 'page.html');
+  writeFileSync(bodyFile, page.body);
+  const own = Object.entries(page.headers).filter(([k]) => !['date', 'connection', 'keep-alive'].includes(k));
+  const headersFile = join(work, 'page-headers.json');
+  writeFileSync(headersFile, JSON.stringify(own.flatMap(([k, v]) => [k, String(v)])));
+  return { BODY_FILE: bodyFile, BODY_TYPE: String(page.headers['content-type']), HEADERS_FILE: headersFile };
 }
 
 // The bare server is plain JavaScript under plain node: no framework, just the bytes.

@@ -22,7 +22,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,6 +31,7 @@ import {
   BARE_FASTIFY,
   BARE_SERVER,
   BARE_SERVER_HEADERS,
+  bareServerEnv,
   type Child,
   children,
   cpuMicros,
@@ -247,13 +248,7 @@ async function benchBare(
   page: Page,
   kind: 'node:http' | 'fastify' | 'node:http, same headers' = 'node:http',
 ): Promise<Row> {
-  const bodyFile = join(work, 'page.html');
-  writeFileSync(bodyFile, page.body);
-  // The page's headers but those Node writes itself on every response.
-  const own = Object.entries(page.headers).filter(([k]) => !['date', 'connection', 'keep-alive'].includes(k));
-  const headersFile = join(work, 'page-headers.json');
-  writeFileSync(headersFile, JSON.stringify(own.flatMap(([k, v]) => [k, String(v)])));
-  const env = { BODY_FILE: bodyFile, BODY_TYPE: String(page.headers['content-type']), HEADERS_FILE: headersFile };
+  const env = bareServerEnv(work, page);
   const source = kind === 'fastify' ? BARE_FASTIFY : kind === 'node:http' ? BARE_SERVER : BARE_SERVER_HEADERS;
   const tag = kind.replace(/\W+/g, '-');
   const bare = await startChild(`bare-${tag}`, ['-e', source], env, join(work, `bare-${tag}.log`), '/');

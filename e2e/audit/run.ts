@@ -161,8 +161,9 @@ const LIGHTHOUSE_RUNS = 3;
  * Lighthouse (mobile, the default form factor) on one URL, with the session cookie when given. A run in which
  * Lighthouse itself failed — a `runtimeError`, or a category left without a score (audits that threw; a CI run on a
  * loaded machine once printed 0 for the paid document's performance and best practices with no failed audit, which
- * is what such a run looks like, and the page scored 98 / 100 on the next run) — measured nothing about the page and is run again, up to LIGHTHOUSE_RUNS times; a page that scores low is
- * never re-run. If every run failed, the row carries the scores as 0 and the reason.
+ * is what such a run looks like, and the page scored 98 / 100 on the next run) — measured nothing about the page
+ * and is run again, up to LIGHTHOUSE_RUNS times; a page that scores low is never re-run. If every run failed, the
+ * row carries the scores as 0 and the reason.
  */
 async function lighthouseOn(port: number, base: string, name: string, path: string, cookie?: string) {
   let lhr: NonNullable<Awaited<ReturnType<typeof lighthouse>>>['lhr'];
