@@ -1,7 +1,7 @@
 /**
  * Anonymous `GET /d/<id>` — the bulk of a 文库's traffic — against a bare `node:http` server sending the same bytes.
  *
- *   npx tsx bench/page.ts [--pg] [--wrk] [--duration=10] [--warmup=2] [--connections=64] [--cpu-prof]
+ *   npx tsx bench/page.ts [--pg] [--wrk [--rounds=N]] [--duration=10] [--warmup=2] [--connections=64] [--cpu-prof]
  *   npm run bench:page -- --pg
  *
  * --wrk loads with wrk (bench/wrk.ts) pinned to CPU 0 while the server under test is pinned to CPU 1, and adds a
@@ -17,6 +17,10 @@
  * 4. load each server in turn from this process (autocannon, keep-alive, no Accept-Encoding): first the bare server,
  *    then wenyuan, wenyuan answering `If-None-Match` (304), and wenyuan restarted with LOG_ACCESS=false;
  * 5. print the table, the ratio to the bare server and the targets (≥ 0.6× bare, p99 ≤ 25 ms).
+ *
+ * --rounds=N (with --wrk) then keeps wenyuan (access log) and bare Fastify running side by side and loads them in
+ * alternation, N rounds in the order A B B A A B …, so that a machine whose speed drifts during the run (other
+ * tenants, frequency, the page cache) weighs on both alike; it prints each round's ratio and their median.
  *
  * Figures only: the exit code is 1 only when the measurement itself is invalid (unexpected statuses, socket errors).
  */
@@ -59,6 +63,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '64' },
     'cpu-prof': { type: 'boolean', default: false },
     wrk: { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '0' },
   },
 });
 const USE_WRK = args.wrk;
@@ -71,6 +76,9 @@ const CONNECTIONS = Number(args.connections);
 for (const [flag, n] of Object.entries({ DURATION_S, WARMUP_S, CONNECTIONS })) {
   if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} must be a positive number`);
 }
+const ROUNDS = Number(args.rounds);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 0) throw new Error('--rounds must be a whole number');
+if (ROUNDS > 0 && !USE_WRK) throw new Error('--rounds needs --wrk (the alternation pins each server to CPU 1)');
 const PG_ADMIN_URL = process.env.BENCH_DATABASE_URL ?? (args.pg ? 'postgres://postgres@127.0.0.1:5432/postgres' : '');
 
 interface Row {
@@ -236,7 +244,7 @@ async function benchWenyuan(
     await stopChild(wy);
     wy = await startWenyuan(`wenyuan-${label}-quiet`, dataDir, databaseUrl, false);
     rows.push(await measure(`wenyuan ${label} (LOG_ACCESS=false)`, wy, `/d/${id}`, { expect: '2xx', bodyBytes }));
-    return { id, page, rows, accessLogLines, seedRssMb };
+    return { id, page, rows, accessLogLines, seedRssMb, dataDir };
   } finally {
     await stopChild(wy);
   }
@@ -258,6 +266,37 @@ async function benchBare(
     return await measure(`bare ${kind}`, bare, '/', { expect: '2xx', bodyBytes: page.body.length });
   } finally {
     await stopChild(bare);
+  }
+}
+
+/**
+ * wenyuan (access log) and bare Fastify started side by side and loaded in alternation (A B B A …): each round's
+ * ratio compares two loads taken seconds apart, so the machine's drift over the run cancels out of the median.
+ */
+async function alternate(work: string, dataDir: string, databaseUrl: string, id: number, page: Page) {
+  const wy = await startWenyuan('wenyuan-rounds', dataDir, databaseUrl, true);
+  const env = bareServerEnv(work, page);
+  const bare = await startChild('bare-fastify-rounds', ['-e', BARE_FASTIFY], env, join(work, 'bare-rounds.log'), '/');
+  try {
+    const rounds: Array<{ wenyuan: Row; fastify: Row }> = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const order = i % 2 === 0 ? (['fastify', 'wenyuan'] as const) : (['wenyuan', 'fastify'] as const);
+      const got: Partial<Record<'wenyuan' | 'fastify', Row>> = {};
+      for (const which of order) {
+        got[which] =
+          which === 'wenyuan'
+            ? await measure(`round ${i + 1} wenyuan (access log)`, wy, `/d/${id}`, {
+                expect: '2xx',
+                bodyBytes: page.body.length,
+              })
+            : await measure(`round ${i + 1} bare fastify`, bare, '/', { expect: '2xx', bodyBytes: page.body.length });
+      }
+      rounds.push({ wenyuan: got.wenyuan as Row, fastify: got.fastify as Row });
+    }
+    return rounds;
+  } finally {
+    await stopChild(bare);
+    await stopChild(wy);
   }
 }
 
@@ -360,6 +399,7 @@ async function main(): Promise<number> {
       },
     });
     if (!bareRow) throw new Error('the bare server was not measured');
+    const rounds = ROUNDS ? await alternate(work, sqlite.dataDir, sqliteUrl, sqlite.id, sqlite.page) : [];
     const references = [bareRow, ...(fastifyRow ? [fastifyRow] : []), ...(sameHeadersRow ? [sameHeadersRow] : [])];
     const rows = [...references, ...sqlite.rows];
     if (PG_ADMIN_URL) {
@@ -386,6 +426,26 @@ async function main(): Promise<number> {
         );
       }
     }
+    if (rounds.length) {
+      console.log(`alternating rounds (wenyuan with access log and bare Fastify running side by side, A B B A …):`);
+      for (const [i, r] of rounds.entries()) {
+        console.log(
+          `  round ${i + 1}: fastify ${r.fastify.reqPerSec.toFixed(0)} req/s, wenyuan ${r.wenyuan.reqPerSec.toFixed(0)} ` +
+            `req/s (p99 ${r.wenyuan.p99.toFixed(1)} ms) → ${(r.wenyuan.reqPerSec / r.fastify.reqPerSec).toFixed(2)}×`,
+        );
+      }
+      const ratios = Float64Array.from(rounds.map((r) => r.wenyuan.reqPerSec / r.fastify.reqPerSec)).sort();
+      const p99s = rounds.map((r) => r.wenyuan.p99);
+      const median =
+        ratios.length % 2
+          ? ratios[(ratios.length - 1) / 2]!
+          : (ratios[ratios.length / 2 - 1]! + ratios[ratios.length / 2]!) / 2;
+      console.log(
+        `  median ratio ${median.toFixed(2)}× (range ${ratios[0]!.toFixed(2)}–${ratios[ratios.length - 1]!.toFixed(2)}, ` +
+          `target ≥ ${WRK_TARGET_RATIO}); wenyuan p99 ${Math.min(...p99s).toFixed(1)}–${Math.max(...p99s).toFixed(1)} ms ` +
+          `(target ≤ ${TARGET_P99_MS})`,
+      );
+    }
     console.log('');
     console.log(
       `access log: LOG_LEVEL=info LOG_ACCESS=true (production defaults), stdout+stderr to a file; ` +
@@ -400,7 +460,7 @@ async function main(): Promise<number> {
         'RSS is the server before warm-up → after load.',
     );
     if (profDir) console.log(`CPU profile of the sqlite server with access log (200 + 304 rows): ${profDir}`);
-    const bad = rows.reduce((n, r) => n + r.bad, 0);
+    const bad = [...rows, ...rounds.flatMap((r) => [r.wenyuan, r.fastify])].reduce((n, r) => n + r.bad, 0);
     if (bad > 0) {
       console.error(`invalid measurement: ${bad} unexpected responses or socket errors`);
       return 1;
