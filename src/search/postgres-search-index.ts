@@ -3,7 +3,6 @@ import type { Database } from '../db/database.ts';
 import { bestRatedIds, filterConditions, META_COLUMNS, mergeTiers, type TierRow } from './filters-sql.ts';
 import { documentPairs } from './indexed-document.ts';
 import {
-  BODY_WINDOW,
   bodyWindow,
   type CandidateSet,
   HEAD_WINDOW,
@@ -204,26 +203,23 @@ export function createPostgresSearchIndex(
       const top = await newestId();
       const cut = top - recentSpan;
       const recent: RecentSpan = { cut, blocks: spanBlocks(cut, top, spanBits) };
-      // Presence only, as in FTS5: ranking happens in rankCandidates, identically for both dialects. The three tiers
-      // run at once, each in its own short transaction on its own pooled connection (PostgreSQL then uses a core per
-      // statement): the body tier is read to its widest window and cut to bodyWindow(head) afterwards — its rows are
-      // newest first, so the cut is exactly the narrower read.
-      const pairQ = sql`to_tsquery('simple', ${tsQuery(req.pairs ?? [])})`;
-      const tier = async (name: 'head' | 'body' | 'pairs', query: RawBuilder<unknown>, limit: number) =>
-        db.transaction().execute(async (trx) => {
-          await sql`SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)`.execute(
-            trx,
-          );
-          return (await tierQuery(name, query, req.filters, recent, limit).execute(trx)).rows;
-        });
-      const [head, bodyWide, pairs] = await Promise.all([
-        tier('head', q, HEAD_WINDOW),
-        tier('body', q, BODY_WINDOW),
+      // Presence only, as in FTS5: ranking happens in rankCandidates, identically for both dialects.
+      // No parallel workers: at a million documents the planner put a Gather Merge (2 workers) under the older read,
+      // and launching them cost ~30 ms a tier even when that read's one-time filter left it unexecuted (decision 0033).
+      const { head, body, pairs, bodyLimit } = await db.transaction().execute(async (trx) => {
+        await sql`SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true),
+            set_config('max_parallel_workers_per_gather', '0', true)`.execute(trx);
+        const head = (await tierQuery('head', q, req.filters, recent, HEAD_WINDOW).execute(trx)).rows;
+        const bodyLimit = bodyWindow(head.length);
+        const body = (await tierQuery('body', q, req.filters, recent, bodyLimit).execute(trx)).rows;
         // The pair tier (decision 0030): documents holding the typed phrase, wherever the other windows stopped.
-        req.pairs?.length && req.match !== 'any' ? tier('pairs', pairQ, PAIR_WINDOW) : [],
-      ]);
-      const bodyLimit = bodyWindow(head.length);
-      const body = bodyWide.slice(0, bodyLimit);
+        const pairQ = sql`to_tsquery('simple', ${tsQuery(req.pairs ?? [])})`;
+        const pairs =
+          req.pairs?.length && req.match !== 'any'
+            ? (await tierQuery('pairs', pairQ, req.filters, recent, PAIR_WINDOW).execute(trx)).rows
+            : [];
+        return { head, body, pairs, bodyLimit };
+      });
       const headFull = head.length >= HEAD_WINDOW;
       const bodyFull = body.length >= bodyLimit;
       // A tier whose window was not full already holds every match: only a full one can miss a well-rated document.
